@@ -1,0 +1,23 @@
+namespace Serving.Core.Inference;
+
+/// <summary>The canonical request every transport decodes into.</summary>
+public sealed class InferenceRequest
+{
+    /// <summary>Model to serve the request.</summary>
+    public required string ModelName { get; init; }
+
+    /// <summary>A pinned version (OIP URL or header); null lets the router choose.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>The caller's request id, echoed back; null when the caller gave none.</summary>
+    public string? Id { get; init; }
+
+    /// <summary>Input tensors under the names the caller used.</summary>
+    public required IReadOnlyList<Tensor> Inputs { get; init; }
+
+    /// <summary>Outputs to return; null or empty means all of them.</summary>
+    public IReadOnlyList<string>? RequestedOutputs { get; init; }
+
+    /// <summary>Which transport decoded the request: rest, grpc or mlflow (for metrics and logs).</summary>
+    public string Protocol { get; init; } = "rest";
+}

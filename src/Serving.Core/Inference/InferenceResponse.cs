@@ -1,0 +1,16 @@
+namespace Serving.Core.Inference;
+
+/// <summary>The canonical response every transport encodes from.</summary>
+public sealed class InferenceResponse
+{
+    public required string ModelName { get; init; }
+
+    /// <summary>The version that actually served the request.</summary>
+    public required string ModelVersion { get; init; }
+
+    /// <summary>The request id, echoed; null when the request had none.</summary>
+    public string? Id { get; init; }
+
+    /// <summary>Outputs under their public (manifest) names, in signature order.</summary>
+    public required IReadOnlyList<Tensor> Outputs { get; init; }
+}

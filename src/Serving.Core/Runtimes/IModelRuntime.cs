@@ -1,0 +1,24 @@
+using Serving.Core.Inference;
+using Serving.Core.Packaging;
+
+namespace Serving.Core.Runtimes;
+
+/// <summary>
+/// A loaded model artifact. Runtimes know nothing of versions, routing or monitoring: they take tensors
+/// under the artifact's own names and return tensors under the artifact's own names. Implementations
+/// must be safe to call concurrently.
+/// </summary>
+public interface IModelRuntime : IDisposable
+{
+    /// <summary>Inputs as the artifact declares them (artifact names, -1 for variable dimensions).</summary>
+    IReadOnlyList<TensorSpec> Inputs { get; }
+
+    /// <summary>Outputs as the artifact declares them (tensor outputs only).</summary>
+    IReadOnlyList<TensorSpec> Outputs { get; }
+
+    /// <summary>
+    /// Runs the model. Inputs have been validated against the signature; every one the artifact needs is
+    /// present. Returns the named outputs, in the order asked for.
+    /// </summary>
+    ValueTask<Tensor[]> RunAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken);
+}
