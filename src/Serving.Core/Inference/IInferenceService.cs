@@ -1,0 +1,30 @@
+namespace Serving.Core.Inference;
+
+/// <summary>
+/// The one data plane. Every transport (OIP REST, OIP gRPC, MLflow) decodes into canonical requests, calls
+/// this, and encodes what it returns. Failures are <see cref="InferenceException"/>s whose kind the transport
+/// maps to its own status codes.
+/// </summary>
+public interface IInferenceService
+{
+    /// <summary>Server name and version and the protocol extensions it serves.</summary>
+    ServerMetadata Server { get; }
+
+    /// <summary>True once the registry has been read and every model with a loadable version serves it.</summary>
+    bool IsServerReady { get; }
+
+    /// <summary>Names of all known models, sorted.</summary>
+    IReadOnlyList<string> ModelNames { get; }
+
+    /// <summary>The model <c>/invocations</c> serves: configured, or the only one; null when neither.</summary>
+    string? DefaultModel { get; }
+
+    /// <summary>Metadata of a model (the version that serves by default) or of one version; throws NotFound.</summary>
+    ModelMetadata GetModelMetadata(string model, string? version);
+
+    /// <summary>Whether the model (or that version) can serve now; throws NotFound for an unknown model or version.</summary>
+    bool IsModelReady(string model, string? version);
+
+    /// <summary>Routes, validates, runs and times one request.</summary>
+    ValueTask<InferenceResponse> InferAsync(InferenceRequest request, CancellationToken cancellationToken);
+}
