@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Extensions.Options;
+using Serving.Core.Packaging;
+using Serving.Core.Registry;
+
+namespace Serving.Core.Inference;
+
+/// <summary>
+/// The data plane: resolves the model and version from the registry snapshot, validates the request against
+/// the signature, runs the runtime while holding a reference on the generation, and names the outputs.
+/// </summary>
+public sealed class InferenceService : IInferenceService
+{
+    private static readonly string ServerVersion =
+        typeof(InferenceService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    private readonly ModelRegistry _registry;
+    private readonly ServingOptions _options;
+
+    public InferenceService(ModelRegistry registry, IOptions<ServingOptions> options)
+    {
+        _registry = registry;
+        _options = options.Value;
+        Server = new ServerMetadata("serving-gateway", ServerVersion, []);
+    }
+
+    public ServerMetadata Server { get; }
+
+    public bool IsServerReady => _registry.Current.InitialScanComplete;
+
+    public IReadOnlyList<string> ModelNames => _registry.Current.ModelNames;
+
+    public string? DefaultModel
+    {
+        get
+        {
+            if (!string.IsNullOrEmpty(_options.DefaultModel))
+            {
+                return _options.DefaultModel;
+            }
+
+            var names = _registry.Current.ModelNames;
+            return names.Count == 1 ? names[0] : null;
+        }
+    }
+
+    public ModelMetadata GetModelMetadata(string model, string? version)
+    {
+        var entry = FindModel(model);
+        var generation = version is null
+            ? entry.Default ?? throw Unavailable(entry)
+            : FindVersion(entry, version);
+        var manifest = generation.Manifest;
+        return new ModelMetadata(
+            entry.Name,
+            entry.ReadyVersions,
+            Platform(manifest.Format),
+            manifest.Signature.Inputs,
+            manifest.Signature.Outputs,
+            manifest.Task,
+            generation.VersionText);
+    }
+
+    public bool IsModelReady(string model, string? version)
+    {
+        var entry = FindModel(model);
+        if (version is null)
+        {
+            return entry.Default is not null;
+        }
+
+        var number = ParseVersion(model, version);
+        if (entry.Loaded.ContainsKey(number))
+        {
+            return true;
+        }
+
+        return entry.Versions.Any(v => v.Version == number)
+            ? false
+            : throw InferenceException.NotFound($"model '{model}' has no version '{version}'");
+    }
+
+    public async ValueTask<InferenceResponse> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
+    {
+        var generation = Acquire(request.ModelName, request.Version);
+        try
+        {
+            var binding = generation.Binding;
+            var inputs = RequestValidator.BindInputs(request.ModelName, binding, request.Inputs);
+            var outputs = RequestValidator.SelectOutputs(request.ModelName, binding, request.RequestedOutputs);
+            var sourceNames = ReferenceEquals(outputs, binding.Outputs)
+                ? binding.AllOutputSourceNames
+                : [.. outputs.Select(o => o.Spec.SourceName)];
+
+            var results = await generation.Runtime.RunAsync(inputs, sourceNames, cancellationToken);
+            var named = new Tensor[results.Length];
+            for (var i = 0; i < results.Length; i++)
+            {
+                named[i] = results[i].WithName(outputs[i].Spec.Name);
+            }
+
+            return new InferenceResponse
+            {
+                ModelName = generation.Model,
+                ModelVersion = generation.VersionText,
+                Id = request.Id,
+                Outputs = named,
+            };
+        }
+        finally
+        {
+            generation.Release();
+        }
+    }
+
+    /// <summary>Takes a reference on the generation that should serve; retries if it was retired meanwhile.</summary>
+    private ModelGeneration Acquire(string model, string? version)
+    {
+        for (var attempt = 0; attempt < 8; attempt++)
+        {
+            var entry = FindModel(model);
+            var generation = version is null ? entry.Default ?? throw Unavailable(entry) : FindVersion(entry, version);
+            if (generation.TryAcquire())
+            {
+                return generation;
+            }
+        }
+
+        throw InferenceException.Unavailable($"model '{model}' is being swapped; retry");
+    }
+
+    private ModelEntry FindModel(string model) =>
+        _registry.Current.Models.TryGetValue(model, out var entry)
+            ? entry
+            : throw InferenceException.NotFound($"model '{model}' not found");
+
+    private static ModelGeneration FindVersion(ModelEntry entry, string version)
+    {
+        var number = ParseVersion(entry.Name, version);
+        if (entry.Loaded.TryGetValue(number, out var generation))
+        {
+            return generation;
+        }
+
+        var status = entry.Versions.FirstOrDefault(v => v.Version == number);
+        return status is null
+            ? throw InferenceException.NotFound($"model '{entry.Name}' has no version '{version}'")
+            : throw InferenceException.Unavailable(
+                $"version {version} of model '{entry.Name}' is {status.State.ToString().ToLowerInvariant()}{(status.Reason is null ? string.Empty : ": " + status.Reason)}");
+    }
+
+    private static int ParseVersion(string model, string version) =>
+        int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw InferenceException.NotFound($"model '{model}' has no version '{version}' (versions are positive integers)");
+
+    private static InferenceException Unavailable(ModelEntry entry)
+    {
+        var reasons = entry.Versions.Where(v => v.Reason is not null).Select(v => $"version {v.Version} {v.State.ToString().ToLowerInvariant()}: {v.Reason}");
+        return InferenceException.Unavailable(
+            $"model '{entry.Name}' has no version ready to serve{(reasons.Any() ? " (" + string.Join("; ", reasons) + ")" : string.Empty)}");
+    }
+
+    private static string Platform(string format) => format switch
+    {
+        ModelFormats.Onnx => "onnx_onnxv1",
+        ModelFormats.MLNet => "mlnet_zip",
+        _ => format,
+    };
+}

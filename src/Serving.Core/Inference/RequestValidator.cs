@@ -1,0 +1,179 @@
+using Serving.Core.Registry;
+
+namespace Serving.Core.Inference;
+
+/// <summary>
+/// Checks a request against a version's signature before any runtime sees it, and renames tensors to the
+/// artifact's names. Every message names the tensor and says what was expected.
+/// </summary>
+public static class RequestValidator
+{
+    /// <summary>Returns the inputs in signature order under artifact names, or throws a bad-request error.</summary>
+    public static Tensor[] BindInputs(string model, SignatureBinding binding, IReadOnlyList<Tensor> inputs)
+    {
+        var bound = new Tensor[binding.Inputs.Length];
+        long batch = -1;
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var tensor = inputs[i];
+            if (!binding.InputsByName.TryGetValue(tensor.Name, out var spec))
+            {
+                throw InferenceException.BadRequest(
+                    $"model '{model}' has no input '{tensor.Name}'; its inputs are {string.Join(", ", binding.Inputs.Select(b => $"'{b.Spec.Name}'"))}");
+            }
+
+            if (bound[spec.Index] is not null)
+            {
+                throw InferenceException.BadRequest($"input '{tensor.Name}' is given twice");
+            }
+
+            CheckTensor(tensor, spec);
+
+            // Inputs that share a variable leading (batch) dimension must agree on it.
+            if (spec.Shape[0] == -1)
+            {
+                if (batch >= 0 && tensor.Shape[0] != batch)
+                {
+                    throw InferenceException.BadRequest(
+                        $"input '{tensor.Name}' has {tensor.Shape[0]} rows but other inputs have {batch}");
+                }
+
+                batch = tensor.Shape[0];
+            }
+
+            bound[spec.Index] = tensor.WithName(spec.Spec.SourceName);
+        }
+
+        for (var i = 0; i < bound.Length; i++)
+        {
+            if (bound[i] is null)
+            {
+                var missing = binding.Inputs[i];
+                throw InferenceException.BadRequest(
+                    $"missing input '{missing.Spec.Name}' ({missing.Spec.Datatype} {missing.ShapeText})");
+            }
+        }
+
+        return bound;
+    }
+
+    /// <summary>The outputs to run: all when none are asked for, else the asked ones, each known.</summary>
+    public static BoundTensor[] SelectOutputs(string model, SignatureBinding binding, IReadOnlyList<string>? requested)
+    {
+        if (requested is null || requested.Count == 0)
+        {
+            return binding.Outputs;
+        }
+
+        var selected = new BoundTensor[requested.Count];
+        for (var i = 0; i < requested.Count; i++)
+        {
+            if (!binding.OutputsByName.TryGetValue(requested[i], out var output))
+            {
+                throw InferenceException.BadRequest(
+                    $"model '{model}' has no output '{requested[i]}'; its outputs are {string.Join(", ", binding.Outputs.Select(b => $"'{b.Spec.Name}'"))}");
+            }
+
+            selected[i] = output;
+        }
+
+        return selected;
+    }
+
+    private static void CheckTensor(Tensor tensor, BoundTensor spec)
+    {
+        if (tensor.DataType != spec.DataType)
+        {
+            throw InferenceException.BadRequest(
+                $"input '{tensor.Name}' has datatype {tensor.DataType.ToProtocolName()} but the model expects {spec.Spec.Datatype}");
+        }
+
+        var shape = tensor.Shape;
+        var fits = shape.Length == spec.Shape.Length;
+        for (var d = 0; fits && d < shape.Length; d++)
+        {
+            fits = shape[d] >= 0 && (spec.Shape[d] == -1 || spec.Shape[d] == shape[d]);
+        }
+
+        if (!fits)
+        {
+            throw InferenceException.BadRequest(
+                $"input '{tensor.Name}' has shape [{string.Join(',', shape)}] but the model expects {spec.ShapeText} (-1 is any size)");
+        }
+
+        var count = tensor.ElementCount;
+        if (count == 0)
+        {
+            throw InferenceException.BadRequest($"input '{tensor.Name}' has no elements (shape [{string.Join(',', shape)}])");
+        }
+
+        var actual = tensor.DataType == TensorDataType.Bytes ? tensor.Elements!.Length : tensor.Data.Length / tensor.DataType.ElementSize();
+        if (actual != count || (tensor.DataType != TensorDataType.Bytes && tensor.Data.Length % tensor.DataType.ElementSize() != 0))
+        {
+            throw InferenceException.BadRequest(
+                $"input '{tensor.Name}' has shape [{string.Join(',', shape)}], which holds {count} elements, but {actual} were given");
+        }
+
+        if (!spec.Spec.AllowNonFinite && tensor.DataType.IsFloatingPoint())
+        {
+            var index = FirstNonFinite(tensor);
+            if (index >= 0)
+            {
+                throw InferenceException.BadRequest(
+                    $"input '{tensor.Name}' holds a non-finite value (NaN or infinity) at element {index}; this model takes finite numbers only");
+            }
+        }
+    }
+
+    private static int FirstNonFinite(Tensor tensor)
+    {
+        switch (tensor.DataType)
+        {
+            case TensorDataType.FP32:
+                var floats = tensor.AsSpan<float>();
+                for (var i = 0; i < floats.Length; i++)
+                {
+                    if (!float.IsFinite(floats[i]))
+                    {
+                        return i;
+                    }
+                }
+
+                return -1;
+            case TensorDataType.FP64:
+                var doubles = tensor.AsSpan<double>();
+                for (var i = 0; i < doubles.Length; i++)
+                {
+                    if (!double.IsFinite(doubles[i]))
+                    {
+                        return i;
+                    }
+                }
+
+                return -1;
+            case TensorDataType.FP16:
+                var halves = tensor.AsSpan<Half>();
+                for (var i = 0; i < halves.Length; i++)
+                {
+                    if (!Half.IsFinite(halves[i]))
+                    {
+                        return i;
+                    }
+                }
+
+                return -1;
+            default:
+                // BF16: exponent bits all ones means NaN or infinity.
+                var raw = tensor.AsSpan<ushort>();
+                for (var i = 0; i < raw.Length; i++)
+                {
+                    if ((raw[i] & 0x7F80) == 0x7F80)
+                    {
+                        return i;
+                    }
+                }
+
+                return -1;
+        }
+    }
+}

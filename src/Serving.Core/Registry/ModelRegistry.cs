@@ -1,0 +1,303 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serving.Core.Packaging;
+
+namespace Serving.Core.Registry;
+
+/// <summary>
+/// Reads the disk registry (<c>models/&lt;model&gt;/&lt;version&gt;/</c>), loads every publishable version as a
+/// generation and publishes an immutable <see cref="RegistrySnapshot"/>. Scans run one at a time; the request
+/// path only ever reads <see cref="Current"/>.
+/// </summary>
+public sealed class ModelRegistry : IDisposable
+{
+    private readonly Lock _scanLock = new();
+    private readonly Dictionary<string, Dictionary<int, VersionRecord>> _records = new(StringComparer.Ordinal);
+    private readonly ModelVersionLoader _loader;
+    private readonly RegistryOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ModelRegistry> _logger;
+    private RegistrySnapshot _current = RegistrySnapshot.Empty;
+    private bool _warnedMissing;
+    private bool _disposed;
+
+    public ModelRegistry(ModelVersionLoader loader, IOptions<RegistryOptions> options, TimeProvider time, ILogger<ModelRegistry> logger)
+    {
+        _loader = loader;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The snapshot requests are served from.</summary>
+    public RegistrySnapshot Current => Volatile.Read(ref _current);
+
+    /// <summary>Raised after a scan published a snapshot that differs from the last one.</summary>
+    public event Action<RegistrySnapshot>? Changed;
+
+    /// <summary>Reads the registry folder once, loads or unloads what changed, and publishes a new snapshot.</summary>
+    public void Scan()
+    {
+        RegistrySnapshot published;
+        bool changed;
+        lock (_scanLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            changed = ScanFolders();
+            published = Publish(changed);
+        }
+
+        if (changed)
+        {
+            Changed?.Invoke(published);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_scanLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (var record in _records.Values.SelectMany(v => v.Values))
+            {
+                record.Generation?.Retire();
+            }
+
+            Volatile.Write(ref _current, RegistrySnapshot.Empty);
+        }
+    }
+
+    private bool ScanFolders()
+    {
+        var root = _options.FullPath;
+        var found = ListVersionFolders(root);
+        var changed = !_current.InitialScanComplete;
+
+        foreach (var (model, versions) in found)
+        {
+            if (!_records.TryGetValue(model, out var records))
+            {
+                records = [];
+                _records[model] = records;
+                changed = true;
+            }
+
+            foreach (var (version, directory) in versions)
+            {
+                changed |= Visit(model, version, directory, records);
+            }
+        }
+
+        foreach (var (model, records) in _records)
+        {
+            var present = found.GetValueOrDefault(model);
+            foreach (var (version, record) in records)
+            {
+                if (present is not null && present.ContainsKey(version))
+                {
+                    continue;
+                }
+
+                if (record.State != ModelVersionState.Unloaded)
+                {
+                    RemoveVersion(model, version, record);
+                    changed = true;
+                }
+            }
+        }
+
+        // Models whose folder is gone and that never had a loaded version leave the snapshot entirely.
+        foreach (var model in _records.Keys.Where(m => !found.ContainsKey(m) && _records[m].Values.All(r => r.State == ModelVersionState.Unloaded)).ToList())
+        {
+            _records.Remove(model);
+            changed = true;
+        }
+
+        return changed;
+    }
+
+    private bool Visit(string model, int version, string directory, Dictionary<int, VersionRecord> records)
+    {
+        var now = _time.GetUtcNow();
+        if (records.TryGetValue(version, out var record))
+        {
+            if (record.State == ModelVersionState.Ready)
+            {
+                return false;
+            }
+
+            // A failed version is tried again only when its manifest changed: the folder was fixed or replaced.
+            if (record.State is ModelVersionState.Failed or ModelVersionState.Unloaded
+                && record.ManifestFingerprint == Fingerprint(directory))
+            {
+                return false;
+            }
+
+            if (record.State is ModelVersionState.Failed or ModelVersionState.Unloaded)
+            {
+                record.FirstSeen = now;
+            }
+        }
+        else
+        {
+            record = new VersionRecord { FirstSeen = now, Since = now };
+            record.Set(ModelVersionState.Loading, null, now);
+            records[version] = record;
+        }
+
+        var previousState = record.State;
+        var previousReason = record.Reason;
+        var result = _loader.Load(model, version, directory);
+        if (result.Generation is { } generation)
+        {
+            record.Set(ModelVersionState.Ready, null, now);
+            record.Generation = generation;
+            RegistryLog.VersionLoaded(_logger, model, version, directory);
+        }
+        else if (result.Incomplete && (now - record.FirstSeen).TotalSeconds < _options.SettleSeconds)
+        {
+            record.Set(ModelVersionState.Loading, $"waiting for the version to be complete: {result.Reason}", now);
+            RegistryLog.VersionWaiting(_logger, model, version, result.Reason!);
+        }
+        else
+        {
+            record.Set(ModelVersionState.Failed, result.Reason, now);
+            record.ManifestFingerprint = Fingerprint(directory);
+            RegistryLog.VersionFailed(_logger, model, version, result.Reason!);
+        }
+
+        return record.State != previousState || record.Reason != previousReason;
+    }
+
+    private void RemoveVersion(string model, int version, VersionRecord record)
+    {
+        var now = _time.GetUtcNow();
+        if (record.Generation is { } generation)
+        {
+            RegistryLog.VersionRemoved(_logger, model, version);
+            generation.Retire();
+            record.Generation = null;
+        }
+
+        record.Set(ModelVersionState.Unloaded, "version folder removed from the registry", now);
+        record.ManifestFingerprint = null;
+    }
+
+    private RegistrySnapshot Publish(bool changed)
+    {
+        if (!changed)
+        {
+            return _current;
+        }
+
+        var models = new Dictionary<string, ModelEntry>(StringComparer.Ordinal);
+        foreach (var (model, records) in _records)
+        {
+            var statuses = records.OrderBy(r => r.Key)
+                .Select(r => new ModelVersionStatus(r.Key, r.Value.State, r.Value.Reason, r.Value.Since))
+                .ToList();
+            var loaded = records.Where(r => r.Value.Generation is not null)
+                .ToFrozenDictionary(r => r.Key, r => r.Value.Generation!);
+            models[model] = new ModelEntry(model, statuses, loaded);
+        }
+
+        var snapshot = new RegistrySnapshot(models.ToFrozenDictionary(StringComparer.Ordinal), initialScanComplete: true);
+        if (!_current.InitialScanComplete)
+        {
+            RegistryLog.InitialScanDone(_logger, models.Count, models.Values.Sum(m => m.Loaded.Count));
+        }
+
+        Volatile.Write(ref _current, snapshot);
+
+        return snapshot;
+    }
+
+    private Dictionary<string, Dictionary<int, string>> ListVersionFolders(string root)
+    {
+        var result = new Dictionary<string, Dictionary<int, string>>(StringComparer.Ordinal);
+        if (!Directory.Exists(root))
+        {
+            if (!_warnedMissing)
+            {
+                RegistryLog.RegistryMissing(_logger, root);
+                _warnedMissing = true;
+            }
+
+            return result;
+        }
+
+        _warnedMissing = false;
+        foreach (var modelDirectory in Directory.EnumerateDirectories(root))
+        {
+            var model = System.IO.Path.GetFileName(modelDirectory);
+            if (model.StartsWith('.'))
+            {
+                continue;
+            }
+
+            var versions = new Dictionary<int, string>();
+            foreach (var versionDirectory in Directory.EnumerateDirectories(modelDirectory))
+            {
+                // Only positive integers are versions, so a copy in progress under a temporary name is ignored
+                // until it is renamed into place.
+                var name = System.IO.Path.GetFileName(versionDirectory);
+                if (int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version > 0
+                    && name == version.ToString(CultureInfo.InvariantCulture))
+                {
+                    versions[version] = versionDirectory;
+                }
+            }
+
+            result[model] = versions;
+        }
+
+        return result;
+    }
+
+    private static string? Fingerprint(string directory)
+    {
+        var path = System.IO.Path.Combine(directory, ManifestSerializer.FileName);
+        try
+        {
+            return File.Exists(path) ? Checksums.Sha256OfFile(path) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Mutable bookkeeping for one version, only touched under the scan lock.</summary>
+    private sealed class VersionRecord
+    {
+        public ModelVersionState State { get; private set; }
+
+        public string? Reason { get; private set; }
+
+        public DateTimeOffset Since { get; set; }
+
+        public DateTimeOffset FirstSeen { get; set; }
+
+        public ModelGeneration? Generation { get; set; }
+
+        public string? ManifestFingerprint { get; set; }
+
+        public void Set(ModelVersionState state, string? reason, DateTimeOffset now)
+        {
+            if (state != State)
+            {
+                Since = now;
+            }
+
+            State = state;
+            Reason = reason;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using Serving.Core.Packaging;
+using Serving.Core.Runtimes;
+
+namespace Serving.Core.Registry;
+
+/// <summary>
+/// Turns a version folder into a loaded generation: reads the manifest, checks every artifact checksum,
+/// loads the runtime and checks that the artifact's inputs and outputs agree with the manifest.
+/// </summary>
+public sealed class ModelVersionLoader
+{
+    private readonly Dictionary<string, IModelRuntimeFactory> _factories;
+
+    public ModelVersionLoader(IEnumerable<IModelRuntimeFactory> factories) =>
+        _factories = factories.ToDictionary(f => f.Format, StringComparer.Ordinal);
+
+    public VersionLoadResult Load(string model, int version, string directory)
+    {
+        var manifestPath = Path.Combine(directory, ManifestSerializer.FileName);
+        if (!File.Exists(manifestPath))
+        {
+            return VersionLoadResult.Waiting($"no {ManifestSerializer.FileName} in the version folder");
+        }
+
+        ModelManifest manifest;
+        try
+        {
+            manifest = ManifestSerializer.Read(directory);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        {
+            return VersionLoadResult.Waiting(ex.Message);
+        }
+
+        var problem = ManifestRules.Check(manifest);
+        if (problem is not null)
+        {
+            return VersionLoadResult.Failed($"invalid manifest: {problem}");
+        }
+
+        var checksumProblem = CheckArtifacts(directory, manifest);
+        if (checksumProblem is not null)
+        {
+            return VersionLoadResult.Waiting(checksumProblem);
+        }
+
+        if (!_factories.TryGetValue(manifest.Format, out var factory))
+        {
+            return VersionLoadResult.Failed($"no runtime for format '{manifest.Format}'; known formats: {string.Join(", ", _factories.Keys)}");
+        }
+
+        IModelRuntime runtime;
+        try
+        {
+            runtime = factory.Load(Path.Combine(directory, ModelFormats.ArtifactFile(manifest.Format)));
+        }
+        catch (ModelLoadException ex)
+        {
+            return VersionLoadResult.Failed(ex.Message);
+        }
+
+        var mismatch = SignatureAgreement.Check(manifest.Signature, runtime);
+        if (mismatch is not null)
+        {
+            runtime.Dispose();
+            return VersionLoadResult.Failed($"artifact disagrees with the manifest: {mismatch}");
+        }
+
+        return VersionLoadResult.Loaded(new ModelGeneration(model, version, directory, manifest, runtime));
+    }
+
+    private static string? CheckArtifacts(string directory, ModelManifest manifest)
+    {
+        var artifact = ModelFormats.ArtifactFile(manifest.Format);
+        if (!manifest.Artifacts.ContainsKey(artifact))
+        {
+            return $"the manifest lists no checksum for {artifact}";
+        }
+
+        foreach (var (file, expected) in manifest.Artifacts)
+        {
+            // Artifact names are relative to the version folder and must stay inside it.
+            var path = Path.GetFullPath(Path.Combine(directory, file));
+            if (!path.StartsWith(Path.GetFullPath(directory) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                return $"artifact '{file}' lies outside the version folder";
+            }
+
+            if (!File.Exists(path))
+            {
+                return $"artifact '{file}' is missing";
+            }
+
+            string actual;
+            try
+            {
+                actual = Checksums.Sha256OfFile(path);
+            }
+            catch (IOException ex)
+            {
+                return $"artifact '{file}' cannot be read: {ex.Message}";
+            }
+
+            if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+            {
+                return $"checksum of '{file}' is {actual}, the manifest says {expected}";
+            }
+        }
+
+        return null;
+    }
+}

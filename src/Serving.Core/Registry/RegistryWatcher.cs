@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Serving.Core.Registry;
+
+/// <summary>
+/// Keeps the registry current: one scan at start, another whenever the folder changes (debounced), and a
+/// periodic rescan because file watching misses events on some file systems and mounts.
+/// </summary>
+public sealed class RegistryWatcher : BackgroundService
+{
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(200);
+
+    private readonly ModelRegistry _registry;
+    private readonly RegistryOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RegistryWatcher> _logger;
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public RegistryWatcher(ModelRegistry registry, IOptions<RegistryOptions> options, TimeProvider time, ILogger<RegistryWatcher> logger)
+    {
+        _registry = registry;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    public override void Dispose()
+    {
+        _signal.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Let the host finish starting: the first scan loads models, which may take a while.
+        await Task.Yield();
+        using var watcher = TryWatch();
+        var period = TimeSpan.FromSeconds(_options.RescanSeconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                _registry.Scan();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                RegistryLog.ScanFailed(_logger, ex);
+            }
+
+            try
+            {
+                await _signal.WaitAsync(period, stoppingToken);
+                // Copies raise bursts of events; wait for the burst to pass before scanning.
+                await Task.Delay(Debounce, _time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private FileSystemWatcher? TryWatch()
+    {
+        var root = _options.FullPath;
+        try
+        {
+            if (!Directory.Exists(root))
+            {
+                return null;
+            }
+
+            var watcher = new FileSystemWatcher(root)
+            {
+                IncludeSubdirectories = true,
+                NotifyFilter = NotifyFilters.DirectoryName | NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
+            };
+            watcher.Created += (_, _) => Wake();
+            watcher.Deleted += (_, _) => Wake();
+            watcher.Renamed += (_, _) => Wake();
+            watcher.Changed += (_, _) => Wake();
+            watcher.EnableRaisingEvents = true;
+            return watcher;
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or PlatformNotSupportedException)
+        {
+            RegistryLog.WatchFailed(_logger, root, ex);
+            return null;
+        }
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A scan is already pending; it will see this change too.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Shutting down.
+        }
+    }
+}
