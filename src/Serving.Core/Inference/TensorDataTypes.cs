@@ -1,5 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace Serving.Core.Inference;
 
 /// <summary>Names and element sizes of <see cref="TensorDataType"/> as the protocol spells them.</summary>
@@ -37,8 +35,8 @@ public static class TensorDataTypes
     /// <summary>All protocol names, for messages.</summary>
     public static IReadOnlyList<string> All => Names;
 
-    [SuppressMessage("Performance", "CA1822", Justification = "Grouped for discoverability.")]
-    internal static long ElementCount(ReadOnlySpan<long> shape)
+    /// <summary>Elements a shape holds; -1 when a dimension is variable; throws on overflow.</summary>
+    public static long ElementCount(ReadOnlySpan<long> shape)
     {
         long count = 1;
         foreach (var dim in shape)

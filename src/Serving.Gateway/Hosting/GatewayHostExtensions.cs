@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Serving.Core.Inference;
+using Serving.Core.Registry;
+using Serving.Core.Runtimes;
+using Serving.Gateway.Rest.Oip;
+
+namespace Serving.Gateway.Hosting;
+
+/// <summary>Wires the gateway: options validated at start-up, the registry, the data plane and every transport.</summary>
+internal static class GatewayHostExtensions
+{
+    public static WebApplicationBuilder AddServingGateway(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        // Limits such as MaxRequestBodySize apply only when the Kestrel section is bound explicitly.
+        services.Configure<KestrelServerOptions>(configuration.GetSection("Kestrel"));
+
+        services.AddOptions<ServingOptions>().Bind(configuration.GetSection("Serving")).ValidateOnStart();
+        services.AddOptions<RegistryOptions>().Bind(configuration.GetSection("Serving:Registry")).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddRuntimeFactories(configuration);
+        services.AddSingleton<ModelVersionLoader>();
+        services.AddSingleton<ModelRegistry>();
+        services.AddSingleton<IInferenceService, InferenceService>();
+        services.AddHostedService<RegistryWatcher>();
+        return builder;
+    }
+
+    public static WebApplication MapServingEndpoints(this WebApplication app)
+    {
+        app.MapOipEndpoints();
+        return app;
+    }
+
+    private static IServiceCollection AddRuntimeFactories(this IServiceCollection services, IConfiguration configuration)
+    {
+        _ = configuration;
+        services.AddSingleton<IEnumerable<IModelRuntimeFactory>>(_ => []);
+        return services;
+    }
+}

@@ -1,0 +1,16 @@
+using Serving.Core.Inference;
+
+namespace Serving.Gateway.Rest.Http;
+
+/// <summary>HTTP status codes for data-plane failures; each REST protocol writes them in its own body format.</summary>
+internal static class ErrorStatus
+{
+    public static int Of(InferenceErrorKind kind) => kind switch
+    {
+        InferenceErrorKind.BadRequest => StatusCodes.Status400BadRequest,
+        InferenceErrorKind.NotFound => StatusCodes.Status404NotFound,
+        InferenceErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        InferenceErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+}

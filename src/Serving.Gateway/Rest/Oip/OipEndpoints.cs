@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Serving.Core.Inference;
+using Serving.Gateway.Rest.Http;
+
+namespace Serving.Gateway.Rest.Oip;
+
+/// <summary>Open Inference Protocol v2 over REST: health, server and model metadata, readiness and infer.</summary>
+internal static class OipEndpoints
+{
+    public static IEndpointRouteBuilder MapOipEndpoints(this IEndpointRouteBuilder app)
+    {
+        var v2 = app.MapGroup("/v2");
+        v2.MapGet("/health/live", context => WriteFlag(context, "live", true));
+        v2.MapGet("/health/ready", context => WriteFlag(context, "ready", Service(context).IsServerReady));
+        v2.MapGet(string.Empty, ServerMetadataAsync);
+        v2.MapGet("/models/{name}", ModelMetadataAsync);
+        v2.MapGet("/models/{name}/versions/{version}", ModelMetadataAsync);
+        v2.MapGet("/models/{name}/ready", ModelReadyAsync);
+        v2.MapGet("/models/{name}/versions/{version}/ready", ModelReadyAsync);
+        v2.MapPost("/models/{name}/infer", InferAsync);
+        v2.MapPost("/models/{name}/versions/{version}/infer", InferAsync);
+        return app;
+    }
+
+    private static IInferenceService Service(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IInferenceService>();
+
+    private static Task WriteFlag(HttpContext context, string name, bool value) =>
+        JsonResponse.WriteAsync(context.Response, value ? 200 : 503, (name, value), static (w, s) =>
+        {
+            w.WriteStartObject();
+            w.WriteBoolean(s.name, s.value);
+            w.WriteEndObject();
+        });
+
+    private static Task ServerMetadataAsync(HttpContext context)
+    {
+        var server = Service(context).Server;
+        return JsonResponse.WriteAsync(context.Response, 200, server, static (w, s) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("name", s.Name);
+            w.WriteString("version", s.Version);
+            w.WriteStartArray("extensions");
+            foreach (var extension in s.Extensions)
+            {
+                w.WriteStringValue(extension);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    private static Task ModelMetadataAsync(HttpContext context) => Guarded(context, () =>
+    {
+        var (name, version) = Route(context);
+        var metadata = Service(context).GetModelMetadata(name, version);
+        return JsonResponse.WriteAsync(context.Response, 200, metadata, OipMetadataWriter.Write);
+    });
+
+    private static Task ModelReadyAsync(HttpContext context) => Guarded(context, () =>
+    {
+        var (name, version) = Route(context);
+        var ready = Service(context).IsModelReady(name, version);
+        return JsonResponse.WriteAsync(context.Response, ready ? 200 : 503, (name, ready), static (w, s) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("name", s.name);
+            w.WriteBoolean("ready", s.ready);
+            w.WriteEndObject();
+        });
+    });
+
+    private static async Task InferAsync(HttpContext context)
+    {
+        try
+        {
+            var (name, version) = Route(context);
+            InferenceRequest request;
+            using (var body = await RequestBody.ReadAsync(context.Request, context.RequestAborted))
+            {
+                request = OipJsonRequestReader.Read(body.Span, name, version);
+            }
+
+            var response = await Service(context).InferAsync(request, context.RequestAborted);
+            context.Response.Headers["X-Model-Version"] = response.ModelVersion;
+            await JsonResponse.WriteAsync(context.Response, 200, response, OipJsonResponseWriter.WriteInferResponse);
+        }
+        catch (Exception ex) when (OipErrors.TryDescribe(ex, out var status, out var message))
+        {
+            await OipErrors.WriteAsync(context, status, message);
+        }
+    }
+
+    private static async Task Guarded(HttpContext context, Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (Exception ex) when (OipErrors.TryDescribe(ex, out var status, out var message))
+        {
+            await OipErrors.WriteAsync(context, status, message);
+        }
+    }
+
+    private static (string Name, string? Version) Route(HttpContext context)
+    {
+        var values = context.Request.RouteValues;
+        return ((string)values["name"]!, values.TryGetValue("version", out var v) ? (string?)v : null);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Serving.Core.Inference;
+using Serving.Gateway.Rest.Http;
+
+namespace Serving.Gateway.Rest.Oip;
+
+/// <summary>OIP REST error bodies: <c>{"error": "..."}</c> with the matching status.</summary>
+internal static class OipErrors
+{
+    public static bool TryDescribe(Exception exception, out int status, out string message)
+    {
+        switch (exception)
+        {
+            case InferenceException inference:
+                status = ErrorStatus.Of(inference.Kind);
+                message = inference.Message;
+                return true;
+            case JsonException json:
+                status = StatusCodes.Status400BadRequest;
+                message = $"malformed JSON: {json.Message}";
+                return true;
+            case BadHttpRequestException bad:
+                status = bad.StatusCode;
+                message = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? "request body is larger than the configured limit (Kestrel:Limits:MaxRequestBodySize)"
+                    : bad.Message;
+                return true;
+            default:
+                status = 0;
+                message = string.Empty;
+                return false;
+        }
+    }
+
+    public static Task WriteAsync(HttpContext context, int status, string message)
+    {
+        if (context.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        return JsonResponse.WriteAsync(context.Response, status, message, static (w, m) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("error", m);
+            w.WriteEndObject();
+        });
+    }
+}

@@ -1,0 +1,193 @@
+using System.Text.Json;
+using Serving.Core.Inference;
+
+namespace Serving.Gateway.Rest.Oip;
+
+/// <summary>
+/// Parses an OIP v2 JSON inference request with one forward pass of <see cref="Utf8JsonReader"/>. Members may
+/// come in any order, so each input's <c>data</c> is located first and decoded once its datatype and shape
+/// are known.
+/// </summary>
+internal static class OipJsonRequestReader
+{
+    private static readonly JsonReaderOptions Options = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
+
+    public static InferenceRequest Read(ReadOnlySpan<byte> body, string model, string? version)
+    {
+        var reader = new Utf8JsonReader(body, Options);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw InferenceException.BadRequest("the request body must be a JSON object");
+        }
+
+        string? id = null;
+        List<Tensor>? inputs = null;
+        List<string>? outputs = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("inputs"u8))
+            {
+                reader.Read();
+                inputs = ReadInputs(ref reader, body);
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                id = reader.TokenType == JsonTokenType.String
+                    ? reader.GetString()
+                    : throw InferenceException.BadRequest("'id' must be a string");
+            }
+            else if (reader.ValueTextEquals("outputs"u8))
+            {
+                reader.Read();
+                outputs = ReadOutputs(ref reader);
+            }
+            else
+            {
+                // "parameters" and members of later protocol revisions are accepted and ignored.
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (inputs is null || inputs.Count == 0)
+        {
+            throw InferenceException.BadRequest("the request has no 'inputs'");
+        }
+
+        return new InferenceRequest
+        {
+            ModelName = model,
+            Version = version,
+            Id = id,
+            Inputs = inputs,
+            RequestedOutputs = outputs,
+            Protocol = "rest",
+        };
+    }
+
+    private static List<Tensor> ReadInputs(ref Utf8JsonReader reader, ReadOnlySpan<byte> body)
+    {
+        Expect(ref reader, JsonTokenType.StartArray, "'inputs' must be an array");
+        var inputs = new List<Tensor>(1);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            Expect(ref reader, JsonTokenType.StartObject, "each entry of 'inputs' must be an object");
+            inputs.Add(ReadInput(ref reader, body, inputs.Count));
+        }
+
+        return inputs;
+    }
+
+    private static Tensor ReadInput(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int position)
+    {
+        string? name = null;
+        string? datatype = null;
+        long[]? shape = null;
+        int dataStart = -1, dataEnd = -1;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("name"u8))
+            {
+                reader.Read();
+                name = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw InferenceException.BadRequest($"inputs[{position}].name must be a string");
+            }
+            else if (reader.ValueTextEquals("datatype"u8))
+            {
+                reader.Read();
+                datatype = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw InferenceException.BadRequest($"inputs[{position}].datatype must be a string");
+            }
+            else if (reader.ValueTextEquals("shape"u8))
+            {
+                reader.Read();
+                shape = ReadShape(ref reader, position);
+            }
+            else if (reader.ValueTextEquals("data"u8))
+            {
+                reader.Read();
+                dataStart = (int)reader.TokenStartIndex;
+                reader.Skip();
+                dataEnd = (int)reader.BytesConsumed;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        var label = name is null ? $"inputs[{position}]" : $"input '{name}'";
+        if (string.IsNullOrEmpty(name))
+        {
+            throw InferenceException.BadRequest($"{label} has no 'name'");
+        }
+
+        if (shape is null)
+        {
+            throw InferenceException.BadRequest($"{label} has no 'shape'");
+        }
+
+        if (dataStart < 0)
+        {
+            throw InferenceException.BadRequest($"{label} has no 'data'");
+        }
+
+        var type = datatype is null
+            ? throw InferenceException.BadRequest($"{label} has no 'datatype'")
+            : TensorDataTypes.Parse(datatype, label);
+        return OipTensorDataReader.Read(body[dataStart..dataEnd], name, type, shape);
+    }
+
+    private static long[] ReadShape(ref Utf8JsonReader reader, int position)
+    {
+        Expect(ref reader, JsonTokenType.StartArray, $"inputs[{position}].shape must be an array of integers");
+        var dims = new List<long>(2);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var dim) || dim < 0)
+            {
+                throw InferenceException.BadRequest($"inputs[{position}].shape must hold non-negative integers");
+            }
+
+            dims.Add(dim);
+        }
+
+        return [.. dims];
+    }
+
+    private static List<string> ReadOutputs(ref Utf8JsonReader reader)
+    {
+        Expect(ref reader, JsonTokenType.StartArray, "'outputs' must be an array");
+        var names = new List<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            Expect(ref reader, JsonTokenType.StartObject, "each entry of 'outputs' must be an object with a 'name'");
+            string? name = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isName = reader.ValueTextEquals("name"u8);
+                reader.Read();
+                if (isName && reader.TokenType == JsonTokenType.String)
+                {
+                    name = reader.GetString();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            names.Add(name ?? throw InferenceException.BadRequest($"outputs[{names.Count}] has no 'name'"));
+        }
+
+        return names;
+    }
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType token, string message)
+    {
+        if (reader.TokenType != token)
+        {
+            throw InferenceException.BadRequest(message);
+        }
+    }
+}

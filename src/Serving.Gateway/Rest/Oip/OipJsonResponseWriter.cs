@@ -1,0 +1,45 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Serving.Core.Inference;
+using Serving.Gateway.Rest.Http;
+
+namespace Serving.Gateway.Rest.Oip;
+
+/// <summary>Writes OIP v2 JSON: inference responses and metadata, with a flat row-major <c>data</c> per output.</summary>
+internal static class OipJsonResponseWriter
+{
+    public static void WriteInferResponse(Utf8JsonWriter writer, InferenceResponse response)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("model_name"u8, response.ModelName);
+        writer.WriteString("model_version"u8, response.ModelVersion);
+        if (response.Id is not null)
+        {
+            writer.WriteString("id"u8, response.Id);
+        }
+
+        writer.WriteStartArray("outputs"u8);
+        foreach (var output in response.Outputs)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name"u8, output.Name);
+            writer.WriteString("datatype"u8, output.DataType.ToProtocolName());
+            writer.WriteStartArray("shape"u8);
+            foreach (var dim in output.Shape)
+            {
+                writer.WriteNumberValue(dim);
+            }
+
+            writer.WriteEndArray();
+            writer.WritePropertyName("data"u8);
+            TensorJsonWriter.WriteFlat(writer, output);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Options for JSON that need no speed: readable feature names, no escaping of quotes.</summary>
+    public static readonly JsonWriterOptions RelaxedOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+}

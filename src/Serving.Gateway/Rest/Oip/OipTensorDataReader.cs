@@ -1,0 +1,259 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using Serving.Core.Inference;
+
+namespace Serving.Gateway.Rest.Oip;
+
+/// <summary>
+/// Decodes the <c>data</c> member of an OIP JSON input (flat or nested, row-major) straight into the canonical
+/// tensor bytes of the declared datatype, with range checks per type.
+/// </summary>
+internal static class OipTensorDataReader
+{
+    public static Tensor Read(ReadOnlySpan<byte> data, string name, TensorDataType type, long[] shape)
+    {
+        long expected;
+        try
+        {
+            expected = TensorDataTypes.ElementCount(shape);
+        }
+        catch (OverflowException)
+        {
+            throw Bad(name, $"shape [{string.Join(',', shape)}] is too large");
+        }
+
+        // Every JSON value takes at least one byte, so a shape that needs more values than the data has bytes
+        // cannot be satisfied: refuse it before allocating anything that size.
+        if (expected > data.Length)
+        {
+            throw Bad(name, $"shape [{string.Join(',', shape)}] needs {expected} values but data holds fewer");
+        }
+
+        var count = (int)expected;
+        var reader = new Utf8JsonReader(data, new JsonReaderOptions { MaxDepth = 64 });
+        if (type == TensorDataType.Bytes)
+        {
+            return Tensor.FromElements(name, shape, ReadStrings(ref reader, name, count));
+        }
+
+        if (type == TensorDataType.BF16)
+        {
+            throw Bad(name, "BF16 can only be sent as raw binary contents over gRPC");
+        }
+
+        var bytes = new byte[count * type.ElementSize()];
+        var index = 0;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartArray:
+                case JsonTokenType.EndArray:
+                    continue;
+                case JsonTokenType.Number:
+                case JsonTokenType.True:
+                case JsonTokenType.False:
+                case JsonTokenType.String:
+                    if (index >= count)
+                    {
+                        throw CountMismatch(name, shape, count, index + 1 + CountRest(ref reader));
+                    }
+
+                    WriteValue(ref reader, type, bytes, index, name);
+                    index++;
+                    continue;
+                default:
+                    throw Bad(name, $"data holds a {Describe(reader.TokenType)} where a {type.ToProtocolName()} value was expected");
+            }
+        }
+
+        if (index != count)
+        {
+            throw CountMismatch(name, shape, count, index);
+        }
+
+        return Tensor.FromBytes(name, type, shape, bytes);
+    }
+
+    private static void WriteValue(ref Utf8JsonReader reader, TensorDataType type, byte[] bytes, int index, string name)
+    {
+        var span = bytes.AsSpan();
+        switch (type)
+        {
+            case TensorDataType.Bool:
+                span[index] = ReadBool(ref reader, name, index) ? (byte)1 : (byte)0;
+                break;
+            case TensorDataType.UInt8:
+                span[index] = (byte)ReadInteger(ref reader, name, index, byte.MinValue, byte.MaxValue, type);
+                break;
+            case TensorDataType.Int8:
+                span[index] = unchecked((byte)(sbyte)ReadInteger(ref reader, name, index, sbyte.MinValue, sbyte.MaxValue, type));
+                break;
+            case TensorDataType.UInt16:
+                BinaryPrimitives.WriteUInt16LittleEndian(span[(index * 2)..], (ushort)ReadInteger(ref reader, name, index, ushort.MinValue, ushort.MaxValue, type));
+                break;
+            case TensorDataType.Int16:
+                BinaryPrimitives.WriteInt16LittleEndian(span[(index * 2)..], (short)ReadInteger(ref reader, name, index, short.MinValue, short.MaxValue, type));
+                break;
+            case TensorDataType.UInt32:
+                BinaryPrimitives.WriteUInt32LittleEndian(span[(index * 4)..], (uint)ReadInteger(ref reader, name, index, uint.MinValue, uint.MaxValue, type));
+                break;
+            case TensorDataType.Int32:
+                BinaryPrimitives.WriteInt32LittleEndian(span[(index * 4)..], (int)ReadInteger(ref reader, name, index, int.MinValue, int.MaxValue, type));
+                break;
+            case TensorDataType.Int64:
+                BinaryPrimitives.WriteInt64LittleEndian(span[(index * 8)..], ReadInteger(ref reader, name, index, long.MinValue, long.MaxValue, type));
+                break;
+            case TensorDataType.UInt64:
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetUInt64(out var u64))
+                {
+                    throw NotA(ref reader, name, index, type);
+                }
+
+                BinaryPrimitives.WriteUInt64LittleEndian(span[(index * 8)..], u64);
+                break;
+            case TensorDataType.FP16:
+                BinaryPrimitives.WriteHalfLittleEndian(span[(index * 2)..], (Half)ReadDouble(ref reader, name, index, type));
+                break;
+            case TensorDataType.FP32:
+                BinaryPrimitives.WriteSingleLittleEndian(span[(index * 4)..], ReadSingle(ref reader, name, index));
+                break;
+            case TensorDataType.FP64:
+                BinaryPrimitives.WriteDoubleLittleEndian(span[(index * 8)..], ReadDouble(ref reader, name, index, type));
+                break;
+            default:
+                throw Bad(name, $"datatype {type.ToProtocolName()} is not supported in JSON");
+        }
+    }
+
+    private static float ReadSingle(ref Utf8JsonReader reader, string name, int index)
+    {
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetSingle(out var value))
+        {
+            return value;
+        }
+
+        return (float)ReadDouble(ref reader, name, index, TensorDataType.FP32);
+    }
+
+    private static double ReadDouble(ref Utf8JsonReader reader, string name, int index, TensorDataType type)
+    {
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var value))
+        {
+            return value;
+        }
+
+        // JSON has no NaN or infinity; accept the names as strings so they reach validation, which says
+        // plainly whether the model takes them.
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("NaN"u8))
+            {
+                return double.NaN;
+            }
+
+            if (reader.ValueTextEquals("Infinity"u8) || reader.ValueTextEquals("inf"u8))
+            {
+                return double.PositiveInfinity;
+            }
+
+            if (reader.ValueTextEquals("-Infinity"u8) || reader.ValueTextEquals("-inf"u8))
+            {
+                return double.NegativeInfinity;
+            }
+        }
+
+        throw NotA(ref reader, name, index, type);
+    }
+
+    private static long ReadInteger(ref Utf8JsonReader reader, string name, int index, long min, long max, TensorDataType type)
+    {
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value))
+        {
+            if (value < min || value > max)
+            {
+                throw Bad(name, $"value {value} at element {index} is out of range for {type.ToProtocolName()} ({min} to {max})");
+            }
+
+            return value;
+        }
+
+        throw NotA(ref reader, name, index, type);
+    }
+
+    private static bool ReadBool(ref Utf8JsonReader reader, string name, int index)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.True:
+                return true;
+            case JsonTokenType.False:
+                return false;
+            case JsonTokenType.Number when reader.TryGetInt32(out var number) && number is 0 or 1:
+                return number == 1;
+            default:
+                throw NotA(ref reader, name, index, TensorDataType.Bool);
+        }
+    }
+
+    private static byte[][] ReadStrings(ref Utf8JsonReader reader, string name, int count)
+    {
+        var elements = new byte[count][];
+        var index = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.EndArray)
+            {
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw NotA(ref reader, name, index, TensorDataType.Bytes);
+            }
+
+            if (index >= count)
+            {
+                throw Bad(name, $"data holds more than the {count} values its shape needs");
+            }
+
+            elements[index++] = Encoding.UTF8.GetBytes(reader.GetString()!);
+        }
+
+        return index == count ? elements : throw Bad(name, $"shape needs {count} values but data has {index}");
+    }
+
+    private static int CountRest(ref Utf8JsonReader reader)
+    {
+        var rest = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType is not (JsonTokenType.StartArray or JsonTokenType.EndArray))
+            {
+                rest++;
+            }
+        }
+
+        return rest;
+    }
+
+    private static InferenceException NotA(ref Utf8JsonReader reader, string name, int index, TensorDataType type)
+    {
+        var shown = reader.TokenType == JsonTokenType.String ? $"\"{reader.GetString()}\"" : Encoding.UTF8.GetString(reader.ValueSpan);
+        return Bad(name, $"element {index} is {shown}, which is not a valid {type.ToProtocolName()} value");
+    }
+
+    private static InferenceException CountMismatch(string name, long[] shape, int expected, int actual) =>
+        Bad(name, $"shape [{string.Join(',', shape)}] needs {expected} values but data has {actual}");
+
+    private static InferenceException Bad(string name, string problem) =>
+        InferenceException.BadRequest($"input '{name}': {problem}");
+
+    private static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => "JSON object",
+        JsonTokenType.Null => "null",
+        _ => token.ToString(),
+    };
+}
