@@ -1,7 +1,7 @@
 namespace Serving.Core.Inference;
 
 /// <summary>The canonical request every transport decodes into.</summary>
-public sealed class InferenceRequest
+public sealed record InferenceRequest
 {
     /// <summary>Model to serve the request.</summary>
     public required string ModelName { get; init; }

@@ -19,6 +19,12 @@ public static class ManifestRules
             return $"task '{manifest.Task}' is not one of {ModelTasks.Binary}, {ModelTasks.Multiclass}, {ModelTasks.Regression}";
         }
 
+        var artifact = ModelFormats.ArtifactFile(manifest.Format);
+        if (!manifest.Artifacts.ContainsKey(artifact))
+        {
+            return $"the manifest lists no checksum for {artifact}";
+        }
+
         if (manifest.Signature.Inputs.Count == 0 || manifest.Signature.Outputs.Count == 0)
         {
             return "the signature needs at least one input and one output";

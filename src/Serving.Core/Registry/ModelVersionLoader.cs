@@ -71,12 +71,6 @@ public sealed class ModelVersionLoader
 
     private static string? CheckArtifacts(string directory, ModelManifest manifest)
     {
-        var artifact = ModelFormats.ArtifactFile(manifest.Format);
-        if (!manifest.Artifacts.ContainsKey(artifact))
-        {
-            return $"the manifest lists no checksum for {artifact}";
-        }
-
         foreach (var (file, expected) in manifest.Artifacts)
         {
             // Artifact names are relative to the version folder and must stay inside it.

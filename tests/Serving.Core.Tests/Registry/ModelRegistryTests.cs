@@ -1,0 +1,228 @@
+using Serving.Core.Packaging;
+using Serving.Core.Registry;
+using Serving.Core.Tests.Support;
+
+namespace Serving.Core.Tests.Registry;
+
+public sealed class ModelRegistryTests
+{
+    [Fact]
+    public void The_newest_ready_version_serves_by_default()
+    {
+        using var test = new TestRegistry();
+        test.Publish("m", 1);
+        test.Publish("m", 3);
+        test.Publish("m", 2);
+
+        test.Registry.Scan();
+
+        var entry = test.Registry.Current.Models["m"];
+        Assert.Equal(3, entry.Default!.Version);
+        Assert.Equal(["1", "2", "3"], entry.ReadyVersions);
+        Assert.All(entry.Versions, v => Assert.Equal(ModelVersionState.Ready, v.State));
+        Assert.True(test.Registry.Current.InitialScanComplete);
+    }
+
+    [Fact]
+    public void Folders_that_are_not_positive_integers_are_not_versions()
+    {
+        using var test = new TestRegistry();
+        test.Publish("m", 1);
+        Directory.CreateDirectory(Path.Combine(test.Root, "m", ".tmp-2"));
+        Directory.CreateDirectory(Path.Combine(test.Root, "m", "02"));
+        Directory.CreateDirectory(Path.Combine(test.Root, "m", "0"));
+        Directory.CreateDirectory(Path.Combine(test.Root, "m", "latest"));
+
+        test.Registry.Scan();
+
+        Assert.Equal([1], test.Registry.Current.Models["m"].Versions.Select(v => v.Version));
+    }
+
+    [Fact]
+    public void A_version_that_fails_to_load_is_marked_failed_with_its_reason_and_others_still_serve()
+    {
+        using var test = new TestRegistry();
+        test.Publish("m", 1);
+        test.Publish("m", 2, artifact: "garbage");
+        test.Publish("other", 1);
+
+        test.Registry.Scan();
+
+        var entry = test.Registry.Current.Models["m"];
+        var failed = entry.Versions.Single(v => v.Version == 2);
+        Assert.Equal(ModelVersionState.Failed, failed.State);
+        Assert.Contains("not a model", failed.Reason, StringComparison.Ordinal);
+        Assert.Equal(1, entry.Default!.Version);
+        Assert.NotNull(test.Registry.Current.Models["other"].Default);
+    }
+
+    [Fact]
+    public void A_malformed_manifest_waits_for_the_settle_time_then_fails()
+    {
+        using var test = new TestRegistry(settleSeconds: 10);
+        var directory = Path.Combine(test.Root, "m", "1");
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "model.json"), "{ \"format\": ");
+
+        test.Registry.Scan();
+        var waiting = test.Registry.Current.Models["m"].Versions.Single();
+        Assert.Equal(ModelVersionState.Loading, waiting.State);
+        Assert.Contains("malformed manifest", waiting.Reason, StringComparison.Ordinal);
+
+        test.Time.Advance(TimeSpan.FromSeconds(11));
+        test.Registry.Scan();
+        var failed = test.Registry.Current.Models["m"].Versions.Single();
+        Assert.Equal(ModelVersionState.Failed, failed.State);
+        Assert.Contains("malformed manifest", failed.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_version_copied_in_pieces_loads_once_its_checksums_match()
+    {
+        using var test = new TestRegistry();
+        var directory = test.Publish("m", 1);
+        File.WriteAllText(Path.Combine(directory, "model.onnx"), "doub");
+
+        test.Registry.Scan();
+        Assert.Equal(ModelVersionState.Loading, test.Registry.Current.Models["m"].Versions.Single().State);
+        Assert.Null(test.Registry.Current.Models["m"].Default);
+
+        File.WriteAllText(Path.Combine(directory, "model.onnx"), "doubling");
+        test.Time.Advance(TimeSpan.FromSeconds(5));
+        test.Registry.Scan();
+        Assert.Equal(1, test.Registry.Current.Models["m"].Default!.Version);
+    }
+
+    [Fact]
+    public void A_bad_checksum_fails_after_the_settle_time()
+    {
+        using var test = new TestRegistry(settleSeconds: 2);
+        test.Publish("m", 1, manifest: _ => TestRegistry.Manifest(new string('0', 64)));
+
+        test.Registry.Scan();
+        test.Time.Advance(TimeSpan.FromSeconds(3));
+        test.Registry.Scan();
+
+        var status = test.Registry.Current.Models["m"].Versions.Single();
+        Assert.Equal(ModelVersionState.Failed, status.State);
+        Assert.Contains("checksum of 'model.onnx'", status.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_manifest_that_disagrees_with_the_artifact_inputs_is_refused()
+    {
+        using var test = new TestRegistry();
+        test.Publish("m", 1, manifest: c => TestRegistry.Manifest(c, inputName: "pixels"));
+
+        test.Registry.Scan();
+
+        var status = test.Registry.Current.Models["m"].Versions.Single();
+        Assert.Equal(ModelVersionState.Failed, status.State);
+        Assert.Contains("input 'pixels' is not in the artifact", status.Reason, StringComparison.Ordinal);
+        Assert.True(test.Factory.Loaded.Single().IsDisposed);
+    }
+
+    [Fact]
+    public void A_failed_version_is_retried_when_its_manifest_changes()
+    {
+        using var test = new TestRegistry();
+        test.Publish("m", 1, manifest: c => TestRegistry.Manifest(c, inputName: "pixels"));
+        test.Registry.Scan();
+        Assert.Null(test.Registry.Current.Models["m"].Default);
+
+        test.Publish("m", 1);
+        test.Registry.Scan();
+
+        Assert.Equal(1, test.Registry.Current.Models["m"].Default!.Version);
+    }
+
+    [Fact]
+    public void Removing_a_version_folder_unloads_it_after_in_flight_requests_finish()
+    {
+        using var test = new TestRegistry();
+        var directory = test.Publish("m", 1);
+        test.Publish("m", 2);
+        test.Registry.Scan();
+        var generation = test.Registry.Current.Models["m"].Default!;
+        Assert.True(generation.TryAcquire());
+
+        Directory.Delete(Path.Combine(test.Root, "m", "2"), recursive: true);
+        test.Registry.Scan();
+
+        var entry = test.Registry.Current.Models["m"];
+        Assert.Equal(1, entry.Default!.Version);
+        Assert.Equal(ModelVersionState.Unloaded, entry.Versions.Single(v => v.Version == 2).State);
+        Assert.False(generation.IsDisposed);
+
+        generation.Release();
+        Assert.True(generation.IsDisposed);
+        Assert.True(Directory.Exists(directory));
+    }
+
+    [Fact]
+    public void A_scan_that_finds_nothing_new_publishes_no_new_snapshot()
+    {
+        using var test = new TestRegistry();
+        test.Publish("m", 1);
+        test.Registry.Scan();
+        var first = test.Registry.Current;
+
+        test.Registry.Scan();
+
+        Assert.Same(first, test.Registry.Current);
+    }
+
+    [Fact]
+    public void A_missing_registry_folder_serves_nothing_but_completes_the_scan()
+    {
+        using var test = new TestRegistry();
+        Directory.Delete(test.Root, recursive: true);
+        Directory.CreateDirectory(test.Root + "-unused");
+
+        test.Registry.Scan();
+
+        Assert.True(test.Registry.Current.InitialScanComplete);
+        Assert.Empty(test.Registry.Current.Models);
+        Directory.CreateDirectory(test.Root);
+        Directory.Delete(test.Root + "-unused");
+    }
+
+    [Fact]
+    public void Dispose_frees_every_loaded_runtime()
+    {
+        var test = new TestRegistry();
+        test.Publish("m", 1);
+        test.Publish("m", 2);
+        test.Registry.Scan();
+
+        test.Dispose();
+
+        Assert.All(test.Factory.Loaded, r => Assert.True(r.IsDisposed));
+    }
+
+    [Fact]
+    public void A_manifest_without_a_checksum_for_its_artifact_is_refused()
+    {
+        using var test = new TestRegistry();
+        test.Publish("m", 1, manifest: c => TestRegistry.Manifest(c) with { Format = ModelFormats.MLNet, Artifacts = new Dictionary<string, string> { ["model.onnx"] = c } });
+
+        test.Registry.Scan();
+
+        var status = test.Registry.Current.Models["m"].Versions.Single();
+        Assert.Equal(ModelVersionState.Failed, status.State);
+        Assert.Contains("no checksum for model.zip", status.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_format_is_refused_with_the_known_ones()
+    {
+        using var test = new TestRegistry();
+        test.Publish("m", 1, manifest: c => TestRegistry.Manifest(c) with { Format = "tensorflow" });
+
+        test.Registry.Scan();
+
+        var status = test.Registry.Current.Models["m"].Versions.Single();
+        Assert.Equal(ModelVersionState.Failed, status.State);
+        Assert.Contains("format 'tensorflow' is not one of onnx, mlnet", status.Reason, StringComparison.Ordinal);
+    }
+}
