@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Serving.Core.Inference;
+
+namespace Serving.Gateway.Tests.Hosting;
+
+/// <summary>
+/// The real gateway on real Kestrel, listening on free loopback ports (REST over HTTP/1.1, gRPC over HTTP/2),
+/// serving a registry folder of the test's choosing.
+/// </summary>
+public sealed class GatewayHost : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public GatewayHost(string registryPath, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        RegistryPath = registryPath;
+        RestPort = FreePort();
+        GrpcPort = FreePort();
+        _settings = new Dictionary<string, string?>
+        {
+            ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{RestPort}",
+            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{GrpcPort}",
+            ["Serving:Registry:Path"] = registryPath,
+            ["Serving:Registry:RescanSeconds"] = "0.5",
+            ["Serving:Registry:SettleSeconds"] = "2",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public string RegistryPath { get; }
+
+    public int RestPort { get; }
+
+    public int GrpcPort { get; }
+
+    public Uri RestUri => new($"http://127.0.0.1:{RestPort}");
+
+    public Uri GrpcUri => new($"http://127.0.0.1:{GrpcPort}");
+
+    /// <summary>Starts Kestrel and waits until the registry has been read.</summary>
+    public async Task<GatewayHost> StartAsync()
+    {
+        UseKestrel();
+        StartServer();
+        var service = (IInferenceService)Services.GetService(typeof(IInferenceService))!;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!service.IsServerReady)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the gateway did not become ready within 60 s");
+            }
+
+            await Task.Delay(50);
+        }
+
+        return this;
+    }
+
+    /// <summary>A client for the REST port, over the real socket.</summary>
+    public HttpClient CreateRestClient() => new() { BaseAddress = RestUri, Timeout = TimeSpan.FromSeconds(30) };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
