@@ -38,7 +38,8 @@ internal sealed class MLNetModelLayout
         var outputs = new List<MLNetColumn>();
         foreach (var column in mapper.OutputSchema)
         {
-            var passedThrough = before.GetColumnOrNull(column.Name) is { } earlier && column.Index < before.Count && earlier.Index == column.Index;
+            // Append-style transforms keep earlier columns at their index; a column found there is not an output.
+            var passedThrough = before.GetColumnOrNull(column.Name) is { } earlier && earlier.Index == column.Index;
             if (!column.IsHidden && !passedThrough && MLNetColumn.TryCreate(column, out var output))
             {
                 outputs.Add(output);

@@ -46,6 +46,42 @@ public sealed class MLNetModelRuntimeConcurrencyTests : IDisposable
     }
 
     [Fact]
+    public async Task Disposing_while_calls_run_lets_them_finish_or_refuses_them_cleanly()
+    {
+        var (path, model) = _models.Regression();
+        var runtime = MLNetModelRuntime.Load(path);
+        var expected = _models.Context.Model.CreatePredictionEngine<HouseRow, ScoreOnly>(model).Predict(Houses[0]).Score;
+        var refused = 0;
+        using var started = new CountdownEvent(4);
+
+        var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            started.Signal();
+            // Each worker keeps calling until Dispose refuses it, so the test cannot pass without a refusal.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < deadline)
+            {
+                try
+                {
+                    Assert.Equal(expected, runtime.Run(MLNetModelRuntimeRunTests.HouseTensors(Houses[..1]), ["Score"])[0].AsSpan<float>()[0]);
+                }
+                catch (ObjectDisposedException)
+                {
+                    Interlocked.Increment(ref refused);
+                    return;
+                }
+            }
+        }, TestContext.Current.CancellationToken)).ToArray();
+        started.Wait(TestContext.Current.CancellationToken);
+        Thread.Sleep(5);
+        runtime.Dispose();
+
+        await Task.WhenAll(workers);
+        Assert.Equal(4, refused);
+        Assert.Equal(0, runtime.IdleEngines);
+    }
+
+    [Fact]
     public void Running_after_dispose_throws_object_disposed_and_the_pool_is_emptied()
     {
         var runtime = MLNetModelRuntime.Load(_models.Regression().Path);
