@@ -40,7 +40,8 @@ public sealed class CsvDataSet
         while (ReadRecord(reader) is { } record)
         {
             line++;
-            if (record.Count == 1 && record[0].Length == 0)
+            // A blank line is skipped, except in a one-column file, where it is a missing value.
+            if (record.Count == 1 && record[0].Length == 0 && header.Count > 1)
             {
                 continue;
             }

@@ -1,4 +1,5 @@
-using Microsoft.ML.OnnxRuntime;
+using Serving.Core.Runtimes;
+using Serving.Core.Runtimes.Onnx;
 
 namespace Serving.Core.Packaging;
 
@@ -13,27 +14,23 @@ public static class NonTensorOutputCheck
             return;
         }
 
-        List<string> offending;
+        OnnxModelInfo info;
         try
         {
-            using var session = new InferenceSession(artifactPath);
-            offending = session.OutputMetadata
-                .Where(o => o.Value.OnnxValueType != OnnxValueType.ONNX_TYPE_TENSOR)
-                .Where(o => servedOutputs is null || servedOutputs.Any(r => r.Source == o.Key))
-                .Select(o => $"'{o.Key}' ({o.Value.OnnxValueType})")
-                .ToList();
+            info = OnnxModelInspector.Inspect(artifactPath);
         }
-        catch (OnnxRuntimeException ex)
+        catch (ModelLoadException ex)
         {
             throw new PackagingException($"cannot load '{artifactPath}': {ex.Message}", ex);
         }
 
+        var offending = info.NonTensorOutputs.Where(o => servedOutputs is null || servedOutputs.Any(r => r.Source == o)).ToList();
         if (offending.Count > 0)
         {
             throw new PackagingException(
-                $"the model has non-tensor output(s) {string.Join(", ", offending)}; the gateway serves tensors only. "
-                + "Export the model without them: with skl2onnx pass options={id(model): {'zipmap': False}} "
-                + "(or {'zipmap': False} for the classifier) to convert_sklearn/to_onnx, so probabilities come out as a [N, classes] tensor.");
+                $"the model has non-tensor output(s) {string.Join(", ", offending.Select(o => $"'{o}'"))} (a sequence, map or other value that is not a tensor); "
+                + "the gateway serves tensors only. Export the model without them: with skl2onnx, convert with "
+                + "options={'zipmap': False} (to_onnx(model, X, options={'zipmap': False})), so probabilities come out as one [N, classes] tensor.");
         }
     }
 }
