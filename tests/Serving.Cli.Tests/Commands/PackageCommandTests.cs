@@ -36,6 +36,23 @@ public sealed class PackageCommandTests
     }
 
     [Fact]
+    public async Task Package_reads_an_mlnet_model_schema_and_infers_regression_from_the_label()
+    {
+        using var temp = new TemporaryDirectory();
+
+        var run = await CliRun.Of(
+            "package", Path.Combine(Repository.Models, "diabetes", "1", "model.zip"), "--name", "diabetes", "--registry", temp.Path,
+            "--train-data", Path.Combine(Repository.DataDirectory, "diabetes.csv"));
+
+        Assert.Equal((0, "1"), (run.ExitCode, run.Result.Trim()));
+        var manifest = ManifestSerializer.Read(temp.Combine("diabetes", "1"));
+        Assert.Equal((ModelFormats.MLNet, ModelTasks.Regression), (manifest.Format, manifest.Task));
+        Assert.Equal("Score", manifest.Signature.PredictionOutput);
+        Assert.Equal(["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"], Assert.Single(manifest.Signature.Inputs).Features);
+        Assert.Equal(442, manifest.Baseline!.Prediction!.Numeric!.Count);
+    }
+
+    [Fact]
     public async Task Package_refuses_a_zipmap_model_with_exit_code_one_and_says_how_to_export_it()
     {
         using var temp = new TemporaryDirectory();
