@@ -34,7 +34,7 @@ public static class OipGrpcExtensions
     /// <summary>Maps the inference, health and reflection services.</summary>
     public static IEndpointRouteBuilder MapOipGrpc(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGrpcService<GrpcInferenceService>();
+        endpoints.MapGrpcService<GrpcInferenceService>().WithMetadata(GrpcMessageSizeLimitMetadata.Instance);
         endpoints.MapGrpcHealthChecksService();
         endpoints.MapGrpcReflectionService();
         return endpoints;
