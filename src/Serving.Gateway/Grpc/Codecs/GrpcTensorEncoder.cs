@@ -10,10 +10,13 @@ public static class GrpcTensorEncoder
     /// <summary>
     /// Encodes the response. With <paramref name="rawOutputs"/> (the answer to a raw request) the data goes to
     /// <c>raw_output_contents</c>, one blob per output in output order, and the outputs carry metadata only;
-    /// otherwise each output carries typed contents.
+    /// otherwise each output carries typed contents. An FP16 or BF16 output makes the whole answer raw, because
+    /// the specification gives those types no typed field and forbids mixing raw and typed outputs.
     /// </summary>
     public static ModelInferResponse Encode(InferenceResponse response, bool rawOutputs)
     {
+        var outputs = response.Outputs;
+        var raw = rawOutputs || HasRawOnlyOutput(outputs);
         var message = new ModelInferResponse
         {
             ModelName = response.ModelName,
@@ -21,7 +24,6 @@ public static class GrpcTensorEncoder
             Id = response.Id ?? string.Empty,
         };
 
-        var outputs = response.Outputs;
         message.Outputs.Capacity = outputs.Count;
         for (var i = 0; i < outputs.Count; i++)
         {
@@ -32,7 +34,7 @@ public static class GrpcTensorEncoder
                 Datatype = tensor.DataType.ToProtocolName(),
             };
             output.Shape.AddRange(tensor.Shape.AsSpan());
-            if (rawOutputs)
+            if (raw)
             {
                 message.RawOutputContents.Add(RawBlob(tensor));
             }
@@ -45,6 +47,19 @@ public static class GrpcTensorEncoder
         }
 
         return message;
+    }
+
+    private static bool HasRawOnlyOutput(IReadOnlyList<Tensor> outputs)
+    {
+        for (var i = 0; i < outputs.Count; i++)
+        {
+            if (outputs[i].DataType is TensorDataType.FP16 or TensorDataType.BF16)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // The response owns its tensors once the data plane returns them, so wrapping without a copy is safe.

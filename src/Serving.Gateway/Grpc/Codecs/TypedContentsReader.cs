@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Google.Protobuf.Collections;
 using Serving.Core.Inference;
@@ -40,7 +41,7 @@ internal static class TypedContentsReader
     private static byte[] Copy<T>(RepeatedField<T> values)
         where T : unmanaged
     {
-        var data = new byte[values.Count * Marshal.SizeOf<T>()];
+        var data = new byte[values.Count * Unsafe.SizeOf<T>()];
         var target = MemoryMarshal.Cast<byte, T>(data.AsSpan());
         for (var i = 0; i < target.Length; i++)
         {
@@ -54,7 +55,7 @@ internal static class TypedContentsReader
         where TWire : unmanaged, INumberBase<TWire>
         where TElement : unmanaged, INumberBase<TElement>
     {
-        var data = new byte[values.Count * Marshal.SizeOf<TElement>()];
+        var data = new byte[values.Count * Unsafe.SizeOf<TElement>()];
         var target = MemoryMarshal.Cast<byte, TElement>(data.AsSpan());
         var i = 0;
         try

@@ -7,7 +7,7 @@ namespace Serving.Gateway.Grpc.Codecs;
 
 /// <summary>
 /// Writes a canonical tensor as typed <c>InferTensorContents</c>. FP16 and BF16 have no typed field in the
-/// specification, so they are widened into <c>fp32_contents</c> (exact: every half and bfloat16 value is a float).
+/// specification and are never written here: <see cref="GrpcTensorEncoder"/> answers raw when they occur.
 /// </summary>
 internal static class TypedContentsWriter
 {
@@ -44,13 +44,6 @@ internal static class TypedContentsWriter
             case TensorDataType.UInt64:
                 contents.Uint64Contents.AddRange(tensor.AsSpan<ulong>());
                 break;
-            case TensorDataType.FP16:
-                Widen(tensor.AsSpan<Half>(), contents.Fp32Contents, static v => (float)v);
-                break;
-            case TensorDataType.BF16:
-                // bfloat16 is the upper half of a float's bits.
-                Widen(tensor.AsSpan<ushort>(), contents.Fp32Contents, static v => BitConverter.Int32BitsToSingle(v << 16));
-                break;
             case TensorDataType.FP32:
                 contents.Fp32Contents.AddRange(tensor.AsSpan<float>());
                 break;
@@ -61,7 +54,7 @@ internal static class TypedContentsWriter
                 WriteElements(tensor.Elements ?? [], contents.BytesContents);
                 break;
             default:
-                throw new InferenceException($"output '{tensor.Name}' has datatype {tensor.DataType}, which cannot be encoded");
+                throw new InferenceException($"output '{tensor.Name}' is {tensor.DataType.ToProtocolName()}, which has no typed contents field");
         }
 
         return contents;

@@ -31,6 +31,11 @@ internal static class DatatypeSamples
     /// <summary>Datatypes that have a typed contents field.</summary>
     public static TheoryData<string> Typed => [.. All.Where(s => s.Typed is not null).Select(s => s.Datatype)];
 
+    /// <summary>Datatypes the server answers with typed contents (FP16 is read typed but answered raw).</summary>
+    public static TheoryData<string> TypedOutputs => [.. TypedOutputSamples.Select(s => s.Datatype)];
+
+    public static IEnumerable<DatatypeSample> TypedOutputSamples => All.Where(s => s.Typed is not null && s.Datatype != "FP16");
+
     /// <summary>Every datatype; all travel raw.</summary>
     public static TheoryData<string> Raw => [.. All.Select(s => s.Datatype)];
 

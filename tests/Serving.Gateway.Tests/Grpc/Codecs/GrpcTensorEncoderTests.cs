@@ -7,7 +7,7 @@ namespace Serving.Gateway.Tests.Grpc.Codecs;
 public sealed class GrpcTensorEncoderTests
 {
     [Theory]
-    [MemberData(nameof(DatatypeSamples.Typed), MemberType = typeof(DatatypeSamples))]
+    [MemberData(nameof(DatatypeSamples.TypedOutputs), MemberType = typeof(DatatypeSamples))]
     public void Typed_outputs_carry_the_contents_field_of_their_datatype(string datatype)
     {
         var sample = DatatypeSamples.Get(datatype);
@@ -19,13 +19,18 @@ public sealed class GrpcTensorEncoderTests
         Assert.Equal(sample.Typed, output.Contents);
     }
 
-    [Fact]
-    public void BF16_outputs_are_widened_to_fp32_contents_when_typed()
+    [Theory]
+    [InlineData("FP16")]
+    [InlineData("BF16")]
+    public void Half_precision_output_makes_the_whole_answer_raw(string datatype)
     {
-        var output = GrpcTensorEncoder.Encode(Response(Canonical(DatatypeSamples.Get("BF16"))), rawOutputs: false).Outputs[0];
+        var half = Canonical(DatatypeSamples.Get(datatype));
+        var other = Tensor.FromBytes("z", TensorDataType.UInt8, [1], [9]);
 
-        Assert.Equal("BF16", output.Datatype);
-        Assert.Equal([1.0f, -2.0f], output.Contents.Fp32Contents);
+        var encoded = GrpcTensorEncoder.Encode(Response(other, half), rawOutputs: false);
+
+        Assert.All(encoded.Outputs, output => Assert.Null(output.Contents));
+        Assert.Equal([[9], DatatypeSamples.Get(datatype).Raw], encoded.RawOutputContents.Select(b => b.ToByteArray()));
     }
 
     [Theory]
