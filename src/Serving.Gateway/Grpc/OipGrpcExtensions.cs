@@ -1,9 +1,9 @@
+using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Grpc.AspNetCore.Server;
 using Serving.Gateway.Grpc.Protocol;
 
 namespace Serving.Gateway.Grpc;
