@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Serving.Core.Inference;
+using Serving.Core.Packaging;
 using Serving.Core.Runtimes.Onnx;
 using Serving.Gateway.Tests.Hosting;
 
@@ -95,9 +96,13 @@ public sealed class OipEndpointsTests(SampleGatewayFixture gateway) : IClassFixt
         Assert.Equal("2", response.Headers.GetValues("X-Model-Version").Single());
         Assert.Equal("req-100", body.GetProperty("id").GetString());
 
-        using var runtime = OnnxModelRuntime.Load(Path.Combine(SampleRegistry.SourcePath, "breast-cancer", "2", "model.onnx"), new OnnxRuntimeOptions());
+        var directory = Path.Combine(SampleRegistry.SourcePath, "breast-cancer", "2");
+        var signature = ManifestSerializer.Read(directory).Signature;
+        using var runtime = OnnxModelRuntime.Load(Path.Combine(directory, "model.onnx"), new OnnxRuntimeOptions());
         var features = Enumerable.Range(100, rows).SelectMany(BreastCancerRows.Row).ToArray();
-        var expected = runtime.Run([Tensor.FromValues("Features", TensorDataType.FP32, [rows, 30], (ReadOnlySpan<float>)features)], []);
+        var expected = runtime.Run(
+            [Tensor.FromValues(signature.Inputs[0].SourceName, TensorDataType.FP32, [rows, 30], (ReadOnlySpan<float>)features)],
+            [.. signature.Outputs.Select(o => o.SourceName)]);
         var outputs = body.GetProperty("outputs");
         var labels = outputs[0].GetProperty("data").EnumerateArray().Select(v => v.GetInt64()).ToArray();
         var probabilities = outputs[1].GetProperty("data").EnumerateArray().Select(v => v.GetSingle()).ToArray();
