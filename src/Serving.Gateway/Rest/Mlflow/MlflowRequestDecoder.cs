@@ -29,7 +29,7 @@ public static class MlflowRequestDecoder
             using var grid = MlflowCsvReader.Read(body, layout);
             inputs = MlflowTensorBuilder.Build(grid, layout);
         }
-        else
+        else if (!MlflowFastJsonDecoder.TryDecode(body, layout, out inputs))
         {
             // Tensors copy their values out, so the document and grid can go back to the pool at once.
             using var document = ParseJson(body);
