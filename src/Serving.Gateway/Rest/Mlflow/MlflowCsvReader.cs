@@ -82,7 +82,12 @@ internal static class MlflowCsvReader
                         $"CSV line {records.Count + 1}: unexpected text after a closing quote; a quote inside a quoted field is written twice (\"\").");
                 }
 
-                field.Append(text[i]);
+                // Spaces after a closing quote are layout, not part of the value.
+                if (!quoted)
+                {
+                    field.Append(text[i]);
+                }
+
                 i++;
             }
 

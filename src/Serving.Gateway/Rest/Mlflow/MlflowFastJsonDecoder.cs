@@ -25,7 +25,7 @@ internal static class MlflowFastJsonDecoder
             return false;
         }
 
-        var values = new ValueBuffer(layout.FeatureCount * 4);
+        var values = new MlflowFloatBuffer(layout.FeatureCount * 4);
         try
         {
             var reader = new Utf8JsonReader(body.FirstSpan);
@@ -51,7 +51,7 @@ internal static class MlflowFastJsonDecoder
     }
 
     /// <summary>The number of rows read into <paramref name="values"/> in feature order, or -1 to fall back.</summary>
-    private static int ReadBody(ref Utf8JsonReader reader, MlflowInputLayout layout, ref ValueBuffer values)
+    private static int ReadBody(ref Utf8JsonReader reader, MlflowInputLayout layout, ref MlflowFloatBuffer values)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -91,7 +91,7 @@ internal static class MlflowFastJsonDecoder
         return reader.TokenType == JsonTokenType.EndObject && !reader.Read() ? rows : -1;
     }
 
-    private static int ReadSplit(ref Utf8JsonReader reader, MlflowInputLayout layout, ref ValueBuffer values)
+    private static int ReadSplit(ref Utf8JsonReader reader, MlflowInputLayout layout, ref MlflowFloatBuffer values)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject ||
             !reader.Read() || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("columns"u8) ||
@@ -158,7 +158,7 @@ internal static class MlflowFastJsonDecoder
     /// Reads [[v, ...], ...] into feature order: through <paramref name="map"/> (column to feature) when given,
     /// else by position. Returns the row count, or -1 on anything but plain numbers in rows of the right length.
     /// </summary>
-    private static int ReadRows(ref Utf8JsonReader reader, int features, int[]? map, ref ValueBuffer values)
+    private static int ReadRows(ref Utf8JsonReader reader, int features, int[]? map, ref MlflowFloatBuffer values)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
         {
@@ -206,37 +206,5 @@ internal static class MlflowFastJsonDecoder
         }
 
         return -1;
-    }
-
-    /// <summary>A growable pooled float buffer, one row of features at a time.</summary>
-    private struct ValueBuffer : IDisposable
-    {
-        private float[] buffer;
-        private int length;
-
-        public ValueBuffer(int capacity)
-        {
-            buffer = ArrayPool<float>.Shared.Rent(Math.Max(capacity, 16));
-            length = 0;
-        }
-
-        public readonly ReadOnlySpan<float> Written => buffer.AsSpan(0, length);
-
-        public Span<float> AppendRow(int width)
-        {
-            if (length + width > buffer.Length)
-            {
-                var larger = ArrayPool<float>.Shared.Rent(Math.Max(buffer.Length * 2, length + width));
-                buffer.AsSpan(0, length).CopyTo(larger);
-                ArrayPool<float>.Shared.Return(buffer);
-                buffer = larger;
-            }
-
-            var row = buffer.AsSpan(length, width);
-            length += width;
-            return row;
-        }
-
-        public readonly void Dispose() => ArrayPool<float>.Shared.Return(buffer);
     }
 }

@@ -235,7 +235,7 @@ internal static class MlflowJsonTableReader
         string? firstName = null;
         foreach (var property in dictionary.EnumerateObject())
         {
-            if (Target(property.Name, layout, out _) == DictionaryTarget.None)
+            if (Target(property.Name, layout, out _) == MlflowDictionaryTarget.None)
             {
                 continue;
             }
@@ -261,13 +261,13 @@ internal static class MlflowJsonTableReader
             {
                 switch (Target(property.Name, layout, out var index))
                 {
-                    case DictionaryTarget.Input:
+                    case MlflowDictionaryTarget.Input:
                         FillInput(grid, layout.Slots[index], property, key);
                         break;
-                    case DictionaryTarget.Column:
+                    case MlflowDictionaryTarget.Column:
                         FillColumn(grid, index, property.Value);
                         break;
-                    case DictionaryTarget.None:
+                    case MlflowDictionaryTarget.None:
                     default:
                         break;
                 }
@@ -324,16 +324,16 @@ internal static class MlflowJsonTableReader
         }
     }
 
-    private static DictionaryTarget Target(string name, MlflowInputLayout layout, out int index)
+    private static MlflowDictionaryTarget Target(string name, MlflowInputLayout layout, out int index)
     {
         index = layout.FindInput(name);
         if (index >= 0)
         {
-            return DictionaryTarget.Input;
+            return MlflowDictionaryTarget.Input;
         }
 
         index = layout.FindFeature(name);
-        return index >= 0 ? DictionaryTarget.Column : DictionaryTarget.None;
+        return index >= 0 ? MlflowDictionaryTarget.Column : MlflowDictionaryTarget.None;
     }
 
     /// <summary>Writes a row's values (nested lists flattened in row-major order) from <paramref name="start"/>; returns how many it saw.</summary>
@@ -410,11 +410,4 @@ internal static class MlflowJsonTableReader
         JsonValueKind.Undefined => "nothing",
         _ => kind.ToString(),
     };
-
-    private enum DictionaryTarget
-    {
-        None,
-        Input,
-        Column,
-    }
 }

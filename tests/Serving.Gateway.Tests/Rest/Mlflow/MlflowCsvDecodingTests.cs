@@ -42,6 +42,14 @@ public sealed class MlflowCsvDecodingTests
     }
 
     [Fact]
+    public void Spaces_after_a_closing_quote_are_not_part_of_the_value()
+    {
+        var request = Decode("count,ratio,flag,city,small\n1,0.5,true,\"Oslo\"  ,2\n", MlflowTestModels.Mixed());
+
+        Assert.Equal("Oslo", Encoding.UTF8.GetString(request.Inputs.Single(t => t.Name == "city").Elements![0]));
+    }
+
+    [Fact]
     public void Quoted_numbers_are_still_numbers()
     {
         var request = Decode("\"a\",\"b\",\"c\"\n\"1\",\"2\",\"3\"\n");
