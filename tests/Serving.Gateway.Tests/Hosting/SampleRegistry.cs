@@ -16,7 +16,7 @@ public sealed class SampleRegistry : IDisposable
     }
 
     /// <summary>The repository's models folder.</summary>
-    public static string SourcePath { get; } = FindModels();
+    public static string SourcePath { get; } = RepositoryPaths.Of("models");
 
     public string Path { get; }
 
@@ -44,18 +44,5 @@ public sealed class SampleRegistry : IDisposable
         {
             // A file still open by a runtime on a slow shutdown; the temp folder is cleaned by the OS later.
         }
-    }
-
-    private static string FindModels()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(directory.FullName, "Serving.sln")))
-            {
-                return System.IO.Path.Combine(directory.FullName, "models");
-            }
-        }
-
-        throw new DirectoryNotFoundException("cannot find the repository root (Serving.sln) above the test folder");
     }
 }
