@@ -1,1 +1,3 @@
-return 0;
+using Serving.Cli;
+
+return await ServingCli.RunAsync(args, CliOutput.Standard(), RuntimeFactories.Builder).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Serving.Core.Packaging;
 
 /// <summary>One input or output of a signature.</summary>
@@ -25,5 +27,6 @@ public sealed record TensorSpec
     public bool AllowNonFinite { get; init; }
 
     /// <summary>The artifact's own name for this tensor.</summary>
+    [JsonIgnore]
     public string SourceName => Source ?? Name;
 }

@@ -9,10 +9,9 @@ namespace Serving.Core.Registry;
 /// </summary>
 public sealed class ModelVersionLoader
 {
-    private readonly Dictionary<string, IModelRuntimeFactory> _factories;
+    private readonly ModelRuntimeFactories _factories;
 
-    public ModelVersionLoader(IEnumerable<IModelRuntimeFactory> factories) =>
-        _factories = factories.ToDictionary(f => f.Format, StringComparer.Ordinal);
+    public ModelVersionLoader(ModelRuntimeFactories factories) => _factories = factories;
 
     public VersionLoadResult Load(string model, int version, string directory)
     {
@@ -44,15 +43,10 @@ public sealed class ModelVersionLoader
             return VersionLoadResult.Waiting(checksumProblem);
         }
 
-        if (!_factories.TryGetValue(manifest.Format, out var factory))
-        {
-            return VersionLoadResult.Failed($"no runtime for format '{manifest.Format}'; known formats: {string.Join(", ", _factories.Keys)}");
-        }
-
         IModelRuntime runtime;
         try
         {
-            runtime = factory.Load(Path.Combine(directory, ModelFormats.ArtifactFile(manifest.Format)));
+            runtime = _factories.Load(manifest.Format, Path.Combine(directory, ModelFormats.ArtifactFile(manifest.Format)));
         }
         catch (ModelLoadException ex)
         {

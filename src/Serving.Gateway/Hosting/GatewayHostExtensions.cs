@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Serving.Core.Inference;
 using Serving.Core.Registry;
 using Serving.Core.Runtimes;
+using Serving.Core.Runtimes.Onnx;
 using Serving.Gateway.Rest.Oip;
 
 namespace Serving.Gateway.Hosting;
@@ -38,8 +39,11 @@ internal static class GatewayHostExtensions
 
     private static IServiceCollection AddRuntimeFactories(this IServiceCollection services, IConfiguration configuration)
     {
-        _ = configuration;
-        services.AddSingleton<IEnumerable<IModelRuntimeFactory>>(_ => []);
+        services.AddOptions<OnnxRuntimeOptions>()
+            .Bind(configuration.GetSection(OnnxRuntimeOptions.SectionName))
+            .Validate(o => o.Validate().Count == 0, "invalid Serving:Runtimes:Onnx settings")
+            .ValidateOnStart();
+        services.AddSingleton(sp => ModelRuntimeFactories.CreateDefault(sp.GetRequiredService<IOptions<OnnxRuntimeOptions>>().Value));
         return services;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Serving.Core.Packaging;
 using Serving.Core.Registry;
+using Serving.Core.Runtimes;
 
 namespace Serving.Core.Tests.Support;
 
@@ -13,7 +14,7 @@ internal sealed class TestRegistry : IDisposable
     {
         Root = Directory.CreateTempSubdirectory("registry-").FullName;
         Registry = new ModelRegistry(
-            new ModelVersionLoader([Factory]),
+            new ModelVersionLoader(new ModelRuntimeFactories([Factory])),
             Options.Create(new RegistryOptions { Path = Root, SettleSeconds = settleSeconds }),
             Time,
             NullLogger<ModelRegistry>.Instance);

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Serving.Core.Packaging;
+using Spectre.Console;
+
+namespace Serving.Cli.Commands;
+
+/// <summary><c>serving package</c>: publishes a trained artifact as the next version of a model.</summary>
+internal static class PackageCommand
+{
+    public static Command Create(CliOutput output, Func<PackageBuilder> builder)
+    {
+        var artifact = new Argument<FileInfo>("artifact") { Description = "The trained model: a .onnx file or an ML.NET model .zip." };
+        var name = new Option<string>("--name") { Description = "Model name (the folder under the registry).", Required = true };
+        var registry = new Option<DirectoryInfo>("--registry") { Description = "Registry folder.", DefaultValueFactory = _ => new DirectoryInfo("models") };
+        var trainData = new Option<FileInfo?>("--train-data") { Description = "Headered CSV the model was trained on (features, label); gives feature names, baselines and lineage." };
+        var label = new Option<string?>("--label") { Description = "Label column of the CSV (default: target, else the last column)." };
+        var task = new Option<string?>("--task") { Description = "binary, multiclass or regression (default: inferred from the label column)." };
+        task.AcceptOnlyFromAmong(ModelTasks.Binary, ModelTasks.Multiclass, ModelTasks.Regression);
+        var predictionOutput = new Option<string?>("--prediction-output") { Description = "Output that holds the prediction (default: one named like label/prediction, else a probability's argmax, else the first)." };
+
+        var command = new Command("package", "Publish a trained ONNX or ML.NET model as the next version in a registry; prints the version.")
+        {
+            artifact, name, registry, trainData, label, task, predictionOutput,
+        };
+        command.SetAction((parse, cancellationToken) => CommandErrors.Guard(output, async () =>
+        {
+            var request = new PackageRequest
+            {
+                ArtifactPath = parse.GetValue(artifact)!.FullName,
+                ModelName = parse.GetValue(name)!,
+                RegistryPath = parse.GetValue(registry)!.FullName,
+                TrainingDataPath = parse.GetValue(trainData)?.FullName,
+                Label = parse.GetValue(label),
+                Task = parse.GetValue(task),
+                PredictionOutput = parse.GetValue(predictionOutput),
+                Trainer = "serving package",
+                CodeCommit = CodeCommit.TryRead(Directory.GetCurrentDirectory()),
+            };
+            var result = await builder().BuildAsync(request, cancellationToken).ConfigureAwait(false);
+            PackageSummary.Write(output.Console, request.ModelName, result);
+            await output.Result.WriteLineAsync(result.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Serving.Cli.Commands;
+using Serving.Core.Packaging;
+
+namespace Serving.Cli;
+
+/// <summary>The <c>serving</c> command line: its command tree and one entry point for Program and tests.</summary>
+public static class ServingCli
+{
+    /// <summary>The root command with every sub-command wired to <paramref name="output"/>.</summary>
+    public static RootCommand Create(CliOutput output, Func<PackageBuilder> builder)
+    {
+        var root = new RootCommand("Package, train and publish models for the serving gateway.");
+        root.Subcommands.Add(PackageCommand.Create(output, builder));
+        root.Subcommands.Add(TrainCommand.Create(output, builder));
+        return root;
+    }
+
+    /// <summary>Parses and runs; returns the exit code (0 success, 1 failure, 2 usage error).</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliOutput output, Func<PackageBuilder> builder, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var parsed = Create(output, builder).Parse(args);
+        var configuration = new InvocationConfiguration { Output = output.Console.Profile.Out.Writer, Error = output.Console.Profile.Out.Writer };
+        if (parsed.Errors.Count > 0)
+        {
+            await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+            return 2;
+        }
+
+        return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+}

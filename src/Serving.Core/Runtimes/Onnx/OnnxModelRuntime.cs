@@ -1,0 +1,257 @@
+using System.Buffers;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Tensor = Serving.Core.Inference.Tensor;
+using Serving.Core.Inference;
+using Serving.Core.Packaging;
+
+namespace Serving.Core.Runtimes.Onnx;
+
+/// <summary>
+/// One ONNX artifact loaded into one <see cref="InferenceSession"/>, which serves concurrent calls. Inputs are
+/// handed to ONNX Runtime over the request's own pinned bytes and each output is copied out once.
+/// </summary>
+public sealed class OnnxModelRuntime : IModelRuntime
+{
+    private readonly SessionOptions _sessionOptions;
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions;
+    private readonly Dictionary<string, TensorElementType> _inputTypes;
+    private readonly Dictionary<string, TensorElementType> _outputTypes;
+    private readonly string[] _tensorOutputNames;
+    private readonly RuntimeLifetime _lifetime;
+
+    private OnnxModelRuntime(SessionOptions sessionOptions, InferenceSession session, OnnxModelInfo info)
+    {
+        _sessionOptions = sessionOptions;
+        _session = session;
+        _runOptions = new RunOptions();
+        Inputs = info.Inputs;
+        Outputs = info.Outputs;
+        NonTensorOutputs = info.NonTensorOutputs;
+        _inputTypes = info.Inputs.ToDictionary(s => s.Name, s => ElementTypeOf(s), StringComparer.Ordinal);
+        _outputTypes = info.Outputs.ToDictionary(s => s.Name, s => ElementTypeOf(s), StringComparer.Ordinal);
+        _tensorOutputNames = [.. info.Outputs.Select(s => s.Name)];
+        _lifetime = new RuntimeLifetime(Free);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<TensorSpec> Inputs { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<TensorSpec> Outputs { get; }
+
+    /// <summary>Outputs the graph has that are not served (sequences, maps and the like).</summary>
+    public IReadOnlyList<string> NonTensorOutputs { get; }
+
+    /// <summary>Loads an ONNX file; throws <see cref="ModelLoadException"/> with the reason when it cannot.</summary>
+    public static OnnxModelRuntime Load(string path, OnnxRuntimeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var sessionOptions = OnnxSessions.CreateSessionOptions(options);
+        InferenceSession? session = null;
+        try
+        {
+            session = OnnxSessions.Open(path, sessionOptions);
+            return new OnnxModelRuntime(sessionOptions, session, OnnxModelInspector.Describe(session, path));
+        }
+        catch
+        {
+            session?.Dispose();
+            sessionOptions.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<Tensor[]> RunAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // A call costs microseconds: running it inline is cheaper than any hand-off to another thread.
+        return ValueTask.FromResult(Run(inputs, outputNames));
+    }
+
+    /// <summary>
+    /// Runs the model synchronously. An empty <paramref name="outputNames"/> asks for every tensor output.
+    /// </summary>
+    public Tensor[] Run(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputNames);
+        _lifetime.Enter(this);
+        try
+        {
+            return RunCore(inputs, outputNames.Count == 0 ? _tensorOutputNames : outputNames);
+        }
+        finally
+        {
+            _lifetime.Exit();
+        }
+    }
+
+    /// <summary>Frees the session once calls in flight have finished; later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose() => _lifetime.Dispose();
+
+    private static TensorElementType ElementTypeOf(TensorSpec spec) =>
+        OnnxTypeMap.ToElementType(TensorDataTypes.Parse(spec.Datatype, spec.Name));
+
+    private Tensor[] RunCore(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames)
+    {
+        foreach (var name in outputNames)
+        {
+            CheckOutputName(name);
+        }
+
+        var count = inputs.Count;
+        var names = new string[count];
+        var values = new OrtValue[count];
+        var pins = new MemoryHandle[count];
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var input = inputs[i];
+                names[i] = input.Name;
+                values[i] = CreateInput(input, ref pins[i]);
+            }
+
+            using var results = _session.Run(_runOptions, names, values, outputNames);
+            var outputs = new Tensor[outputNames.Count];
+            var index = 0;
+            foreach (var result in results)
+            {
+                outputs[index] = ReadOutput(outputNames[index], result);
+                index++;
+            }
+
+            return outputs;
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw ToInferenceException(ex);
+        }
+        finally
+        {
+            for (var i = 0; i < count; i++)
+            {
+                // The native value points into the pinned array: release it before unpinning.
+                values[i]?.Dispose();
+                pins[i].Dispose();
+            }
+        }
+    }
+
+    private void CheckOutputName(string name)
+    {
+        if (_outputTypes.ContainsKey(name))
+        {
+            return;
+        }
+
+        throw NonTensorOutputs.Contains(name)
+            ? InferenceException.BadRequest($"output '{name}' is not a tensor (a sequence or map) and cannot be served")
+            : InferenceException.BadRequest($"unknown output '{name}'; the model has {string.Join(", ", _tensorOutputNames)}");
+    }
+
+    private unsafe OrtValue CreateInput(Tensor input, ref MemoryHandle pin)
+    {
+        if (!_inputTypes.TryGetValue(input.Name, out var elementType))
+        {
+            throw InferenceException.BadRequest($"unknown input '{input.Name}'; the model has {string.Join(", ", _inputTypes.Keys)}");
+        }
+
+        var dataType = OnnxTypeMap.ToElementType(input.DataType);
+        if (dataType != elementType)
+        {
+            throw InferenceException.BadRequest(
+                $"input '{input.Name}' has datatype {input.DataType.ToProtocolName()}; the model expects {Describe(elementType)}");
+        }
+
+        var elementCount = input.ElementCount;
+        if (elementCount < 0)
+        {
+            throw InferenceException.BadRequest($"input '{input.Name}' has a negative dimension in shape [{string.Join(",", input.Shape)}]");
+        }
+
+        if (elementType == TensorElementType.String)
+        {
+            return CreateStringInput(input, elementCount);
+        }
+
+        var expectedBytes = elementCount * input.DataType.ElementSize();
+        if (input.Data.Length != expectedBytes)
+        {
+            throw InferenceException.BadRequest(
+                $"input '{input.Name}' holds {input.Data.Length} bytes; shape [{string.Join(",", input.Shape)}] of {input.DataType.ToProtocolName()} needs {expectedBytes}");
+        }
+
+        pin = input.Data.AsMemory().Pin();
+        return OrtValue.CreateTensorValueWithData(
+            OrtMemoryInfo.DefaultInstance, elementType, input.Shape, (IntPtr)pin.Pointer, input.Data.Length);
+    }
+
+    private static OrtValue CreateStringInput(Tensor input, long elementCount)
+    {
+        var elements = input.Elements!;
+        if (elements.Length != elementCount)
+        {
+            throw InferenceException.BadRequest(
+                $"input '{input.Name}' holds {elements.Length} elements; shape [{string.Join(",", input.Shape)}] needs {elementCount}");
+        }
+
+        var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, input.Shape);
+        try
+        {
+            for (var i = 0; i < elements.Length; i++)
+            {
+                value.StringTensorSetElementAt(elements[i].AsSpan(), i);
+            }
+
+            return value;
+        }
+        catch
+        {
+            value.Dispose();
+            throw;
+        }
+    }
+
+    private static Tensor ReadOutput(string name, OrtValue value)
+    {
+        var info = value.GetTensorTypeAndShape();
+        var shape = info.Shape;
+        if (info.ElementDataType == TensorElementType.String)
+        {
+            var elements = new byte[info.ElementCount][];
+            for (var i = 0; i < elements.Length; i++)
+            {
+                elements[i] = value.GetStringElementAsSpan(i).ToArray();
+            }
+
+            return Tensor.FromElements(name, shape, elements);
+        }
+
+        if (!OnnxTypeMap.TryToDataType(info.ElementDataType, out var dataType))
+        {
+            throw new InferenceException($"output '{name}' has element type {info.ElementDataType}, which OIP cannot carry");
+        }
+
+        return Tensor.FromBytes(name, dataType, shape, value.GetTensorMutableRawData().ToArray());
+    }
+
+    private static InferenceException ToInferenceException(OnnxRuntimeException ex) =>
+        ex.Message.Contains("[ErrorCode:InvalidArgument]", StringComparison.Ordinal)
+            ? new InferenceException(InferenceErrorKind.BadRequest, $"the model rejected the input: {ex.Message}", ex)
+            : new InferenceException(InferenceErrorKind.Internal, $"the model failed: {ex.Message}", ex);
+
+    private static string Describe(TensorElementType elementType) =>
+        OnnxTypeMap.TryToDataType(elementType, out var dataType) ? dataType.ToProtocolName() : elementType.ToString();
+
+    private void Free()
+    {
+        _session.Dispose();
+        _sessionOptions.Dispose();
+        _runOptions.Dispose();
+    }
+}

@@ -1,0 +1,86 @@
+using Serving.Core.Packaging;
+
+namespace Serving.Cli.Tests.Commands;
+
+public sealed class PackageCommandTests
+{
+    [Fact]
+    public async Task Package_prints_the_version_it_published_and_the_next_call_publishes_the_next()
+    {
+        using var temp = new TemporaryDirectory();
+        string[] args = ["package", Repository.OnnxFixture("torch_mlp.onnx"), "--name", "flowers", "--registry", temp.Path, "--train-data", Path.Combine(Repository.DataDirectory, "iris.csv")];
+
+        var first = await CliRun.Of(args);
+        var second = await CliRun.Of(args);
+
+        Assert.Equal((0, "1"), (first.ExitCode, first.Result.Trim()));
+        Assert.Equal((0, "2"), (second.ExitCode, second.Result.Trim()));
+        Assert.True(File.Exists(temp.Combine("flowers", "2", "model.json")));
+    }
+
+    [Fact]
+    public async Task Package_passes_label_task_and_prediction_output_to_the_manifest()
+    {
+        using var temp = new TemporaryDirectory();
+
+        var run = await CliRun.Of(
+            "package", Path.Combine(Repository.Models, "iris", "1", "model.onnx"), "--name", "iris", "--registry", temp.Path,
+            "--train-data", Path.Combine(Repository.DataDirectory, "iris.csv"), "--label", "target", "--task", "multiclass",
+            "--prediction-output", "Score.output");
+
+        Assert.Equal(0, run.ExitCode);
+        var manifest = ManifestSerializer.Read(temp.Combine("iris", "1"));
+        Assert.Equal(ModelTasks.Multiclass, manifest.Task);
+        Assert.Equal("Score.output", manifest.Signature.PredictionOutput);
+        Assert.Equal(["PredictedLabel.output", "Score.output"], manifest.Signature.Outputs.Select(o => o.Name));
+    }
+
+    [Fact]
+    public async Task Package_reads_an_mlnet_model_schema_and_infers_regression_from_the_label()
+    {
+        using var temp = new TemporaryDirectory();
+
+        var run = await CliRun.Of(
+            "package", Path.Combine(Repository.Models, "diabetes", "1", "model.zip"), "--name", "diabetes", "--registry", temp.Path,
+            "--train-data", Path.Combine(Repository.DataDirectory, "diabetes.csv"));
+
+        Assert.Equal((0, "1"), (run.ExitCode, run.Result.Trim()));
+        var manifest = ManifestSerializer.Read(temp.Combine("diabetes", "1"));
+        Assert.Equal((ModelFormats.MLNet, ModelTasks.Regression), (manifest.Format, manifest.Task));
+        Assert.Equal("Score", manifest.Signature.PredictionOutput);
+        Assert.Equal(["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"], Assert.Single(manifest.Signature.Inputs).Features);
+        Assert.Equal(442, manifest.Baseline!.Prediction!.Numeric!.Count);
+    }
+
+    [Fact]
+    public async Task Package_refuses_a_zipmap_model_with_exit_code_one_and_says_how_to_export_it()
+    {
+        using var temp = new TemporaryDirectory();
+
+        var run = await CliRun.Of("package", Repository.OnnxFixture("zipmap_classifier.onnx"), "--name", "z", "--registry", temp.Path, "--task", "binary");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("zipmap", run.Messages, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, run.Result);
+    }
+
+    [Fact]
+    public async Task Package_rejects_an_unknown_task_as_a_usage_error()
+    {
+        using var temp = new TemporaryDirectory();
+
+        var run = await CliRun.Of("package", Repository.OnnxFixture("torch_mlp.onnx"), "--name", "m", "--registry", temp.Path, "--task", "ranking");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.False(Directory.Exists(temp.Combine("m")));
+    }
+
+    [Fact]
+    public async Task Package_without_a_name_is_a_usage_error()
+    {
+        var run = await CliRun.Of("package", Repository.OnnxFixture("torch_mlp.onnx"));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--name", run.Messages, StringComparison.Ordinal);
+    }
+}
