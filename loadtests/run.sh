@@ -136,6 +136,13 @@ for csv in "$root/data/breast-cancer.csv" "$root/data/breast_cancer.csv" "$root/
   break
 done
 
+# The gateway lists an [N,k] input's feature names; /invocations must send those columns.
+if command -v jq >/dev/null; then
+  features=$(jq -r '.inputs[0].parameters.features // [] | join(",")' "$scratch/metadata.json")
+  [[ -z $features || $features == "$(head -1 "$payload")" ]] \
+    || say "warning: the model's features differ from the payload's columns: $features"
+fi
+
 oip_args=(-s "$here/wrk/oip-infer.lua" "$rest/v2/models/$model/infer" -- "$input_name" "$input_type" "$payload")
 inv_args=(-s "$here/wrk/invocations.lua" "$rest/invocations" -- "$payload")
 
