@@ -1,0 +1,50 @@
+using Google.Protobuf.Collections;
+using Serving.Core.Inference;
+
+namespace Serving.Gateway.Grpc.Codecs;
+
+/// <summary>Reads a wire shape into a concrete one and counts its elements, refusing what cannot be a tensor.</summary>
+internal static class TensorShapes
+{
+    /// <summary>Copies the shape and returns its element count; throws BadRequest for negative or overflowing dims.</summary>
+    public static long[] Read(RepeatedField<long> wire, string inputName, out long elementCount)
+    {
+        var shape = new long[wire.Count];
+        var empty = false;
+        for (var i = 0; i < shape.Length; i++)
+        {
+            var dim = wire[i];
+            if (dim < 0)
+            {
+                throw InferenceException.BadRequest(
+                    $"input '{inputName}': shape {Format(wire)} has a negative dimension; send the concrete size of every dimension");
+            }
+
+            shape[i] = dim;
+            empty |= dim == 0;
+        }
+
+        // A zero dimension makes an empty tensor however large the others are.
+        elementCount = empty ? 0 : Multiply(shape, inputName);
+        return shape;
+    }
+
+    /// <summary>Formats a shape as <c>[2,3]</c> for messages.</summary>
+    public static string Format(IEnumerable<long> shape) => "[" + string.Join(",", shape) + "]";
+
+    private static long Multiply(long[] shape, string inputName)
+    {
+        long count = 1;
+        foreach (var dim in shape)
+        {
+            if (count > long.MaxValue / dim)
+            {
+                throw InferenceException.BadRequest($"input '{inputName}': shape {Format(shape)} has too many elements");
+            }
+
+            count *= dim;
+        }
+
+        return count;
+    }
+}

@@ -1,0 +1,78 @@
+using Grpc.Core;
+using Serving.Core.Inference;
+using Serving.Core.Packaging;
+using Serving.Gateway.Grpc.Codecs;
+using Serving.Gateway.Grpc.Protocol;
+
+namespace Serving.Gateway.Grpc;
+
+/// <summary>The OIP v2 <c>inference.GRPCInferenceService</c>: decodes, calls the data plane, encodes.</summary>
+public sealed class GrpcInferenceService(IInferenceService inference) : GRPCInferenceService.GRPCInferenceServiceBase
+{
+    private static readonly Task<ServerLiveResponse> Live = Task.FromResult(new ServerLiveResponse { Live = true });
+
+    /// <inheritdoc />
+    public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) => Live;
+
+    /// <inheritdoc />
+    public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
+        Task.FromResult(new ServerReadyResponse { Ready = inference.IsServerReady });
+
+    /// <inheritdoc />
+    public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context)
+    {
+        RequireName(request.Name);
+        return Task.FromResult(new ModelReadyResponse { Ready = inference.IsModelReady(request.Name, VersionOrNull(request.Version)) });
+    }
+
+    /// <inheritdoc />
+    public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context)
+    {
+        var server = inference.Server;
+        var response = new ServerMetadataResponse { Name = server.Name, Version = server.Version };
+        response.Extensions.AddRange(server.Extensions);
+        return Task.FromResult(response);
+    }
+
+    /// <inheritdoc />
+    public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
+    {
+        RequireName(request.Name);
+        var metadata = inference.GetModelMetadata(request.Name, VersionOrNull(request.Version));
+        var response = new ModelMetadataResponse { Name = metadata.Name, Platform = metadata.Platform };
+        response.Versions.AddRange(metadata.Versions);
+        AddTensors(response.Inputs, metadata.Inputs);
+        AddTensors(response.Outputs, metadata.Outputs);
+        return Task.FromResult(response);
+    }
+
+    /// <inheritdoc />
+    public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
+    {
+        var decoded = GrpcTensorDecoder.Decode(request);
+        var response = await inference.InferAsync(decoded, context.CancellationToken).ConfigureAwait(false);
+        return GrpcTensorEncoder.Encode(response, GrpcTensorDecoder.UsesRawContents(request));
+    }
+
+    private static void RequireName(string name)
+    {
+        if (name.Length == 0)
+        {
+            throw InferenceException.BadRequest("name is required");
+        }
+    }
+
+    private static string? VersionOrNull(string version) => version.Length == 0 ? null : version;
+
+    private static void AddTensors(
+        Google.Protobuf.Collections.RepeatedField<ModelMetadataResponse.Types.TensorMetadata> target,
+        IReadOnlyList<TensorSpec> specs)
+    {
+        foreach (var spec in specs)
+        {
+            var tensor = new ModelMetadataResponse.Types.TensorMetadata { Name = spec.Name, Datatype = spec.Datatype };
+            tensor.Shape.AddRange(spec.Shape);
+            target.Add(tensor);
+        }
+    }
+}

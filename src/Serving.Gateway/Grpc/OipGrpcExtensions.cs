@@ -1,0 +1,42 @@
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Serving.Gateway.Grpc.Protocol;
+
+namespace Serving.Gateway.Grpc;
+
+/// <summary>Registers and maps the OIP v2 gRPC transport, the standard health service and server reflection.</summary>
+public static class OipGrpcExtensions
+{
+    /// <summary>
+    /// Adds gRPC, the inference service (which resolves <c>IInferenceService</c> from DI), the
+    /// <c>grpc.health.v1</c> health service fed by the data plane's readiness, and server reflection.
+    /// </summary>
+    public static IServiceCollection AddOipGrpc(this IServiceCollection services)
+    {
+        services.AddGrpc()
+            .AddServiceOptions<GrpcInferenceService>(options => options.Interceptors.Add<InferenceExceptionInterceptor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<GrpcServiceOptions>, GrpcMessageSizeSetup>());
+
+        // "" (the whole server) keeps its default of every registered check; the service's own name reports readiness only.
+        services.AddGrpcHealthChecks(options => options.Services.Map(
+                GRPCInferenceService.Descriptor.FullName,
+                check => check.Name == InferenceReadinessHealthCheck.Name))
+            .AddCheck<InferenceReadinessHealthCheck>(InferenceReadinessHealthCheck.Name, tags: ["ready"]);
+
+        services.AddGrpcReflection();
+        return services;
+    }
+
+    /// <summary>Maps the inference, health and reflection services.</summary>
+    public static IEndpointRouteBuilder MapOipGrpc(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<GrpcInferenceService>().WithMetadata(GrpcMessageSizeLimitMetadata.Instance);
+        endpoints.MapGrpcHealthChecksService();
+        endpoints.MapGrpcReflectionService();
+        return endpoints;
+    }
+}
