@@ -4,6 +4,7 @@ using Serving.Core.Inference;
 using Serving.Core.Registry;
 using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Onnx;
+using Serving.Gateway.Grpc;
 using Serving.Gateway.Rest.Oip;
 
 namespace Serving.Gateway.Hosting;
@@ -28,12 +29,14 @@ internal static class GatewayHostExtensions
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<IInferenceService, InferenceService>();
         services.AddHostedService<RegistryWatcher>();
+        services.AddOipGrpc();
         return builder;
     }
 
     public static WebApplication MapServingEndpoints(this WebApplication app)
     {
         app.MapOipEndpoints();
+        app.MapOipGrpc();
         return app;
     }
 
