@@ -226,6 +226,14 @@ for s in "${scenarios[@]}"; do
     grpc-typed) run_grpc grpc-typed typed ;;
     grpc-raw) run_grpc grpc-raw raw ;;
   esac
+  # A server that died mid-run would turn every later scenario into a count of refused connections.
+  for pid in "$gateway_pid" "$ceiling_pid"; do
+    kill -0 "$pid" 2>/dev/null || {
+      wait "$pid" && code=0 || code=$?
+      tail -30 "$scratch/gateway.log" >&2
+      die "a server (pid $pid) exited with code $code during $s; see $scratch/gateway.log and ceiling.log"
+    }
+  done
 done
 
 # ---------------------------------------------------------------- report
