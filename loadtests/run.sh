@@ -180,19 +180,25 @@ ceiling_bytes=$(curl -s --max-time 2 -X POST --data-binary "@$scratch/oip.reques
 ((ceiling_bytes == response_bytes)) || die "the ceiling answers $ceiling_bytes bytes, the gateway $response_bytes"
 
 # ---------------------------------------------------------------- scenarios
-declare -A rps p50 p99 errors
+declare -A rps p50 p99 errors server_cpu client_cpu
 field() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" <<<"$1"; }
+# CPU ticks (user + system, 100 a second by the Linux ABI) a process has used; fields after the ")" are plain.
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+per_request_us() { awk -v t="$1" -v n="$2" 'BEGIN { printf "%.1f", (n > 0 ? t * 10000 / n : 0) }'; }
 
-run_wrk() { # scenario, wrk arguments (script, url, -- script args)
-  local name=$1
-  shift
+run_wrk() { # scenario, server pid, wrk arguments (script, url, -- script args)
+  local name=$1 pid=$2
+  shift 2
   say "$name: warm-up ${warmup}s, then ${duration}s with wrk -t1 -c$connections"
   if ((warmup > 0)); then
     timeout $((warmup + 30)) wrk -t1 -c"$connections" -d"${warmup}s" "$@" >"$scratch/$name.warmup.txt" 2>&1 || true
   fi
-  timeout $((duration + 30)) wrk -t1 -c"$connections" -d"${duration}s" --latency "$@" >"$scratch/$name.txt" 2>&1 \
-    || die "wrk failed for $name: $(tail -5 "$scratch/$name.txt")"
-  local line
+  local before after client line
+  before=$(cpu_ticks "$pid")
+  # bash's time keyword gives wrk's own CPU (user and system seconds), the client's share of the machine.
+  client=$( { TIMEFORMAT='%U %S'; time timeout $((duration + 30)) wrk -t1 -c"$connections" -d"${duration}s" --latency "$@" \
+    >"$scratch/$name.txt" 2>&1; } 2>&1 ) || die "wrk failed for $name: $(tail -5 "$scratch/$name.txt")"
+  after=$(cpu_ticks "$pid")
   line=$(sed -n 's/^WRK_RESULT //p' "$scratch/$name.txt")
   [[ -n $line ]] || die "no result from wrk for $name: $(tail -5 "$scratch/$name.txt")"
   rps[$name]=$(field "$line" rps)
@@ -200,6 +206,10 @@ run_wrk() { # scenario, wrk arguments (script, url, -- script args)
   p99[$name]=$(field "$line" p99_us)
   errors[$name]=$(awk -v l="$line" 'BEGIN { n = 0; while (match(l, /"errors_[a-z]+":[0-9]+/)) {
       s = substr(l, RSTART, RLENGTH); sub(/.*:/, "", s); n += s; l = substr(l, RSTART + RLENGTH) } print n }')
+  local requests
+  requests=$(field "$line" requests)
+  server_cpu[$name]=$(per_request_us $((after - before)) "$requests")
+  client_cpu[$name]=$(awk -v c="$client" -v n="$requests" 'BEGIN { split(c, t, " "); printf "%.1f", (n > 0 ? (t[1] + t[2]) * 1e6 / n : 0) }')
 }
 
 run_grpc() { # scenario, mode
@@ -207,7 +217,7 @@ run_grpc() { # scenario, mode
   say "$name: warm-up ${warmup}s, then ${duration}s with $connections callers on one HTTP/2 connection"
   timeout $((warmup + duration + 60)) dotnet "$grpcload_dll" --target "http://127.0.0.1:$grpc_port" --model "$model" \
     --mode "$mode" --concurrency "$connections" --duration "$duration" --warmup "$warmup" \
-    --payload "$payload" --input "$input_name" >"$scratch/$name.txt" 2>&1 || true
+    --payload "$payload" --input "$input_name" --server-pid "$gateway_pid" >"$scratch/$name.txt" 2>&1 || true
   local line
   line=$(sed -n 's/^GRPCLOAD_RESULT //p' "$scratch/$name.txt")
   [[ -n $line ]] || die "no result from the gRPC client for $name: $(tail -5 "$scratch/$name.txt")"
@@ -215,14 +225,16 @@ run_grpc() { # scenario, mode
   p50[$name]=$(field "$line" p50_us)
   p99[$name]=$(field "$line" p99_us)
   errors[$name]=$(field "$line" errors)
+  server_cpu[$name]=$(field "$line" server_cpu_us_per_req)
+  client_cpu[$name]=$(field "$line" client_cpu_us_per_req)
 }
 
 for s in "${scenarios[@]}"; do
   case $s in
-    ceiling) run_wrk ceiling -s "$here/wrk/oip-infer.lua" "http://127.0.0.1:$ceiling_port/v2/models/$model/infer" \
+    ceiling) run_wrk ceiling "$ceiling_pid" -s "$here/wrk/oip-infer.lua" "http://127.0.0.1:$ceiling_port/v2/models/$model/infer" \
       -- "$input_name" "$input_type" "$payload" ;;
-    rest-infer) run_wrk rest-infer "${oip_args[@]}" ;;
-    invocations) run_wrk invocations "${inv_args[@]}" ;;
+    rest-infer) run_wrk rest-infer "$gateway_pid" "${oip_args[@]}" ;;
+    invocations) run_wrk invocations "$gateway_pid" "${inv_args[@]}" ;;
     grpc-typed) run_grpc grpc-typed typed ;;
     grpc-raw) run_grpc grpc-raw raw ;;
   esac
@@ -277,11 +289,12 @@ width=$(head -1 "$payload" | awk -F, '{ print NF }')
   echo "Machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), load average" \
     "$(cut -d' ' -f1-3 /proc/loadavg) at the end."
   echo
-  echo "| scenario | what | req/s | p50 ms | p99 ms | vs ceiling | errors |"
-  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+  echo "| scenario | what | req/s | p50 ms | p99 ms | vs ceiling | server CPU µs/req | client CPU µs/req | errors |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   for s in "${scenarios[@]}"; do
-    printf '| %s | %s | %.0f | %s | %s | %s | %s |\n' "$s" "$(describe "$s")" "${rps[$s]}" \
-      "$(ms "${p50[$s]}")" "$(ms "${p99[$s]}")" "$(ratio "$s" ceiling)" "${errors[$s]}"
+    printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "$s" "$(describe "$s")" "${rps[$s]}" \
+      "$(ms "${p50[$s]}")" "$(ms "${p99[$s]}")" "$(ratio "$s" ceiling)" "${server_cpu[$s]:-n/a}" \
+      "${client_cpu[$s]:-n/a}" "${errors[$s]}"
   done
   echo
   echo "gRPC / REST infer: typed $(ratio grpc-typed rest-infer), raw $(ratio grpc-raw rest-infer)." \

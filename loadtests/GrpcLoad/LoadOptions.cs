@@ -18,7 +18,8 @@ internal sealed record LoadOptions
           --payload <csv>        header of feature names + one data row   (default payload/breast-cancer-row.csv)
           --input <name>         input tensor name      (default: the model metadata's only input)
           --datatype FP32|FP64   input datatype         (default: the model metadata's)
-        Prints a summary and one line 'GRPCLOAD_RESULT {json}' with requests, rps and latency in microseconds.
+          --server-pid <pid>     also report that process's CPU time per call (Linux)
+        Prints a summary and one line 'GRPCLOAD_RESULT {json}': requests, rps, latency and CPU per call in microseconds.
         Exit code 0: every call succeeded; 1: some calls failed; 2: bad arguments or the model cannot be called.
         """;
 
@@ -43,6 +44,8 @@ internal sealed record LoadOptions
     public string? Input { get; init; }
 
     public string? Datatype { get; init; }
+
+    public int? ServerPid { get; init; }
 
     /// <summary>Parses "--name value" pairs; throws <see cref="FormatException"/> with the reason when one is wrong.</summary>
     public static LoadOptions Parse(IReadOnlyList<string> args)
@@ -70,6 +73,7 @@ internal sealed record LoadOptions
                 "--payload" => options with { Payload = value },
                 "--input" => options with { Input = value },
                 "--datatype" => options with { Datatype = value.ToUpperInvariant() },
+                "--server-pid" => options with { ServerPid = (int)Positive(name, value) },
                 _ => throw new FormatException($"unknown option {name}"),
             };
         }

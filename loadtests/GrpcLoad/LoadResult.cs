@@ -9,7 +9,15 @@ namespace Serving.LoadTests.GrpcLoad;
 internal sealed record LoadResult(long Requests, long Failures, TimeSpan Elapsed, HistogramBase LatencyMicros,
     IReadOnlyDictionary<string, long> FailuresByStatus)
 {
+    /// <summary>CPU time this client used during the phase.</summary>
+    public TimeSpan ClientCpu { get; init; }
+
+    /// <summary>CPU time the server used during the phase, when its process id was given.</summary>
+    public TimeSpan? ServerCpu { get; init; }
+
     public double RequestsPerSecond => Requests / Elapsed.TotalSeconds;
+
+    private double PerCallMicros(TimeSpan cpu) => Requests + Failures == 0 ? 0 : cpu.TotalMicroseconds / (Requests + Failures);
 
     public long Percentile(double p) => LatencyMicros.TotalCount == 0 ? 0 : LatencyMicros.GetValueAtPercentile(p);
 
@@ -26,6 +34,10 @@ internal sealed record LoadResult(long Requests, long Failures, TimeSpan Elapsed
             $"  {Requests} calls in {Elapsed.TotalSeconds:F2} s = {RequestsPerSecond:F1} req/s, {Failures} failed");
         text.AppendLine(CultureInfo.InvariantCulture,
             $"  latency ms: p50 {Ms(Percentile(50))}  p90 {Ms(Percentile(90))}  p99 {Ms(Percentile(99))}  max {Ms(Max)}");
+        var serverCpu = ServerCpu is { } server
+            ? string.Create(CultureInfo.InvariantCulture, $", server {PerCallMicros(server):F0} us")
+            : string.Empty;
+        text.AppendLine(CultureInfo.InvariantCulture, $"  CPU per call: client {PerCallMicros(ClientCpu):F0} us{serverCpu}");
         foreach (var (status, count) in FailuresByStatus)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  failed with {status}: {count}");
@@ -51,6 +63,12 @@ internal sealed record LoadResult(long Requests, long Failures, TimeSpan Elapsed
             json.WriteNumber("p99_us", Percentile(99));
             json.WriteNumber("max_us", Max);
             json.WriteNumber("errors", Failures);
+            json.WriteNumber("client_cpu_us_per_req", Math.Round(PerCallMicros(ClientCpu), 1));
+            if (ServerCpu is { } server)
+            {
+                json.WriteNumber("server_cpu_us_per_req", Math.Round(PerCallMicros(server), 1));
+            }
+
             json.WriteEndObject();
         }
 

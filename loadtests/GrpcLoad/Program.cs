@@ -41,7 +41,10 @@ if (options.Warmup > TimeSpan.Zero)
     await runner.WarmUpAsync(options.Warmup);
 }
 
+var (clientBefore, serverBefore) = (CpuClock.Own(), options.ServerPid is int pid ? CpuClock.Of(pid) : null);
 var result = await runner.MeasureAsync(options.Duration, options.MaxRequests);
+var serverAfter = options.ServerPid is int samePid ? CpuClock.Of(samePid) : null;
+result = result with { ClientCpu = CpuClock.Own() - clientBefore, ServerCpu = serverAfter - serverBefore };
 Console.WriteLine(result.Describe(options));
 Console.WriteLine($"GRPCLOAD_RESULT {result.ToJson(options)}");
 return result.Failures == 0 ? 0 : 1;
