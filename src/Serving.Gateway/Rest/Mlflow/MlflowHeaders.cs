@@ -1,0 +1,8 @@
+namespace Serving.Gateway.Rest.Mlflow;
+
+/// <summary>Headers the MLflow endpoints write.</summary>
+public static class MlflowHeaders
+{
+    /// <summary>The model version that answered, as the OIP endpoints report it too.</summary>
+    public const string ModelVersion = "X-Model-Version";
+}

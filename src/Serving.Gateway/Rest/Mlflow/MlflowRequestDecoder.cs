@@ -1,0 +1,73 @@
+using System.Buffers;
+using System.Text.Json;
+using Serving.Core.Inference;
+
+namespace Serving.Gateway.Rest.Mlflow;
+
+/// <summary>
+/// Decodes an MLflow <c>/invocations</c> body (JSON in any of its four layouts, or CSV) into the canonical
+/// request for a model, matching columns to the model's feature names. Pure: no HTTP, no I/O.
+/// Failures are <see cref="MlflowRequestException"/>s carrying the status MLflow would answer.
+/// </summary>
+public static class MlflowRequestDecoder
+{
+    /// <summary>The value of <see cref="InferenceRequest.Protocol"/> on every request this decoder makes.</summary>
+    public const string Protocol = "mlflow";
+
+    /// <summary>Decodes a body whose Content-Type header is <paramref name="contentType"/> (415 unless JSON or CSV).</summary>
+    public static InferenceRequest Decode(ReadOnlySequence<byte> body, string? contentType, ModelMetadata model) =>
+        Decode(body, MlflowContentType.Parse(contentType), model);
+
+    /// <summary>Decodes a body already known to be JSON or CSV.</summary>
+    public static InferenceRequest Decode(ReadOnlySequence<byte> body, MlflowBodyFormat format, ModelMetadata model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var layout = MlflowInputLayout.For(model);
+        Tensor[] inputs;
+        if (format == MlflowBodyFormat.Csv)
+        {
+            using var grid = MlflowCsvReader.Read(body, layout);
+            inputs = MlflowTensorBuilder.Build(grid, layout);
+        }
+        else if (!MlflowFastJsonDecoder.TryDecode(body, layout, out inputs))
+        {
+            // Tensors copy their values out, so the document and grid can go back to the pool at once.
+            using var document = ParseJson(body);
+            using var grid = MlflowJsonTableReader.Read(document.RootElement, layout);
+            inputs = MlflowTensorBuilder.Build(grid, layout);
+        }
+
+        return new InferenceRequest { ModelName = model.Name, Inputs = inputs, Protocol = Protocol };
+    }
+
+    /// <summary>Convenience for a body held in one buffer.</summary>
+    public static InferenceRequest Decode(ReadOnlyMemory<byte> body, string? contentType, ModelMetadata model) =>
+        Decode(new ReadOnlySequence<byte>(body), contentType, model);
+
+    private static JsonDocument ParseJson(ReadOnlySequence<byte> body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body);
+        }
+        catch (JsonException first)
+        {
+            if (MlflowJsonLiterals.TryQuoteNonFinite(body, out var quoted))
+            {
+                try
+                {
+                    return JsonDocument.Parse(quoted);
+                }
+                catch (JsonException)
+                {
+                    // Report the error in the body as the caller sent it.
+                }
+            }
+
+            throw new MlflowRequestException(
+                400,
+                MlflowErrorCodes.BadRequest,
+                $"Failed to parse input from JSON. Ensure that input is a valid JSON formatted string. {first.Message}");
+        }
+    }
+}
