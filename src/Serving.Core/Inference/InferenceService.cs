@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Reflection;
 using Microsoft.Extensions.Options;
 using Serving.Core.Packaging;
@@ -17,6 +19,9 @@ public sealed class InferenceService : IInferenceService
 
     private readonly ModelRegistry _registry;
     private readonly ServingOptions _options;
+
+    // Metadata is asked for on every MLflow request (to match columns); build it once per snapshot entry.
+    private readonly ConditionalWeakTable<ModelEntry, ConcurrentDictionary<int, ModelMetadata>> _metadata = [];
 
     public InferenceService(ModelRegistry registry, IOptions<ServingOptions> options)
     {
@@ -51,15 +56,19 @@ public sealed class InferenceService : IInferenceService
         var generation = version is null
             ? entry.Default ?? throw Unavailable(entry)
             : FindVersion(entry, version);
-        var manifest = generation.Manifest;
-        return new ModelMetadata(
-            entry.Name,
-            entry.ReadyVersions,
-            Platform(manifest.Format),
-            manifest.Signature.Inputs,
-            manifest.Signature.Outputs,
-            manifest.Task,
-            generation.VersionText);
+        return _metadata.GetOrCreateValue(entry).GetOrAdd(generation.Version, static (_, state) =>
+        {
+            var (entry, generation) = state;
+            var manifest = generation.Manifest;
+            return new ModelMetadata(
+                entry.Name,
+                entry.ReadyVersions,
+                Platform(manifest.Format),
+                manifest.Signature.Inputs,
+                manifest.Signature.Outputs,
+                manifest.Task,
+                generation.VersionText);
+        }, (entry, generation));
     }
 
     public bool IsModelReady(string model, string? version)

@@ -5,6 +5,7 @@ using Serving.Core.Registry;
 using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Onnx;
 using Serving.Gateway.Grpc;
+using Serving.Gateway.Rest.Mlflow;
 using Serving.Gateway.Rest.Oip;
 
 namespace Serving.Gateway.Hosting;
@@ -36,6 +37,7 @@ internal static class GatewayHostExtensions
     public static WebApplication MapServingEndpoints(this WebApplication app)
     {
         app.MapOipEndpoints();
+        app.MapMlflowEndpoints();
         app.MapOipGrpc();
         return app;
     }

@@ -32,7 +32,7 @@ internal sealed class GrpcTestHost : IAsyncDisposable
     /// <summary>Starts a server; <paramref name="maxRequestBodySize"/> overrides Kestrel's body limit.</summary>
     public static async Task<GrpcTestHost> StartAsync(IInferenceService inference, long? maxRequestBodySize = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(Hosting.BareHostOptions.Create());
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

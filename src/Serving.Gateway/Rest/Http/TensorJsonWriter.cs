@@ -6,8 +6,8 @@ namespace Serving.Gateway.Rest.Http;
 
 /// <summary>
 /// Writes tensor elements as JSON values in their own type: FP32 as float (shortest text that round-trips),
-/// integers as integers, BOOL as true/false, BYTES as UTF-8 strings. JSON has no NaN or infinity, so
-/// non-finite floats are written as null.
+/// integers as integers, BOOL as true/false, BYTES as UTF-8 strings. JSON has no NaN or infinity: OIP
+/// answers write them as null, MLflow answers as the bare literals Python's json module writes.
 /// </summary>
 internal static class TensorJsonWriter
 {
@@ -15,12 +15,12 @@ internal static class TensorJsonWriter
     public static void WriteFlat(Utf8JsonWriter writer, Tensor tensor)
     {
         writer.WriteStartArray();
-        WriteRange(writer, tensor, 0, (int)tensor.ElementCount);
+        WriteRange(writer, tensor, 0, (int)tensor.ElementCount, NonFiniteJson.Null);
         writer.WriteEndArray();
     }
 
     /// <summary>Writes elements [start, start+count) as bare values, for callers that shape rows themselves.</summary>
-    public static void WriteRange(Utf8JsonWriter writer, Tensor tensor, int start, int count)
+    public static void WriteRange(Utf8JsonWriter writer, Tensor tensor, int start, int count, NonFiniteJson nonFinite)
     {
         var end = start + count;
         switch (tensor.DataType)
@@ -29,14 +29,7 @@ internal static class TensorJsonWriter
                 var floats = tensor.AsSpan<float>();
                 for (var i = start; i < end; i++)
                 {
-                    if (float.IsFinite(floats[i]))
-                    {
-                        writer.WriteNumberValue(floats[i]);
-                    }
-                    else
-                    {
-                        writer.WriteNullValue();
-                    }
+                    WriteSingle(writer, floats[i], nonFinite);
                 }
 
                 break;
@@ -44,7 +37,7 @@ internal static class TensorJsonWriter
                 var doubles = tensor.AsSpan<double>();
                 for (var i = start; i < end; i++)
                 {
-                    WriteDouble(writer, doubles[i]);
+                    WriteDouble(writer, doubles[i], nonFinite);
                 }
 
                 break;
@@ -52,7 +45,7 @@ internal static class TensorJsonWriter
                 var halves = tensor.AsSpan<Half>();
                 for (var i = start; i < end; i++)
                 {
-                    WriteSingle(writer, (float)halves[i]);
+                    WriteSingle(writer, (float)halves[i], nonFinite);
                 }
 
                 break;
@@ -60,7 +53,7 @@ internal static class TensorJsonWriter
                 var raw = tensor.AsSpan<ushort>();
                 for (var i = start; i < end; i++)
                 {
-                    WriteSingle(writer, BitConverter.Int32BitsToSingle(raw[i] << 16));
+                    WriteSingle(writer, BitConverter.Int32BitsToSingle(raw[i] << 16), nonFinite);
                 }
 
                 break;
@@ -130,6 +123,7 @@ internal static class TensorJsonWriter
             case TensorDataType.Bytes:
                 for (var i = start; i < end; i++)
                 {
+                    // Invalid UTF-8 becomes U+FFFD rather than failing a prediction the model did make.
                     writer.WriteStringValue(Encoding.UTF8.GetString(tensor.Elements![i]));
                 }
 
@@ -137,7 +131,7 @@ internal static class TensorJsonWriter
         }
     }
 
-    private static void WriteSingle(Utf8JsonWriter writer, float value)
+    private static void WriteSingle(Utf8JsonWriter writer, float value, NonFiniteJson nonFinite)
     {
         if (float.IsFinite(value))
         {
@@ -145,11 +139,11 @@ internal static class TensorJsonWriter
         }
         else
         {
-            writer.WriteNullValue();
+            WriteNonFinite(writer, value, nonFinite);
         }
     }
 
-    private static void WriteDouble(Utf8JsonWriter writer, double value)
+    private static void WriteDouble(Utf8JsonWriter writer, double value, NonFiniteJson nonFinite)
     {
         if (double.IsFinite(value))
         {
@@ -157,7 +151,18 @@ internal static class TensorJsonWriter
         }
         else
         {
-            writer.WriteNullValue();
+            WriteNonFinite(writer, value, nonFinite);
         }
+    }
+
+    private static void WriteNonFinite(Utf8JsonWriter writer, double value, NonFiniteJson nonFinite)
+    {
+        if (nonFinite == NonFiniteJson.Null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteRawValue(double.IsNaN(value) ? "NaN"u8 : value > 0 ? "Infinity"u8 : "-Infinity"u8, skipInputValidation: true);
     }
 }

@@ -18,8 +18,15 @@ internal static class MlflowInvocationsHandler
         {
             model = service.DefaultModel ?? throw NoDefaultModel(service);
             var format = MlflowContentType.Parse(context.Request.ContentType);
-            var metadata = service.GetModelMetadata(model, null);
+            // A caller may pin a version with the same header the answer names it in.
+            var pinned = context.Request.Headers[MlflowHeaders.ModelVersion].FirstOrDefault();
+            var metadata = service.GetModelMetadata(model, pinned);
             var request = await DecodeBodyAsync(context, format, metadata).ConfigureAwait(false);
+            if (pinned is not null)
+            {
+                request = request with { Version = pinned };
+            }
+
             var response = await service.InferAsync(request, context.RequestAborted).ConfigureAwait(false);
             await MlflowResponses.WritePredictionsAsync(context, response).ConfigureAwait(false);
         }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Serving.Core.Inference;
+using Serving.Gateway.Rest.Http;
 
 namespace Serving.Gateway.Rest.Mlflow;
 
@@ -78,6 +79,13 @@ public static class MlflowResponseEncoder
             return;
         }
 
+        // An [N,1] output is one value per row, as pandas flattens a single-column result: {"label": 0}.
+        if (output.Shape.Length == 2 && output.Shape[1] == 1)
+        {
+            WriteElement(writer, output, row);
+            return;
+        }
+
         long rowSize = 1;
         for (var d = 1; d < output.Shape.Length; d++)
         {
@@ -106,89 +114,6 @@ public static class MlflowResponseEncoder
         writer.WriteEndArray();
     }
 
-    private static void WriteElement(Utf8JsonWriter writer, Tensor output, long index)
-    {
-        var i = checked((int)index);
-        switch (output.DataType)
-        {
-            case TensorDataType.FP32:
-                WriteSingle(writer, output.AsSpan<float>()[i]);
-                break;
-            case TensorDataType.FP64:
-                WriteDouble(writer, output.AsSpan<double>()[i]);
-                break;
-            case TensorDataType.FP16:
-                WriteSingle(writer, (float)output.AsSpan<Half>()[i]);
-                break;
-            case TensorDataType.BF16:
-                WriteSingle(writer, BitConverter.UInt32BitsToSingle((uint)output.AsSpan<ushort>()[i] << 16));
-                break;
-            case TensorDataType.Bool:
-                writer.WriteBooleanValue(output.Data[i] != 0);
-                break;
-            case TensorDataType.Int8:
-                writer.WriteNumberValue((sbyte)output.Data[i]);
-                break;
-            case TensorDataType.UInt8:
-                writer.WriteNumberValue(output.Data[i]);
-                break;
-            case TensorDataType.Int16:
-                writer.WriteNumberValue(output.AsSpan<short>()[i]);
-                break;
-            case TensorDataType.UInt16:
-                writer.WriteNumberValue(output.AsSpan<ushort>()[i]);
-                break;
-            case TensorDataType.Int32:
-                writer.WriteNumberValue(output.AsSpan<int>()[i]);
-                break;
-            case TensorDataType.UInt32:
-                writer.WriteNumberValue(output.AsSpan<uint>()[i]);
-                break;
-            case TensorDataType.Int64:
-                writer.WriteNumberValue(output.AsSpan<long>()[i]);
-                break;
-            case TensorDataType.UInt64:
-                writer.WriteNumberValue(output.AsSpan<ulong>()[i]);
-                break;
-            case TensorDataType.Bytes:
-                // Invalid UTF-8 becomes U+FFFD rather than failing a prediction that the model did make.
-                writer.WriteStringValue(Encoding.UTF8.GetString(output.Elements![i]));
-                break;
-            default:
-                throw new InferenceException(InferenceErrorKind.Internal, $"Output '{output.Name}' has datatype {output.DataType}, which MLflow's answer cannot carry.");
-        }
-    }
-
-    private static void WriteSingle(Utf8JsonWriter writer, float value)
-    {
-        if (float.IsFinite(value))
-        {
-            writer.WriteNumberValue(value);
-        }
-        else
-        {
-            WriteNonFinite(writer, value);
-        }
-    }
-
-    private static void WriteDouble(Utf8JsonWriter writer, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            writer.WriteNumberValue(value);
-        }
-        else
-        {
-            WriteNonFinite(writer, value);
-        }
-    }
-
-    /// <summary>
-    /// MLflow serializes with Python's json module, which writes NaN and the infinities as bare literals; the
-    /// same tokens keep Python callers working unchanged (JSON itself has no way to write them).
-    /// </summary>
-    private static void WriteNonFinite(Utf8JsonWriter writer, double value) =>
-        writer.WriteRawValue(
-            double.IsNaN(value) ? "NaN"u8 : value > 0 ? "Infinity"u8 : "-Infinity"u8,
-            skipInputValidation: true);
+    private static void WriteElement(Utf8JsonWriter writer, Tensor output, long index) =>
+        TensorJsonWriter.WriteRange(writer, output, checked((int)index), 1, NonFiniteJson.Literal);
 }

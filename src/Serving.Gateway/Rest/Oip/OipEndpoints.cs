@@ -107,7 +107,9 @@ internal static class OipEndpoints
 
     private static (string Name, string? Version) Route(HttpContext context)
     {
+        // The URL's /versions/{v} pins a version; so does an X-Model-Version request header.
         var values = context.Request.RouteValues;
-        return ((string)values["name"]!, values.TryGetValue("version", out var v) ? (string?)v : null);
+        var version = values.TryGetValue("version", out var v) ? (string?)v : context.Request.Headers["X-Model-Version"].FirstOrDefault();
+        return ((string)values["name"]!, version);
     }
 }

@@ -25,7 +25,7 @@ internal sealed class MlflowTestHost : IAsyncDisposable
 
     public static async Task<MlflowTestHost> StartAsync(IInferenceService service, long? maxRequestBodySize = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(Hosting.BareHostOptions.Create());
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(options =>
         {

@@ -1,0 +1,11 @@
+namespace Serving.Gateway.Rest.Http;
+
+/// <summary>How NaN and infinities are written, since JSON has no literal for them.</summary>
+internal enum NonFiniteJson
+{
+    /// <summary>As null: strict JSON, what OIP clients parse.</summary>
+    Null,
+
+    /// <summary>As bare NaN / Infinity / -Infinity, as Python's json module (and so MLflow) writes them.</summary>
+    Literal,
+}
