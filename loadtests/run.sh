@@ -88,14 +88,16 @@ grpcload_dll=$(find_binary loadtests/GrpcLoad GrpcLoad.dll)
 
 # ---------------------------------------------------------------- gateway
 # Started from the repository root like `dotnet run` would be; only the endpoints, the registry and the log level
-# are set here. Warning-level logs keep the console quiet under load, as in production.
+# are set here. Warning-level logs keep the console quiet under load; the lifetime messages stay, so the log shows
+# whether a gateway that vanished mid-run was shut down (a signal) or crashed.
 say "start the gateway on $rest (REST) and http://127.0.0.1:$grpc_port (gRPC)"
 (cd "$root" && exec dotnet "$gateway_dll" \
   "--Kestrel:Endpoints:Http:Url=$rest" \
   "--Kestrel:Endpoints:Grpc:Url=http://127.0.0.1:$grpc_port" \
   "--Serving:Registry:Path=$registry" \
   "--Serving:DefaultModel=$model" \
-  "--Logging:LogLevel:Default=Warning") >"$scratch/gateway.log" 2>&1 &
+  "--Logging:LogLevel:Default=Warning" \
+  "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information") >"$scratch/gateway.log" 2>&1 &
 gateway_pid=$!
 started+=("$gateway_pid")
 
