@@ -84,6 +84,7 @@ internal static class OipJsonRequestReader
         string? name = null;
         string? datatype = null;
         long[]? shape = null;
+        Tensor? decoded = null;
         int dataStart = -1, dataEnd = -1;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -105,9 +106,18 @@ internal static class OipJsonRequestReader
             else if (reader.ValueTextEquals("data"u8))
             {
                 reader.Read();
-                dataStart = (int)reader.TokenStartIndex;
-                reader.Skip();
-                dataEnd = (int)reader.BytesConsumed;
+                if (name is not null && shape is not null && TensorDataTypes.TryParse(datatype, out var known))
+                {
+                    // The usual order (name, shape, datatype, data): decode in this same pass.
+                    decoded = OipTensorDataReader.Read(ref reader, body.Length - reader.TokenStartIndex, name, known, shape);
+                }
+                else
+                {
+                    // Data before its datatype or shape: note where it lies and decode it once they are known.
+                    dataStart = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    dataEnd = (int)reader.BytesConsumed;
+                }
             }
             else
             {
@@ -125,6 +135,11 @@ internal static class OipJsonRequestReader
         if (shape is null)
         {
             throw InferenceException.BadRequest($"{label} has no 'shape'");
+        }
+
+        if (decoded is not null)
+        {
+            return decoded;
         }
 
         if (dataStart < 0)

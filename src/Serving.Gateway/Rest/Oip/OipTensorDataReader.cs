@@ -11,7 +11,11 @@ namespace Serving.Gateway.Rest.Oip;
 /// </summary>
 internal static class OipTensorDataReader
 {
-    public static Tensor Read(ReadOnlySpan<byte> data, string name, TensorDataType type, long[] shape)
+    /// <summary>
+    /// Decodes one <c>data</c> value. <paramref name="reader"/> stands on the value's first token and is left on
+    /// its last; <paramref name="bytesLeft"/> bounds how many values the rest of the body could hold.
+    /// </summary>
+    public static Tensor Read(ref Utf8JsonReader reader, long bytesLeft, string name, TensorDataType type, long[] shape)
     {
         long expected;
         try
@@ -23,15 +27,14 @@ internal static class OipTensorDataReader
             throw Bad(name, $"shape [{string.Join(',', shape)}] is too large");
         }
 
-        // Every JSON value takes at least one byte, so a shape that needs more values than the data has bytes
-        // cannot be satisfied: refuse it before allocating anything that size.
-        if (expected > data.Length)
+        // Every JSON value takes at least one byte, so a shape that needs more values than the body has bytes
+        // left cannot be satisfied: refuse it before allocating anything that size.
+        if (expected > bytesLeft)
         {
             throw Bad(name, $"shape [{string.Join(',', shape)}] needs {expected} values but data holds fewer");
         }
 
         var count = (int)expected;
-        var reader = new Utf8JsonReader(data, new JsonReaderOptions { MaxDepth = 64 });
         if (type == TensorDataType.Bytes)
         {
             return Tensor.FromElements(name, shape, ReadStrings(ref reader, name, count));
@@ -44,12 +47,16 @@ internal static class OipTensorDataReader
 
         var bytes = new byte[count * type.ElementSize()];
         var index = 0;
-        while (reader.Read())
+        var depth = 0;
+        do
         {
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartArray:
+                    depth++;
+                    continue;
                 case JsonTokenType.EndArray:
+                    depth--;
                     continue;
                 case JsonTokenType.Number:
                 case JsonTokenType.True:
@@ -57,7 +64,7 @@ internal static class OipTensorDataReader
                 case JsonTokenType.String:
                     if (index >= count)
                     {
-                        throw CountMismatch(name, shape, count, index + 1 + CountRest(ref reader));
+                        throw CountMismatch(name, shape, count, index + 1 + CountRest(ref reader, depth));
                     }
 
                     WriteValue(ref reader, type, bytes, index, name);
@@ -67,6 +74,7 @@ internal static class OipTensorDataReader
                     throw Bad(name, $"data holds a {Describe(reader.TokenType)} where a {type.ToProtocolName()} value was expected");
             }
         }
+        while (depth > 0 && reader.Read());
 
         if (index != count)
         {
@@ -74,6 +82,14 @@ internal static class OipTensorDataReader
         }
 
         return Tensor.FromBytes(name, type, shape, bytes);
+    }
+
+    /// <summary>Decodes a <c>data</c> value held in its own slice of the body (when it came before datatype or shape).</summary>
+    public static Tensor Read(ReadOnlySpan<byte> data, string name, TensorDataType type, long[] shape)
+    {
+        var reader = new Utf8JsonReader(data, new JsonReaderOptions { MaxDepth = 64 });
+        reader.Read();
+        return Read(ref reader, data.Length, name, type, shape);
     }
 
     private static void WriteValue(ref Utf8JsonReader reader, TensorDataType type, byte[] bytes, int index, string name)
@@ -201,10 +217,18 @@ internal static class OipTensorDataReader
     {
         var elements = new byte[count][];
         var index = 0;
-        while (reader.Read())
+        var depth = 0;
+        do
         {
-            if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.EndArray)
+            if (reader.TokenType == JsonTokenType.StartArray)
             {
+                depth++;
+                continue;
+            }
+
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                depth--;
                 continue;
             }
 
@@ -220,16 +244,25 @@ internal static class OipTensorDataReader
 
             elements[index++] = Encoding.UTF8.GetBytes(reader.GetString()!);
         }
+        while (depth > 0 && reader.Read());
 
         return index == count ? elements : throw Bad(name, $"shape needs {count} values but data has {index}");
     }
 
-    private static int CountRest(ref Utf8JsonReader reader)
+    private static int CountRest(ref Utf8JsonReader reader, int depth)
     {
         var rest = 0;
-        while (reader.Read())
+        while (depth > 0 && reader.Read())
         {
-            if (reader.TokenType is not (JsonTokenType.StartArray or JsonTokenType.EndArray))
+            if (reader.TokenType == JsonTokenType.StartArray)
+            {
+                depth++;
+            }
+            else if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                depth--;
+            }
+            else
             {
                 rest++;
             }
