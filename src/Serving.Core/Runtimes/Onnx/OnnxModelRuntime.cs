@@ -19,7 +19,11 @@ public sealed class OnnxModelRuntime : IModelRuntime
     private readonly Dictionary<string, TensorElementType> _inputTypes;
     private readonly Dictionary<string, TensorElementType> _outputTypes;
     private readonly string[] _tensorOutputNames;
+    private readonly Dictionary<string, BatchOutput> _batchOutputs;
     private readonly RuntimeLifetime _lifetime;
+
+    // Cleared when the graph's outputs turn out not to follow the input batch; then ONNX Runtime allocates them.
+    private volatile bool _preallocateOutputs;
 
     private OnnxModelRuntime(SessionOptions sessionOptions, InferenceSession session, OnnxModelInfo info)
     {
@@ -32,6 +36,8 @@ public sealed class OnnxModelRuntime : IModelRuntime
         _inputTypes = info.Inputs.ToDictionary(s => s.Name, s => ElementTypeOf(s), StringComparer.Ordinal);
         _outputTypes = info.Outputs.ToDictionary(s => s.Name, s => ElementTypeOf(s), StringComparer.Ordinal);
         _tensorOutputNames = [.. info.Outputs.Select(s => s.Name)];
+        _batchOutputs = BatchOutput.Find(info.Outputs);
+        _preallocateOutputs = info.Inputs.All(i => i.Shape.Count > 0 && i.Shape[0] == -1);
         _lifetime = new RuntimeLifetime(Free);
     }
 
@@ -116,7 +122,21 @@ public sealed class OnnxModelRuntime : IModelRuntime
                 values[i] = CreateInput(input, ref pins[i]);
             }
 
+            var preallocationFailed = false;
+            if (_preallocateOutputs && TryRunIntoOwnBuffers(inputs, names, values, outputNames, out preallocationFailed) is { } direct)
+            {
+                return direct;
+            }
+
             using var results = _session.Run(_runOptions, names, values, outputNames);
+
+            // The same input ran with ONNX Runtime's own buffers, so the graph's real output shapes differ from
+            // what its metadata suggests: stop preallocating for this model.
+            if (preallocationFailed)
+            {
+                _preallocateOutputs = false;
+            }
+
             var outputs = new Tensor[outputNames.Count];
             var index = 0;
             foreach (var result in results)
@@ -137,6 +157,68 @@ public sealed class OnnxModelRuntime : IModelRuntime
             {
                 // The native value points into the pinned array: release it before unpinning.
                 values[i]?.Dispose();
+                pins[i].Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs with outputs written straight into arrays of ours, sized [rows, ...] from the graph's metadata, which
+    /// saves ONNX Runtime's allocation and a copy per output. Returns null when the shapes are not predictable.
+    /// </summary>
+    private Tensor[]? TryRunIntoOwnBuffers(IReadOnlyList<Tensor> inputs, string[] names, OrtValue[] values, IReadOnlyList<string> outputNames, out bool failed)
+    {
+        failed = false;
+        var rows = inputs[0].Shape.Length > 0 ? inputs[0].Shape[0] : -1;
+        foreach (var input in inputs)
+        {
+            if (input.Shape.Length == 0 || input.Shape[0] != rows)
+            {
+                return null;
+            }
+        }
+
+        var count = outputNames.Count;
+        var plans = new BatchOutput[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (!_batchOutputs.TryGetValue(outputNames[i], out plans[i]!))
+            {
+                return null;
+            }
+        }
+
+        var outputs = new Tensor[count];
+        var outputValues = new OrtValue[count];
+        var pins = new MemoryHandle[count];
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                outputs[i] = plans[i].Allocate(outputNames[i], rows);
+                pins[i] = outputs[i].Data.AsMemory().Pin();
+                unsafe
+                {
+                    outputValues[i] = OrtValue.CreateTensorValueWithData(
+                        OrtMemoryInfo.DefaultInstance, plans[i].ElementType, outputs[i].Shape, (IntPtr)pins[i].Pointer, outputs[i].Data.Length);
+                }
+            }
+
+            _session.Run(_runOptions, names, values, outputNames as IReadOnlyCollection<string> ?? [.. outputNames], outputValues);
+            return outputs;
+        }
+        catch (OnnxRuntimeException)
+        {
+            // Either the output shapes are not what the metadata suggests or the input is bad; the caller's
+            // ordinary run tells which.
+            failed = true;
+            return null;
+        }
+        finally
+        {
+            for (var i = 0; i < count; i++)
+            {
+                outputValues[i]?.Dispose();
                 pins[i].Dispose();
             }
         }
