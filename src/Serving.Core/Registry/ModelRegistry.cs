@@ -55,6 +55,65 @@ public sealed class ModelRegistry : IDisposable
         }
     }
 
+    /// <summary>
+    /// Loads a published version now (one an admin unloaded, or one that failed and may load this time).
+    /// Returns null when it serves, else the reason it cannot.
+    /// </summary>
+    public string? Load(string model, int version)
+    {
+        string? failure;
+        RegistrySnapshot published;
+        lock (_scanLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_records.TryGetValue(model, out var records) || !records.TryGetValue(version, out var record)
+                || record.State == ModelVersionState.Unloaded && record.Directory is null)
+            {
+                return $"model '{model}' has no published version {version}";
+            }
+
+            if (record.State == ModelVersionState.Ready)
+            {
+                return null;
+            }
+
+            record.AdminUnloaded = false;
+            record.ManifestFingerprint = null;
+            Visit(model, version, record.Directory!, records, settle: false);
+            failure = record.State == ModelVersionState.Ready ? null : record.Reason;
+            published = Publish(changed: true);
+        }
+
+        Changed?.Invoke(published);
+        return failure;
+    }
+
+    /// <summary>
+    /// Stops serving a version: it leaves the snapshot at once and its runtime is freed when in-flight requests
+    /// finish. It stays unloaded until <see cref="Load"/>, even across rescans. False when it was not loaded.
+    /// </summary>
+    public bool Unload(string model, int version, string reason)
+    {
+        RegistrySnapshot published;
+        lock (_scanLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_records.TryGetValue(model, out var records) || !records.TryGetValue(version, out var record) || record.Generation is null)
+            {
+                return false;
+            }
+
+            record.Generation.Retire();
+            record.Generation = null;
+            record.AdminUnloaded = true;
+            record.Set(ModelVersionState.Unloaded, reason, _time.GetUtcNow());
+            published = Publish(changed: true);
+        }
+
+        Changed?.Invoke(published);
+        return true;
+    }
+
     public void Dispose()
     {
         lock (_scanLock)
@@ -91,7 +150,7 @@ public sealed class ModelRegistry : IDisposable
 
             foreach (var (version, directory) in versions)
             {
-                changed |= Visit(model, version, directory, records);
+                changed |= Visit(model, version, directory, records, settle: true);
             }
         }
 
@@ -105,7 +164,7 @@ public sealed class ModelRegistry : IDisposable
                     continue;
                 }
 
-                if (record.State != ModelVersionState.Unloaded)
+                if (record.State != ModelVersionState.Unloaded || record.Directory is not null)
                 {
                     RemoveVersion(model, version, record);
                     changed = true;
@@ -123,12 +182,13 @@ public sealed class ModelRegistry : IDisposable
         return changed;
     }
 
-    private bool Visit(string model, int version, string directory, Dictionary<int, VersionRecord> records)
+    private bool Visit(string model, int version, string directory, Dictionary<int, VersionRecord> records, bool settle)
     {
         var now = _time.GetUtcNow();
         if (records.TryGetValue(version, out var record))
         {
-            if (record.State == ModelVersionState.Ready)
+            record.Directory = directory;
+            if (record.State == ModelVersionState.Ready || record.AdminUnloaded)
             {
                 return false;
             }
@@ -147,7 +207,7 @@ public sealed class ModelRegistry : IDisposable
         }
         else
         {
-            record = new VersionRecord { FirstSeen = now, Since = now };
+            record = new VersionRecord { FirstSeen = now, Since = now, Directory = directory };
             record.Set(ModelVersionState.Loading, null, now);
             records[version] = record;
         }
@@ -161,7 +221,7 @@ public sealed class ModelRegistry : IDisposable
             record.Generation = generation;
             RegistryLog.VersionLoaded(_logger, model, version, directory);
         }
-        else if (result.Incomplete && (now - record.FirstSeen).TotalSeconds < _options.SettleSeconds)
+        else if (settle && result.Incomplete && (now - record.FirstSeen).TotalSeconds < _options.SettleSeconds)
         {
             record.Set(ModelVersionState.Loading, $"waiting for the version to be complete: {result.Reason}", now);
             RegistryLog.VersionWaiting(_logger, model, version, result.Reason!);
@@ -188,6 +248,8 @@ public sealed class ModelRegistry : IDisposable
 
         record.Set(ModelVersionState.Unloaded, "version folder removed from the registry", now);
         record.ManifestFingerprint = null;
+        record.AdminUnloaded = false;
+        record.Directory = null;
     }
 
     private RegistrySnapshot Publish(bool changed)
@@ -288,6 +350,12 @@ public sealed class ModelRegistry : IDisposable
         public ModelGeneration? Generation { get; set; }
 
         public string? ManifestFingerprint { get; set; }
+
+        /// <summary>The version folder, while it exists.</summary>
+        public string? Directory { get; set; }
+
+        /// <summary>An admin unloaded it: rescans leave it alone until it is loaded again.</summary>
+        public bool AdminUnloaded { get; set; }
 
         public void Set(ModelVersionState state, string? reason, DateTimeOffset now)
         {

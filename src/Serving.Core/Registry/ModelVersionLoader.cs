@@ -60,6 +60,13 @@ public sealed class ModelVersionLoader
             return VersionLoadResult.Failed($"artifact disagrees with the manifest: {mismatch}");
         }
 
+        var warmUpProblem = WarmUp.Run(manifest, runtime);
+        if (warmUpProblem is not null)
+        {
+            runtime.Dispose();
+            return VersionLoadResult.Failed($"warm-up failed: {warmUpProblem}");
+        }
+
         return VersionLoadResult.Loaded(new ModelGeneration(model, version, directory, manifest, runtime));
     }
 
