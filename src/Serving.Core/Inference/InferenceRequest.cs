@@ -12,6 +12,9 @@ public sealed record InferenceRequest
     /// <summary>The caller's request id, echoed back; null when the caller gave none.</summary>
     public string? Id { get; init; }
 
+    /// <summary>A key (X-Routing-Key) that keeps one caller on one version while the weights hold; null for random.</summary>
+    public string? RoutingKey { get; init; }
+
     /// <summary>Input tensors under the names the caller used.</summary>
     public required IReadOnlyList<Tensor> Inputs { get; init; }
 

@@ -1,3 +1,5 @@
+using Serving.Core.Routing;
+
 namespace Serving.Core.Inference;
 
 /// <summary>The canonical response every transport encodes from.</summary>
@@ -7,6 +9,9 @@ public sealed class InferenceResponse
 
     /// <summary>The version that actually served the request.</summary>
     public required string ModelVersion { get; init; }
+
+    /// <summary>How the version was chosen.</summary>
+    public RouteKind Route { get; init; }
 
     /// <summary>The request id, echoed; null when the request had none.</summary>
     public string? Id { get; init; }

@@ -5,6 +5,7 @@ using System.Reflection;
 using Microsoft.Extensions.Options;
 using Serving.Core.Packaging;
 using Serving.Core.Registry;
+using Serving.Core.Routing;
 
 namespace Serving.Core.Inference;
 
@@ -18,14 +19,18 @@ public sealed class InferenceService : IInferenceService
         typeof(InferenceService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     private readonly ModelRegistry _registry;
+    private readonly DeploymentManager _deployments;
+    private readonly TrafficRouter _router;
     private readonly ServingOptions _options;
 
     // Metadata is asked for on every MLflow request (to match columns); build it once per snapshot entry.
     private readonly ConditionalWeakTable<ModelEntry, ConcurrentDictionary<int, ModelMetadata>> _metadata = [];
 
-    public InferenceService(ModelRegistry registry, IOptions<ServingOptions> options)
+    public InferenceService(ModelRegistry registry, DeploymentManager deployments, TrafficRouter router, IOptions<ServingOptions> options)
     {
         _registry = registry;
+        _deployments = deployments;
+        _router = router;
         _options = options.Value;
         Server = new ServerMetadata("serving-gateway", ServerVersion, []);
     }
@@ -53,9 +58,7 @@ public sealed class InferenceService : IInferenceService
     public ModelMetadata GetModelMetadata(string model, string? version)
     {
         var entry = FindModel(model);
-        var generation = version is null
-            ? entry.Default ?? throw Unavailable(entry)
-            : FindVersion(entry, version);
+        var generation = version is null ? Stable(entry) : FindVersion(entry, version);
         return _metadata.GetOrCreateValue(entry).GetOrAdd(generation.Version, static (_, state) =>
         {
             var (entry, generation) = state;
@@ -76,7 +79,7 @@ public sealed class InferenceService : IInferenceService
         var entry = FindModel(model);
         if (version is null)
         {
-            return entry.Default is not null;
+            return _router.Route(entry, _deployments.Current.Find(model), null) is not null;
         }
 
         var number = ParseVersion(model, version);
@@ -92,7 +95,7 @@ public sealed class InferenceService : IInferenceService
 
     public async ValueTask<InferenceResponse> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
-        var generation = Acquire(request.ModelName, request.Version);
+        var (generation, route) = Acquire(request);
         try
         {
             var binding = generation.Binding;
@@ -113,6 +116,7 @@ public sealed class InferenceService : IInferenceService
             {
                 ModelName = generation.Model,
                 ModelVersion = generation.VersionText,
+                Route = route,
                 Id = request.Id,
                 Outputs = named,
             };
@@ -123,21 +127,37 @@ public sealed class InferenceService : IInferenceService
         }
     }
 
-    /// <summary>Takes a reference on the generation that should serve; retries if it was retired meanwhile.</summary>
-    private ModelGeneration Acquire(string model, string? version)
+    /// <summary>
+    /// Takes a reference on the generation that should serve; if it was retired between the snapshot read and
+    /// the acquire (a swap), the next snapshot already routes elsewhere, so try again.
+    /// </summary>
+    private (ModelGeneration Generation, RouteKind Route) Acquire(InferenceRequest request)
     {
         for (var attempt = 0; attempt < 8; attempt++)
         {
-            var entry = FindModel(model);
-            var generation = version is null ? entry.Default ?? throw Unavailable(entry) : FindVersion(entry, version);
+            var entry = FindModel(request.ModelName);
+            var (generation, route) = request.Version is { } version
+                ? (FindVersion(entry, version), RouteKind.Pinned)
+                : Route(entry, request.RoutingKey);
             if (generation.TryAcquire())
             {
-                return generation;
+                return (generation, route);
             }
         }
 
-        throw InferenceException.Unavailable($"model '{model}' is being swapped; retry");
+        throw InferenceException.Unavailable($"model '{request.ModelName}' is being swapped; retry");
     }
+
+    private (ModelGeneration, RouteKind) Route(ModelEntry entry, string? routingKey) =>
+        _router.Route(entry, _deployments.Current.Find(entry.Name), routingKey) is { } decision
+            ? (decision.Generation, decision.Kind)
+            : throw Unavailable(entry);
+
+    /// <summary>The version unpinned, unkeyed traffic mostly sees: the deployment's stable one.</summary>
+    private ModelGeneration Stable(ModelEntry entry) =>
+        _deployments.Current.Find(entry.Name) is { } deployment && entry.Loaded.TryGetValue(deployment.Spec.Stable, out var stable)
+            ? stable
+            : entry.Default ?? throw Unavailable(entry);
 
     private ModelEntry FindModel(string model) =>
         _registry.Current.Models.TryGetValue(model, out var entry)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Serving.Core.Inference;
 using Serving.Core.Registry;
+using Serving.Core.Routing;
 using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Onnx;
 using Serving.Gateway.Grpc;
@@ -28,6 +29,14 @@ internal static class GatewayHostExtensions
         services.AddRuntimeFactories(configuration);
         services.AddSingleton<ModelVersionLoader>();
         services.AddSingleton<ModelRegistry>();
+        services.AddOptions<DeploymentOptions>()
+            .Configure(o => configuration.GetSection("Serving:Deployment").Bind(o))
+            .Configure(o => configuration.GetSection("Serving:Models").Bind(o.Models))
+            .Validate(o => !o.Validate().Any(), "invalid Serving:Models:<name>:Policy (use auto-stable, auto-canary or manual)")
+            .ValidateOnStart();
+        services.AddSingleton<DeploymentManager>();
+        services.AddSingleton<IRandomSource, SharedRandomSource>();
+        services.AddSingleton<TrafficRouter>();
         services.AddSingleton<IInferenceService, InferenceService>();
         services.AddHostedService<RegistryWatcher>();
         services.AddOipGrpc();
@@ -36,6 +45,8 @@ internal static class GatewayHostExtensions
 
     public static WebApplication MapServingEndpoints(this WebApplication app)
     {
+        // Created now, before the registry's first scan ends, so deployments follow every registry change.
+        app.Services.GetRequiredService<DeploymentManager>();
         app.MapOipEndpoints();
         app.MapMlflowEndpoints();
         app.MapOipGrpc();

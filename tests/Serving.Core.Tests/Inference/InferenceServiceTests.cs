@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Serving.Core.Inference;
+using Serving.Core.Routing;
 using Serving.Core.Tests.Support;
 
 namespace Serving.Core.Tests.Inference;
@@ -14,7 +15,7 @@ public sealed class InferenceServiceTests : IDisposable
         _test.Publish("m", 1);
         _test.Publish("m", 2);
         _test.Registry.Scan();
-        _service = new InferenceService(_test.Registry, Options.Create(new ServingOptions()));
+        _service = new InferenceService(_test.Registry, _test.Deployments, new TrafficRouter(new SharedRandomSource()), Options.Create(new ServingOptions()));
     }
 
     public void Dispose() => _test.Dispose();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Serving.Core.Packaging;
 using Serving.Core.Registry;
+using Serving.Core.Routing;
 using Serving.Core.Runtimes;
 
 namespace Serving.Core.Tests.Support;
@@ -10,6 +11,8 @@ namespace Serving.Core.Tests.Support;
 /// <summary>A temporary registry folder with helpers to publish version folders, and a registry over it.</summary>
 internal sealed class TestRegistry : IDisposable
 {
+    private DeploymentManager? _deployments;
+
     public TestRegistry(double settleSeconds = 10)
     {
         Root = Directory.CreateTempSubdirectory("registry-").FullName;
@@ -27,6 +30,17 @@ internal sealed class TestRegistry : IDisposable
     public DoublingRuntimeFactory Factory { get; } = new();
 
     public ModelRegistry Registry { get; }
+
+    /// <summary>Deployments over <see cref="Registry"/>, kept in the registry folder; made on first use.</summary>
+    public DeploymentManager Deployments => _deployments ??= new DeploymentManager(
+        Registry,
+        Options.Create(Policies),
+        Options.Create(new RegistryOptions { Path = Root }),
+        Time,
+        NullLogger<DeploymentManager>.Instance);
+
+    /// <summary>Policies for <see cref="Deployments"/>; set before first use.</summary>
+    public DeploymentOptions Policies { get; } = new();
 
     public static ModelManifest Manifest(string checksum, string inputName = "x") => new()
     {

@@ -1,0 +1,308 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serving.Core.Registry;
+
+namespace Serving.Core.Routing;
+
+/// <summary>
+/// Owns every model's deployment. Changes are validated whole, load the versions they need first, and are
+/// swapped in as a new immutable <see cref="DeploymentTable"/>; a refused change leaves the old one serving.
+/// Policies act when the registry publishes a new version, never by re-reading "the newest" on a timer.
+/// </summary>
+public sealed class DeploymentManager
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, HashSet<int>> _published = new(StringComparer.Ordinal);
+    private readonly ModelRegistry _registry;
+    private readonly DeploymentOptions _options;
+    private readonly DeploymentStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DeploymentManager> _logger;
+    private DeploymentTable _current = DeploymentTable.Empty;
+    private bool _restored;
+
+    public DeploymentManager(ModelRegistry registry, IOptions<DeploymentOptions> options, IOptions<RegistryOptions> registryOptions, TimeProvider time, ILogger<DeploymentManager> logger)
+    {
+        _registry = registry;
+        _options = options.Value;
+        _store = new DeploymentStore(string.IsNullOrEmpty(_options.StatePath)
+            ? Path.Combine(registryOptions.Value.FullPath, ".deployments.json")
+            : Path.GetFullPath(_options.StatePath));
+        _time = time;
+        _logger = logger;
+        registry.Changed += OnRegistryChanged;
+        OnRegistryChanged(registry.Current);
+    }
+
+    /// <summary>The deployments requests are routed by.</summary>
+    public DeploymentTable Current => Volatile.Read(ref _current);
+
+    /// <summary>Where deployments are kept.</summary>
+    public string StatePath => _store.Path;
+
+    /// <summary>Starts analysed rollouts for the auto-canary policy; without one, that policy only sets the canary.</summary>
+    public IRolloutStarter? Rollouts { get; set; }
+
+    /// <summary>Raised after a deployment changed, outside the manager's lock.</summary>
+    public event Action<ModelDeployment>? Changed;
+
+    public DeploymentPolicy PolicyOf(string model) => _options.PolicyOf(model);
+
+    /// <summary>Replaces a model's deployment; loads versions it needs first. Throws <see cref="DeploymentException"/>.</summary>
+    public ModelDeployment Set(string model, DeploymentSpec spec, string actor, string reason) =>
+        Change(model, actor, reason, _ => spec);
+
+    /// <summary>Makes the canary the stable version and removes the canary.</summary>
+    public ModelDeployment Promote(string model, string actor, string reason = "promoted") =>
+        Change(model, actor, reason, current => current?.Spec.Canary is { } canary
+            ? current.Spec with { Stable = canary, Canary = null, CanaryWeight = 0 }
+            : throw new DeploymentException(DeploymentErrorKind.Conflict, $"model '{model}' has no canary to promote"));
+
+    /// <summary>
+    /// With a canary: removes it and stable stays. Without one: returns to the previous stable. With neither: 409.
+    /// </summary>
+    public ModelDeployment Rollback(string model, string actor, string reason = "rolled back") =>
+        Change(model, actor, reason, current => current switch
+        {
+            { Spec.Canary: not null } => current.Spec with { Canary = null, CanaryWeight = 0 },
+            { PreviousStable: { } previous } => current.Spec with { Stable = previous },
+            _ => throw new DeploymentException(DeploymentErrorKind.Conflict, $"model '{model}' has no canary and no previous stable version to roll back to"),
+        });
+
+    /// <summary>Moves the canary's share of traffic (rollout steps).</summary>
+    public ModelDeployment SetCanaryWeight(string model, int weight, string actor, string reason) =>
+        Change(model, actor, reason, current => current?.Spec.Canary is not null
+            ? current.Spec with { CanaryWeight = weight }
+            : throw new DeploymentException(DeploymentErrorKind.Conflict, $"model '{model}' has no canary"));
+
+    /// <summary>Unloads a version that no deployment uses; throws 409 for one that serves.</summary>
+    public void Unload(string model, int version, string actor)
+    {
+        lock (_lock)
+        {
+            if (Current.Find(model) is { } deployment && deployment.Spec.Versions().Contains(version))
+            {
+                throw new DeploymentException(DeploymentErrorKind.Conflict,
+                    $"version {version} of model '{model}' is part of its deployment (stable {deployment.Spec.Stable}, canary {deployment.Spec.Canary?.ToString() ?? "none"}, shadow {deployment.Spec.Shadow?.ToString() ?? "none"}); change the deployment first");
+            }
+
+            if (!_registry.Unload(model, version, $"unloaded by {actor}"))
+            {
+                throw new DeploymentException(DeploymentErrorKind.Conflict, $"version {version} of model '{model}' is not loaded");
+            }
+        }
+    }
+
+    /// <summary>Loads a published version so it can be pinned or deployed; throws 409 with the reason when it fails.</summary>
+    public void Load(string model, int version)
+    {
+        lock (_lock)
+        {
+            // A version loaded on request is not a publication: no policy may act on it.
+            (_published.TryGetValue(model, out var seen) ? seen : _published[model] = []).Add(version);
+        }
+
+        var failure = _registry.Load(model, version);
+        if (failure is not null)
+        {
+            throw new DeploymentException(DeploymentErrorKind.Conflict, $"version {version} of model '{model}' did not load: {failure}");
+        }
+    }
+
+    private ModelDeployment Change(string model, string actor, string reason, Func<ModelDeployment?, DeploymentSpec> next)
+    {
+        ModelDeployment changed;
+        lock (_lock)
+        {
+            if (!_registry.Current.Models.ContainsKey(model))
+            {
+                throw new DeploymentException(DeploymentErrorKind.NotFound, $"model '{model}' not found");
+            }
+
+            var current = Current.Find(model);
+            var spec = next(current);
+            var problem = spec.Validate();
+            if (problem is not null)
+            {
+                throw new DeploymentException(DeploymentErrorKind.Invalid, problem);
+            }
+
+            foreach (var version in spec.Versions())
+            {
+                Load(model, version);
+            }
+
+            changed = Apply(model, spec, current, actor, reason);
+        }
+
+        Changed?.Invoke(changed);
+        return changed;
+    }
+
+    /// <summary>Swaps in one model's new deployment and saves the table; the caller holds the lock.</summary>
+    private ModelDeployment Apply(string model, DeploymentSpec spec, ModelDeployment? current, string actor, string reason)
+    {
+        var deployment = new ModelDeployment
+        {
+            Model = model,
+            Spec = spec,
+            PreviousStable = current is not null && current.Spec.Stable != spec.Stable ? current.Spec.Stable : current?.PreviousStable,
+            Since = _time.GetUtcNow(),
+            ChangedBy = actor,
+            Reason = reason,
+        };
+        var table = Current.With(deployment);
+        Volatile.Write(ref _current, table);
+        RoutingLog.DeploymentChanged(_logger, model, spec.Stable, spec.Canary, spec.CanaryWeight, spec.Shadow, actor, reason);
+        try
+        {
+            _store.Save(table);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            RoutingLog.StoreFailed(_logger, _store.Path, ex);
+        }
+
+        return deployment;
+    }
+
+    /// <summary>
+    /// Keeps deployments in step with the registry: restores saved ones once the first scan is done, gives a
+    /// new model its newest version, applies each model's policy to versions published since, and moves off
+    /// versions that are gone.
+    /// </summary>
+    private void OnRegistryChanged(RegistrySnapshot snapshot)
+    {
+        if (!snapshot.InitialScanComplete)
+        {
+            return;
+        }
+
+        var changes = new List<ModelDeployment>();
+        var published = new List<(string Model, int Version)>();
+        lock (_lock)
+        {
+            if (!_restored)
+            {
+                Restore(snapshot);
+            }
+
+            foreach (var (model, entry) in snapshot.Models)
+            {
+                var seen = _published.TryGetValue(model, out var known) ? known : _published[model] = [];
+                foreach (var version in entry.Loaded.Keys.Order())
+                {
+                    if (seen.Add(version) && _restored)
+                    {
+                        published.Add((model, version));
+                    }
+                }
+
+                if (Reconcile(model, entry) is { } reconciled)
+                {
+                    changes.Add(reconciled);
+                }
+            }
+
+            _restored = true;
+        }
+
+        foreach (var change in changes)
+        {
+            Changed?.Invoke(change);
+        }
+
+        foreach (var (model, version) in published)
+        {
+            ApplyPolicy(model, version);
+        }
+    }
+
+    private void Restore(RegistrySnapshot snapshot)
+    {
+        var (saved, problem) = _store.Load();
+        if (problem is not null)
+        {
+            RoutingLog.StoreUnreadable(_logger, problem);
+        }
+
+        var table = DeploymentTable.Empty;
+        foreach (var deployment in saved.Where(d => snapshot.Models.ContainsKey(d.Model) && d.Spec.Validate() is null))
+        {
+            table = table.With(deployment);
+        }
+
+        Volatile.Write(ref _current, table);
+
+        // Versions present at start-up count as published already: policies act only on later publications.
+        foreach (var (model, entry) in snapshot.Models)
+        {
+            _published[model] = [.. entry.Loaded.Keys];
+        }
+    }
+
+    /// <summary>Fixes a deployment that names versions that no longer serve; the caller holds the lock.</summary>
+    private ModelDeployment? Reconcile(string model, ModelEntry entry)
+    {
+        var current = Current.Find(model);
+        if (entry.Default is not { } newest)
+        {
+            return null;
+        }
+
+        if (current is null)
+        {
+            return Apply(model, new DeploymentSpec { Stable = newest.Version }, null, "registry", "first version of a new model");
+        }
+
+        var spec = current.Spec;
+        var loaded = entry.Loaded;
+        var fixedSpec = spec with
+        {
+            Stable = loaded.ContainsKey(spec.Stable) ? spec.Stable : newest.Version,
+            Canary = spec.Canary is { } c && loaded.ContainsKey(c) ? c : null,
+            CanaryWeight = spec.Canary is { } w && loaded.ContainsKey(w) ? spec.CanaryWeight : 0,
+            Shadow = spec.Shadow is { } s && loaded.ContainsKey(s) ? s : null,
+        };
+        if (fixedSpec.Canary == fixedSpec.Stable || (fixedSpec.Shadow is { } shadow && (shadow == fixedSpec.Stable || shadow == fixedSpec.Canary)))
+        {
+            fixedSpec = fixedSpec with { Canary = null, CanaryWeight = 0, Shadow = null };
+        }
+
+        return fixedSpec == spec ? null : Apply(model, fixedSpec, current, "registry", "a deployed version stopped serving");
+    }
+
+    private void ApplyPolicy(string model, int version)
+    {
+        var policy = _options.PolicyOf(model);
+        try
+        {
+            switch (policy)
+            {
+                case DeploymentPolicy.AutoStable:
+                    Change(model, "policy auto-stable", $"version {version} was published", current =>
+                        current is not null && current.Spec.Stable >= version
+                            ? current.Spec
+                            : new DeploymentSpec { Stable = version, Shadow = current?.Spec.Shadow == version ? null : current?.Spec.Shadow });
+                    break;
+                case DeploymentPolicy.AutoCanary when Current.Find(model) is { } current && current.Spec.Stable < version:
+                    if (Rollouts is { } rollouts)
+                    {
+                        rollouts.StartRollout(model, version, "policy auto-canary");
+                    }
+                    else
+                    {
+                        Change(model, "policy auto-canary", $"version {version} was published", c => c!.Spec with { Canary = version, CanaryWeight = 5 });
+                    }
+
+                    break;
+                default:
+                    break;
+            }
+        }
+        catch (DeploymentException ex)
+        {
+            RoutingLog.PolicyFailed(_logger, model, policy, version, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace Serving.Core.Routing;
+
+/// <summary>Deployment settings: where the state is kept and each model's policy.</summary>
+public sealed class DeploymentOptions
+{
+    /// <summary>
+    /// File that keeps every model's deployment across restarts; empty means <c>.deployments.json</c> inside the
+    /// registry folder (a dot-name, so the registry scan ignores it).
+    /// </summary>
+    public string StatePath { get; set; } = string.Empty;
+
+    /// <summary>Per-model settings by model name (bound from <c>Serving:Models</c>).</summary>
+    public Dictionary<string, ModelOptions> Models { get; set; } = new(StringComparer.Ordinal);
+
+    public DeploymentPolicy PolicyOf(string model) =>
+        Models.TryGetValue(model, out var options) && ModelOptions.TryParsePolicy(options.Policy, out var policy)
+            ? policy
+            : DeploymentPolicy.AutoStable;
+
+    /// <summary>Problems with the settings, for start-up validation.</summary>
+    public IEnumerable<string> Validate() =>
+        Models.Where(m => !ModelOptions.TryParsePolicy(m.Value.Policy, out _))
+            .Select(m => $"Serving:Models:{m.Key}:Policy is '{m.Value.Policy}'; use auto-stable, auto-canary or manual");
+}

@@ -1,0 +1,20 @@
+namespace Serving.Core.Routing;
+
+/// <summary>Per-model settings (<c>Serving:Models:&lt;name&gt;</c>).</summary>
+public sealed class ModelOptions
+{
+    /// <summary><c>auto-stable</c>, <c>auto-canary</c> or <c>manual</c>.</summary>
+    public string Policy { get; set; } = "auto-stable";
+
+    public static bool TryParsePolicy(string? text, out DeploymentPolicy policy)
+    {
+        policy = text switch
+        {
+            "auto-stable" => DeploymentPolicy.AutoStable,
+            "auto-canary" => DeploymentPolicy.AutoCanary,
+            "manual" => DeploymentPolicy.Manual,
+            _ => (DeploymentPolicy)(-1),
+        };
+        return Enum.IsDefined(policy);
+    }
+}
