@@ -22,12 +22,22 @@ public sealed class InferenceService : IInferenceService
     private readonly DeploymentManager _deployments;
     private readonly TrafficRouter _router;
     private readonly ServingOptions _options;
+    private readonly IInferenceObserver[] _observers;
+    private readonly TimeProvider _time;
 
     // Metadata is asked for on every MLflow request (to match columns); build it once per snapshot entry.
     private readonly ConditionalWeakTable<ModelEntry, ConcurrentDictionary<int, ModelMetadata>> _metadata = [];
 
-    public InferenceService(ModelRegistry registry, DeploymentManager deployments, TrafficRouter router, IOptions<ServingOptions> options)
+    public InferenceService(
+        ModelRegistry registry,
+        DeploymentManager deployments,
+        TrafficRouter router,
+        IOptions<ServingOptions> options,
+        IEnumerable<IInferenceObserver>? observers = null,
+        TimeProvider? time = null)
     {
+        _observers = [.. observers ?? []];
+        _time = time ?? TimeProvider.System;
         _registry = registry;
         _deployments = deployments;
         _router = router;
@@ -95,35 +105,74 @@ public sealed class InferenceService : IInferenceService
 
     public async ValueTask<InferenceResponse> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
-        var (generation, route) = Acquire(request);
+        var started = _time.GetTimestamp();
+        ModelGeneration? generation = null;
+        var route = RouteKind.Stable;
         try
         {
-            var binding = generation.Binding;
-            var inputs = RequestValidator.BindInputs(request.ModelName, binding, request.Inputs);
-            var outputs = RequestValidator.SelectOutputs(request.ModelName, binding, request.RequestedOutputs);
-            var sourceNames = ReferenceEquals(outputs, binding.Outputs)
-                ? binding.AllOutputSourceNames
-                : [.. outputs.Select(o => o.Spec.SourceName)];
-
-            var results = await generation.Runtime.RunAsync(inputs, sourceNames, cancellationToken);
-            var named = new Tensor[results.Length];
-            for (var i = 0; i < results.Length; i++)
-            {
-                named[i] = results[i].WithName(outputs[i].Spec.Name);
-            }
-
-            return new InferenceResponse
-            {
-                ModelName = generation.Model,
-                ModelVersion = generation.VersionText,
-                Route = route,
-                Id = request.Id,
-                Outputs = named,
-            };
+            (generation, route) = Acquire(request);
+            var response = await RunAsync(generation, route, request, cancellationToken);
+            Observe(request, generation, route, started, null, response);
+            return response;
+        }
+        catch (InferenceException ex)
+        {
+            Observe(request, generation, route, started, ex.Kind, null);
+            throw;
         }
         finally
         {
-            generation.Release();
+            generation?.Release();
+        }
+    }
+
+    private static async ValueTask<InferenceResponse> RunAsync(ModelGeneration generation, RouteKind route, InferenceRequest request, CancellationToken cancellationToken)
+    {
+        var binding = generation.Binding;
+        var inputs = RequestValidator.BindInputs(request.ModelName, binding, request.Inputs);
+        var outputs = RequestValidator.SelectOutputs(request.ModelName, binding, request.RequestedOutputs);
+        var sourceNames = ReferenceEquals(outputs, binding.Outputs)
+            ? binding.AllOutputSourceNames
+            : [.. outputs.Select(o => o.Spec.SourceName)];
+
+        var results = await generation.Runtime.RunAsync(inputs, sourceNames, cancellationToken);
+        var named = new Tensor[results.Length];
+        for (var i = 0; i < results.Length; i++)
+        {
+            named[i] = results[i].WithName(outputs[i].Spec.Name);
+        }
+
+        return new InferenceResponse
+        {
+            ModelName = generation.Model,
+            ModelVersion = generation.VersionText,
+            Route = route,
+            Id = request.Id,
+            Outputs = named,
+        };
+    }
+
+    private void Observe(InferenceRequest request, ModelGeneration? generation, RouteKind route, long started, InferenceErrorKind? error, InferenceResponse? response)
+    {
+        if (_observers.Length == 0)
+        {
+            return;
+        }
+
+        var latency = _time.GetElapsedTime(started);
+        var record = new InferenceRecord(
+            request.ModelName,
+            generation?.Version ?? 0,
+            route,
+            request.Protocol,
+            _time.GetUtcNow() - latency,
+            latency,
+            error,
+            request,
+            response);
+        foreach (var observer in _observers)
+        {
+            observer.OnCompleted(record);
         }
     }
 

@@ -1,0 +1,10 @@
+namespace Serving.Core.Inference;
+
+/// <summary>
+/// Sees every finished request (canary statistics, shadow traffic, prediction logs). Called on the request
+/// path after the answer is ready: an observer must return in microseconds, never block, and never throw.
+/// </summary>
+public interface IInferenceObserver
+{
+    void OnCompleted(InferenceRecord record);
+}
