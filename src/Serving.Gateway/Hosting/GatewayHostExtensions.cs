@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Serving.Core.Inference;
 using Serving.Core.Registry;
 using Serving.Core.Routing;
+using Serving.Core.Routing.Shadow;
 using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Onnx;
 using Serving.Gateway.Grpc;
@@ -37,6 +38,9 @@ internal static class GatewayHostExtensions
         services.AddSingleton<DeploymentManager>();
         services.AddSingleton<IRandomSource, SharedRandomSource>();
         services.AddSingleton<TrafficRouter>();
+        services.AddSingleton<ShadowMirror>();
+        services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<ShadowMirror>());
+        services.AddHostedService(sp => sp.GetRequiredService<ShadowMirror>());
         services.AddSingleton<IInferenceService, InferenceService>();
         services.AddHostedService<RegistryWatcher>();
         services.AddOipGrpc();
