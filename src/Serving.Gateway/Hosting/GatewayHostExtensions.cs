@@ -7,6 +7,7 @@ using Serving.Core.Routing.Shadow;
 using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Onnx;
 using Serving.Gateway.Grpc;
+using Serving.Gateway.Metrics;
 using Serving.Gateway.Rest.Mlflow;
 using Serving.Gateway.Rest.Oip;
 
@@ -44,6 +45,7 @@ internal static class GatewayHostExtensions
         services.AddSingleton<IInferenceService, InferenceService>();
         services.AddHostedService<RegistryWatcher>();
         services.AddOipGrpc();
+        services.AddGatewayMetrics();
         return builder;
     }
 
@@ -54,6 +56,7 @@ internal static class GatewayHostExtensions
         app.MapOipEndpoints();
         app.MapMlflowEndpoints();
         app.MapOipGrpc();
+        app.MapGatewayMetrics();
         return app;
     }
 
