@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Serving.Cli.Commands;
+using Serving.Cli.Commands.Logs;
 using Serving.Core.Packaging;
 
 namespace Serving.Cli;
@@ -13,6 +14,7 @@ public static class ServingCli
         var root = new RootCommand("Package, train and publish models for the serving gateway.");
         root.Subcommands.Add(PackageCommand.Create(output, builder));
         root.Subcommands.Add(TrainCommand.Create(output, builder));
+        root.Subcommands.Add(LogsCommand.Create(output));
         return root;
     }
 
