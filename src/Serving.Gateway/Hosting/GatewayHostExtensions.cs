@@ -6,8 +6,10 @@ using Serving.Core.Routing;
 using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Onnx;
 using Serving.Gateway.Grpc;
+using Serving.Gateway.Rest.Admin;
 using Serving.Gateway.Rest.Mlflow;
 using Serving.Gateway.Rest.Oip;
+using Serving.Gateway.Rest.Repository;
 
 namespace Serving.Gateway.Hosting;
 
@@ -40,6 +42,7 @@ internal static class GatewayHostExtensions
         services.AddSingleton<IInferenceService, InferenceService>();
         services.AddHostedService<RegistryWatcher>();
         services.AddOipGrpc();
+        services.AddAdminApi(configuration);
         return builder;
     }
 
@@ -50,6 +53,7 @@ internal static class GatewayHostExtensions
         app.MapOipEndpoints();
         app.MapMlflowEndpoints();
         app.MapOipGrpc();
+        app.MapAdminEndpoints().MapRepositoryEndpoints();
         return app;
     }
 
