@@ -8,8 +8,10 @@ using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Onnx;
 using Serving.Gateway.Grpc;
 using Serving.Gateway.Metrics;
+using Serving.Gateway.Rest.Admin;
 using Serving.Gateway.Rest.Mlflow;
 using Serving.Gateway.Rest.Oip;
+using Serving.Gateway.Rest.Repository;
 
 namespace Serving.Gateway.Hosting;
 
@@ -47,6 +49,7 @@ internal static class GatewayHostExtensions
         services.AddOipGrpc();
         services.AddGatewayMetrics();
         services.AddPredictionLogging(configuration);
+        services.AddAdminApi(configuration);
         return builder;
     }
 
@@ -58,6 +61,7 @@ internal static class GatewayHostExtensions
         app.MapMlflowEndpoints();
         app.MapOipGrpc();
         app.MapGatewayMetrics();
+        app.MapAdminEndpoints().MapRepositoryEndpoints();
         return app;
     }
 
