@@ -38,6 +38,7 @@ internal static class GatewayHostExtensions
         services.AddSingleton<IRandomSource, SharedRandomSource>();
         services.AddSingleton<TrafficRouter>();
         services.AddSingleton<IInferenceService, InferenceService>();
+        services.AddRollouts(configuration);
         services.AddHostedService<RegistryWatcher>();
         services.AddOipGrpc();
         return builder;
