@@ -53,12 +53,12 @@ public static class RolloutAnalysis
         var success = 1 - figures.CanaryErrorRate;
         if (success < options.MinSuccessRate - Tolerance)
         {
-            failed.Add(Text($"error rate: canary success rate {success:P2} is below {options.MinSuccessRate:P2}"));
+            failed.Add(Text($"error rate: canary success rate {success * 100:0.00}% is below {options.MinSuccessRate * 100:0.00}%"));
         }
 
         if (figures.CanaryErrorRate > figures.StableErrorRate + options.MaxErrorRateIncrease + Tolerance)
         {
-            failed.Add(Text($"error rate: canary {figures.CanaryErrorRate:P2} exceeds stable {figures.StableErrorRate:P2} by more than {options.MaxErrorRateIncrease * 100:0.##} points"));
+            failed.Add(Text($"error rate: canary {figures.CanaryErrorRate * 100:0.00}% exceeds stable {figures.StableErrorRate * 100:0.00}% by more than {options.MaxErrorRateIncrease * 100:0.##} points"));
         }
 
         if (figures.CanaryP99Ms is { } canaryP99 && figures.StableP99Ms is { } stableP99)
@@ -91,7 +91,7 @@ public static class RolloutAnalysis
         {
             if (canaryAcc < stableAcc - options.MaxAccuracyDrop - Tolerance)
             {
-                failed.Add(Text($"accuracy: canary {canaryAcc:P2} is more than {options.MaxAccuracyDrop * 100:0.##} points below stable {stableAcc:P2}"));
+                failed.Add(Text($"accuracy: canary {canaryAcc * 100:0.00}% is more than {options.MaxAccuracyDrop * 100:0.##} points below stable {stableAcc * 100:0.00}%"));
             }
         }
         else

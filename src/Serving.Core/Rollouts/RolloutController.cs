@@ -34,6 +34,7 @@ public sealed class RolloutController : BackgroundService, IRolloutController
 
     // True while this controller changes the deployment itself, so its own change events are not taken for a hand's.
     private bool _applying;
+    private ITimer? _timer;
 
     public RolloutController(
         DeploymentManager deployments,
@@ -164,9 +165,32 @@ public sealed class RolloutController : BackgroundService, IRolloutController
         }
     }
 
+    /// <summary>Starts the check timer before returning, so steps are judged from the moment the host has started.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _timer ??= _time.CreateTimer(_ => Tick(), null, CheckPeriod, CheckPeriod);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _timer?.Dispose();
+            _timer = null;
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
+    // The timer does the work; this only keeps the service alive until the host stops (ExecuteAsync runs on the
+    // thread pool since .NET 10, too late to make the timer in).
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = _time.CreateTimer(_ => Tick(), null, CheckPeriod, CheckPeriod);
         try
         {
             await Task.Delay(Timeout.InfiniteTimeSpan, _time, stoppingToken);
@@ -179,6 +203,7 @@ public sealed class RolloutController : BackgroundService, IRolloutController
 
     public override void Dispose()
     {
+        _timer?.Dispose();
         _deployments.Changed -= OnDeploymentChanged;
         if (ReferenceEquals(_deployments.Rollouts, this))
         {
