@@ -116,6 +116,19 @@ public sealed class RolloutControllerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failure_limit_of_zero_rolls_back_on_the_first_failed_check()
+    {
+        using var strict = new RolloutTestBed(new RolloutOptions { FailureLimit = 0 });
+        strict.Controller.Start("m", new RolloutRequest { Canary = 2 }, "admin");
+        strict.Runtime(2).BeforeRun = () => throw new InferenceException(InferenceErrorKind.Internal, "the canary is broken");
+
+        await strict.HealthyStep();
+
+        Assert.Equal(RolloutStates.RolledBack, strict.Controller.Get("m")!.State);
+        Assert.Equal(new DeploymentSpec { Stable = 1 }, strict.Deployment.Spec);
+    }
+
+    [Fact]
     public async Task A_tolerated_failure_holds_the_step_and_a_later_pass_moves_on()
     {
         Start(10, 50);
