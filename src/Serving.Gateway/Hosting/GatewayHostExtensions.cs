@@ -47,6 +47,7 @@ internal static class GatewayHostExtensions
         services.AddHostedService<RegistryWatcher>();
         services.AddOipGrpc();
         services.AddGatewayMetrics();
+        services.AddPredictionLogging(configuration);
         return builder;
     }
 
