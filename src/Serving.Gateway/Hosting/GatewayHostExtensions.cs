@@ -45,6 +45,7 @@ internal static class GatewayHostExtensions
         services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<ShadowMirror>());
         services.AddHostedService(sp => sp.GetRequiredService<ShadowMirror>());
         services.AddSingleton<IInferenceService, InferenceService>();
+        services.AddRollouts(configuration);
         services.AddHostedService<RegistryWatcher>();
         services.AddOipGrpc();
         services.AddGatewayMetrics();
