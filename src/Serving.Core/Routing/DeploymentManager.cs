@@ -192,6 +192,9 @@ public sealed class DeploymentManager
         var published = new List<(string Model, int Version)>();
         lock (_lock)
         {
+            // Events are raised outside the registry's lock and may arrive late, after a newer snapshot was
+            // handled: always act on the newest, so a stale one never undoes a change made on a newer one.
+            snapshot = _registry.Current;
             if (!_restored)
             {
                 Restore(snapshot);

@@ -284,4 +284,33 @@ public sealed class DeploymentManagerTests : IDisposable
         Assert.True(_test.Registry.Current.Models["m"].Loaded.ContainsKey(1));
         Assert.Equal(Spec(1), deployments.Current.Find("m")!.Spec);
     }
+
+    [Fact]
+    public void A_registry_change_handled_late_does_not_undo_a_deployment_made_on_a_newer_snapshot()
+    {
+        // Registry events are raised outside the registry's lock, so a handler may see an older snapshot after a
+        // newer one (a scan's event still in flight while an admin change loads a version). Here another
+        // subscriber, called first, makes such a change from inside the event.
+        _test.Publish("m", 1);
+        _test.Publish("m", 2);
+        _test.Policies.Models["m"] = new ModelOptions { Policy = "manual" };
+        _test.Registry.Scan();
+        _test.Registry.Unload("m", 1, "test");
+        var armed = false;
+        _test.Registry.Changed += _ =>
+        {
+            if (armed)
+            {
+                armed = false;
+                _test.Deployments.Set("m", Spec(1), "admin", "back to 1");
+            }
+        };
+        var deployments = _test.Deployments;
+        armed = true;
+
+        _test.Publish("m", 3);
+        _test.Registry.Scan();
+
+        Assert.Equal(Spec(1), deployments.Current.Find("m")!.Spec);
+    }
 }
