@@ -19,7 +19,11 @@ internal sealed record LoadOptions
           --input <name>         input tensor name      (default: the model metadata's only input)
           --datatype FP32|FP64   input datatype         (default: the model metadata's)
           --server-pid <pid>     also report that process's CPU time per call (Linux)
+          --write-request <file> make the probe call, then write its request as one gRPC-framed message
+                                 (flag byte, big-endian length, protobuf) to <file> for h2load -d, and exit
         Prints a summary and one line 'GRPCLOAD_RESULT {json}': requests, rps, latency and CPU per call in microseconds.
+        With --write-request it prints 'GRPCLOAD_REQUEST {json}' instead: the file and the framed sizes of the
+        request and of the probe's answer.
         Exit code 0: every call succeeded; 1: some calls failed; 2: bad arguments or the model cannot be called.
         """;
 
@@ -46,6 +50,8 @@ internal sealed record LoadOptions
     public string? Datatype { get; init; }
 
     public int? ServerPid { get; init; }
+
+    public string? WriteRequest { get; init; }
 
     /// <summary>Parses "--name value" pairs; throws <see cref="FormatException"/> with the reason when one is wrong.</summary>
     public static LoadOptions Parse(IReadOnlyList<string> args)
@@ -74,6 +80,7 @@ internal sealed record LoadOptions
                 "--input" => options with { Input = value },
                 "--datatype" => options with { Datatype = value.ToUpperInvariant() },
                 "--server-pid" => options with { ServerPid = (int)Positive(name, value) },
+                "--write-request" => options with { WriteRequest = value },
                 _ => throw new FormatException($"unknown option {name}"),
             };
         }

@@ -23,6 +23,8 @@ internal sealed record LoadResult(long Requests, long Failures, TimeSpan Elapsed
 
     public long Max => LatencyMicros.TotalCount == 0 ? 0 : LatencyMicros.GetMaxValue();
 
+    public double Mean => LatencyMicros.TotalCount == 0 ? 0 : LatencyMicros.GetMean();
+
     /// <summary>The human-readable summary.</summary>
     public string Describe(LoadOptions options)
     {
@@ -62,6 +64,7 @@ internal sealed record LoadResult(long Requests, long Failures, TimeSpan Elapsed
             json.WriteNumber("p90_us", Percentile(90));
             json.WriteNumber("p99_us", Percentile(99));
             json.WriteNumber("max_us", Max);
+            json.WriteNumber("mean_us", Math.Round(Mean, 1));
             json.WriteNumber("errors", Failures);
             json.WriteNumber("client_cpu_us_per_req", Math.Round(PerCallMicros(ClientCpu), 1));
             if (ServerCpu is { } server)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Serving.Gateway.Grpc.Protocol;
@@ -25,14 +26,41 @@ using var channel = GrpcChannel.ForAddress(options.Target, new GrpcChannelOption
 var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
 
 ModelInferRequest request;
+ModelInferResponse reply;
 try
 {
-    request = await ProbeAsync(client, options, payload);
+    (request, reply) = await ProbeAsync(client, options, payload);
 }
 catch (Exception e) when (e is RpcException or NotSupportedException or FormatException)
 {
     await Console.Error.WriteLineAsync($"cannot call {options.Model} at {options.Target}: {e.Message}");
     return 2;
+}
+
+// The probe has just shown that the server answers this request with grpc-status 0, so the file holds a request known
+// to succeed. h2load sees only HTTP statuses, and a gRPC error is an HTTP 200; the answer's framed size lets the run
+// script check h2load's received DATA bytes against the size of a correct answer.
+if (options.WriteRequest is { } requestFile)
+{
+    try
+    {
+        var frame = GrpcFrame.Frame(request);
+        await File.WriteAllBytesAsync(requestFile, frame);
+        var written = new
+        {
+            file = Path.GetFullPath(requestFile),
+            mode = options.Mode.ToString().ToLowerInvariant(),
+            request_frame_bytes = frame.Length,
+            reply_frame_bytes = GrpcFrame.PrefixBytes + reply.CalculateSize(),
+        };
+        Console.WriteLine($"GRPCLOAD_REQUEST {JsonSerializer.Serialize(written)}");
+        return 0;
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    {
+        await Console.Error.WriteLineAsync($"cannot write {requestFile}: {e.Message}");
+        return 2;
+    }
 }
 
 var runner = new LoadRunner(client, request, options.Concurrency);
@@ -51,7 +79,7 @@ return result.Failures == 0 ? 0 : 1;
 
 // Reads the model's metadata for the input's name and datatype (unless given), and makes one call so a wrong
 // input or an unready model fails the run at once with the server's message instead of N failed calls.
-static async Task<ModelInferRequest> ProbeAsync(
+static async Task<(ModelInferRequest Request, ModelInferResponse Reply)> ProbeAsync(
     GRPCInferenceService.GRPCInferenceServiceClient client, LoadOptions options, RowPayload payload)
 {
     var metadata = await client.ModelMetadataAsync(
@@ -75,5 +103,5 @@ static async Task<ModelInferRequest> ProbeAsync(
     Console.WriteLine($"probe: {options.Model} v{reply.ModelVersion} input {input.Name} {input.Datatype} " +
                       $"[{string.Join(',', input.Shape)}] -> outputs " +
                       string.Join(", ", reply.Outputs.Select(o => $"{o.Name} {o.Datatype} [{string.Join(',', o.Shape)}]")));
-    return request;
+    return (request, reply);
 }

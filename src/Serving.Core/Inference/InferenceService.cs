@@ -106,6 +106,11 @@ public sealed class InferenceService : IInferenceService
     public async ValueTask<InferenceResponse> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
+        foreach (var observer in _observers)
+        {
+            observer.OnStarted(request);
+        }
+
         ModelGeneration? generation = null;
         var route = RouteKind.Stable;
         try

@@ -3,9 +3,11 @@ using Microsoft.Extensions.Options;
 using Serving.Core.Inference;
 using Serving.Core.Registry;
 using Serving.Core.Routing;
+using Serving.Core.Routing.Shadow;
 using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Onnx;
 using Serving.Gateway.Grpc;
+using Serving.Gateway.Metrics;
 using Serving.Gateway.Rest.Mlflow;
 using Serving.Gateway.Rest.Oip;
 
@@ -37,9 +39,13 @@ internal static class GatewayHostExtensions
         services.AddSingleton<DeploymentManager>();
         services.AddSingleton<IRandomSource, SharedRandomSource>();
         services.AddSingleton<TrafficRouter>();
+        services.AddSingleton<ShadowMirror>();
+        services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<ShadowMirror>());
+        services.AddHostedService(sp => sp.GetRequiredService<ShadowMirror>());
         services.AddSingleton<IInferenceService, InferenceService>();
         services.AddHostedService<RegistryWatcher>();
         services.AddOipGrpc();
+        services.AddGatewayMetrics();
         return builder;
     }
 
@@ -50,6 +56,7 @@ internal static class GatewayHostExtensions
         app.MapOipEndpoints();
         app.MapMlflowEndpoints();
         app.MapOipGrpc();
+        app.MapGatewayMetrics();
         return app;
     }
 

@@ -12,6 +12,11 @@ internal sealed class DoublingRuntime : IModelRuntime
 {
     private int _disposed;
 
+    public DoublingRuntime(float factor = 2) => Factor = factor;
+
+    /// <summary>What inputs are multiplied by: 2 unless the artifact asked for another.</summary>
+    public float Factor { get; }
+
     public IReadOnlyList<TensorSpec> Inputs { get; } = [new TensorSpec { Name = "x", Datatype = "FP32", Shape = [-1, 3] }];
 
     public IReadOnlyList<TensorSpec> Outputs { get; } = [new TensorSpec { Name = "y", Datatype = "FP32", Shape = [-1, 3] }];
@@ -33,7 +38,7 @@ internal sealed class DoublingRuntime : IModelRuntime
         var y = new float[x.Length];
         for (var i = 0; i < x.Length; i++)
         {
-            y[i] = 2 * x[i];
+            y[i] = Factor * x[i];
         }
 
         return [Tensor.FromValues("y", TensorDataType.FP32, inputs[0].Shape, (ReadOnlySpan<float>)y)];

@@ -2,7 +2,7 @@ using Serving.Core.Runtimes;
 
 namespace Serving.Core.Tests.Support;
 
-/// <summary>Loads <see cref="DoublingRuntime"/>s for artifacts whose content is "doubling"; anything else fails to load.</summary>
+/// <summary>Loads <see cref="DoublingRuntime"/>s for artifacts whose content is "doubling" (or "tripling"); anything else fails to load.</summary>
 internal sealed class DoublingRuntimeFactory : IModelRuntimeFactory
 {
     private readonly List<DoublingRuntime> _loaded = [];
@@ -13,12 +13,12 @@ internal sealed class DoublingRuntimeFactory : IModelRuntimeFactory
 
     public IModelRuntime Load(string artifactPath)
     {
-        if (File.ReadAllText(artifactPath) != "doubling")
+        var runtime = File.ReadAllText(artifactPath) switch
         {
-            throw new ModelLoadException($"cannot parse {Path.GetFileName(artifactPath)}: not a model");
-        }
-
-        var runtime = new DoublingRuntime();
+            "doubling" => new DoublingRuntime(),
+            "tripling" => new DoublingRuntime(3),
+            _ => throw new ModelLoadException($"cannot parse {Path.GetFileName(artifactPath)}: not a model"),
+        };
         lock (_loaded)
         {
             _loaded.Add(runtime);

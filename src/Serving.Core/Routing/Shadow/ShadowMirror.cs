@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serving.Core.Inference;
+using Serving.Core.Registry;
+
+namespace Serving.Core.Routing.Shadow;
+
+/// <summary>
+/// Sends a copy of live requests to the deployment's shadow version, off the request path: the request only
+/// pays for a non-blocking write to a bounded queue, and a full queue drops the copy (counted). A background
+/// worker runs the shadow and compares its prediction with the answer the caller got. The shadow's answers
+/// are never returned and its failures never reach a caller.
+/// </summary>
+public sealed class ShadowMirror : BackgroundService, IInferenceObserver
+{
+    private const int Capacity = 1024;
+
+    private readonly Channel<ShadowWork> _queue;
+    private readonly ConcurrentDictionary<(string Model, int Version), ShadowStats> _stats = new();
+    private readonly ConcurrentDictionary<string, long> _dropped = new(StringComparer.Ordinal);
+    private readonly ModelRegistry _registry;
+    private readonly DeploymentManager _deployments;
+    private readonly ILogger<ShadowMirror> _logger;
+
+    public ShadowMirror(ModelRegistry registry, DeploymentManager deployments, ILogger<ShadowMirror> logger)
+    {
+        _registry = registry;
+        _deployments = deployments;
+        _logger = logger;
+        _queue = Channel.CreateBounded<ShadowWork>(
+            new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
+            dropped =>
+            {
+                // A copy that does not fit is dropped: give back the reference it held on the shadow.
+                dropped.Shadow.Release();
+                _dropped.AddOrUpdate(dropped.Request.ModelName, 1, (_, n) => n + 1);
+            });
+    }
+
+    /// <summary>The model's shadow figures for its current shadow version; null when it has none.</summary>
+    public ShadowReport? Report(string model)
+    {
+        var shadow = _deployments.Current.Find(model)?.Spec.Shadow;
+        return shadow is { } version && _stats.TryGetValue((model, version), out var stats)
+            ? stats.Report(_dropped.GetValueOrDefault(model))
+            : shadow is { } idle ? new ShadowStats(idle).Report(_dropped.GetValueOrDefault(model)) : null;
+    }
+
+    public void OnCompleted(InferenceRecord record)
+    {
+        // Pinned requests asked for one version on purpose; they are not live traffic to mirror.
+        if (record.Response is null || record.Route == RouteKind.Pinned
+            || _deployments.Current.Find(record.Model)?.Spec.Shadow is not { } version
+            || version == record.Version
+            || !_registry.Current.Models.TryGetValue(record.Model, out var entry)
+            || !entry.Loaded.TryGetValue(version, out var shadow)
+            || !shadow.TryAcquire())
+        {
+            return;
+        }
+
+        _queue.Writer.TryWrite(new ShadowWork(shadow, record.Request, record.Response, record.Latency));
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var work in _queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                await RunAsync(work, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+        finally
+        {
+            while (_queue.Reader.TryRead(out var left))
+            {
+                left.Shadow.Release();
+            }
+        }
+    }
+
+    private async Task RunAsync(ShadowWork work, CancellationToken cancellationToken)
+    {
+        var shadow = work.Shadow;
+        var stats = _stats.GetOrAdd((shadow.Model, shadow.Version), key => new ShadowStats(key.Version));
+        try
+        {
+            var binding = shadow.Binding;
+            var inputs = RequestValidator.BindInputs(shadow.Model, binding, work.Request.Inputs);
+            var started = Stopwatch.GetTimestamp();
+            var results = await shadow.Runtime.RunAsync(inputs, binding.AllOutputSourceNames, cancellationToken);
+            var latency = Stopwatch.GetElapsedTime(started);
+            var named = new Tensor[results.Length];
+            for (var i = 0; i < results.Length; i++)
+            {
+                named[i] = results[i].WithName(binding.Outputs[i].Spec.Name);
+            }
+
+            var output = shadow.Manifest.Signature.PredictionOutput ?? binding.Outputs[0].Spec.Name;
+            var (rows, agreeing) = PredictionAgreement.Count(work.Primary, named, output);
+            stats.Record(rows, agreeing, latency, work.PrimaryLatency);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever the shadow does wrong stays here: counted, logged, never seen by a caller.
+            stats.RecordError();
+            ShadowLog.ShadowFailed(_logger, shadow.Model, shadow.Version, ex.Message);
+        }
+        finally
+        {
+            shadow.Release();
+        }
+    }
+}
