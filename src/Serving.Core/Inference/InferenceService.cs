@@ -152,7 +152,9 @@ public sealed class InferenceService : IInferenceService
             ModelName = generation.Model,
             ModelVersion = generation.VersionText,
             Route = route,
-            Id = request.Id,
+
+            // The prediction id joins feedback to this answer later: the caller's id, else a fresh one.
+            Id = request.Id ?? Guid.NewGuid().ToString("N"),
             Outputs = named,
         };
     }

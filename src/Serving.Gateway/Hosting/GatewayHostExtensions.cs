@@ -46,6 +46,7 @@ internal static class GatewayHostExtensions
         services.AddHostedService<RegistryWatcher>();
         services.AddOipGrpc();
         services.AddGatewayMetrics();
+        services.AddPredictionLogging(configuration);
         return builder;
     }
 
