@@ -43,6 +43,7 @@ internal static class GatewayHostExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ShadowMirror>());
         services.AddSingleton<IInferenceService, InferenceService>();
         services.AddHostedService<RegistryWatcher>();
+        services.AddMlflowSources(configuration);
         services.AddOipGrpc();
         return builder;
     }
