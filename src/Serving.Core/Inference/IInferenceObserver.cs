@@ -6,5 +6,10 @@ namespace Serving.Core.Inference;
 /// </summary>
 public interface IInferenceObserver
 {
+    /// <summary>A request reached the data plane (before routing); most observers need not care.</summary>
+    void OnStarted(InferenceRequest request)
+    {
+    }
+
     void OnCompleted(InferenceRecord record);
 }

@@ -13,7 +13,7 @@ public sealed class InferenceResponse
     /// <summary>How the version was chosen.</summary>
     public RouteKind Route { get; init; }
 
-    /// <summary>The request id, echoed; null when the request had none.</summary>
+    /// <summary>The prediction id: the request's id when it had one, else one the data plane made.</summary>
     public string? Id { get; init; }
 
     /// <summary>Outputs under their public (manifest) names, in signature order.</summary>

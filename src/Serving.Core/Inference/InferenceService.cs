@@ -106,6 +106,11 @@ public sealed class InferenceService : IInferenceService
     public async ValueTask<InferenceResponse> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
+        foreach (var observer in _observers)
+        {
+            observer.OnStarted(request);
+        }
+
         ModelGeneration? generation = null;
         var route = RouteKind.Stable;
         try
@@ -147,7 +152,9 @@ public sealed class InferenceService : IInferenceService
             ModelName = generation.Model,
             ModelVersion = generation.VersionText,
             Route = route,
-            Id = request.Id,
+
+            // The prediction id joins feedback to this answer later: the caller's id, else a fresh one.
+            Id = request.Id ?? Guid.NewGuid().ToString("N"),
             Outputs = named,
         };
     }

@@ -7,6 +7,7 @@ using Serving.Core.Routing.Shadow;
 using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Onnx;
 using Serving.Gateway.Grpc;
+using Serving.Gateway.Metrics;
 using Serving.Gateway.Rest.Mlflow;
 using Serving.Gateway.Rest.Oip;
 
@@ -45,6 +46,8 @@ internal static class GatewayHostExtensions
         services.AddHostedService<RegistryWatcher>();
         services.AddMlflowSources(configuration);
         services.AddOipGrpc();
+        services.AddGatewayMetrics();
+        services.AddPredictionLogging(configuration);
         return builder;
     }
 
@@ -55,6 +58,7 @@ internal static class GatewayHostExtensions
         app.MapOipEndpoints();
         app.MapMlflowEndpoints();
         app.MapOipGrpc();
+        app.MapGatewayMetrics();
         return app;
     }
 

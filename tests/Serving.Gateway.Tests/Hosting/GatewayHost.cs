@@ -26,6 +26,7 @@ public sealed class GatewayHost : WebApplicationFactory<Program>
             ["Serving:Registry:Path"] = registryPath,
             ["Serving:Registry:RescanSeconds"] = "0.5",
             ["Serving:Registry:SettleSeconds"] = "2",
+            ["Serving:Monitoring:PredictionLog:Directory"] = registryPath + "-predictions",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -34,6 +35,9 @@ public sealed class GatewayHost : WebApplicationFactory<Program>
     }
 
     public string RegistryPath { get; }
+
+    /// <summary>Where this host writes its prediction log (beside the registry copy).</summary>
+    public string PredictionLogPath => _settings["Serving:Monitoring:PredictionLog:Directory"]!;
 
     public int RestPort { get; }
 

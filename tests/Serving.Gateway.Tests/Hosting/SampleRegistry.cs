@@ -39,6 +39,10 @@ public sealed class SampleRegistry : IDisposable
         try
         {
             Directory.Delete(Path, recursive: true);
+            if (Directory.Exists(Path + "-predictions"))
+            {
+                Directory.Delete(Path + "-predictions", recursive: true);
+            }
         }
         catch (IOException)
         {

@@ -5,4 +5,7 @@ public static class MlflowHeaders
 {
     /// <summary>The model version that answered, as the OIP endpoints report it too.</summary>
     public const string ModelVersion = "X-Model-Version";
+
+    /// <summary>The prediction's id, for ground-truth feedback.</summary>
+    public const string PredictionId = "X-Prediction-Id";
 }

@@ -17,6 +17,7 @@ internal static class MlflowResponses
             MlflowResponseEncoder.Write(buffer.Writer, response);
             CopyJson(http, buffer, StatusCodes.Status200OK);
             http.Headers[MlflowHeaders.ModelVersion] = response.ModelVersion;
+            http.Headers[MlflowHeaders.PredictionId] = response.Id;
         }
         finally
         {

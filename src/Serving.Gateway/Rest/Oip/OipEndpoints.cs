@@ -85,6 +85,7 @@ internal static class OipEndpoints
 
             var response = await Service(context).InferAsync(request, context.RequestAborted);
             context.Response.Headers["X-Model-Version"] = response.ModelVersion;
+            context.Response.Headers["X-Prediction-Id"] = response.Id;
             await JsonResponse.WriteAsync(context.Response, 200, response, OipJsonResponseWriter.WriteInferResponse);
         }
         catch (Exception ex) when (OipErrors.TryDescribe(ex, out var status, out var message))

@@ -1,15 +1,14 @@
 using System.Text;
 using System.Text.Json;
-using Serving.Core.Inference;
 
-namespace Serving.Gateway.Rest.Http;
+namespace Serving.Core.Inference;
 
 /// <summary>
 /// Writes tensor elements as JSON values in their own type: FP32 as float (shortest text that round-trips),
 /// integers as integers, BOOL as true/false, BYTES as UTF-8 strings. JSON has no NaN or infinity: OIP
 /// answers write them as null, MLflow answers as the bare literals Python's json module writes.
 /// </summary>
-internal static class TensorJsonWriter
+public static class TensorJsonWriter
 {
     /// <summary>Writes all elements as one flat array.</summary>
     public static void WriteFlat(Utf8JsonWriter writer, Tensor tensor)

@@ -1,7 +1,7 @@
-namespace Serving.Gateway.Rest.Http;
+namespace Serving.Core.Inference;
 
 /// <summary>How NaN and infinities are written, since JSON has no literal for them.</summary>
-internal enum NonFiniteJson
+public enum NonFiniteJson
 {
     /// <summary>As null: strict JSON, what OIP clients parse.</summary>
     Null,

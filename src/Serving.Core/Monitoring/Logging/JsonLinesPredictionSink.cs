@@ -1,0 +1,95 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Encodings.Web;
+using Serving.Core.Inference;
+
+namespace Serving.Core.Monitoring.Logging;
+
+/// <summary>
+/// Local rotating JSON Lines files, the embedded default: <c>&lt;dir&gt;/&lt;model&gt;/&lt;yyyy-MM-dd&gt;.jsonl</c>, then
+/// <c>&lt;yyyy-MM-dd&gt;.1.jsonl</c>, <c>.2.jsonl</c>... once a file passes the size cap. Files are appended to and
+/// flushed per batch, so a crash loses at most the batch in hand.
+/// </summary>
+public sealed class JsonLinesPredictionSink : IPredictionSink
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly string _root;
+    private readonly long _maxFileBytes;
+    private readonly Dictionary<string, OpenFile> _files = new(StringComparer.Ordinal);
+    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+
+    public JsonLinesPredictionSink(string directory, long maxFileBytes)
+    {
+        _root = Path.GetFullPath(directory);
+        _maxFileBytes = maxFileBytes;
+    }
+
+    /// <summary>The folder files are written under.</summary>
+    public string Root => _root;
+
+    public async ValueTask WriteAsync(IReadOnlyList<InferenceRecord> batch, CancellationToken cancellationToken)
+    {
+        foreach (var group in batch.GroupBy(r => (r.Model, Day: r.StartedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))))
+        {
+            _buffer.ResetWrittenCount();
+            using (var writer = new Utf8JsonWriter(_buffer, WriterOptions))
+            {
+                foreach (var record in group)
+                {
+                    PredictionRecordWriter.Write(writer, record);
+                    writer.Flush();
+                    writer.Reset();
+                    _buffer.Write("\n"u8);
+                }
+            }
+
+            var file = Open(group.Key.Model, group.Key.Day);
+            await file.Stream.WriteAsync(_buffer.WrittenMemory, cancellationToken);
+            await file.Stream.FlushAsync(cancellationToken);
+            if (file.Stream.Length >= _maxFileBytes)
+            {
+                await file.Stream.DisposeAsync();
+                _files.Remove(group.Key.Model);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var file in _files.Values)
+        {
+            await file.Stream.DisposeAsync();
+        }
+
+        _files.Clear();
+    }
+
+    private OpenFile Open(string model, string day)
+    {
+        if (_files.TryGetValue(model, out var open) && open.Day == day)
+        {
+            return open;
+        }
+
+        open?.Stream.Dispose();
+        var directory = Path.Combine(_root, SafeName(model));
+        Directory.CreateDirectory(directory);
+        for (var part = 0; ; part++)
+        {
+            var path = Path.Combine(directory, part == 0 ? $"{day}.jsonl" : $"{day}.{part}.jsonl");
+            if (!File.Exists(path) || new FileInfo(path).Length < _maxFileBytes)
+            {
+                var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024);
+                return _files[model] = new OpenFile(day, stream);
+            }
+        }
+    }
+
+    // Model names come from folder names, but never let one climb out of the log folder.
+    private static string SafeName(string model) =>
+        string.Concat(model.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_')).TrimStart('.');
+
+    private sealed record OpenFile(string Day, FileStream Stream);
+}

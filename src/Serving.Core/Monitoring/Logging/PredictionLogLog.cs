@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+
+namespace Serving.Core.Monitoring.Logging;
+
+/// <summary>Source-generated log messages of the prediction log (event ids 1300-1399).</summary>
+internal static partial class PredictionLogLog
+{
+    [LoggerMessage(EventId = 1300, Level = LogLevel.Warning, Message = "Writing {Count} prediction records failed (attempt {Attempt}); retrying in {Delay}")]
+    public static partial void SinkFailed(ILogger logger, int count, int attempt, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Prediction log sink recovered after {Attempts} attempts")]
+    public static partial void SinkRecovered(ILogger logger, int attempts);
+}

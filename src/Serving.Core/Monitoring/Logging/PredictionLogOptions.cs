@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Serving.Core.Monitoring.Logging;
+
+/// <summary>Prediction logging settings (<c>Serving:Monitoring:PredictionLog</c>).</summary>
+public sealed class PredictionLogOptions
+{
+    /// <summary>Whether predictions are logged at all.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Folder of the JSON Lines files (one per model and day); relative to the current folder.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string Directory { get; set; } = "logs/predictions";
+
+    /// <summary>A day's file is closed and a new part begun past this size.</summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxFileBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Records waiting to be written; past this, new records are dropped (and counted), never waited for.</summary>
+    [Range(1, 10_000_000)]
+    public int QueueCapacity { get; set; } = 50_000;
+
+    /// <summary>Share of each model's predictions that is logged, 0 to 1, unless the model sets its own.</summary>
+    [Range(0.0, 1.0)]
+    public double SampleRate { get; set; } = 1.0;
+
+    /// <summary>Per-model sample rates, by model name.</summary>
+    public Dictionary<string, double> ModelSampleRates { get; set; } = new(StringComparer.Ordinal);
+
+    public double SampleRateOf(string model) => ModelSampleRates.TryGetValue(model, out var rate) ? rate : SampleRate;
+}

@@ -1,0 +1,156 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serving.Core.Inference;
+
+namespace Serving.Core.Monitoring.Logging;
+
+/// <summary>
+/// Logs predictions without ever slowing or failing one: the request path only samples and makes a
+/// non-blocking write to a bounded queue (a full queue drops the record and counts it). A background writer
+/// drains the queue in batches into the sink and retries a failing sink with back-off, holding its batch.
+/// </summary>
+public sealed class PredictionLogger : BackgroundService, IInferenceObserver
+{
+    private const int BatchSize = 512;
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    private readonly Channel<InferenceRecord> _queue;
+    private readonly IPredictionSink _sink;
+    private readonly PredictionLogOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PredictionLogger> _logger;
+    private long _dropped;
+    private long _written;
+    private long _queued;
+    private long _sinkFailures;
+
+    public PredictionLogger(IPredictionSink sink, IOptions<PredictionLogOptions> options, TimeProvider time, ILogger<PredictionLogger> logger)
+    {
+        _sink = sink;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _queue = Channel.CreateBounded<InferenceRecord>(
+            new BoundedChannelOptions(_options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
+            _ => Interlocked.Increment(ref _dropped));
+    }
+
+    /// <summary>Records dropped because the queue was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Records the sink has accepted.</summary>
+    public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>Records offered to the queue (after sampling), dropped or not.</summary>
+    public long Queued => Interlocked.Read(ref _queued);
+
+    /// <summary>Failed sink writes (each retried).</summary>
+    public long SinkFailures => Interlocked.Read(ref _sinkFailures);
+
+    /// <summary>Records waiting in the queue now.</summary>
+    public int Depth => _queue.Reader.Count;
+
+    public void OnCompleted(InferenceRecord record)
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        var rate = _options.SampleRateOf(record.Model);
+        if (rate < 1.0 && (rate <= 0 || Random.Shared.NextDouble() >= rate))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _queued);
+        _queue.Writer.TryWrite(record);
+    }
+
+    /// <summary>Waits until everything queued so far has been written or dropped (tests, shutdown).</summary>
+    public async Task FlushAsync(TimeSpan timeout)
+    {
+        var deadline = _time.GetUtcNow() + timeout;
+        while (Written + Dropped < Queued && _time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(10);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+        await _sink.DisposeAsync();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<InferenceRecord>(BatchSize);
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < BatchSize && reader.TryRead(out var record))
+                {
+                    batch.Add(record);
+                }
+
+                await WriteWithRetryAsync(batch, stoppingToken);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: what is queued now is written below, once, without waiting on a broken sink.
+        }
+
+        while (reader.TryRead(out var left))
+        {
+            batch.Add(left);
+        }
+
+        if (batch.Count > 0)
+        {
+            try
+            {
+                await _sink.WriteAsync(batch, CancellationToken.None);
+                Interlocked.Add(ref _written, batch.Count);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                PredictionLogLog.SinkFailed(_logger, batch.Count, 1, TimeSpan.Zero, ex);
+            }
+        }
+    }
+
+    private async Task WriteWithRetryAsync(List<InferenceRecord> batch, CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _sink.WriteAsync(batch, stoppingToken);
+                Interlocked.Add(ref _written, batch.Count);
+                if (attempt > 1)
+                {
+                    PredictionLogLog.SinkRecovered(_logger, attempt);
+                }
+
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The batch is held, not lost: new records queue behind it (and are dropped, counted, when full).
+                Interlocked.Increment(ref _sinkFailures);
+                PredictionLogLog.SinkFailed(_logger, batch.Count, attempt, delay, ex);
+                await Task.Delay(delay, _time, stoppingToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
+            }
+        }
+    }
+}

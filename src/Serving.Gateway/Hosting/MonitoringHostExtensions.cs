@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Serving.Core.Inference;
+using Serving.Core.Monitoring.Logging;
+using Serving.Gateway.Metrics;
+
+namespace Serving.Gateway.Hosting;
+
+/// <summary>Wires prediction logging: options, the sink, the logger as an observer and a hosted writer, and its metrics.</summary>
+internal static class MonitoringHostExtensions
+{
+    public static IServiceCollection AddPredictionLogging(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PredictionLogOptions>()
+            .Bind(configuration.GetSection("Serving:Monitoring:PredictionLog"))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IPredictionSink>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PredictionLogOptions>>().Value;
+            return new JsonLinesPredictionSink(options.Directory, options.MaxFileBytes);
+        });
+        services.AddSingleton<PredictionLogger>();
+        services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<PredictionLogger>());
+        services.AddHostedService(sp => sp.GetRequiredService<PredictionLogger>());
+        return services;
+    }
+
+    /// <summary>Queue depth, drops and writes of the prediction log, read at scrape time.</summary>
+    public static void AddPredictionLogMetrics(IServiceProvider services)
+    {
+        var logger = services.GetRequiredService<PredictionLogger>();
+        var registry = services.GetRequiredService<GatewayMetricsRegistry>().Registry;
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        var depth = factory.CreateGauge("serving_prediction_log_queue_depth", "Prediction records waiting to be written.");
+        var dropped = factory.CreateCounter("serving_prediction_log_dropped_total", "Prediction records dropped because the queue was full.");
+        var written = factory.CreateCounter("serving_prediction_log_written_total", "Prediction records written to the sink.");
+        var failures = factory.CreateCounter("serving_prediction_log_sink_failures_total", "Failed writes to the prediction log sink (each retried).");
+        registry.AddBeforeCollectCallback(() =>
+        {
+            depth.Set(logger.Depth);
+            dropped.IncTo(logger.Dropped);
+            written.IncTo(logger.Written);
+            failures.IncTo(logger.SinkFailures);
+        });
+    }
+}

@@ -1,0 +1,26 @@
+using Prometheus;
+using Serving.Core.Inference;
+
+namespace Serving.Gateway.Metrics;
+
+/// <summary>Registers the gateway's Prometheus metrics and serves them on <c>/metrics</c> of the REST port.</summary>
+internal static class MetricsHostExtensions
+{
+    public static IServiceCollection AddGatewayMetrics(this IServiceCollection services)
+    {
+        services.AddSingleton<GatewayMetricsRegistry>();
+        services.AddSingleton<RequestMetrics>();
+        services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<RequestMetrics>());
+        services.AddSingleton<ModelMetrics>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapGatewayMetrics(this IEndpointRouteBuilder app)
+    {
+        // Created now so version and deployment series exist from the first scrape.
+        app.ServiceProvider.GetRequiredService<ModelMetrics>();
+        Hosting.MonitoringHostExtensions.AddPredictionLogMetrics(app.ServiceProvider);
+        app.MapMetrics("/metrics", app.ServiceProvider.GetRequiredService<GatewayMetricsRegistry>().Registry);
+        return app;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using Prometheus;
+using Serving.Core.Inference;
+using Serving.Core.Registry;
+
+namespace Serving.Gateway.Metrics;
+
+/// <summary>
+/// Request counts, latency histograms and in-flight requests by model, version and protocol, fed by the data
+/// plane's observer hook. Label values are bounded: a model name that is not in the registry is counted as
+/// <c>_unknown</c>, so callers cannot mint series.
+/// </summary>
+internal sealed class RequestMetrics : IInferenceObserver
+{
+    private static readonly double[] LatencyBuckets =
+        [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+    private readonly ModelRegistry _registry;
+    private readonly Counter _requests;
+    private readonly Histogram _duration;
+    private readonly Gauge _inFlight;
+
+    // Children are looked up once per label set: Prometheus' own lookup allocates, this one does not.
+    private readonly ConcurrentDictionary<(string, string, string, InferenceErrorKind?), Counter.Child> _requestChildren = new();
+    private readonly ConcurrentDictionary<(string, string, string), Histogram.Child> _durationChildren = new();
+    private readonly ConcurrentDictionary<string, Gauge.Child> _inFlightChildren = new(StringComparer.Ordinal);
+
+    public RequestMetrics(ModelRegistry registry, GatewayMetricsRegistry metrics)
+    {
+        _registry = registry;
+        var factory = Prometheus.Metrics.WithCustomRegistry(metrics.Registry);
+        _requests = factory.CreateCounter(
+            "serving_requests_total",
+            "Inference requests by model, version that served, protocol and outcome.",
+            ["model", "version", "protocol", "outcome"]);
+        _duration = factory.CreateHistogram(
+            "serving_request_duration_seconds",
+            "Time requests spent in the data plane (route, validate, run), by model, version and protocol.",
+            new HistogramConfiguration { LabelNames = ["model", "version", "protocol"], Buckets = LatencyBuckets });
+        _inFlight = factory.CreateGauge(
+            "serving_requests_in_flight",
+            "Inference requests inside the data plane now, by protocol.",
+            ["protocol"]);
+    }
+
+    public void OnStarted(InferenceRequest request) =>
+        _inFlightChildren.GetOrAdd(request.Protocol, p => _inFlight.WithLabels(p)).Inc();
+
+    public void OnCompleted(InferenceRecord record)
+    {
+        _inFlightChildren.GetOrAdd(record.Protocol, p => _inFlight.WithLabels(p)).Dec();
+        var model = _registry.Current.Models.ContainsKey(record.Model) ? record.Model : "_unknown";
+        var version = record.Version == 0 ? "none" : record.Response?.ModelVersion ?? record.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _requestChildren.GetOrAdd((model, version, record.Protocol, record.Error), static (key, counter) =>
+            counter.WithLabels(key.Item1, key.Item2, key.Item3, Outcome(key.Item4)), _requests).Inc();
+        _durationChildren.GetOrAdd((model, version, record.Protocol), static (key, histogram) =>
+            histogram.WithLabels(key.Item1, key.Item2, key.Item3), _duration).Observe(record.Latency.TotalSeconds);
+    }
+
+    /// <summary>Drops the series of versions that no longer exist, so version labels stay bounded.</summary>
+    public void Forget(string model, string version)
+    {
+        foreach (var key in _requestChildren.Keys.Where(k => k.Item1 == model && k.Item2 == version))
+        {
+            if (_requestChildren.TryRemove(key, out _))
+            {
+                _requests.RemoveLabelled(key.Item1, key.Item2, key.Item3, Outcome(key.Item4));
+            }
+        }
+
+        foreach (var key in _durationChildren.Keys.Where(k => k.Item1 == model && k.Item2 == version))
+        {
+            if (_durationChildren.TryRemove(key, out _))
+            {
+                _duration.RemoveLabelled(key.Item1, key.Item2, key.Item3);
+            }
+        }
+    }
+
+    private static string Outcome(InferenceErrorKind? error) => error switch
+    {
+        null => "ok",
+        InferenceErrorKind.BadRequest => "bad_request",
+        InferenceErrorKind.NotFound => "not_found",
+        InferenceErrorKind.Unavailable => "unavailable",
+        InferenceErrorKind.PayloadTooLarge => "too_large",
+        _ => "error",
+    };
+}

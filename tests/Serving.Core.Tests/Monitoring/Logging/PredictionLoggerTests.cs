@@ -1,0 +1,141 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Serving.Core.Inference;
+using Serving.Core.Monitoring.Logging;
+using Serving.Core.Routing;
+
+namespace Serving.Core.Tests.Monitoring.Logging;
+
+public sealed class PredictionLoggerTests
+{
+    private static InferenceRecord Record(int i, string model = "m") => new(
+        model,
+        1,
+        RouteKind.Stable,
+        "rest",
+        DateTimeOffset.UnixEpoch.AddSeconds(i),
+        TimeSpan.FromMilliseconds(1),
+        null,
+        new InferenceRequest { ModelName = model, Id = $"r{i}", Inputs = [Tensor.FromValues("x", TensorDataType.FP32, [1], (ReadOnlySpan<float>)[i])] },
+        new InferenceResponse { ModelName = model, ModelVersion = "1", Id = $"r{i}", Outputs = [] });
+
+    private static PredictionLogger Logger(IPredictionSink sink, int capacity = 1000, double sampleRate = 1.0) =>
+        new(sink, Options.Create(new PredictionLogOptions { QueueCapacity = capacity, SampleRate = sampleRate }), TimeProvider.System, NullLogger<PredictionLogger>.Instance);
+
+    [Fact]
+    public async Task Every_record_reaches_the_sink_in_order_when_the_queue_has_room()
+    {
+        var sink = new RecordingSink();
+        var logger = Logger(sink, capacity: 5000);
+        await logger.StartAsync(CancellationToken.None);
+
+        for (var i = 0; i < 2000; i++)
+        {
+            logger.OnCompleted(Record(i));
+        }
+
+        await logger.FlushAsync(TimeSpan.FromSeconds(10));
+        await logger.StopAsync(CancellationToken.None);
+
+        Assert.Equal(0, logger.Dropped);
+        Assert.Equal(Enumerable.Range(0, 2000).Select(i => $"r{i}"), sink.Ids);
+    }
+
+    [Fact]
+    public async Task A_full_queue_drops_new_records_without_blocking_and_counts_each_drop()
+    {
+        var sink = new RecordingSink { Gate = new TaskCompletionSource() };
+        var logger = Logger(sink, capacity: 10);
+        await logger.StartAsync(CancellationToken.None);
+
+        var started = DateTime.UtcNow;
+        for (var i = 0; i < 500; i++)
+        {
+            logger.OnCompleted(Record(i));
+        }
+
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1), "logging must never wait for the sink");
+        // At most one batch taken by the blocked writer plus a full queue survive; the rest are dropped.
+        Assert.True(logger.Dropped >= 480, $"dropped {logger.Dropped}");
+        sink.Gate.SetResult();
+        await logger.FlushAsync(TimeSpan.FromSeconds(10));
+        await logger.StopAsync(CancellationToken.None);
+
+        Assert.Equal(500, logger.Queued);
+        Assert.Equal(500, logger.Written + logger.Dropped);
+        Assert.Equal(logger.Written, sink.Ids.Count);
+        Assert.True(logger.Dropped > 0);
+    }
+
+    [Fact]
+    public async Task A_failing_sink_is_retried_and_the_held_batch_is_not_lost()
+    {
+        var sink = new RecordingSink { FailuresLeft = 3 };
+        var logger = Logger(sink);
+        await logger.StartAsync(CancellationToken.None);
+
+        for (var i = 0; i < 20; i++)
+        {
+            logger.OnCompleted(Record(i));
+        }
+
+        await logger.FlushAsync(TimeSpan.FromSeconds(10));
+        await logger.StopAsync(CancellationToken.None);
+
+        Assert.Equal(3, logger.SinkFailures);
+        Assert.Equal(20, sink.Ids.Count);
+        Assert.Equal(0, logger.Dropped);
+    }
+
+    [Fact]
+    public async Task A_sample_rate_of_zero_logs_nothing_and_one_logs_everything()
+    {
+        var none = Logger(new RecordingSink(), sampleRate: 0);
+        for (var i = 0; i < 100; i++)
+        {
+            none.OnCompleted(Record(i));
+        }
+
+        var options = new PredictionLogOptions { SampleRate = 0, ModelSampleRates = { ["kept"] = 1.0 } };
+        var sink = new RecordingSink();
+        var some = new PredictionLogger(sink, Options.Create(options), TimeProvider.System, NullLogger<PredictionLogger>.Instance);
+        await some.StartAsync(CancellationToken.None);
+        some.OnCompleted(Record(1, "kept"));
+        some.OnCompleted(Record(2, "other"));
+        await some.FlushAsync(TimeSpan.FromSeconds(5));
+        await some.StopAsync(CancellationToken.None);
+
+        Assert.Equal(0, none.Queued);
+        Assert.Equal(["r1"], sink.Ids);
+    }
+
+    private sealed class RecordingSink : IPredictionSink
+    {
+        public List<string> Ids { get; } = [];
+
+        public TaskCompletionSource? Gate { get; init; }
+
+        public int FailuresLeft { get; set; }
+
+        public async ValueTask WriteAsync(IReadOnlyList<InferenceRecord> batch, CancellationToken cancellationToken)
+        {
+            if (Gate is not null)
+            {
+                await Gate.Task.WaitAsync(cancellationToken);
+            }
+
+            if (FailuresLeft > 0)
+            {
+                FailuresLeft--;
+                throw new IOException("disk full");
+            }
+
+            lock (Ids)
+            {
+                Ids.AddRange(batch.Select(r => r.Response!.Id!));
+            }
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,29 @@
+namespace Serving.Tests.Shared;
+
+/// <summary>
+/// Finds a program a test needs (promtool, redis-server). Missing under CI (<c>CI=true</c>) is a failure, as CI
+/// installs it; missing on a developer's machine skips the test with the command that installs it.
+/// </summary>
+internal static class RequiredTool
+{
+    public static string Find(string name, string installHint)
+    {
+        var path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, name))
+            .FirstOrDefault(File.Exists);
+        if (path is not null)
+        {
+            return path;
+        }
+
+        var message = $"{name} is not installed ({installHint})";
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            Assert.Fail(message + "; CI must install it");
+        }
+
+        Assert.Skip(message);
+        return string.Empty;
+    }
+}
