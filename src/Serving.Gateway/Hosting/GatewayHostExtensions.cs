@@ -47,6 +47,7 @@ internal static class GatewayHostExtensions
         services.AddSingleton<IInferenceService, InferenceService>();
         services.AddRollouts(configuration);
         services.AddHostedService<RegistryWatcher>();
+        services.AddMlflowSources(configuration);
         services.AddOipGrpc();
         services.AddGatewayMetrics();
         services.AddPredictionLogging(configuration);
