@@ -45,7 +45,8 @@ public sealed class RedisStreamPredictionSink : IPredictionSink
         }
 
         var database = _connection.GetDatabase();
-        var pending = new List<Task<bool>>();
+        var executed = new List<Task<bool>>();
+        var added = new List<Task>(batch.Count);
         foreach (var group in batch.GroupBy(r => r.Model, StringComparer.Ordinal))
         {
             var transaction = database.CreateTransaction();
@@ -53,22 +54,29 @@ public sealed class RedisStreamPredictionSink : IPredictionSink
             foreach (var record in group)
             {
                 // Queued commands complete only when EXEC answers; their outcome is the transaction's.
-                _ = transaction.StreamAddAsync(key, Entry(record), messageId: null, maxLength: _maxLength, useApproximateMaxLength: true);
+                added.Add(transaction.StreamAddAsync(key, Entry(record), messageId: null, maxLength: _maxLength, useApproximateMaxLength: true));
             }
 
-            pending.Add(transaction.ExecuteAsync());
+            executed.Add(transaction.ExecuteAsync());
         }
 
         try
         {
-            await Task.WhenAll(pending).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(executed).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            Observe(added);
             throw new IOException($"Redis did not take {batch.Count} prediction records: {ex.Message}", ex);
         }
+        catch (OperationCanceledException)
+        {
+            Observe(executed);
+            Observe(added);
+            throw;
+        }
 
-        if (pending.Exists(executed => !executed.Result))
+        if (executed.Exists(transaction => !transaction.Result))
         {
             throw new IOException("Redis did not execute the prediction log transaction");
         }
@@ -93,4 +101,12 @@ public sealed class RedisStreamPredictionSink : IPredictionSink
             new(RedisPredictionStreams.RecordField, _buffer.WrittenSpan.ToArray()),
         ];
     }
+
+    // A failed transaction fails its queued commands too; nobody awaits them, so mark their faults seen.
+    private static void Observe(IEnumerable<Task> tasks) =>
+        _ = Task.WhenAll(tasks).ContinueWith(
+            static t => _ = t.Exception,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
 }
