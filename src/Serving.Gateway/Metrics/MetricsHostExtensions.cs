@@ -21,6 +21,7 @@ internal static class MetricsHostExtensions
         app.ServiceProvider.GetRequiredService<ModelMetrics>();
         Hosting.MonitoringHostExtensions.AddPredictionLogMetrics(app.ServiceProvider);
         MlflowSourceMetrics.Register(app.ServiceProvider);
+        RolloutMetrics.Register(app.ServiceProvider);
         app.MapMetrics("/metrics", app.ServiceProvider.GetRequiredService<GatewayMetricsRegistry>().Registry);
         return app;
     }
