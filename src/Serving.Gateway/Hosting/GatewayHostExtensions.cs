@@ -8,8 +8,10 @@ using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Onnx;
 using Serving.Gateway.Grpc;
 using Serving.Gateway.Metrics;
+using Serving.Gateway.Rest.Admin;
 using Serving.Gateway.Rest.Mlflow;
 using Serving.Gateway.Rest.Oip;
+using Serving.Gateway.Rest.Repository;
 
 namespace Serving.Gateway.Hosting;
 
@@ -43,10 +45,13 @@ internal static class GatewayHostExtensions
         services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<ShadowMirror>());
         services.AddHostedService(sp => sp.GetRequiredService<ShadowMirror>());
         services.AddSingleton<IInferenceService, InferenceService>();
+        services.AddRollouts(configuration);
         services.AddHostedService<RegistryWatcher>();
+        services.AddMlflowSources(configuration);
         services.AddOipGrpc();
         services.AddGatewayMetrics();
         services.AddPredictionLogging(configuration);
+        services.AddAdminApi(configuration);
         return builder;
     }
 
@@ -58,6 +63,7 @@ internal static class GatewayHostExtensions
         app.MapMlflowEndpoints();
         app.MapOipGrpc();
         app.MapGatewayMetrics();
+        app.MapAdminEndpoints().MapRepositoryEndpoints();
         return app;
     }
 
