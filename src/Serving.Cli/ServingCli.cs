@@ -15,6 +15,7 @@ public static class ServingCli
         root.Subcommands.Add(PackageCommand.Create(output, builder));
         root.Subcommands.Add(TrainCommand.Create(output, builder));
         AdminCommands.AddTo(root, output);
+        root.Subcommands.Add(Commands.Monitoring.DriftCommand.Create(output));
         return root;
     }
 
