@@ -17,6 +17,7 @@ public static class ServingCli
         root.Subcommands.Add(TrainCommand.Create(output, builder));
         root.Subcommands.Add(LogsCommand.Create(output));
         AdminCommands.AddTo(root, output);
+        root.Subcommands.Add(Commands.Monitoring.DriftCommand.Create(output));
         return root;
     }
 

@@ -10,6 +10,7 @@ using Serving.Gateway.Grpc;
 using Serving.Gateway.Metrics;
 using Serving.Gateway.Rest.Admin;
 using Serving.Gateway.Rest.Mlflow;
+using Serving.Gateway.Rest.Monitoring;
 using Serving.Gateway.Rest.Oip;
 using Serving.Gateway.Rest.Repository;
 
@@ -51,6 +52,7 @@ internal static class GatewayHostExtensions
         services.AddOipGrpc();
         services.AddGatewayMetrics();
         services.AddPredictionLogging(configuration);
+        services.AddDriftMonitoring(configuration);
         services.AddAdminApi(configuration);
         return builder;
     }
@@ -63,6 +65,7 @@ internal static class GatewayHostExtensions
         app.MapMlflowEndpoints();
         app.MapOipGrpc();
         app.MapGatewayMetrics();
+        app.MapDriftMonitoring();
         app.MapAdminEndpoints().MapRepositoryEndpoints();
         return app;
     }

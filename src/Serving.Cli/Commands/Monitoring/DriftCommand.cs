@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Net;
+using System.Text.Json;
+using Serving.Cli.Admin;
+using Spectre.Console;
+
+namespace Serving.Cli.Commands.Monitoring;
+
+/// <summary><c>serving drift &lt;model&gt;</c>: the gateway's drift report as tables (monitoring is open: no key).</summary>
+internal static class DriftCommand
+{
+    public static Command Create(CliOutput output)
+    {
+        var model = new Argument<string>("model") { Description = "Model name." };
+        var url = new Option<string?>("--url") { Description = $"Gateway REST address (default: ${AdminConnection.UrlVariable}, else {AdminConnection.DefaultUrl})." };
+        var json = new Option<bool>("--json") { Description = "Print the server's JSON answer to standard output instead of tables." };
+        var command = new Command("drift", "Show each version's drift against its package baseline: the last closed window, per feature.") { model, url, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                var connection = AdminConnection.Resolve(parse.GetValue(url), null, Environment.GetEnvironmentVariable);
+                var name = parse.GetValue(model)!;
+                using var http = new HttpClient { BaseAddress = connection.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+                using var response = await http.GetAsync(new Uri($"monitoring/models/{Uri.EscapeDataString(name)}/drift", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    output.Console.MarkupLineInterpolated($"[red]error:[/] {ErrorOf(body, response.StatusCode)}");
+                    return 1;
+                }
+
+                if (parse.GetValue(json))
+                {
+                    await output.Result.WriteLineAsync(body).ConfigureAwait(false);
+                }
+                else
+                {
+                    using var document = JsonDocument.Parse(body);
+                    output.Console.Write(DriftRender.Report(document.RootElement));
+                }
+
+                return 0;
+            }
+            catch (Exception ex) when (ex is AdminApiException or HttpRequestException or TaskCanceledException or JsonException)
+            {
+                output.Console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static string ErrorOf(string body, HttpStatusCode status)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("error", out var error))
+            {
+                return error.GetString() ?? status.ToString();
+            }
+        }
+        catch (JsonException)
+        {
+            // Not our JSON (a proxy's page): the status says enough.
+        }
+
+        return $"the gateway answered {(int)status} {status}";
+    }
+}

@@ -1,0 +1,166 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serving.Core.Inference;
+using Serving.Core.Registry;
+
+namespace Serving.Core.Monitoring.Drift;
+
+/// <summary>
+/// Watches drift without slowing a request: the request path makes one non-blocking write to a bounded queue
+/// (a full queue drops the record and counts it). A background worker reads the served version's baseline from
+/// the registry, feeds the rows into the windows and closes time windows as their slots end.
+/// </summary>
+public sealed class DriftMonitor : BackgroundService, IInferenceObserver
+{
+    private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Channel<InferenceRecord> _queue;
+    private readonly ModelRegistry _registry;
+    private readonly DriftOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DriftMonitor> _logger;
+    private long _dropped;
+    private long _processed;
+    private int _busy;
+
+    public DriftMonitor(ModelRegistry registry, IOptions<DriftOptions> options, TimeProvider time, ILogger<DriftMonitor> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _registry = registry;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        Tracker = new DriftTracker(_options);
+        Tracker.WindowClosed += (model, report) => DriftLog.WindowClosed(
+            _logger, model, report.Version, report.Window?.Rows ?? 0, report.Features.Count(f => f.Drifted), report.Features.Count, report.DatasetDrift);
+        _queue = Channel.CreateBounded<InferenceRecord>(
+            new BoundedChannelOptions(_options.Drift.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
+            _ => Interlocked.Increment(ref _dropped));
+        _registry.Changed += OnRegistryChanged;
+    }
+
+    /// <summary>The windows and reports; subscribe to its <see cref="DriftTracker.WindowClosed"/> for metrics.</summary>
+    public DriftTracker Tracker { get; }
+
+    /// <summary>Raised when a version's drift state is dropped because it is no longer loaded.</summary>
+    public event Action<string, int>? VersionForgotten;
+
+    /// <summary>Records dropped because the queue was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Records the worker has taken in.</summary>
+    public long Processed => Interlocked.Read(ref _processed);
+
+    /// <summary>Records waiting in the queue now.</summary>
+    public int Depth => _queue.Reader.Count;
+
+    public void OnCompleted(InferenceRecord record)
+    {
+        if (_options.Drift.Enabled)
+        {
+            _queue.Writer.TryWrite(record);
+        }
+    }
+
+    /// <summary>The drift report of a model's loaded versions; null when the registry does not know the model.</summary>
+    public DriftReport? Report(string model)
+    {
+        if (!_registry.Current.Models.TryGetValue(model, out var entry))
+        {
+            return null;
+        }
+
+        return Tracker.Report(model, entry.Loaded.Keys);
+    }
+
+    /// <summary>Waits until the queue is empty and the worker idle (tests, shutdown).</summary>
+    public async Task FlushAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while ((_queue.Reader.Count > 0 || Volatile.Read(ref _busy) != 0) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5).ConfigureAwait(false);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _registry.Changed -= OnRegistryChanged;
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var ticks = _options.TimeWindows ? TickAsync(stoppingToken) : Task.CompletedTask;
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                Volatile.Write(ref _busy, 1);
+                while (reader.TryRead(out var record))
+                {
+                    Process(record);
+                }
+
+                Volatile.Write(ref _busy, 0);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: what is still queued is not worth the wait.
+        }
+
+        await ticks.ConfigureAwait(false);
+    }
+
+    private async Task TickAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(TickInterval, _time, stoppingToken).ConfigureAwait(false);
+                Tracker.CloseDue(_time.GetUtcNow());
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private void Process(InferenceRecord record)
+    {
+        Interlocked.Increment(ref _processed);
+        if (record.Error is not null || record.Response is null
+            || !_registry.Current.Models.TryGetValue(record.Model, out var entry)
+            || !entry.Loaded.TryGetValue(record.Version, out var generation))
+        {
+            return;
+        }
+
+        try
+        {
+            Tracker.Observe(record, generation.Manifest);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IndexOutOfRangeException or ArithmeticException)
+        {
+            // One odd request must not stop drift monitoring for every model.
+            DriftLog.ObserveFailed(_logger, record.Model, record.Version, ex);
+        }
+    }
+
+    private void OnRegistryChanged(RegistrySnapshot snapshot)
+    {
+        var gone = Tracker.Forget((model, version) =>
+            snapshot.Models.TryGetValue(model, out var entry) && entry.Loaded.ContainsKey(version));
+        foreach (var (model, version) in gone)
+        {
+            VersionForgotten?.Invoke(model, version);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace Serving.Core.Monitoring.Drift;
+
+/// <summary>
+/// The <c>Serving:Monitoring:Drift</c> section: on/off, queue size, and the default thresholds (the inherited
+/// values, set in the same section, e.g. <c>Serving:Monitoring:Drift:KsPValue</c>).
+/// </summary>
+public sealed class DriftSettings : DriftThresholdOverrides
+{
+    /// <summary>Whether drift is computed at all.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Finished requests waiting for the drift worker; past this they are dropped (and counted).</summary>
+    public int QueueCapacity { get; set; } = 10_000;
+}

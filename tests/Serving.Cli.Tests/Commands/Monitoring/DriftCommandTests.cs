@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Serving.Cli.Tests.Admin;
+
+namespace Serving.Cli.Tests.Commands.Monitoring;
+
+/// <summary><c>serving drift</c> against the real gateway.</summary>
+public sealed class DriftCommandTests
+{
+    [Fact]
+    public async Task Drift_prints_the_closed_window_and_a_row_per_feature_with_its_verdict()
+    {
+        await using var host = await DriftCliGatewayHost.StartAsync();
+        await host.SendShiftedWindowAsync();
+
+        var run = await WideCliRun.Of("drift", "breast-cancer", "--url", host.Url);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("version 2: window", run.Messages, StringComparison.Ordinal);
+        Assert.Contains($"{DriftCliGatewayHost.WindowRows} rows", run.Messages, StringComparison.Ordinal);
+        Assert.Matches(@"mean radius\s*│\s*ks\s*│[^\n]*│\s*yes", run.Messages);
+        Assert.Matches(@"mean texture\s*│\s*ks\s*│[^\n]*│\s*no", run.Messages);
+        Assert.Contains("prediction: label", run.Messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Drift_with_json_prints_the_servers_report()
+    {
+        await using var host = await DriftCliGatewayHost.StartAsync();
+        await host.SendShiftedWindowAsync();
+
+        var run = await WideCliRun.Of("drift", "breast-cancer", "--url", host.Url, "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        var version = JsonDocument.Parse(run.Result).RootElement.GetProperty("versions")[0];
+        Assert.Equal(DriftCliGatewayHost.WindowRows, version.GetProperty("window").GetProperty("rows").GetInt32());
+    }
+
+    [Fact]
+    public async Task Drift_of_an_unknown_model_prints_the_servers_error_and_exits_1()
+    {
+        await using var host = await DriftCliGatewayHost.StartAsync();
+
+        var run = await WideCliRun.Of("drift", "no-such-model", "--url", host.Url);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("error: model 'no-such-model' is not in the registry", run.Messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Drift_before_any_window_closed_says_so()
+    {
+        await using var host = await DriftCliGatewayHost.StartAsync();
+
+        var run = await WideCliRun.Of("drift", "breast-cancer", "--url", host.Url);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("version 2: no window has closed yet", run.Messages, StringComparison.Ordinal);
+    }
+}
