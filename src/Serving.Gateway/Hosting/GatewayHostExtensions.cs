@@ -9,6 +9,7 @@ using Serving.Core.Runtimes.Onnx;
 using Serving.Gateway.Grpc;
 using Serving.Gateway.Metrics;
 using Serving.Gateway.Rest.Mlflow;
+using Serving.Gateway.Rest.Monitoring;
 using Serving.Gateway.Rest.Oip;
 
 namespace Serving.Gateway.Hosting;
@@ -47,6 +48,7 @@ internal static class GatewayHostExtensions
         services.AddOipGrpc();
         services.AddGatewayMetrics();
         services.AddPredictionLogging(configuration);
+        services.AddPerformanceMonitoring(configuration);
         return builder;
     }
 
@@ -58,6 +60,7 @@ internal static class GatewayHostExtensions
         app.MapMlflowEndpoints();
         app.MapOipGrpc();
         app.MapGatewayMetrics();
+        app.MapPerformanceEndpoints();
         return app;
     }
 
