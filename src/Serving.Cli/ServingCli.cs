@@ -13,6 +13,7 @@ public static class ServingCli
         var root = new RootCommand("Package, train and publish models for the serving gateway.");
         root.Subcommands.Add(PackageCommand.Create(output, builder));
         root.Subcommands.Add(TrainCommand.Create(output, builder));
+        root.Subcommands.Add(Commands.Monitoring.PerformanceCommand.Create(output));
         return root;
     }
 
