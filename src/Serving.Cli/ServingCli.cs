@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Serving.Cli.Commands;
+using Serving.Cli.Commands.Admin;
 using Serving.Core.Packaging;
 
 namespace Serving.Cli;
@@ -10,9 +11,10 @@ public static class ServingCli
     /// <summary>The root command with every sub-command wired to <paramref name="output"/>.</summary>
     public static RootCommand Create(CliOutput output, Func<PackageBuilder> builder)
     {
-        var root = new RootCommand("Package, train and publish models for the serving gateway.");
+        var root = new RootCommand("Package, train and publish models for the serving gateway, and manage what it serves.");
         root.Subcommands.Add(PackageCommand.Create(output, builder));
         root.Subcommands.Add(TrainCommand.Create(output, builder));
+        AdminCommands.AddTo(root, output);
         root.Subcommands.Add(Commands.Monitoring.PerformanceCommand.Create(output));
         return root;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Serving.Core.Packaging;
+using Serving.Core.Packaging.Mlflow;
 using Spectre.Console;
 
 namespace Serving.Cli.Commands;
@@ -9,7 +10,7 @@ internal static class PackageCommand
 {
     public static Command Create(CliOutput output, Func<PackageBuilder> builder)
     {
-        var artifact = new Argument<FileInfo>("artifact") { Description = "The trained model: a .onnx file or an ML.NET model .zip." };
+        var artifact = new Argument<FileSystemInfo>("artifact") { Description = "The trained model: a .onnx file, an ML.NET model .zip, or an MLflow model folder (MLmodel with the onnx flavor)." };
         var name = new Option<string>("--name") { Description = "Model name (the folder under the registry).", Required = true };
         var registry = new Option<DirectoryInfo>("--registry") { Description = "Registry folder.", DefaultValueFactory = _ => new DirectoryInfo("models") };
         var trainData = new Option<FileInfo?>("--train-data") { Description = "Headered CSV the model was trained on (features, label); gives feature names, baselines and lineage." };
@@ -36,6 +37,12 @@ internal static class PackageCommand
                 Trainer = "serving package",
                 CodeCommit = CodeCommit.TryRead(Directory.GetCurrentDirectory()),
             };
+            if (MlflowModelReader.IsModelFolder(request.ArtifactPath))
+            {
+                // The folder's MLmodel gives the ONNX file, the signature's names and the run it was logged by.
+                request = MlflowPackaging.ForFolder(request with { Trainer = "serving package (MLflow model folder)" });
+            }
+
             var result = await builder().BuildAsync(request, cancellationToken).ConfigureAwait(false);
             PackageSummary.Write(output.Console, request.ModelName, result);
             await output.Result.WriteLineAsync(result.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);

@@ -42,7 +42,7 @@ public sealed class InferenceService : IInferenceService
         _deployments = deployments;
         _router = router;
         _options = options.Value;
-        Server = new ServerMetadata("serving-gateway", ServerVersion, []);
+        Server = new ServerMetadata("serving-gateway", ServerVersion, ["model_repository"]);
     }
 
     public ServerMetadata Server { get; }
@@ -116,7 +116,18 @@ public sealed class InferenceService : IInferenceService
         try
         {
             (generation, route) = Acquire(request);
-            var response = await RunAsync(generation, route, request, cancellationToken);
+            InferenceResponse response;
+            try
+            {
+                response = await RunAsync(generation, route, request, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not InferenceException and not OperationCanceledException)
+            {
+                // A runtime must not take the request down with an exception of its own: it becomes a 500
+                // with the reason, and observers count it as the version's error.
+                throw new InferenceException(InferenceErrorKind.Internal, $"the model failed: {ex.Message}", ex);
+            }
+
             Observe(request, generation, route, started, null, response);
             return response;
         }

@@ -14,6 +14,9 @@ public sealed record ModelLineage
     /// <summary>Metrics measured at training time, by name.</summary>
     public IReadOnlyDictionary<string, double>? Metrics { get; init; }
 
+    /// <summary>The MLflow run, logged model and registered version it came from, when it came from MLflow.</summary>
+    public Mlflow.MlflowLineage? Mlflow { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 }
 

@@ -48,7 +48,7 @@ public sealed class PackageBuilder
 
         NonTensorOutputCheck.Ensure(format, request.ArtifactPath, request.Outputs);
         using var runtime = LoadRuntime(factory, request.ArtifactPath);
-        var features = data is null ? null : data.ColumnNames.Where(c => c != label).ToList();
+        var features = data is null ? request.FeatureNames : data.ColumnNames.Where(c => c != label).ToList();
         var inputs = SignatureMapper.Inputs(runtime.Inputs, request.Inputs, features);
         var outputs = SignatureMapper.Outputs(runtime.Outputs, request.Outputs);
         var predictionOutput = PredictionOutputChooser.Choose(outputs, task, request.PredictionOutput);
@@ -165,6 +165,7 @@ public sealed class PackageBuilder
                     CodeCommit = request.CodeCommit,
                     Trainer = request.Trainer,
                     Metrics = request.Metrics,
+                    Mlflow = request.Mlflow,
                     CreatedAt = _time.GetUtcNow(),
                 },
                 Baseline = baseline,

@@ -48,6 +48,15 @@ public sealed record PackageRequest
     /// <summary>Commit of the code that trained the model (see <see cref="CodeCommit"/>).</summary>
     public string? CodeCommit { get; init; }
 
+    /// <summary>
+    /// Feature names of a single [N,k] input when no training data gives them (an MLflow column signature);
+    /// the training CSV's columns win when both are present.
+    /// </summary>
+    public IReadOnlyList<string>? FeatureNames { get; init; }
+
+    /// <summary>MLflow origin (registered model version, run, logged model), for lineage.</summary>
+    public Mlflow.MlflowLineage? Mlflow { get; init; }
+
     /// <summary>How many leading CSV rows are kept as warm-up examples.</summary>
     public int ExampleRows { get; init; } = 5;
 }

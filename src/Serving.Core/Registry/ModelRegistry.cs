@@ -15,6 +15,7 @@ public sealed class ModelRegistry : IDisposable
 {
     private readonly Lock _scanLock = new();
     private readonly Dictionary<string, Dictionary<int, VersionRecord>> _records = new(StringComparer.Ordinal);
+    private readonly List<ModelGeneration> _removed = [];
     private readonly ModelVersionLoader _loader;
     private readonly RegistryOptions _options;
     private readonly TimeProvider _time;
@@ -45,8 +46,10 @@ public sealed class ModelRegistry : IDisposable
         lock (_scanLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            changed = ScanFolders();
+            // A scan that failed half-way may have left removed generations behind: publish before retiring them.
+            changed = ScanFolders() || _removed.Count > 0;
             published = Publish(changed);
+            RetireRemoved();
         }
 
         if (changed)
@@ -103,11 +106,14 @@ public sealed class ModelRegistry : IDisposable
                 return false;
             }
 
-            record.Generation.Retire();
+            var generation = record.Generation;
             record.Generation = null;
             record.AdminUnloaded = true;
             record.Set(ModelVersionState.Unloaded, reason, _time.GetUtcNow());
             published = Publish(changed: true);
+
+            // Only once no snapshot offers it: a request that finds it gone meanwhile retries on the new snapshot.
+            generation.Retire();
         }
 
         Changed?.Invoke(published);
@@ -124,12 +130,11 @@ public sealed class ModelRegistry : IDisposable
             }
 
             _disposed = true;
+            Volatile.Write(ref _current, RegistrySnapshot.Empty);
             foreach (var record in _records.Values.SelectMany(v => v.Values))
             {
                 record.Generation?.Retire();
             }
-
-            Volatile.Write(ref _current, RegistrySnapshot.Empty);
         }
     }
 
@@ -242,7 +247,7 @@ public sealed class ModelRegistry : IDisposable
         if (record.Generation is { } generation)
         {
             RegistryLog.VersionRemoved(_logger, model, version);
-            generation.Retire();
+            _removed.Add(generation);
             record.Generation = null;
         }
 
@@ -250,6 +255,17 @@ public sealed class ModelRegistry : IDisposable
         record.ManifestFingerprint = null;
         record.AdminUnloaded = false;
         record.Directory = null;
+    }
+
+    /// <summary>Lets go of generations a scan removed, after the snapshot without them was published.</summary>
+    private void RetireRemoved()
+    {
+        foreach (var generation in _removed)
+        {
+            generation.Retire();
+        }
+
+        _removed.Clear();
     }
 
     private RegistrySnapshot Publish(bool changed)

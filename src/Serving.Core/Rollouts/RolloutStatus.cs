@@ -31,6 +31,9 @@ public sealed record RolloutStatus
 
     public DateTimeOffset StepStartedAt { get; init; }
 
+    /// <summary>When the step is judged next; null once the rollout ended or while it is paused.</summary>
+    public DateTimeOffset? NextCheckAt { get; init; }
+
     /// <summary>Every decision with the figures it was based on, oldest first.</summary>
     public required IReadOnlyList<RolloutDecision> Decisions { get; init; }
 }

@@ -96,15 +96,25 @@ public sealed class DeploymentManager
     /// <summary>Loads a published version so it can be pinned or deployed; throws 409 with the reason when it fails.</summary>
     public void Load(string model, int version)
     {
+        bool added;
         lock (_lock)
         {
             // A version loaded on request is not a publication: no policy may act on it.
-            (_published.TryGetValue(model, out var seen) ? seen : _published[model] = []).Add(version);
+            added = (_published.TryGetValue(model, out var seen) ? seen : _published[model] = []).Add(version);
         }
 
         var failure = _registry.Load(model, version);
         if (failure is not null)
         {
+            if (added)
+            {
+                lock (_lock)
+                {
+                    // It never served: once its folder is fixed, that is a publication the policy acts on.
+                    _published.GetValueOrDefault(model)?.Remove(version);
+                }
+            }
+
             throw new DeploymentException(DeploymentErrorKind.Conflict, $"version {version} of model '{model}' did not load: {failure}");
         }
     }
@@ -182,6 +192,9 @@ public sealed class DeploymentManager
         var published = new List<(string Model, int Version)>();
         lock (_lock)
         {
+            // Events are raised outside the registry's lock and may arrive late, after a newer snapshot was
+            // handled: always act on the newest, so a stale one never undoes a change made on a newer one.
+            snapshot = _registry.Current;
             if (!_restored)
             {
                 Restore(snapshot);
@@ -264,9 +277,15 @@ public sealed class DeploymentManager
             CanaryWeight = spec.Canary is { } w && loaded.ContainsKey(w) ? spec.CanaryWeight : 0,
             Shadow = spec.Shadow is { } s && loaded.ContainsKey(s) ? s : null,
         };
-        if (fixedSpec.Canary == fixedSpec.Stable || (fixedSpec.Shadow is { } shadow && (shadow == fixedSpec.Stable || shadow == fixedSpec.Canary)))
+        // Stable may have moved onto the canary's or the shadow's version: drop only the role that now collides.
+        if (fixedSpec.Canary == fixedSpec.Stable)
         {
-            fixedSpec = fixedSpec with { Canary = null, CanaryWeight = 0, Shadow = null };
+            fixedSpec = fixedSpec with { Canary = null, CanaryWeight = 0 };
+        }
+
+        if (fixedSpec.Shadow is { } shadow && (shadow == fixedSpec.Stable || shadow == fixedSpec.Canary))
+        {
+            fixedSpec = fixedSpec with { Shadow = null };
         }
 
         return fixedSpec == spec ? null : Apply(model, fixedSpec, current, "registry", "a deployed version stopped serving");

@@ -49,7 +49,7 @@ public sealed class GrpcInferenceService(IInferenceService inference) : GRPCInfe
     /// <inheritdoc />
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
-        var decoded = GrpcTensorDecoder.Decode(request);
+        var decoded = WithRouting(GrpcTensorDecoder.Decode(request), context.RequestHeaders);
         var response = await inference.InferAsync(decoded, context.CancellationToken).ConfigureAwait(false);
         return GrpcTensorEncoder.Encode(response, GrpcTensorDecoder.UsesRawContents(request));
     }
@@ -63,6 +63,26 @@ public sealed class GrpcInferenceService(IInferenceService inference) : GRPCInfe
     }
 
     private static string? VersionOrNull(string version) => version.Length == 0 ? null : version;
+
+    /// <summary>
+    /// Metadata does what REST headers do: <c>x-routing-key</c> makes routing sticky, and <c>x-model-version</c>
+    /// pins a version when the message's own model_version is empty.
+    /// </summary>
+    private static InferenceRequest WithRouting(InferenceRequest request, Metadata headers)
+    {
+        var key = headers.GetValue("x-routing-key");
+        var pin = request.Version is null ? headers.GetValue("x-model-version") : null;
+        if (string.IsNullOrEmpty(key) && string.IsNullOrEmpty(pin))
+        {
+            return request;
+        }
+
+        return request with
+        {
+            RoutingKey = string.IsNullOrEmpty(key) ? null : key,
+            Version = string.IsNullOrEmpty(pin) ? request.Version : pin,
+        };
+    }
 
     private static void AddTensors(
         Google.Protobuf.Collections.RepeatedField<ModelMetadataResponse.Types.TensorMetadata> target,

@@ -8,9 +8,11 @@ using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Onnx;
 using Serving.Gateway.Grpc;
 using Serving.Gateway.Metrics;
+using Serving.Gateway.Rest.Admin;
 using Serving.Gateway.Rest.Mlflow;
 using Serving.Gateway.Rest.Monitoring;
 using Serving.Gateway.Rest.Oip;
+using Serving.Gateway.Rest.Repository;
 
 namespace Serving.Gateway.Hosting;
 
@@ -44,10 +46,13 @@ internal static class GatewayHostExtensions
         services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<ShadowMirror>());
         services.AddHostedService(sp => sp.GetRequiredService<ShadowMirror>());
         services.AddSingleton<IInferenceService, InferenceService>();
+        services.AddRollouts(configuration);
         services.AddHostedService<RegistryWatcher>();
+        services.AddMlflowSources(configuration);
         services.AddOipGrpc();
         services.AddGatewayMetrics();
         services.AddPredictionLogging(configuration);
+        services.AddAdminApi(configuration);
         services.AddPerformanceMonitoring(configuration);
         return builder;
     }
@@ -60,6 +65,7 @@ internal static class GatewayHostExtensions
         app.MapMlflowEndpoints();
         app.MapOipGrpc();
         app.MapGatewayMetrics();
+        app.MapAdminEndpoints().MapRepositoryEndpoints();
         app.MapPerformanceEndpoints();
         return app;
     }

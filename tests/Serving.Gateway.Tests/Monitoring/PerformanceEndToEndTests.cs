@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Serving.Core.Rollouts;
 using Serving.Tests.Shared;
 
 namespace Serving.Gateway.Tests.Monitoring;
@@ -89,6 +90,17 @@ public sealed class PerformanceEndToEndTests(PerformanceGatewayFixture gateway) 
         Assert.Equal(1.0, Value(text, """serving_model_label_coverage_ratio{model="breast-cancer",version="2"}"""));
         Assert.True(Value(text, """serving_feedback_labels_total{outcome="accepted"}""") >= Rows);
         await AssertPromtoolCleanAsync(text);
+    }
+
+    [Fact]
+    public async Task Canary_analysis_reads_live_accuracy_from_the_same_labels()
+    {
+        var predictions = await TrafficAsync();
+        var source = (ILiveAccuracySource)gateway.Host.Services.GetService(typeof(ILiveAccuracySource))!;
+
+        var accuracy = source.Accuracy("breast-cancer", 2, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+
+        Assert.Equal(Accuracy(predictions, 0, Rows), accuracy!.Value, 12);
     }
 
     private static double Accuracy((string Id, int Predicted)[] predictions, int from, int to) =>

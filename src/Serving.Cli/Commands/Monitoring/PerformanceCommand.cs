@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Text.Json;
+using Serving.Cli.Admin;
 using Spectre.Console;
 
 namespace Serving.Cli.Commands.Monitoring;
@@ -11,13 +12,10 @@ namespace Serving.Cli.Commands.Monitoring;
 /// </summary>
 internal static class PerformanceCommand
 {
-    public const string UrlVariable = "SERVING_URL";
-    public const string DefaultUrl = "http://127.0.0.1:8080";
-
     public static Command Create(CliOutput output)
     {
         var model = new Argument<string>("model") { Description = "Model name." };
-        var url = new Option<string?>("--url") { Description = $"Gateway REST address (default: ${UrlVariable}, else {DefaultUrl})." };
+        var url = new Option<string?>("--url") { Description = $"Gateway REST address (default: ${AdminConnection.UrlVariable}, else {AdminConnection.DefaultUrl})." };
         var json = new Option<bool>("--json") { Description = "Print the gateway's JSON report to standard output instead of a table." };
         var command = new Command("performance", "Show live performance (accuracy, F1, ROC AUC... or MAE, RMSE, R²) and label coverage per version.");
         command.Arguments.Add(model);
@@ -29,11 +27,15 @@ internal static class PerformanceCommand
 
     private static async Task<int> RunAsync(CliOutput output, string model, string? url, bool json, CancellationToken cancellationToken)
     {
-        var text = url ?? Environment.GetEnvironmentVariable(UrlVariable);
-        text = string.IsNullOrWhiteSpace(text) ? DefaultUrl : text;
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
+        Uri baseUri;
+        try
         {
-            output.Console.MarkupLineInterpolated($"[red]error:[/] the gateway URL '{text}' is not an http:// or https:// address");
+            // The same address rules as the admin commands: --url, else SERVING_URL, else the default.
+            baseUri = AdminConnection.Resolve(url, null, Environment.GetEnvironmentVariable).BaseUrl;
+        }
+        catch (AdminApiException ex)
+        {
+            output.Console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
             return 1;
         }
 

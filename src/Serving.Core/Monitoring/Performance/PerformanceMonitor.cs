@@ -6,15 +6,17 @@ using Microsoft.Extensions.Options;
 using Serving.Core.Inference;
 using Serving.Core.Packaging;
 using Serving.Core.Registry;
+using Serving.Core.Rollouts;
 
 namespace Serving.Core.Monitoring.Performance;
 
 /// <summary>
 /// Live performance from ground truth. Finished predictions reach it through a bounded queue (the request path only
 /// makes a non-blocking write; a full queue drops and counts), a background reader files them into per-version
-/// windows by prediction time, and feedback joins labels to them by prediction id.
+/// windows by prediction time, and feedback joins labels to them by prediction id. It is also the live accuracy
+/// that canary analysis compares.
 /// </summary>
-public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver
+public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, ILiveAccuracySource
 {
     private readonly Channel<InferenceRecord> _queue;
     private readonly Func<string, int, ModelManifest?> _manifests;

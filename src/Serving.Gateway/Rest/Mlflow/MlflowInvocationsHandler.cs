@@ -22,9 +22,10 @@ internal static class MlflowInvocationsHandler
             var pinned = context.Request.Headers[MlflowHeaders.ModelVersion].FirstOrDefault();
             var metadata = service.GetModelMetadata(model, pinned);
             var request = await DecodeBodyAsync(context, format, metadata).ConfigureAwait(false);
-            if (pinned is not null)
+            var routingKey = context.Request.Headers[MlflowHeaders.RoutingKey].FirstOrDefault();
+            if (pinned is not null || !string.IsNullOrEmpty(routingKey))
             {
-                request = request with { Version = pinned };
+                request = request with { Version = pinned, RoutingKey = string.IsNullOrEmpty(routingKey) ? null : routingKey };
             }
 
             var response = await service.InferAsync(request, context.RequestAborted).ConfigureAwait(false);

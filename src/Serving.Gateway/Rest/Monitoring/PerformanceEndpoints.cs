@@ -1,6 +1,8 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring.Performance;
 using Serving.Core.Registry;
+using Serving.Core.Rollouts;
 using Serving.Gateway.Metrics;
 using Serving.Gateway.Rest.Http;
 using Serving.Gateway.Rest.Oip;
@@ -23,6 +25,9 @@ internal static class PerformanceEndpoints
         services.AddSingleton<PerformanceMonitor>();
         services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<PerformanceMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<PerformanceMonitor>());
+
+        // Canary analysis reads live accuracy from here, whichever was registered first.
+        services.Replace(ServiceDescriptor.Singleton<ILiveAccuracySource>(sp => sp.GetRequiredService<PerformanceMonitor>()));
         services.AddSingleton<PerformanceMetrics>();
         return services;
     }

@@ -83,6 +83,11 @@ internal static class OipEndpoints
                 request = OipJsonRequestReader.Read(body.Span, name, version);
             }
 
+            if (RoutingKey(context) is { } key)
+            {
+                request = request with { RoutingKey = key };
+            }
+
             var response = await Service(context).InferAsync(request, context.RequestAborted);
             context.Response.Headers["X-Model-Version"] = response.ModelVersion;
             context.Response.Headers["X-Prediction-Id"] = response.Id;
@@ -113,4 +118,8 @@ internal static class OipEndpoints
         var version = values.TryGetValue("version", out var v) ? (string?)v : context.Request.Headers["X-Model-Version"].FirstOrDefault();
         return ((string)values["name"]!, version);
     }
+
+    /// <summary>An <c>X-Routing-Key</c> header keeps one caller on one version while the weights hold.</summary>
+    private static string? RoutingKey(HttpContext context) =>
+        context.Request.Headers["X-Routing-Key"].FirstOrDefault() is { Length: > 0 } key ? key : null;
 }

@@ -1,0 +1,107 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Serving.Core.Rollouts;
+
+namespace Serving.Cli.Admin;
+
+/// <summary>The gateway's admin API over HTTP. Failures become <see cref="AdminApiException"/> with the server's message.</summary>
+public sealed class AdminApiClient : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly HttpClient _http;
+
+    public AdminApiClient(AdminConnection connection, HttpMessageHandler? handler = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        _http.BaseAddress = connection.BaseUrl;
+        _http.Timeout = TimeSpan.FromSeconds(100);
+        if (connection.ApiKey is { } key)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+    }
+
+    public Task<AdminAnswer<IReadOnlyList<ModelView>>> ListModelsAsync(CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<ModelView>>(HttpMethod.Get, "admin/models", null, cancellationToken);
+
+    public Task<AdminAnswer<ModelView>> GetModelAsync(string model, CancellationToken cancellationToken) =>
+        SendAsync<ModelView>(HttpMethod.Get, $"admin/models/{Escape(model)}", null, cancellationToken);
+
+    public Task<AdminAnswer<DeploymentView>> SetDeploymentAsync(string model, DeploymentView deployment, CancellationToken cancellationToken) =>
+        SendAsync<DeploymentView>(HttpMethod.Put, $"admin/models/{Escape(model)}/deployment", deployment, cancellationToken);
+
+    /// <summary><c>promote</c> or <c>rollback</c>.</summary>
+    public Task<AdminAnswer<DeploymentView>> ChangeDeploymentAsync(string model, string action, CancellationToken cancellationToken) =>
+        SendAsync<DeploymentView>(HttpMethod.Post, $"admin/models/{Escape(model)}/{action}", null, cancellationToken);
+
+    public Task<AdminAnswer<RolloutStatus>> StartRolloutAsync(string model, RolloutRequest request, CancellationToken cancellationToken) =>
+        SendAsync<RolloutStatus>(HttpMethod.Post, $"admin/models/{Escape(model)}/rollout", request, cancellationToken);
+
+    public Task<AdminAnswer<RolloutStatus>> GetRolloutAsync(string model, CancellationToken cancellationToken) =>
+        SendAsync<RolloutStatus>(HttpMethod.Get, $"admin/models/{Escape(model)}/rollout", null, cancellationToken);
+
+    /// <summary><c>pause</c>, <c>resume</c> or <c>abort</c>.</summary>
+    public Task<AdminAnswer<RolloutStatus>> ChangeRolloutAsync(string model, string action, CancellationToken cancellationToken) =>
+        SendAsync<RolloutStatus>(HttpMethod.Post, $"admin/models/{Escape(model)}/rollout/{action}", null, cancellationToken);
+
+    /// <summary><c>load</c> or <c>unload</c>.</summary>
+    public Task<AdminAnswer<VersionView>> ChangeVersionAsync(string model, int version, string action, CancellationToken cancellationToken) =>
+        SendAsync<VersionView>(HttpMethod.Post, $"admin/models/{Escape(model)}/versions/{version}/{action}", null, cancellationToken);
+
+    public void Dispose() => _http.Dispose();
+
+    private static string Escape(string model) => Uri.EscapeDataString(model);
+
+    private async Task<AdminAnswer<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: Json) };
+        string text;
+        int status;
+        try
+        {
+            using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            status = (int)response.StatusCode;
+            text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new AdminApiException(0, $"cannot reach the gateway at {_http.BaseAddress}: {ex.Message}");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new AdminApiException(0, $"the gateway at {_http.BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0} s");
+        }
+
+        if (status is < 200 or > 299)
+        {
+            throw new AdminApiException(status, $"{ErrorOf(text) ?? "no message"} (HTTP {status})");
+        }
+
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(text, Json) ?? throw new JsonException("empty answer");
+            return new AdminAnswer<T>(value, text);
+        }
+        catch (JsonException ex)
+        {
+            throw new AdminApiException(status, $"the gateway's answer is not what the admin API returns: {ex.Message}");
+        }
+    }
+
+    private static string? ErrorOf(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("error", out var error)
+                ? error.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+        }
+    }
+}

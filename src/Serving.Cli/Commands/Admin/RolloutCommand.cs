@@ -1,0 +1,110 @@
+using System.CommandLine;
+using Serving.Cli.Admin;
+using Serving.Core.Rollouts;
+
+namespace Serving.Cli.Commands.Admin;
+
+/// <summary><c>serving rollout start|status|pause|resume|abort &lt;name&gt;</c>: analysed canary rollouts.</summary>
+internal static class RolloutCommand
+{
+    public static Command Create(CliOutput output) => new("rollout", "Analysed canary rollouts: step the canary's weight up, judge each step, promote or roll back.")
+    {
+        Start(output),
+        Status(output),
+        Action(output, "pause", "Hold the rollout at its current weight."),
+        Action(output, "resume", "Continue a paused rollout."),
+        Action(output, "abort", "Stop the rollout and remove the canary; stable stays."),
+    };
+
+    private static Command Start(CliOutput output)
+    {
+        var options = new AdminCommandOptions();
+        var name = new Argument<string>("name") { Description = "Model name." };
+        var canary = new Option<int>("--canary") { Description = "Version to roll out.", Required = true };
+        var steps = new Option<string?>("--steps") { Description = "Canary weights to step through, comma-separated (default from the gateway: 5,10,25,50)." };
+        var interval = new Option<double?>("--interval") { Description = "Seconds each step is held before it is judged (default from the gateway)." };
+        var command = options.AddTo(new Command("start", "Start rolling a version out as canary.") { name, canary, steps, interval });
+        command.SetAction((parse, cancellationToken) => options.RunAsync(output, parse, async (client, json) =>
+        {
+            var request = new RolloutRequest
+            {
+                Canary = parse.GetValue(canary),
+                Steps = ParseSteps(parse.GetValue(steps)),
+                IntervalSeconds = parse.GetValue(interval),
+            };
+            var answer = await client.StartRolloutAsync(parse.GetValue(name)!, request, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(output, answer, json).ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Status(CliOutput output)
+    {
+        var options = new AdminCommandOptions();
+        var name = new Argument<string>("name") { Description = "Model name." };
+        var watch = new Option<bool>("--watch") { Description = "Keep a live view until the rollout ends, --max-minutes pass, or Ctrl+C." };
+        var poll = new Option<double>("--poll-seconds") { Description = "How often --watch asks the gateway.", DefaultValueFactory = _ => 2 };
+        var maxMinutes = new Option<double>("--max-minutes") { Description = "Longest --watch runs.", DefaultValueFactory = _ => 60 };
+        var command = options.AddTo(new Command("status", "Show a rollout: steps, weight, state, the latest gate figures and decisions.") { name, watch, poll, maxMinutes });
+        command.SetAction((parse, cancellationToken) => options.RunAsync(output, parse, async (client, json) =>
+        {
+            var model = parse.GetValue(name)!;
+            if (!parse.GetValue(watch))
+            {
+                await WriteAsync(output, await client.GetRolloutAsync(model, cancellationToken).ConfigureAwait(false), json).ConfigureAwait(false);
+                return 0;
+            }
+
+            var every = TimeSpan.FromSeconds(Math.Max(0.05, parse.GetValue(poll)));
+            var limit = TimeSpan.FromMinutes(Math.Max(0, parse.GetValue(maxMinutes)));
+            await new RolloutWatch(output, client, model, every, limit).RunAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Action(CliOutput output, string action, string description)
+    {
+        var options = new AdminCommandOptions();
+        var name = new Argument<string>("name") { Description = "Model name." };
+        var command = options.AddTo(new Command(action, description) { name });
+        command.SetAction((parse, cancellationToken) => options.RunAsync(output, parse, async (client, json) =>
+        {
+            var answer = await client.ChangeRolloutAsync(parse.GetValue(name)!, action, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(output, answer, json).ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static async Task WriteAsync(CliOutput output, AdminAnswer<RolloutStatus> answer, bool json)
+    {
+        if (json)
+        {
+            await output.Result.WriteLineAsync(answer.Json).ConfigureAwait(false);
+        }
+        else
+        {
+            output.Console.Write(RolloutRender.Status(answer.Value));
+        }
+    }
+
+    private static IReadOnlyList<int>? ParseSteps(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var steps = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            steps.Add(int.TryParse(part, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var step)
+                ? step
+                : throw new AdminApiException(0, $"--steps takes whole percentages separated by commas, such as 5,10,25,50; '{part}' is not one"));
+        }
+
+        return steps;
+    }
+}

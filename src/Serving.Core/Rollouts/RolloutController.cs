@@ -1,0 +1,431 @@
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serving.Core.Registry;
+using Serving.Core.Routing;
+
+namespace Serving.Core.Rollouts;
+
+/// <summary>
+/// Runs analysed canary rollouts: sets the canary at the first step's weight, judges each step against stable
+/// when its interval ends, then steps up, promotes, holds, or rolls back. State lives in memory.
+/// </summary>
+public sealed class RolloutController : BackgroundService, IRolloutController
+{
+    /// <summary>Who the controller's own deployment changes are attributed to.</summary>
+    public const string Actor = "rollout";
+
+    // Steps are judged at most this late; cheap, since a check only compares timestamps until one is due.
+    private static readonly TimeSpan CheckPeriod = TimeSpan.FromSeconds(1);
+
+    // A step that waits for traffic records a decision each interval; keep the newest ones, bounded.
+    private const int MaxDecisions = 500;
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, RolloutRun> _runs = new(StringComparer.Ordinal);
+    private readonly DeploymentManager _deployments;
+    private readonly ModelRegistry _registry;
+    private readonly VersionTrafficStats _stats;
+    private readonly ILiveAccuracySource _accuracy;
+    private readonly RolloutOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RolloutController> _logger;
+
+    // True while this controller changes the deployment itself, so its own change events are not taken for a hand's.
+    private bool _applying;
+    private ITimer? _timer;
+
+    public RolloutController(
+        DeploymentManager deployments,
+        ModelRegistry registry,
+        VersionTrafficStats stats,
+        ILiveAccuracySource accuracy,
+        IOptions<RolloutOptions> options,
+        TimeProvider time,
+        ILogger<RolloutController> logger)
+    {
+        ArgumentNullException.ThrowIfNull(deployments);
+        ArgumentNullException.ThrowIfNull(options);
+        _deployments = deployments;
+        _registry = registry;
+        _stats = stats;
+        _accuracy = accuracy;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        deployments.Rollouts = this;
+        deployments.Changed += OnDeploymentChanged;
+    }
+
+    public RolloutStatus? Get(string model)
+    {
+        lock (_lock)
+        {
+            return _runs.TryGetValue(model, out var run) ? run.ToStatus() : null;
+        }
+    }
+
+    public RolloutStatus Start(string model, RolloutRequest request, string actor)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        lock (_lock)
+        {
+            return StartLocked(model, request, actor).ToStatus();
+        }
+    }
+
+    /// <summary>
+    /// The auto-canary policy's entry: a newer version supersedes the one being rolled out (the old run ends as
+    /// aborted); the same version again is ignored.
+    /// </summary>
+    public void StartRollout(string model, int canary, string actor)
+    {
+        lock (_lock)
+        {
+            if (_runs.TryGetValue(model, out var run) && run.IsActive)
+            {
+                if (run.Canary >= canary)
+                {
+                    return;
+                }
+
+                End(run, RolloutStates.Aborted, null, [Text($"superseded by version {canary} ({actor})")]);
+            }
+
+            StartLocked(model, new RolloutRequest { Canary = canary }, actor);
+        }
+    }
+
+    public RolloutStatus Pause(string model, string actor)
+    {
+        lock (_lock)
+        {
+            var run = Active(model);
+            if (run.State != RolloutStates.Paused)
+            {
+                run.State = RolloutStates.Paused;
+                run.NextCheckAt = null;
+                Record(run, RolloutStates.Paused, null, [Text($"paused by {actor}")]);
+            }
+
+            return run.ToStatus();
+        }
+    }
+
+    /// <summary>Resumes a paused rollout; the step starts a fresh interval, since paused traffic is not judged.</summary>
+    public RolloutStatus Resume(string model, string actor)
+    {
+        lock (_lock)
+        {
+            var run = Active(model);
+            if (run.State == RolloutStates.Paused)
+            {
+                run.State = RolloutStates.Running;
+                StartStep(run, _time.GetUtcNow());
+                Record(run, RolloutStates.Resumed, null, [Text($"resumed by {actor}")]);
+            }
+
+            return run.ToStatus();
+        }
+    }
+
+    public RolloutStatus Abort(string model, string actor)
+    {
+        lock (_lock)
+        {
+            var run = Active(model);
+            if (OwnsCanary(run))
+            {
+                Apply(() => _deployments.Rollback(model, actor, Text($"rollout of version {run.Canary} aborted")));
+            }
+
+            End(run, RolloutStates.Aborted, null, [Text($"aborted by {actor}")]);
+            return run.ToStatus();
+        }
+    }
+
+    /// <summary>Judges every step whose interval has ended; the timer calls it each second.</summary>
+    internal void Evaluate()
+    {
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            foreach (var run in _runs.Values.Where(r => r.NextCheckAt <= now).ToList())
+            {
+                try
+                {
+                    Judge(run, now);
+                }
+                catch (DeploymentException ex)
+                {
+                    End(run, RolloutStates.Aborted, null, [Text($"the deployment could not be changed: {ex.Message}")]);
+                }
+            }
+        }
+    }
+
+    /// <summary>Starts the check timer before returning, so steps are judged from the moment the host has started.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _timer ??= _time.CreateTimer(_ => Tick(), null, CheckPeriod, CheckPeriod);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _timer?.Dispose();
+            _timer = null;
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
+    // The timer does the work; this only keeps the service alive until the host stops (ExecuteAsync runs on the
+    // thread pool since .NET 10, too late to make the timer in).
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, _time, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: runs stay in memory, and the deployment stays as the last step left it.
+        }
+    }
+
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        _deployments.Changed -= OnDeploymentChanged;
+        if (ReferenceEquals(_deployments.Rollouts, this))
+        {
+            _deployments.Rollouts = null;
+        }
+
+        base.Dispose();
+    }
+
+    private void Tick()
+    {
+        try
+        {
+            Evaluate();
+        }
+#pragma warning disable CA1031 // A timer callback that throws ends the process; log it and try again next tick.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            RolloutLog.CheckFailed(_logger, ex);
+        }
+    }
+
+    private RolloutRun StartLocked(string model, RolloutRequest request, string actor)
+    {
+        var steps = request.Steps ?? _options.EffectiveSteps;
+        if (RolloutOptions.CheckSteps(steps) is { } badSteps)
+        {
+            throw new DeploymentException(DeploymentErrorKind.Invalid, badSteps);
+        }
+
+        var interval = request.IntervalSeconds ?? _options.IntervalSeconds;
+        if (_options.CheckInterval(interval) is { } badInterval)
+        {
+            throw new DeploymentException(DeploymentErrorKind.Invalid, badInterval);
+        }
+
+        if (!_registry.Current.Models.TryGetValue(model, out var entry))
+        {
+            throw new DeploymentException(DeploymentErrorKind.NotFound, Text($"model '{model}' not found"));
+        }
+
+        var canary = request.Canary;
+        if (entry.Versions.All(v => v.Version != canary))
+        {
+            throw new DeploymentException(DeploymentErrorKind.Invalid, Text($"model '{model}' has no version {canary}"));
+        }
+
+        var current = _deployments.Current.Find(model)
+            ?? throw new DeploymentException(DeploymentErrorKind.Conflict, Text($"model '{model}' has no stable version to compare a canary with"));
+        if (canary == current.Spec.Stable)
+        {
+            throw new DeploymentException(DeploymentErrorKind.Invalid, Text($"version {canary} is already stable"));
+        }
+
+        if (_runs.TryGetValue(model, out var existing) && existing.IsActive)
+        {
+            throw new DeploymentException(DeploymentErrorKind.Conflict, Text($"a rollout of version {existing.Canary} is {existing.State}; abort it first"));
+        }
+
+        var spec = current.Spec with
+        {
+            Canary = canary,
+            CanaryWeight = steps[0],
+            Shadow = current.Spec.Shadow == canary ? null : current.Spec.Shadow,
+        };
+        Apply(() => _deployments.Set(model, spec, actor, Text($"rollout of version {canary} started at {steps[0]}%")));
+
+        var now = _time.GetUtcNow();
+        var run = new RolloutRun
+        {
+            Model = model,
+            Stable = current.Spec.Stable,
+            Canary = canary,
+            Steps = [.. steps],
+            Interval = TimeSpan.FromSeconds(interval),
+            FailureLimit = _options.FailureLimit,
+            StartedAt = now,
+        };
+        StartStep(run, now);
+        _runs[model] = run;
+        Record(run, RolloutStates.Started, null, [Text($"started by {actor}")]);
+        return run;
+    }
+
+    private void Judge(RolloutRun run, DateTimeOffset now)
+    {
+        if (!OwnsCanary(run))
+        {
+            var spec = _deployments.Current.Find(run.Model)?.Spec;
+            End(run, RolloutStates.Aborted, null, [Text($"the deployment changed (stable {spec?.Stable}, canary {spec?.Canary?.ToString(CultureInfo.InvariantCulture) ?? "none"})")]);
+            return;
+        }
+
+        // A long wait is judged on the newest traffic the statistics still hold.
+        var from = run.WindowStart > now - _stats.Coverage ? run.WindowStart : now - _stats.Coverage;
+        var verdict = RolloutAnalysis.Judge(
+            _stats.Window(run.Model, run.Stable, from, now),
+            _stats.Window(run.Model, run.Canary, from, now),
+            _accuracy.Accuracy(run.Model, run.Stable, from, now),
+            _accuracy.Accuracy(run.Model, run.Canary, from, now),
+            _options);
+
+        switch (verdict.Outcome)
+        {
+            case RolloutOutcome.Wait:
+                // Hold the step and keep the window open, so a quiet model accumulates enough traffic to judge.
+                run.State = RolloutStates.Waiting;
+                run.NextCheckAt = now + run.Interval;
+                Record(run, RolloutStates.Waiting, verdict.Figures, verdict.Reasons);
+                break;
+            case RolloutOutcome.Pass when run.StepIndex == run.Steps.Count - 1:
+                Apply(() => _deployments.Promote(run.Model, Actor, Text($"version {run.Canary} passed every rollout step")));
+                End(run, RolloutStates.Promoted, verdict.Figures, verdict.Reasons);
+                break;
+            case RolloutOutcome.Pass:
+                Record(run, RolloutStates.Passed, verdict.Figures, verdict.Reasons);
+                run.StepIndex++;
+                run.State = RolloutStates.Running;
+                Apply(() => _deployments.SetCanaryWeight(run.Model, run.Weight, Actor, Text($"rollout step {run.StepIndex} of {run.Steps.Count} passed")));
+                StartStep(run, now);
+                break;
+            default:
+                run.Failures++;
+                if (run.Failures > run.FailureLimit)
+                {
+                    Apply(() => _deployments.Rollback(run.Model, Actor, Text($"version {run.Canary} failed rollout analysis {run.Failures} times")));
+                    End(run, RolloutStates.RolledBack, verdict.Figures, verdict.Reasons);
+                }
+                else
+                {
+                    // Tolerated: hold the step and judge a fresh interval.
+                    Record(run, RolloutStates.Failed, verdict.Figures, verdict.Reasons);
+                    run.State = RolloutStates.Running;
+                    StartStep(run, now);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>A hand changed the deployment: if it took the canary away or changed stable, the rollout is over.</summary>
+    private void OnDeploymentChanged(ModelDeployment deployment)
+    {
+        lock (_lock)
+        {
+            if (_applying || !_runs.TryGetValue(deployment.Model, out var run) || !run.IsActive)
+            {
+                return;
+            }
+
+            // A new weight or shadow leaves the comparison valid; the next step sets its own weight again.
+            if (deployment.Spec.Canary == run.Canary && deployment.Spec.Stable == run.Stable)
+            {
+                return;
+            }
+
+            var spec = deployment.Spec;
+            End(run, RolloutStates.Aborted, null, [Text($"the deployment was changed by {deployment.ChangedBy} ({deployment.Reason}): stable {spec.Stable}, canary {spec.Canary?.ToString(CultureInfo.InvariantCulture) ?? "none"}")]);
+        }
+    }
+
+    private RolloutRun Active(string model)
+    {
+        if (!_runs.TryGetValue(model, out var run))
+        {
+            throw _registry.Current.Models.ContainsKey(model)
+                ? new DeploymentException(DeploymentErrorKind.Conflict, Text($"model '{model}' has no rollout"))
+                : new DeploymentException(DeploymentErrorKind.NotFound, Text($"model '{model}' not found"));
+        }
+
+        return run.IsActive
+            ? run
+            : throw new DeploymentException(DeploymentErrorKind.Conflict, Text($"the rollout of version {run.Canary} of model '{model}' already ended ({run.State})"));
+    }
+
+    private bool OwnsCanary(RolloutRun run) =>
+        _deployments.Current.Find(run.Model)?.Spec is { } spec && spec.Canary == run.Canary && spec.Stable == run.Stable;
+
+    private static void StartStep(RolloutRun run, DateTimeOffset now)
+    {
+        run.StepStartedAt = now;
+        run.WindowStart = now;
+        run.NextCheckAt = now + run.Interval;
+    }
+
+    private void End(RolloutRun run, string state, RolloutFigures? figures, IReadOnlyList<string> reasons)
+    {
+        run.State = state;
+        run.NextCheckAt = null;
+        Record(run, state, figures, reasons);
+    }
+
+    private void Record(RolloutRun run, string outcome, RolloutFigures? figures, IReadOnlyList<string> reasons)
+    {
+        var decision = new RolloutDecision { At = _time.GetUtcNow(), Weight = run.Weight, Outcome = outcome, Figures = figures, Reasons = reasons };
+        if (run.Decisions.Count >= MaxDecisions)
+        {
+            // Keep the first (the start) and drop the oldest after it.
+            run.Decisions.RemoveAt(1);
+        }
+
+        run.Decisions.Add(decision);
+        RolloutLog.Decision(
+            _logger, run.Model, run.Canary, run.Stable, outcome, run.Weight,
+            figures?.CanaryRequests ?? 0, figures?.StableRequests ?? 0, figures?.CanaryErrorRate ?? 0, figures?.StableErrorRate ?? 0,
+            figures?.CanaryP99Ms, figures?.StableP99Ms, figures?.PredictionPsi, string.Join("; ", reasons));
+    }
+
+    /// <summary>Runs a deployment change of the controller's own, so the change event it raises is not taken for a hand's.</summary>
+    private void Apply(Action change)
+    {
+        _applying = true;
+        try
+        {
+            change();
+        }
+        finally
+        {
+            _applying = false;
+        }
+    }
+
+    private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

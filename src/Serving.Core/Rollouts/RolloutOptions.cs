@@ -1,0 +1,138 @@
+namespace Serving.Core.Rollouts;
+
+/// <summary>Canary analysis settings (<c>Serving:Rollouts</c>); a rollout request may override steps and interval.</summary>
+public sealed class RolloutOptions
+{
+    public const string SectionName = "Serving:Rollouts";
+
+    private static readonly int[] DefaultSteps = [5, 10, 25, 50];
+
+    /// <summary>
+    /// Canary weights to step through, ascending, each 1 to 99; after the last the canary is promoted. Null uses
+    /// 5, 10, 25, 50 (the binder would append configured steps to a non-empty default, so the default lives apart).
+    /// </summary>
+    public int[]? Steps { get; set; }
+
+    public IReadOnlyList<int> EffectiveSteps => Steps is { Length: > 0 } steps ? steps : DefaultSteps;
+
+    /// <summary>How long each step is held before it is judged (Flagger's <c>interval</c>, also 60 s there).</summary>
+    public double IntervalSeconds { get; set; } = 60;
+
+    /// <summary>The longest interval a rollout may ask for; the statistics keep this much history per version.</summary>
+    public double MaxIntervalSeconds { get; set; } = 600;
+
+    /// <summary>Width of one statistics bucket; windows are judged to this precision.</summary>
+    public double BucketSeconds { get; set; } = 5;
+
+    /// <summary>Requests both canary and stable must have served in a window before it is judged; fewer and the step waits.</summary>
+    public int MinRequests { get; set; } = 50;
+
+    /// <summary>The canary's success rate must be at least this (Flagger's built-in gate: 99%).</summary>
+    public double MinSuccessRate { get; set; } = 0.99;
+
+    /// <summary>The canary's error rate may exceed stable's by at most this (0.01 = one percentage point).</summary>
+    public double MaxErrorRateIncrease { get; set; } = 0.01;
+
+    /// <summary>The canary's p99 may be at most stable's × this, or stable's + <see cref="P99SlackMs"/>, whichever is larger.</summary>
+    public double MaxP99Ratio { get; set; } = 1.5;
+
+    /// <summary>Absolute slack on the p99 comparison, so a 1 ms stable p99 does not fail a 2 ms canary.</summary>
+    public double P99SlackMs { get; set; } = 5;
+
+    /// <summary>The canary's p99 must be at most this whatever stable does (Flagger's built-in gate: 500 ms).</summary>
+    public double MaxP99Ms { get; set; } = 500;
+
+    /// <summary>Largest tolerated PSI between canary and stable prediction distributions (0.2 is the usual "significant shift").</summary>
+    public double MaxPredictionPsi { get; set; } = 0.2;
+
+    /// <summary>How far the canary's live accuracy may fall below stable's, when both are known.</summary>
+    public double MaxAccuracyDrop { get; set; } = 0.02;
+
+    /// <summary>
+    /// Failed checks tolerated; the next one rolls back (Argo's <c>failureLimit</c> semantics: roll back when
+    /// failures exceed it). Flagger's <c>threshold</c> rolls back when failures reach it, so threshold = this + 1.
+    /// Failures count over the whole rollout, not per step.
+    /// </summary>
+    public int FailureLimit { get; set; } = 2;
+
+    /// <summary>The first problem with a list of steps, or null.</summary>
+    public static string? CheckSteps(IReadOnlyList<int> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        if (steps.Count == 0)
+        {
+            return "steps must name at least one canary weight";
+        }
+
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (steps[i] is < 1 or > 99)
+            {
+                return $"step weights must be between 1 and 99, not {steps[i]}";
+            }
+
+            if (i > 0 && steps[i] <= steps[i - 1])
+            {
+                return $"step weights must ascend, but {steps[i]} follows {steps[i - 1]}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The first problem with an interval, or null.</summary>
+    public string? CheckInterval(double seconds) =>
+        !(seconds >= BucketSeconds && seconds <= MaxIntervalSeconds)
+            ? $"intervalSeconds must be between {BucketSeconds} (Serving:Rollouts:BucketSeconds) and {MaxIntervalSeconds} (Serving:Rollouts:MaxIntervalSeconds), not {seconds}"
+            : null;
+
+    /// <summary>Problems with the settings, for start-up validation.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (CheckSteps(EffectiveSteps) is { } steps)
+        {
+            yield return $"{SectionName}:Steps: {steps}";
+        }
+
+        if (!(BucketSeconds is >= 1 and <= 60))
+        {
+            yield return $"{SectionName}:BucketSeconds must be between 1 and 60, not {BucketSeconds}";
+        }
+        else if (!(MaxIntervalSeconds >= BucketSeconds && MaxIntervalSeconds / BucketSeconds <= 3600))
+        {
+            yield return $"{SectionName}:MaxIntervalSeconds must be at least BucketSeconds and at most 3600 buckets, not {MaxIntervalSeconds}";
+        }
+        else if (CheckInterval(IntervalSeconds) is { } interval)
+        {
+            yield return $"{SectionName}:IntervalSeconds: {interval}";
+        }
+
+        if (MinRequests < 1)
+        {
+            yield return $"{SectionName}:MinRequests must be at least 1: a canary with no traffic cannot be judged";
+        }
+
+        foreach (var (name, value) in new[] { (nameof(MinSuccessRate), MinSuccessRate), (nameof(MaxErrorRateIncrease), MaxErrorRateIncrease), (nameof(MaxAccuracyDrop), MaxAccuracyDrop) })
+        {
+            if (!(value is >= 0 and <= 1))
+            {
+                yield return $"{SectionName}:{name} is a share between 0 and 1, not {value}";
+            }
+        }
+
+        if (!(MaxP99Ratio >= 1))
+        {
+            yield return $"{SectionName}:MaxP99Ratio must be at least 1, not {MaxP99Ratio}";
+        }
+
+        if (!(P99SlackMs >= 0) || !(MaxP99Ms > 0) || !(MaxPredictionPsi > 0))
+        {
+            yield return $"{SectionName}: P99SlackMs must be at least 0, MaxP99Ms and MaxPredictionPsi above 0";
+        }
+
+        if (FailureLimit < 0)
+        {
+            yield return $"{SectionName}:FailureLimit must be at least 0, not {FailureLimit}";
+        }
+    }
+}

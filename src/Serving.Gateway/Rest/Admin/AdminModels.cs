@@ -1,0 +1,37 @@
+using Serving.Core.Registry;
+using Serving.Core.Rollouts;
+using Serving.Core.Routing;
+
+namespace Serving.Gateway.Rest.Admin;
+
+/// <summary>Builds model views from the registry snapshot, the deployment table and the rollout controller.</summary>
+internal static class AdminModels
+{
+    public static IReadOnlyList<AdminModelView> All(IServiceProvider services)
+    {
+        var registry = services.GetRequiredService<ModelRegistry>().Current;
+        return [.. registry.ModelNames.Select(name => View(services, registry.Models[name]))];
+    }
+
+    public static AdminModelView? Find(IServiceProvider services, string name) =>
+        services.GetRequiredService<ModelRegistry>().Current.Models.TryGetValue(name, out var entry) ? View(services, entry) : null;
+
+    private static AdminModelView View(IServiceProvider services, ModelEntry entry)
+    {
+        var deployments = services.GetRequiredService<DeploymentManager>();
+        var deployment = deployments.Current.Find(entry.Name);
+        return new AdminModelView(
+            entry.Name,
+            PolicyName(deployments.PolicyOf(entry.Name)),
+            deployment is null ? null : AdminDeploymentView.Of(deployment.Spec),
+            services.GetService<IRolloutController>()?.Get(entry.Name),
+            [.. entry.Versions.Select(AdminVersionView.Of)]);
+    }
+
+    private static string PolicyName(DeploymentPolicy policy) => policy switch
+    {
+        DeploymentPolicy.AutoCanary => "auto-canary",
+        DeploymentPolicy.Manual => "manual",
+        _ => "auto-stable",
+    };
+}

@@ -1,0 +1,154 @@
+using System.Text.Json;
+using Serving.Cli.Tests.Commands;
+
+namespace Serving.Cli.Tests.Admin;
+
+/// <summary>The admin commands end to end against the real gateway.</summary>
+public sealed class AdminCommandsTests
+{
+    [Fact]
+    public async Task Models_list_shows_every_model_with_its_deployment_and_versions()
+    {
+        await using var host = await CliGatewayHost.StartAsync(versions: 2);
+
+        var run = await host.RunAsync(CliGatewayHost.ReadKey, "models", "list");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("iris", run.Messages, StringComparison.Ordinal);
+        Assert.Contains("stable 2, canary none, shadow none", run.Messages, StringComparison.Ordinal);
+        Assert.Contains("1:ready, 2:ready", run.Messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Models_list_with_json_prints_the_servers_answer_to_standard_output()
+    {
+        await using var host = await CliGatewayHost.StartAsync(versions: 1);
+
+        var run = await host.RunAsync(CliGatewayHost.ReadKey, "models", "list", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        var models = JsonDocument.Parse(run.Result).RootElement;
+        Assert.Equal("iris", models[0].GetProperty("name").GetString());
+        Assert.Equal(1, models[0].GetProperty("deployment").GetProperty("stable").GetInt32());
+    }
+
+    [Fact]
+    public async Task Models_show_prints_the_policy_deployment_and_each_versions_state()
+    {
+        await using var host = await CliGatewayHost.StartAsync(versions: 2);
+        await host.RunAsync(CliGatewayHost.FullKey, "versions", "unload", "iris", "1");
+
+        var run = await host.RunAsync(CliGatewayHost.ReadKey, "models", "show", "iris");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("policy auto-stable", run.Messages, StringComparison.Ordinal);
+        Assert.Contains("deployment: stable 2, canary none, shadow none", run.Messages, StringComparison.Ordinal);
+        Assert.Matches(@"1\s*│\s*unloaded", run.Messages);
+        Assert.Contains("unloaded by admin", run.Messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deploy_sets_stable_canary_weight_and_shadow_on_the_gateway()
+    {
+        await using var host = await CliGatewayHost.StartAsync(versions: 4);
+
+        var run = await host.RunAsync(CliGatewayHost.FullKey, "deploy", "iris", "--stable", "1", "--canary", "2", "--weight", "20", "--shadow", "3");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("iris: stable 1, canary 2 at 20%, shadow 3", run.Messages, StringComparison.Ordinal);
+        var spec = host.Deployment("iris");
+        Assert.Equal((1, 2, 20, 3), (spec.Stable, spec.Canary, spec.CanaryWeight, spec.Shadow));
+    }
+
+    [Fact]
+    public async Task Deploy_that_the_gateway_refuses_prints_its_message_and_exits_1()
+    {
+        await using var host = await CliGatewayHost.StartAsync(versions: 2);
+
+        var run = await host.RunAsync(CliGatewayHost.FullKey, "deploy", "iris", "--stable", "1", "--canary", "2", "--weight", "150");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("canaryWeight must be between 0 and 100, not 150 (HTTP 400)", run.Messages, StringComparison.Ordinal);
+        Assert.Equal(2, host.Deployment("iris").Stable);
+    }
+
+    [Fact]
+    public async Task Promote_makes_the_canary_stable()
+    {
+        await using var host = await CliGatewayHost.StartAsync(versions: 2);
+        await host.RunAsync(CliGatewayHost.FullKey, "deploy", "iris", "--stable", "2", "--canary", "1", "--weight", "10");
+
+        var run = await host.RunAsync(CliGatewayHost.FullKey, "promote", "iris");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("iris: stable 1, canary none, shadow none", run.Messages, StringComparison.Ordinal);
+        Assert.Equal((1, (int?)null), (host.Deployment("iris").Stable, host.Deployment("iris").Canary));
+    }
+
+    [Fact]
+    public async Task Rollback_removes_the_canary_and_with_nothing_to_undo_exits_1_with_the_reason()
+    {
+        await using var host = await CliGatewayHost.StartAsync(versions: 2);
+        await host.RunAsync(CliGatewayHost.FullKey, "deploy", "iris", "--stable", "2", "--canary", "1", "--weight", "10");
+
+        var first = await host.RunAsync(CliGatewayHost.FullKey, "rollback", "iris");
+        var spec = host.Deployment("iris");
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal((2, (int?)null), (spec.Stable, spec.Canary));
+
+        await using var fresh = await CliGatewayHost.StartAsync(versions: 1);
+        var nothing = await fresh.RunAsync(CliGatewayHost.FullKey, "rollback", "iris");
+        Assert.Equal(1, nothing.ExitCode);
+        Assert.Contains("has no canary and no previous stable version to roll back to (HTTP 409)", nothing.Messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_change_with_the_read_only_key_exits_1_with_the_servers_403_message()
+    {
+        await using var host = await CliGatewayHost.StartAsync(versions: 2);
+
+        var run = await host.RunAsync(CliGatewayHost.ReadKey, "promote", "iris");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("this key may only read; changes need the full admin key (HTTP 403)", run.Messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_key_exits_1_without_printing_the_key()
+    {
+        await using var host = await CliGatewayHost.StartAsync(versions: 1);
+
+        var run = await host.RunAsync("wrong-cli-key", "models", "list");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("the admin key is not valid (HTTP 401)", run.Messages, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-cli-key", run.Messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Versions_unload_and_load_change_the_versions_state()
+    {
+        await using var host = await CliGatewayHost.StartAsync(versions: 2);
+
+        var unload = await host.RunAsync(CliGatewayHost.FullKey, "versions", "unload", "iris", "1");
+        var load = await host.RunAsync(CliGatewayHost.FullKey, "versions", "load", "iris", "1");
+        var deployed = await host.RunAsync(CliGatewayHost.FullKey, "versions", "unload", "iris", "2");
+
+        Assert.Equal(0, unload.ExitCode);
+        Assert.Contains("iris version 1: unloaded", unload.Messages, StringComparison.Ordinal);
+        Assert.Equal(0, load.ExitCode);
+        Assert.Contains("iris version 1: ready", load.Messages, StringComparison.Ordinal);
+        Assert.Equal(1, deployed.ExitCode);
+        Assert.Contains("is part of its deployment", deployed.Messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_gateway_exits_1_and_names_the_address()
+    {
+        var run = await WideCliRun.Of("models", "list", "--url", "http://127.0.0.1:1");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("cannot reach the gateway at http://127.0.0.1:1/", run.Messages, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,49 @@
+using Serving.Cli.Admin;
+
+namespace Serving.Cli.Tests.Admin;
+
+/// <summary>Where the CLI finds the gateway and its key: options, then the environment, then the default.</summary>
+public sealed class AdminConnectionTests
+{
+    private static Func<string, string?> Environment(string? url, string? key) => name => name switch
+    {
+        AdminConnection.UrlVariable => url,
+        AdminConnection.ApiKeyVariable => key,
+        _ => null,
+    };
+
+    [Fact]
+    public void Options_win_over_the_environment()
+    {
+        var connection = AdminConnection.Resolve("http://gw:9000", "option-key", Environment("http://env:1", "env-key"));
+
+        Assert.Equal(new Uri("http://gw:9000"), connection.BaseUrl);
+        Assert.Equal("option-key", connection.ApiKey);
+    }
+
+    [Fact]
+    public void The_environment_is_read_when_no_option_is_given()
+    {
+        var connection = AdminConnection.Resolve(null, null, Environment("http://env:1", "env-key"));
+
+        Assert.Equal(new Uri("http://env:1"), connection.BaseUrl);
+        Assert.Equal("env-key", connection.ApiKey);
+    }
+
+    [Fact]
+    public void Without_either_the_local_gateway_is_used_with_no_key()
+    {
+        var connection = AdminConnection.Resolve(null, null, Environment(null, " "));
+
+        Assert.Equal(new Uri("http://127.0.0.1:8080"), connection.BaseUrl);
+        Assert.Null(connection.ApiKey);
+    }
+
+    [Fact]
+    public void A_url_that_is_not_http_is_refused()
+    {
+        var error = Assert.Throws<AdminApiException>(() => AdminConnection.Resolve("ftp://gw", null, Environment(null, null)));
+
+        Assert.Contains("'ftp://gw' is not an http://", error.Message, StringComparison.Ordinal);
+    }
+}

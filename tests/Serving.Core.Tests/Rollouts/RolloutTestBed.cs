@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Serving.Core.Inference;
+using Serving.Core.Registry;
+using Serving.Core.Rollouts;
+using Serving.Core.Routing;
+using Serving.Core.Tests.Support;
+
+namespace Serving.Core.Tests.Rollouts;
+
+/// <summary>
+/// Model <c>m</c> with stable version 1 and a published version 2, the real data plane over doubling runtimes,
+/// per-version statistics fed by it, and a started rollout controller, all on one fake clock.
+/// </summary>
+internal sealed class RolloutTestBed : IDisposable
+{
+    public RolloutTestBed(RolloutOptions? options = null, string policy = "manual")
+    {
+        Test.Policies.Models["m"] = new ModelOptions { Policy = policy };
+        Test.Publish("m", 1, manifest: Manifest);
+        Test.Registry.Scan();
+        _ = Test.Deployments;
+        Test.Publish("m", 2, manifest: Manifest);
+        Test.Registry.Scan();
+
+        Options = options ?? new RolloutOptions();
+        Stats = new VersionTrafficStats(Test.Registry, Microsoft.Extensions.Options.Options.Create(Options), Time);
+        Service = new InferenceService(
+            Test.Registry, Test.Deployments, new TrafficRouter(new SharedRandomSource()), Microsoft.Extensions.Options.Options.Create(new ServingOptions()), [Stats], Time);
+        Controller = new RolloutController(
+            Test.Deployments, Test.Registry, Stats, Accuracy, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<RolloutController>.Instance);
+        Controller.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    public TestRegistry Test { get; } = new();
+
+    public Microsoft.Extensions.Time.Testing.FakeTimeProvider Time => Test.Time;
+
+    public RolloutOptions Options { get; }
+
+    public VersionTrafficStats Stats { get; }
+
+    public InferenceService Service { get; }
+
+    public RolloutController Controller { get; }
+
+    public SettableAccuracy Accuracy { get; } = new();
+
+    public ModelDeployment Deployment => Test.Deployments.Current.Find("m")!;
+
+    /// <summary>The doubling runtime serving <paramref name="version"/>, to inject failures.</summary>
+    public DoublingRuntime Runtime(int version) => (DoublingRuntime)Test.Registry.Current.Models["m"].Loaded[version].Runtime;
+
+    /// <summary>Sends <paramref name="count"/> requests pinned to a version through the data plane; returns how many failed.</summary>
+    public async Task<int> Send(int version, int count, float value = 1f)
+    {
+        var failed = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var request = new InferenceRequest
+            {
+                ModelName = "m",
+                Version = version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Inputs = [Tensor.FromValues("features", TensorDataType.FP32, [1, 3], (ReadOnlySpan<float>)[value, value + 1, value + 2])],
+            };
+            try
+            {
+                await Service.InferAsync(request, CancellationToken.None);
+            }
+            catch (InferenceException)
+            {
+                failed++;
+            }
+        }
+
+        return failed;
+    }
+
+    /// <summary>Feeds the statistics directly: <paramref name="count"/> successful requests of the given latency.</summary>
+    public void Feed(int version, int count, TimeSpan latency, InferenceErrorKind? error = null)
+    {
+        var request = new InferenceRequest { ModelName = "m", Inputs = [] };
+        for (var i = 0; i < count; i++)
+        {
+            Stats.OnCompleted(new InferenceRecord("m", version, RouteKind.Pinned, "rest", Time.GetUtcNow(), latency, error, request, null));
+        }
+    }
+
+    /// <summary>Healthy traffic on both versions for one interval, then the interval passes.</summary>
+    public async Task HealthyStep(int requests = 60)
+    {
+        await Send(1, requests);
+        await Send(2, requests);
+        Time.Advance(TimeSpan.FromSeconds(Options.IntervalSeconds));
+    }
+
+    public void Dispose()
+    {
+        Controller.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+        Controller.Dispose();
+        Stats.Dispose();
+        Test.Dispose();
+    }
+
+    private static Serving.Core.Packaging.ModelManifest Manifest(string checksum)
+    {
+        var manifest = TestRegistry.Manifest(checksum);
+        return manifest with { Signature = manifest.Signature with { PredictionOutput = "doubled" } };
+    }
+}
