@@ -77,9 +77,11 @@ internal sealed class PerformanceMetrics
             var shown = new HashSet<(string, string, string)>();
             foreach (var report in _monitor.Reports().Where(r => models.ContainsKey(r.Model)))
             {
+                var known = models[report.Model].Versions;
                 foreach (var version in report.Versions)
                 {
-                    if (version.Window is not { } window)
+                    // A version whose folder is gone keeps no series.
+                    if (version.Window is not { } window || !known.Any(k => k.Version == version.Version))
                     {
                         continue;
                     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
@@ -106,9 +107,10 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     /// </summary>
     public async Task CatchUpAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        // Real time, not the injected clock: this waits on the reader thread, not on anything the clock drives.
         var target = Interlocked.Read(ref _queued);
-        var deadline = _time.GetTimestamp();
-        while (Interlocked.Read(ref _processed) + Dropped < target && _time.GetElapsedTime(deadline) < timeout)
+        var started = Stopwatch.GetTimestamp();
+        while (Interlocked.Read(ref _processed) + Dropped < target && Stopwatch.GetElapsedTime(started) < timeout)
         {
             await Task.Delay(2, cancellationToken);
         }

@@ -23,6 +23,10 @@ internal sealed class PerformanceFixture
     public PerformanceMonitor Monitor { get; }
 
     /// <summary>A binary classifier answer: class and P(class 1), one row.</summary>
+    public InferenceRecord BinaryRecord(string id, long label, float probability) =>
+        Record("cancer", 1, id, Tensor.FromValues("label", TensorDataType.Int64, [1, 1], [label]), Tensor.FromValues("probability", TensorDataType.FP32, [1, 1], [probability]));
+
+    /// <summary>Files a binary classifier answer directly.</summary>
     public void Binary(string id, long label, float probability, int version = 1) =>
         Monitor.Ingest(Record("cancer", version, id, Tensor.FromValues("label", TensorDataType.Int64, [1, 1], [label]), Tensor.FromValues("probability", TensorDataType.FP32, [1, 1], [probability])));
 
@@ -39,7 +43,7 @@ internal sealed class PerformanceFixture
 
     public static double? Metric(WindowSummary? window, string name) => window!.Metrics.Single(m => m.Name == name).Value;
 
-    private InferenceRecord Record(string model, int version, string id, params Tensor[] outputs)
+    public InferenceRecord Record(string model, int version, string id, params Tensor[] outputs)
     {
         var request = new InferenceRequest { ModelName = model, Inputs = [] };
         var response = new InferenceResponse { ModelName = model, ModelVersion = version.ToString(System.Globalization.CultureInfo.InvariantCulture), Id = id, Outputs = outputs };
