@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Serving.Cli.Commands;
 using Serving.Cli.Commands.Admin;
+using Serving.Cli.Commands.Logs;
 using Serving.Core.Packaging;
 
 namespace Serving.Cli;
@@ -14,6 +15,7 @@ public static class ServingCli
         var root = new RootCommand("Package, train and publish models for the serving gateway, and manage what it serves.");
         root.Subcommands.Add(PackageCommand.Create(output, builder));
         root.Subcommands.Add(TrainCommand.Create(output, builder));
+        root.Subcommands.Add(LogsCommand.Create(output));
         AdminCommands.AddTo(root, output);
         root.Subcommands.Add(Commands.Monitoring.PerformanceCommand.Create(output));
         return root;

@@ -52,6 +52,11 @@ public sealed class ModelVersionLoader
         {
             return VersionLoadResult.Failed(ex.Message);
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A runtime that throws something else on a bad artifact still only fails this version.
+            return VersionLoadResult.Failed($"the runtime could not load the artifact: {ex.Message}");
+        }
 
         var mismatch = SignatureAgreement.Check(manifest.Signature, runtime);
         if (mismatch is not null)

@@ -44,8 +44,9 @@ public sealed class RegistryWatcher : BackgroundService
             {
                 _registry.Scan();
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                // The watcher must outlive any one bad scan: the next one retries.
                 RegistryLog.ScanFailed(_logger, ex);
             }
 

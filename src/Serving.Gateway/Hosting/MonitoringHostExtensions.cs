@@ -1,12 +1,15 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring.Logging;
+using Serving.Core.Monitoring.Logging.Redis;
 using Serving.Gateway.Metrics;
+using StackExchange.Redis;
 
 namespace Serving.Gateway.Hosting;
 
-/// <summary>Wires prediction logging: options, the sink, the logger as an observer and a hosted writer, and its metrics.</summary>
+/// <summary>Wires prediction logging: options, the sink (Redis Streams when Redis is configured, else JSON Lines files), the logger as an observer and a hosted writer, and its metrics.</summary>
 internal static class MonitoringHostExtensions
 {
     public static IServiceCollection AddPredictionLogging(this IServiceCollection services, IConfiguration configuration)
@@ -15,10 +18,15 @@ internal static class MonitoringHostExtensions
             .Bind(configuration.GetSection("Serving:Monitoring:PredictionLog"))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // Decided when the sink is first needed, so configuration added after registration (tests) counts too.
+        services.TryAddSingleton<IConnectionMultiplexer>(sp => RedisConnectionFactory.Connect(RedisConfiguration(sp)
+            ?? throw new InvalidOperationException("Serving:Redis:Configuration is empty: Redis is not in use")));
         services.AddSingleton<IPredictionSink>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<PredictionLogOptions>>().Value;
-            return new JsonLinesPredictionSink(options.Directory, options.MaxFileBytes);
+            return RedisConfiguration(sp) is null
+                ? new JsonLinesPredictionSink(options.Directory, options.MaxFileBytes)
+                : new RedisStreamPredictionSink(sp.GetRequiredService<IConnectionMultiplexer>(), options.RedisMaxLength);
         });
         services.AddSingleton<PredictionLogger>();
         services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<PredictionLogger>());
@@ -43,5 +51,12 @@ internal static class MonitoringHostExtensions
             written.IncTo(logger.Written);
             failures.IncTo(logger.SinkFailures);
         });
+    }
+
+    /// <summary>The StackExchange.Redis configuration string, or null in embedded mode (no Redis).</summary>
+    private static string? RedisConfiguration(IServiceProvider services)
+    {
+        var value = services.GetRequiredService<IConfiguration>()["Serving:Redis:Configuration"];
+        return string.IsNullOrWhiteSpace(value) ? null : value;
     }
 }

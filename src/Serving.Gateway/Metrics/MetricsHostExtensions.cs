@@ -20,6 +20,7 @@ internal static class MetricsHostExtensions
         // Created now so version and deployment series exist from the first scrape.
         app.ServiceProvider.GetRequiredService<ModelMetrics>();
         Hosting.MonitoringHostExtensions.AddPredictionLogMetrics(app.ServiceProvider);
+        MlflowSourceMetrics.Register(app.ServiceProvider);
         app.MapMetrics("/metrics", app.ServiceProvider.GetRequiredService<GatewayMetricsRegistry>().Registry);
         return app;
     }

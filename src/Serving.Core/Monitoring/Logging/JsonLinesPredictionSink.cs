@@ -87,8 +87,9 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
         }
     }
 
+    /// <summary>The folder name a model's files go under (readers such as <c>serving logs tail</c> use it too).</summary>
     // Model names come from folder names, but never let one climb out of the log folder.
-    private static string SafeName(string model) =>
+    public static string SafeName(string model) =>
         string.Concat(model.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_')).TrimStart('.');
 
     private sealed record OpenFile(string Day, FileStream Stream);

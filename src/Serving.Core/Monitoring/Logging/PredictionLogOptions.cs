@@ -16,6 +16,10 @@ public sealed class PredictionLogOptions
     [Range(1024, long.MaxValue)]
     public long MaxFileBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>Entries kept per model's Redis stream (approximately) when the Redis sink is on.</summary>
+    [Range(1, long.MaxValue)]
+    public long RedisMaxLength { get; set; } = 100_000;
+
     /// <summary>Records waiting to be written; past this, new records are dropped (and counted), never waited for.</summary>
     [Range(1, 10_000_000)]
     public int QueueCapacity { get; set; } = 50_000;

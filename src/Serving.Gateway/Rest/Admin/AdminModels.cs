@@ -1,6 +1,8 @@
 using Serving.Core.Registry;
+using Serving.Core.Registry.Mlflow;
 using Serving.Core.Rollouts;
 using Serving.Core.Routing;
+using Serving.Core.Routing.Shadow;
 
 namespace Serving.Gateway.Rest.Admin;
 
@@ -25,7 +27,9 @@ internal static class AdminModels
             PolicyName(deployments.PolicyOf(entry.Name)),
             deployment is null ? null : AdminDeploymentView.Of(deployment.Spec),
             services.GetService<IRolloutController>()?.Get(entry.Name),
-            [.. entry.Versions.Select(AdminVersionView.Of)]);
+            [.. entry.Versions.Select(AdminVersionView.Of)],
+            services.GetService<ShadowMirror>()?.Report(entry.Name),
+            services.GetService<MlflowSourceStatus>()?.Find(entry.Name));
     }
 
     private static string PolicyName(DeploymentPolicy policy) => policy switch

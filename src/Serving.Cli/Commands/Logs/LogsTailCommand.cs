@@ -1,0 +1,113 @@
+using System.CommandLine;
+using Spectre.Console;
+using StackExchange.Redis;
+
+namespace Serving.Cli.Commands.Logs;
+
+/// <summary>
+/// <c>serving logs tail &lt;model&gt;</c>: prints a model's last prediction records as JSON Lines on standard output,
+/// from its Redis stream when <c>--redis</c> (or <c>SERVING_REDIS</c>) is given, else from the local files;
+/// <c>--follow</c> keeps polling for new ones until interrupted.
+/// </summary>
+internal static class LogsTailCommand
+{
+    /// <summary>Environment variable that supplies <c>--redis</c> when the option is left out.</summary>
+    public const string RedisVariable = "SERVING_REDIS";
+
+    /// <summary>How often <c>--follow</c> looks for new records.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    public static Command Create(CliOutput output)
+    {
+        var model = new Argument<string>("model") { Description = "Model whose predictions to show." };
+        var redis = new Option<string?>("--redis")
+        {
+            Description = $"StackExchange.Redis configuration string (as Serving:Redis:Configuration) to read the model's stream from; default: ${RedisVariable}. Without it, local files are read.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(RedisVariable),
+        };
+        var directory = new Option<DirectoryInfo>("--dir")
+        {
+            Description = "Folder of the local JSON Lines prediction logs (as Serving:Monitoring:PredictionLog:Directory).",
+            DefaultValueFactory = _ => new DirectoryInfo("logs/predictions"),
+        };
+        var count = new Option<int>("-n", "--lines") { Description = "How many of the newest records to print.", DefaultValueFactory = _ => 20 };
+        count.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError("-n must be 0 or more");
+            }
+        });
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new records as they are written (polls; Ctrl+C stops)." };
+
+        var command = new Command("tail", "Print a model's newest prediction records as JSON Lines.")
+        {
+            model, redis, directory, count, follow,
+        };
+        command.SetAction((parse, cancellationToken) => CommandErrors.Guard(output, async () =>
+        {
+            var name = parse.GetValue(model)!;
+            var configuration = parse.GetValue(redis);
+            try
+            {
+                if (string.IsNullOrWhiteSpace(configuration))
+                {
+                    var files = new FilePredictionLogSource(parse.GetValue(directory)!.FullName, name);
+                    return await TailAsync(output, files, name, parse.GetValue(count), parse.GetValue(follow), cancellationToken).ConfigureAwait(false);
+                }
+
+                await using var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+                var stream = new RedisPredictionLogSource(connection.GetDatabase(), name);
+                return await TailAsync(output, stream, name, parse.GetValue(count), parse.GetValue(follow), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                output.Console.MarkupLineInterpolated($"[red]error:[/] Redis: {ex.Message}");
+                return 1;
+            }
+        }));
+        return command;
+    }
+
+    private static async Task<int> TailAsync(CliOutput output, IPredictionLogSource source, string model, int count, bool follow, CancellationToken cancellationToken)
+    {
+        if (!await source.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            output.Console.MarkupLineInterpolated($"{(follow ? "[yellow]waiting:[/]" : "[red]error:[/]")} no prediction log for {model} in {source.Description}");
+            if (!follow)
+            {
+                return 1;
+            }
+        }
+
+        await WriteAsync(output, await source.TailAsync(count, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        if (!follow)
+        {
+            return 0;
+        }
+
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+                await WriteAsync(output, await source.ReadNewAsync(cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C ends following; that is how it is meant to stop.
+            return 0;
+        }
+    }
+
+    private static async Task WriteAsync(CliOutput output, IReadOnlyList<string> records)
+    {
+        foreach (var record in records)
+        {
+            await output.Result.WriteLineAsync(record).ConfigureAwait(false);
+        }
+
+        await output.Result.FlushAsync().ConfigureAwait(false);
+    }
+}

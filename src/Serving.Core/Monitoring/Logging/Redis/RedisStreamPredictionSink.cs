@@ -1,0 +1,112 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Serving.Core.Inference;
+using StackExchange.Redis;
+
+namespace Serving.Core.Monitoring.Logging.Redis;
+
+/// <summary>
+/// Writes prediction records to Redis Streams, one stream per model (<c>serving:predictions:&lt;model&gt;</c>),
+/// each entry holding the record's JSON plus its id, model and version. A batch is pipelined: each model's
+/// records go in one MULTI/EXEC transaction, every transaction is sent before any answer is awaited. Streams
+/// are capped near <c>maxLength</c> entries with approximate trimming, which Redis does cheaply.
+/// </summary>
+public sealed class RedisStreamPredictionSink : IPredictionSink
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly IConnectionMultiplexer _connection;
+    private readonly long _maxLength;
+    private readonly ArrayBufferWriter<byte> _buffer = new(4 * 1024);
+
+    /// <param name="connection">The process's shared multiplexer; the sink does not own it and never closes it.</param>
+    /// <param name="maxLength">Entries kept per stream (approximately: Redis trims whole nodes).</param>
+    public RedisStreamPredictionSink(IConnectionMultiplexer connection, long maxLength)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
+        _connection = connection;
+        _maxLength = maxLength;
+    }
+
+    /// <summary>
+    /// Writes the batch, or throws <see cref="IOException"/> when Redis cannot take it, so the logger holds the
+    /// batch and retries. Each model's part of a batch lands whole or not at all (a transaction), so a retry
+    /// after a lost connection does not duplicate a part that was applied; only an answer lost after EXEC ran can.
+    /// </summary>
+    public async ValueTask WriteAsync(IReadOnlyList<InferenceRecord> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var database = _connection.GetDatabase();
+        var executed = new List<Task<bool>>();
+        var added = new List<Task>(batch.Count);
+        foreach (var group in batch.GroupBy(r => r.Model, StringComparer.Ordinal))
+        {
+            var transaction = database.CreateTransaction();
+            var key = new RedisKey(RedisPredictionStreams.KeyOf(group.Key));
+            foreach (var record in group)
+            {
+                // Queued commands complete only when EXEC answers; their outcome is the transaction's.
+                added.Add(transaction.StreamAddAsync(key, Entry(record), messageId: null, maxLength: _maxLength, useApproximateMaxLength: true));
+            }
+
+            executed.Add(transaction.ExecuteAsync());
+        }
+
+        try
+        {
+            await Task.WhenAll(executed).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Observe(added);
+            throw new IOException($"Redis did not take {batch.Count} prediction records: {ex.Message}", ex);
+        }
+        catch (OperationCanceledException)
+        {
+            Observe(executed);
+            Observe(added);
+            throw;
+        }
+
+        if (executed.Exists(transaction => !transaction.Result))
+        {
+            throw new IOException("Redis did not execute the prediction log transaction");
+        }
+    }
+
+    /// <summary>Nothing to release: the multiplexer belongs to the process, not to the sink.</summary>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private NameValueEntry[] Entry(InferenceRecord record)
+    {
+        _buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(_buffer, WriterOptions))
+        {
+            PredictionRecordWriter.Write(writer, record);
+        }
+
+        return
+        [
+            new(RedisPredictionStreams.IdField, record.Response?.Id ?? record.Request.Id ?? string.Empty),
+            new(RedisPredictionStreams.ModelField, record.Model),
+            new(RedisPredictionStreams.VersionField, record.Version.ToString(CultureInfo.InvariantCulture)),
+            new(RedisPredictionStreams.RecordField, _buffer.WrittenSpan.ToArray()),
+        ];
+    }
+
+    // A failed transaction fails its queued commands too; nobody awaits them, so mark their faults seen.
+    private static void Observe(IEnumerable<Task> tasks) =>
+        _ = Task.WhenAll(tasks).ContinueWith(
+            static t => _ = t.Exception,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+}

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Serving.Core.Monitoring.Logging.Redis;
+using StackExchange.Redis;
+
+namespace Serving.Core.Tests.Monitoring.Logging.Redis;
+
+public sealed class RedisStreamPredictionSinkTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Records_arrive_in_order_with_id_model_version_and_the_record_as_json()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
+        var sink = new RedisStreamPredictionSink(connection, maxLength: 100_000);
+
+        await sink.WriteAsync(PredictionRecords.Range(0, 300), Token);
+        await sink.WriteAsync(PredictionRecords.Range(300, 200), Token);
+
+        var entries = await StreamContents.EntriesAsync(connection);
+        Assert.Equal(PredictionRecords.Ids(0, 500), entries.Select(e => (string)e["id"]!));
+        Assert.All(entries, e => Assert.Equal("m", (string)e["model"]!));
+        Assert.All(entries, e => Assert.Equal("1", (string)e["version"]!));
+        using var record = JsonDocument.Parse((string)entries[42]["record"]!);
+        Assert.Equal("r42", record.RootElement.GetProperty("id").GetString());
+        Assert.Equal(42f, record.RootElement.GetProperty("inputs").GetProperty("x").GetProperty("data")[0].GetSingle());
+    }
+
+    [Fact]
+    public async Task Each_model_is_written_to_its_own_stream()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
+        var sink = new RedisStreamPredictionSink(connection, maxLength: 100_000);
+
+        await sink.WriteAsync([PredictionRecords.Of(1, "a"), PredictionRecords.Of(2, "b"), PredictionRecords.Of(3, "a")], Token);
+
+        Assert.Equal(["r1", "r3"], await StreamContents.IdsAsync(connection, "a"));
+        Assert.Equal(["r2"], await StreamContents.IdsAsync(connection, "b"));
+        Assert.True(await connection.GetDatabase().KeyExistsAsync("serving:predictions:a"));
+    }
+
+    [Fact]
+    public async Task A_stream_is_trimmed_near_its_length_cap_and_keeps_the_newest_records()
+    {
+        // Approximate trimming drops whole stream nodes; small nodes make "near the cap" tight.
+        await using var redis = await RedisServer.StartAsync("--stream-node-max-entries", "10");
+        using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
+        var sink = new RedisStreamPredictionSink(connection, maxLength: 50);
+
+        for (var start = 0; start < 1000; start += 100)
+        {
+            await sink.WriteAsync(PredictionRecords.Range(start, 100), Token);
+        }
+
+        var ids = await StreamContents.IdsAsync(connection);
+        Assert.InRange(ids.Count, 50, 60);
+        Assert.Equal(PredictionRecords.Ids(1000 - ids.Count, ids.Count), ids);
+    }
+
+    [Fact]
+    public async Task A_write_while_Redis_is_down_throws_an_IOException_so_the_logger_retries()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
+        var sink = new RedisStreamPredictionSink(connection, maxLength: 100);
+        redis.Kill();
+
+        await Assert.ThrowsAsync<IOException>(async () => await sink.WriteAsync(PredictionRecords.Range(0, 10), Token));
+    }
+
+    [Fact]
+    public async Task The_connection_opens_while_Redis_is_down_and_writes_succeed_once_it_is_up()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        redis.Kill();
+        using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
+        Assert.False(connection.IsConnected);
+        var sink = new RedisStreamPredictionSink(connection, maxLength: 100);
+
+        await redis.RestartAsync();
+        await Eventually.WriteAsync(sink, PredictionRecords.Range(0, 3), TimeSpan.FromSeconds(15));
+
+        Assert.Equal(PredictionRecords.Ids(0, 3), await StreamContents.IdsAsync(connection));
+    }
+}
