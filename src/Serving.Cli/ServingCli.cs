@@ -18,6 +18,7 @@ public static class ServingCli
         root.Subcommands.Add(LogsCommand.Create(output));
         AdminCommands.AddTo(root, output);
         root.Subcommands.Add(Commands.Monitoring.DriftCommand.Create(output));
+        root.Subcommands.Add(Commands.Monitoring.PerformanceCommand.Create(output));
         return root;
     }
 

@@ -54,6 +54,7 @@ internal static class GatewayHostExtensions
         services.AddPredictionLogging(configuration);
         services.AddDriftMonitoring(configuration);
         services.AddAdminApi(configuration);
+        services.AddPerformanceMonitoring(configuration);
         return builder;
     }
 
@@ -67,6 +68,7 @@ internal static class GatewayHostExtensions
         app.MapGatewayMetrics();
         app.MapDriftMonitoring();
         app.MapAdminEndpoints().MapRepositoryEndpoints();
+        app.MapPerformanceEndpoints();
         return app;
     }
 

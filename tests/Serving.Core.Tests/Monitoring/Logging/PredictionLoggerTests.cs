@@ -49,22 +49,22 @@ public sealed class PredictionLoggerTests
         await logger.StartAsync(CancellationToken.None);
 
         var started = DateTime.UtcNow;
-        for (var i = 0; i < 500; i++)
+        for (var i = 0; i < 2000; i++)
         {
             logger.OnCompleted(Record(i));
         }
 
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1), "logging must never wait for the sink");
-        // At most one batch taken by the blocked writer plus a full queue survive; the rest are dropped.
-        Assert.True(logger.Dropped >= 480, $"dropped {logger.Dropped}");
+
+        // The writer may take one batch (at most 512) while the sink blocks, and the queue holds 10: the rest drop.
+        Assert.True(logger.Dropped >= 2000 - 512 - 10, $"dropped {logger.Dropped}");
         sink.Gate.SetResult();
         await logger.FlushAsync(TimeSpan.FromSeconds(10));
         await logger.StopAsync(CancellationToken.None);
 
-        Assert.Equal(500, logger.Queued);
-        Assert.Equal(500, logger.Written + logger.Dropped);
+        Assert.Equal(2000, logger.Queued);
+        Assert.Equal(2000, logger.Written + logger.Dropped);
         Assert.Equal(logger.Written, sink.Ids.Count);
-        Assert.True(logger.Dropped > 0);
     }
 
     [Fact]

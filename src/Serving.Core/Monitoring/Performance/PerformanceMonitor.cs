@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serving.Core.Inference;
+using Serving.Core.Packaging;
+using Serving.Core.Registry;
+using Serving.Core.Rollouts;
+
+namespace Serving.Core.Monitoring.Performance;
+
+/// <summary>
+/// Live performance from ground truth. Finished predictions reach it through a bounded queue (the request path only
+/// makes a non-blocking write; a full queue drops and counts), a background reader files them into per-version
+/// windows by prediction time, and feedback joins labels to them by prediction id. It is also the live accuracy
+/// that canary analysis compares.
+/// </summary>
+public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, ILiveAccuracySource
+{
+    private readonly Channel<InferenceRecord> _queue;
+    private readonly Func<string, int, ModelManifest?> _manifests;
+    private readonly PerformanceOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PerformanceMonitor> _logger;
+    private readonly Lock _lock = new();
+    private readonly PerformanceStore _store;
+    private readonly ConditionalWeakTable<ModelManifest, PredictionLayout> _layouts = [];
+    private long _queued;
+    private long _processed;
+    private long _dropped;
+
+    public PerformanceMonitor(ModelRegistry registry, IOptions<PerformanceOptions> options, TimeProvider time, ILogger<PerformanceMonitor> logger)
+        : this(ManifestsOf(registry), options.Value, time, logger)
+    {
+    }
+
+    internal PerformanceMonitor(Func<string, int, ModelManifest?> manifests, PerformanceOptions options, TimeProvider time, ILogger<PerformanceMonitor> logger)
+    {
+        _manifests = manifests;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _store = new PerformanceStore(options);
+        _queue = Channel.CreateBounded<InferenceRecord>(
+            new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
+            _ => Interlocked.Increment(ref _dropped));
+    }
+
+    /// <summary>Predictions dropped because the queue was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Predictions waiting in the queue now.</summary>
+    public int Depth => _queue.Reader.Count;
+
+    /// <summary>Predictions held for labels now.</summary>
+    public int HeldPredictions
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _store.HeldPredictions;
+            }
+        }
+    }
+
+    /// <summary>Labels waiting for their prediction now.</summary>
+    public int PendingLabels
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _store.PendingLabels;
+            }
+        }
+    }
+
+    /// <summary>Feedback outcomes since start.</summary>
+    public FeedbackCounts Counts
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _store.Counts;
+            }
+        }
+    }
+
+    public void OnCompleted(InferenceRecord record)
+    {
+        if (!_options.Enabled || record.Response?.Id is null)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _queued);
+        _queue.Writer.TryWrite(record);
+    }
+
+    /// <summary>
+    /// Waits (up to <paramref name="timeout"/>) until every prediction finished before this call has been taken in,
+    /// so feedback right after a prediction finds it.
+    /// </summary>
+    public async Task CatchUpAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        // Real time, not the injected clock: this waits on the reader thread, not on anything the clock drives.
+        var target = Interlocked.Read(ref _queued);
+        var started = Stopwatch.GetTimestamp();
+        while (Interlocked.Read(ref _processed) + Dropped < target && Stopwatch.GetElapsedTime(started) < timeout)
+        {
+            await Task.Delay(2, cancellationToken);
+        }
+    }
+
+    /// <summary>Joins labels to predictions by id; unknown ids and labels that do not fit are counted and explained, never thrown.</summary>
+    public FeedbackResult AddFeedback(IReadOnlyList<FeedbackItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        lock (_lock)
+        {
+            return _store.AddFeedback(items, _time.GetUtcNow());
+        }
+    }
+
+    /// <summary>The performance report of one model (empty versions until it has served).</summary>
+    public PerformanceReport Report(string model)
+    {
+        lock (_lock)
+        {
+            _store.Evict(_time.GetUtcNow());
+            return _store.Report(model);
+        }
+    }
+
+    /// <summary>Reports of every model that has served predictions.</summary>
+    public IReadOnlyList<PerformanceReport> Reports()
+    {
+        lock (_lock)
+        {
+            _store.Evict(_time.GetUtcNow());
+            return [.. _store.Models.Select(_store.Report)];
+        }
+    }
+
+    /// <summary>Share of correct labelled predictions of a classifier version made in [from, to); null when none is labelled.</summary>
+    public double? Accuracy(string model, int version, DateTimeOffset from, DateTimeOffset to)
+    {
+        lock (_lock)
+        {
+            return _store.Accuracy(model, version, from, to);
+        }
+    }
+
+    /// <summary>Takes one finished prediction in now (the background reader's work; tests call it directly).</summary>
+    internal void Ingest(InferenceRecord record)
+    {
+        try
+        {
+            if (record.Error is not null || record.Response is not { Id: { } id } response || _manifests(record.Model, record.Version) is not { } manifest)
+            {
+                return;
+            }
+
+            var layout = _layouts.GetValue(manifest, PredictionLayout.For);
+            if (layout.Read(response) is not { } rows)
+            {
+                return;
+            }
+
+            lock (_lock)
+            {
+                _store.AddPrediction(record.Model, record.Version, id, record.StartedAt, layout, rows);
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException or PackagingException)
+        {
+            // One odd answer must not stop monitoring of the rest.
+            PerformanceLog.IngestFailed(_logger, record.Model, record.Version, ex);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken))
+            {
+                while (reader.TryRead(out var record))
+                {
+                    Ingest(record);
+                    Interlocked.Increment(ref _processed);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: what is in memory goes with the process.
+        }
+    }
+
+    private static Func<string, int, ModelManifest?> ManifestsOf(ModelRegistry registry) => (model, version) =>
+        registry.Current.Models.TryGetValue(model, out var entry) && entry.Loaded.TryGetValue(version, out var generation)
+            ? generation.Manifest
+            : null;
+}

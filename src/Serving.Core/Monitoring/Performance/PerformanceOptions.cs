@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Serving.Core.Monitoring.Performance;
+
+/// <summary>Live performance settings (<c>Serving:Monitoring:Performance</c>, window size from <c>Serving:Monitoring:WindowRows</c>).</summary>
+public sealed class PerformanceOptions
+{
+    /// <summary>Whether predictions are kept for feedback at all.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Predicted rows per window, per model version (bound from <c>Serving:Monitoring:WindowRows</c>).</summary>
+    [Range(1, 1_000_000)]
+    public int WindowRows { get; set; } = 500;
+
+    /// <summary>Closed windows kept per version for the report; older ones are forgotten.</summary>
+    [Range(1, 1000)]
+    public int MaxWindows { get; set; } = 10;
+
+    /// <summary>Predictions (ids) held for labels to join; past this the oldest are forgotten.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxPredictions { get; set; } = 100_000;
+
+    /// <summary>How long a prediction waits for its label; a label after that counts as an unknown id.</summary>
+    [Range(1, 365 * 24 * 3600)]
+    public double MaxAgeSeconds { get; set; } = 24 * 3600;
+
+    /// <summary>Labels held whose prediction has not been seen yet (feedback can overtake its prediction).</summary>
+    [Range(0, 10_000_000)]
+    public int MaxPendingLabels { get; set; } = 10_000;
+
+    /// <summary>How long such a label waits for its prediction before it is dropped as an unknown id.</summary>
+    [Range(0, 24 * 3600)]
+    public double PendingSeconds { get; set; } = 300;
+
+    /// <summary>Finished predictions waiting to be taken in; past this, new ones are dropped (and counted).</summary>
+    [Range(1, 10_000_000)]
+    public int QueueCapacity { get; set; } = 50_000;
+}

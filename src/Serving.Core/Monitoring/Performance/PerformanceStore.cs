@@ -1,0 +1,255 @@
+namespace Serving.Core.Monitoring.Performance;
+
+/// <summary>
+/// The state behind live performance: predictions held for their labels (bounded by count and age), labels held for
+/// predictions not yet seen (bounded by count and age), and each version's windows. Not thread-safe: the monitor
+/// serialises access.
+/// </summary>
+internal sealed class PerformanceStore(PerformanceOptions options)
+{
+    private const int MaxErrors = 5;
+
+    private readonly Dictionary<string, HeldPrediction> _predictions = new(StringComparer.Ordinal);
+    private readonly Queue<HeldPrediction> _predictionOrder = new();
+    private readonly Dictionary<string, PendingFeedback> _pending = new(StringComparer.Ordinal);
+    private readonly Queue<PendingFeedback> _pendingOrder = new();
+    private readonly Dictionary<string, SortedDictionary<int, VersionWindows>> _models = new(StringComparer.Ordinal);
+    private long _accepted, _unknown, _invalid, _joinedLate, _expired;
+
+    public int HeldPredictions => _predictions.Count;
+
+    public int PendingLabels => _pending.Count;
+
+    public FeedbackCounts Counts => new(_accepted, _unknown, _invalid, _joinedLate, _expired);
+
+    /// <summary>Places a prediction's rows in its version's window and joins a label that was waiting for it.</summary>
+    public void AddPrediction(string model, int version, string id, DateTimeOffset time, PredictionLayout layout, PredictedRows rows)
+    {
+        Evict(time);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var versions = _models.TryGetValue(model, out var found) ? found : _models[model] = [];
+        if (!versions.TryGetValue(version, out var windows))
+        {
+            versions[version] = windows = new VersionWindows(version, options.WindowRows, options.MaxWindows);
+        }
+
+        var held = new HeldPrediction(id, model, version, time, layout, windows.Add(layout, time, rows));
+        _predictions[id] = held;
+        _predictionOrder.Enqueue(held);
+        while (_predictions.Count > options.MaxPredictions && _predictionOrder.TryDequeue(out var oldest))
+        {
+            Forget(oldest);
+        }
+
+        if (_pending.Remove(id, out var waiting))
+        {
+            if (Join(held, waiting.Item.Labels, out _))
+            {
+                _joinedLate++;
+            }
+            else
+            {
+                _invalid++;
+            }
+        }
+    }
+
+    /// <summary>Joins each label to its prediction, or holds it when its prediction has not been seen.</summary>
+    public FeedbackResult AddFeedback(IReadOnlyList<FeedbackItem> items, DateTimeOffset now)
+    {
+        Evict(now);
+        int accepted = 0, pending = 0, unknown = 0, invalid = 0;
+        var errors = new List<string>();
+        void Note(string message)
+        {
+            if (errors.Count < MaxErrors)
+            {
+                errors.Add(message);
+            }
+        }
+
+        foreach (var item in items)
+        {
+            if (string.IsNullOrEmpty(item.Id))
+            {
+                unknown++;
+                Note("an item has no \"id\"");
+                continue;
+            }
+
+            if (item.Labels.Count == 0)
+            {
+                invalid++;
+                Note($"id '{item.Id}': no \"label\"");
+                continue;
+            }
+
+            if (_predictions.TryGetValue(item.Id, out var held))
+            {
+                if (held.Segments.Any(s => s.Window.Forgotten))
+                {
+                    unknown++;
+                    Note($"id '{item.Id}': its window is no longer held");
+                }
+                else if (Join(held, item.Labels, out var error))
+                {
+                    accepted++;
+                }
+                else
+                {
+                    invalid++;
+                    Note($"id '{item.Id}': {error}");
+                }
+
+                continue;
+            }
+
+            unknown++;
+            if (Hold(item, now))
+            {
+                pending++;
+                Note($"id '{item.Id}': no prediction with this id yet; the label is held {options.PendingSeconds:0.#} s for it");
+            }
+            else
+            {
+                Note($"id '{item.Id}': no prediction with this id");
+            }
+        }
+
+        _accepted += accepted;
+        _unknown += unknown;
+        _invalid += invalid;
+        return new FeedbackResult(accepted, pending, unknown, invalid, errors);
+    }
+
+    /// <summary>The report of one model; empty versions when it has served nothing yet.</summary>
+    public PerformanceReport Report(string model)
+    {
+        if (!_models.TryGetValue(model, out var versions))
+        {
+            return new PerformanceReport(model, []);
+        }
+
+        var entries = new List<VersionPerformance>(versions.Count);
+        foreach (var (version, windows) in versions)
+        {
+            var closed = windows.Closed.Reverse().ToList();
+            var shown = closed.FirstOrDefault(w => w.Labels > 0) ?? closed.FirstOrDefault();
+            var current = windows.Current is { Rows: > 0 } open ? open.Summary() : null;
+            var task = windows.All.FirstOrDefault()?.Layout.Task ?? string.Empty;
+            entries.Add(new VersionPerformance(version, task, shown?.Summary(), current));
+        }
+
+        return new PerformanceReport(model, entries);
+    }
+
+    /// <summary>Models that have served predictions.</summary>
+    public IReadOnlyList<string> Models => [.. _models.Keys];
+
+    /// <summary>Share of correct labelled classifier predictions made in [from, to); null when none is labelled.</summary>
+    public double? Accuracy(string model, int version, DateTimeOffset from, DateTimeOffset to)
+    {
+        if (!_models.TryGetValue(model, out var versions) || !versions.TryGetValue(version, out var windows))
+        {
+            return null;
+        }
+
+        int labelled = 0, correct = 0;
+        foreach (var window in windows.All.Where(w => w.Layout.IsClassification && w.Rows > 0 && w.End >= from && w.Start < to))
+        {
+            var (l, c) = window.Hits(from, to);
+            labelled += l;
+            correct += c;
+        }
+
+        return labelled == 0 ? null : correct / (double)labelled;
+    }
+
+    /// <summary>Drops what has aged out: predictions past MaxAgeSeconds, held labels past PendingSeconds.</summary>
+    public void Evict(DateTimeOffset now)
+    {
+        var oldest = now - TimeSpan.FromSeconds(options.MaxAgeSeconds);
+        while (_predictionOrder.TryPeek(out var held) && held.Time < oldest)
+        {
+            Forget(_predictionOrder.Dequeue());
+        }
+
+        while (_pendingOrder.TryPeek(out var waiting) && waiting.Expires <= now)
+        {
+            _pendingOrder.Dequeue();
+            if (_pending.TryGetValue(waiting.Item.Id!, out var current) && ReferenceEquals(current, waiting))
+            {
+                _pending.Remove(waiting.Item.Id!);
+                _expired++;
+            }
+        }
+    }
+
+    private void Forget(HeldPrediction held)
+    {
+        // An id predicted again since is held under its newer prediction: keep that one.
+        if (_predictions.TryGetValue(held.Id, out var current) && ReferenceEquals(current, held))
+        {
+            _predictions.Remove(held.Id);
+        }
+    }
+
+    private bool Hold(FeedbackItem item, DateTimeOffset now)
+    {
+        if (options.PendingSeconds <= 0 || options.MaxPendingLabels == 0)
+        {
+            return false;
+        }
+
+        var waiting = new PendingFeedback(item, now + TimeSpan.FromSeconds(options.PendingSeconds));
+        _pending[item.Id!] = waiting;
+        _pendingOrder.Enqueue(waiting);
+        while (_pending.Count > options.MaxPendingLabels && _pendingOrder.TryDequeue(out var oldest))
+        {
+            if (_pending.TryGetValue(oldest.Item.Id!, out var current) && ReferenceEquals(current, oldest))
+            {
+                _pending.Remove(oldest.Item.Id!);
+                _expired++;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Join(HeldPrediction held, IReadOnlyList<FeedbackLabel> labels, out string? error)
+    {
+        var rows = held.Rows;
+        if (labels.Count != rows)
+        {
+            error = rows == 1
+                ? $"expected one label, got {labels.Count}"
+                : $"the prediction has {rows} rows: send a list of {rows} labels, got {labels.Count}";
+            return false;
+        }
+
+        var values = new double[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            if (!held.Layout.TryResolve(labels[i], out values[i], out error))
+            {
+                return false;
+            }
+        }
+
+        var next = 0;
+        foreach (var segment in held.Segments)
+        {
+            for (var i = 0; i < segment.Count; i++)
+            {
+                segment.Window.SetLabel(segment.First + i, values[next++]);
+            }
+        }
+
+        error = null;
+        return true;
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Serving.Core.Inference;
+using Serving.Core.Monitoring.Performance;
+using Serving.Core.Registry;
+using Serving.Core.Rollouts;
+using Serving.Gateway.Metrics;
+using Serving.Gateway.Rest.Http;
+using Serving.Gateway.Rest.Oip;
+
+namespace Serving.Gateway.Rest.Monitoring;
+
+/// <summary>
+/// Live performance in the gateway: the monitor as an inference observer and hosted reader, <c>POST /monitoring/feedback</c>,
+/// <c>GET /monitoring/models/{name}/performance</c> and the performance series on <c>/metrics</c>.
+/// </summary>
+internal static class PerformanceEndpoints
+{
+    public static IServiceCollection AddPerformanceMonitoring(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PerformanceOptions>()
+            .Configure(o => o.WindowRows = configuration.GetValue("Serving:Monitoring:WindowRows", o.WindowRows))
+            .Bind(configuration.GetSection("Serving:Monitoring:Performance"))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<PerformanceMonitor>();
+        services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<PerformanceMonitor>());
+        services.AddHostedService(sp => sp.GetRequiredService<PerformanceMonitor>());
+
+        // Canary analysis reads live accuracy from here, whichever was registered first.
+        services.Replace(ServiceDescriptor.Singleton<ILiveAccuracySource>(sp => sp.GetRequiredService<PerformanceMonitor>()));
+        services.AddSingleton<PerformanceMetrics>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapPerformanceEndpoints(this IEndpointRouteBuilder app)
+    {
+        // Created now so the series are registered before the first scrape.
+        app.ServiceProvider.GetRequiredService<PerformanceMetrics>();
+        app.MapGet("/monitoring/models/{name}/performance", GetAsync);
+        app.MapFeedbackEndpoint();
+        return app;
+    }
+
+    private static Task GetAsync(HttpContext context, string name)
+    {
+        var registry = context.RequestServices.GetRequiredService<ModelRegistry>();
+        if (!registry.Current.Models.ContainsKey(name))
+        {
+            return OipErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"model '{name}' is not in the registry");
+        }
+
+        var report = context.RequestServices.GetRequiredService<PerformanceMonitor>().Report(name);
+        return JsonResponse.WriteAsync(context.Response, StatusCodes.Status200OK, report, PerformanceReportWriter.Write);
+    }
+}

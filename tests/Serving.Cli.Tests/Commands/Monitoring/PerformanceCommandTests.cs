@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Serving.Cli.Tests.Commands.Monitoring;
+
+/// <summary><c>serving performance</c> against a stand-in gateway that answers one report.</summary>
+public sealed class PerformanceCommandTests
+{
+    private const string Report = """
+        {"model":"breast-cancer","versions":[
+          {"version":"2","task":"binary","window":{"start":"2026-03-01T12:00:00+00:00","end":"2026-03-01T12:05:00+00:00","rows":500},
+           "labels":480,"labelCoverage":0.96,"metrics":{"accuracy":0.9712,"precision":0.98,"recall":0.97,"f1":0.975,"rocAuc":null,"logLoss":0.08},
+           "current":{"start":"2026-03-01T12:05:01+00:00","end":"2026-03-01T12:06:00+00:00","rows":20,"labels":0,"labelCoverage":0,
+                      "metrics":{"accuracy":null,"precision":null,"recall":null,"f1":null,"rocAuc":null,"logLoss":null}}}]}
+        """;
+
+    [Fact]
+    public async Task Prints_each_versions_window_with_its_metrics()
+    {
+        using var gateway = StandInGateway.Start(HttpStatusCode.OK, Report);
+
+        var run = await CliRun.Of("performance", "breast-cancer", "--url", gateway.Url);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("0.971", run.Messages, StringComparison.Ordinal);
+        Assert.Contains("96%", run.Messages, StringComparison.Ordinal);
+        Assert.Contains("n/a", run.Messages, StringComparison.Ordinal);
+        Assert.Contains("open", run.Messages, StringComparison.Ordinal);
+        Assert.Equal("/monitoring/models/breast-cancer/performance", gateway.LastPath);
+    }
+
+    [Fact]
+    public async Task With_json_prints_the_gateways_report_to_standard_output()
+    {
+        using var gateway = StandInGateway.Start(HttpStatusCode.OK, Report);
+
+        var run = await CliRun.Of("performance", "breast-cancer", "--url", gateway.Url, "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(Report.Trim(), run.Result.Trim());
+    }
+
+    [Fact]
+    public async Task An_unknown_model_prints_the_gateways_message_and_exits_1()
+    {
+        using var gateway = StandInGateway.Start(HttpStatusCode.NotFound, """{"error":"model 'nope' is not in the registry"}""");
+
+        var run = await CliRun.Of("performance", "nope", "--url", gateway.Url);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("model 'nope' is not in the registry", run.Messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_gateway_is_one_error_line_and_exit_1()
+    {
+        var run = await CliRun.Of("performance", "iris", "--url", $"http://127.0.0.1:{StandInGateway.FreePort()}");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("could not read the report", run.Messages, StringComparison.Ordinal);
+    }
+
+    /// <summary>An HttpListener that answers every request with one status and body.</summary>
+    private sealed class StandInGateway : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+
+        private StandInGateway(int port) => Url = $"http://127.0.0.1:{port}/";
+
+        public string Url { get; }
+
+        public string? LastPath { get; private set; }
+
+        public static StandInGateway Start(HttpStatusCode status, string body)
+        {
+            var gateway = new StandInGateway(FreePort());
+            gateway._listener.Prefixes.Add(gateway.Url);
+            gateway._listener.Start();
+            _ = Task.Run(async () =>
+            {
+                while (gateway._listener.IsListening)
+                {
+                    HttpListenerContext context;
+                    try
+                    {
+                        context = await gateway._listener.GetContextAsync();
+                    }
+                    catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+                    {
+                        return;
+                    }
+
+                    gateway.LastPath = context.Request.Url!.AbsolutePath;
+                    var bytes = Encoding.UTF8.GetBytes(body);
+                    context.Response.StatusCode = (int)status;
+                    context.Response.ContentType = "application/json";
+                    await context.Response.OutputStream.WriteAsync(bytes);
+                    context.Response.Close();
+                }
+            });
+            return gateway;
+        }
+
+        public static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        public void Dispose() => _listener.Close();
+    }
+}
