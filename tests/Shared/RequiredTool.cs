@@ -6,12 +6,16 @@ namespace Serving.Tests.Shared;
 /// </summary>
 internal static class RequiredTool
 {
-    public static string Find(string name, string installHint)
-    {
-        var path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+    /// <summary>The program's path on PATH, or null; for fixtures, which must not skip or fail themselves.</summary>
+    public static string? Locate(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(directory => Path.Combine(directory, name))
             .FirstOrDefault(File.Exists);
+
+    public static string Find(string name, string installHint)
+    {
+        var path = Locate(name);
         if (path is not null)
         {
             return path;
