@@ -69,6 +69,7 @@ public sealed class DashboardQueriesTests(ScrapedGatewayFixture gateway) : IClas
     [Fact]
     public async Task Prometheus_evaluates_every_rule_without_error()
     {
+        Prometheus();
         await gateway.WithoutDataAsync([new PromQuery("recorded", "serving:requests:rate5m")], Patience);
 
         var broken = (await RulesAsync())
