@@ -45,7 +45,12 @@ public sealed class FeedbackEndpointTests(PerformanceGatewayFixture gateway) : I
         using var response = await gateway.Rest.PostAsync("/v2/models/iris/infer", new StringContent(infer, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         response.EnsureSuccessStatusCode();
 
-        var current = await EventuallyAsync(async () => (await gateway.GetPerformanceAsync("iris")).Body.GetProperty("versions")[0].GetProperty("current"));
+        var current = await EventuallyAsync(async () =>
+        {
+            // The monitor takes predictions in off the request path: until it has, the model has no versions yet.
+            var versions = (await gateway.GetPerformanceAsync("iris")).Body.GetProperty("versions");
+            return versions.GetArrayLength() == 0 ? default : versions[0].GetProperty("current");
+        });
 
         Assert.Equal(1, early.GetProperty("pending").GetInt32());
         Assert.Equal(1, current.GetProperty("labels").GetInt32());

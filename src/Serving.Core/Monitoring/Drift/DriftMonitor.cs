@@ -16,6 +16,9 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
 {
     private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
 
+    private long _budgetSecond = -1;
+    private long _budgetUsed;
+    private long _unsampled;
     private readonly Channel<InferenceRecord> _queue;
     private readonly ModelRegistry _registry;
     private readonly DriftOptions _options;
@@ -58,10 +61,39 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
 
     public void OnCompleted(InferenceRecord record)
     {
-        if (_options.Drift.Enabled)
+        if (_options.Drift.Enabled && Admit())
         {
             _queue.Writer.TryWrite(record);
         }
+    }
+
+    /// <summary>Requests not sampled because of <see cref="DriftSettings.MaxRequestsPerSecond"/>.</summary>
+    public long Unsampled => Interlocked.Read(ref _unsampled);
+
+    /// <summary>A per-second budget: cheap enough for the request path (one clock read, two atomics).</summary>
+    private bool Admit()
+    {
+        var limit = _options.Drift.MaxRequestsPerSecond;
+        if (limit == 0)
+        {
+            return true;
+        }
+
+        var second = Environment.TickCount64 / 1000;
+        if (Volatile.Read(ref _budgetSecond) != second)
+        {
+            // Racy by design: two threads may both reset, which at worst admits a few extra requests.
+            Volatile.Write(ref _budgetSecond, second);
+            Interlocked.Exchange(ref _budgetUsed, 0);
+        }
+
+        if (Interlocked.Increment(ref _budgetUsed) <= limit)
+        {
+            return true;
+        }
+
+        Interlocked.Increment(ref _unsampled);
+        return false;
     }
 
     /// <summary>The drift report of a model's loaded versions; null when the registry does not know the model.</summary>
@@ -107,6 +139,10 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
                 }
 
                 Volatile.Write(ref _busy, 0);
+                if (!await MonitoringPace.RestAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    break;
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -40,6 +40,11 @@ public sealed class DriftOptions
             problems.Add("Serving:Monitoring:WindowSeconds must be 0 (windows by count) or a positive number of seconds");
         }
 
+        if (Drift.MaxRequestsPerSecond < 0)
+        {
+            problems.Add("Serving:Monitoring:Drift:MaxRequestsPerSecond must be 0 (no cap) or more");
+        }
+
         if (Drift.QueueCapacity < 1)
         {
             problems.Add("Serving:Monitoring:Drift:QueueCapacity must be at least 1");

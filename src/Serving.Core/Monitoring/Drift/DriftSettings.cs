@@ -11,4 +11,11 @@ public sealed class DriftSettings : DriftThresholdOverrides
 
     /// <summary>Finished requests waiting for the drift worker; past this they are dropped (and counted).</summary>
     public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// Requests a second that drift sees, at most; the rest are not sampled (counted). Exact KS over a window is
+    /// O(window × baseline) per feature, so this caps the CPU drift takes from serving on a busy replica while
+    /// the windows stay a uniform sample of traffic. 0 means no cap.
+    /// </summary>
+    public int MaxRequestsPerSecond { get; set; } = 200;
 }

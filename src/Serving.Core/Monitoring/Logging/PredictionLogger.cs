@@ -99,8 +99,13 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
                     batch.Add(record);
                 }
 
+                var full = batch.Count == BatchSize;
                 await WriteWithRetryAsync(batch, stoppingToken);
                 batch.Clear();
+                if (!full && !await MonitoringPace.RestAsync(stoppingToken))
+                {
+                    break;
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Serving.Core.Inference;
 
@@ -11,14 +10,16 @@ namespace Serving.Core.Monitoring.Logging;
 /// </summary>
 public static class PredictionRecordWriter
 {
+    private static readonly string[] RouteNames = [.. Enum.GetNames<Serving.Core.Routing.RouteKind>().Select(n => n.ToLowerInvariant())];
+
     public static void Write(Utf8JsonWriter writer, InferenceRecord record)
     {
         writer.WriteStartObject();
         writer.WriteString("id", record.Response?.Id ?? record.Request.Id);
-        writer.WriteString("timestamp", record.StartedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        writer.WriteString("timestamp", record.StartedAt.UtcDateTime);
         writer.WriteString("model", record.Model);
         writer.WriteNumber("version", record.Version);
-        writer.WriteString("route", record.Route.ToString().ToLowerInvariant());
+        writer.WriteString("route", RouteNames[(int)record.Route]);
         writer.WriteString("protocol", record.Protocol);
         writer.WriteNumber("latencyMs", Math.Round(record.Latency.TotalMilliseconds, 4));
         if (record.Error is { } error)

@@ -201,6 +201,11 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
                     Ingest(record);
                     Interlocked.Increment(ref _processed);
                 }
+
+                if (!await MonitoringPace.RestAsync(stoppingToken))
+                {
+                    break;
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
