@@ -14,6 +14,7 @@
 #   LOADTEST_SCENARIOS    which to run, in order (default "ceiling rest-infer invocations grpc-typed grpc-raw
 #                         grpc-typed-h2load grpc-raw-h2load")
 #   LOADTEST_SKIP_BUILD=1 reuse the last Release build
+#   LOADTEST_GATEWAY_ARGS more gateway settings, e.g. "--Serving:Monitoring:PredictionLog:Enabled=false"
 # Exit code: 0 all targets pass, 1 a target fails, 2 the run itself could not be done.
 set -euo pipefail
 
@@ -102,7 +103,8 @@ say "start the gateway on $rest (REST) and $grpc (gRPC)"
   "--Serving:Registry:Path=$registry" \
   "--Serving:DefaultModel=$model" \
   "--Logging:LogLevel:Default=Warning" \
-  "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information") >"$scratch/gateway.log" 2>&1 &
+  "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information" \
+  ${LOADTEST_GATEWAY_ARGS:-}) >"$scratch/gateway.log" 2>&1 &
 gateway_pid=$!
 started+=("$gateway_pid")
 
