@@ -9,9 +9,9 @@ internal sealed class PerformanceStore(PerformanceOptions options)
 {
     private const int MaxErrors = 5;
 
-    private readonly Dictionary<string, HeldPrediction> _predictions = new(StringComparer.Ordinal);
+    private readonly Dictionary<HeldId, HeldPrediction> _predictions = [];
     // Arrival order as (id, arrival number, time) structs in one ring: eviction walks it, the map answers lookups.
-    private readonly Queue<(string Id, long Order, DateTimeOffset Time)> _predictionOrder = new();
+    private readonly Queue<(HeldId Id, long Order, DateTimeOffset Time)> _predictionOrder = new();
     private readonly Dictionary<string, PendingFeedback> _pending = new(StringComparer.Ordinal);
     private readonly Queue<PendingFeedback> _pendingOrder = new();
     private readonly Dictionary<string, SortedDictionary<int, VersionWindows>> _models = new(StringComparer.Ordinal);
@@ -41,8 +41,9 @@ internal sealed class PerformanceStore(PerformanceOptions options)
 
         var (window, row) = windows.Add(layout, time, rows);
         var held = new HeldPrediction(windows, layout, window, row, rows.Count, time, _arrivals++);
-        _predictions[id] = held;
-        _predictionOrder.Enqueue((id, held.Order, time));
+        var key = HeldId.From(id);
+        _predictions[key] = held;
+        _predictionOrder.Enqueue((key, held.Order, time));
         while (_predictions.Count > options.MaxPredictions && _predictionOrder.TryDequeue(out var oldest))
         {
             Forget(oldest.Id, oldest.Order);
@@ -91,7 +92,7 @@ internal sealed class PerformanceStore(PerformanceOptions options)
                 continue;
             }
 
-            if (_predictions.TryGetValue(item.Id, out var held))
+            if (_predictions.TryGetValue(HeldId.From(item.Id), out var held))
             {
                 if (held.Windows.Find(held.Window) is null)
                 {
@@ -193,7 +194,7 @@ internal sealed class PerformanceStore(PerformanceOptions options)
         }
     }
 
-    private void Forget(string id, long order)
+    private void Forget(HeldId id, long order)
     {
         // An id predicted again since is held under its newer prediction: keep that one.
         if (_predictions.TryGetValue(id, out var current) && current.Order == order)
