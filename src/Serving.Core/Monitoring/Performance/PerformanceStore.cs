@@ -9,11 +9,13 @@ internal sealed class PerformanceStore(PerformanceOptions options)
 {
     private const int MaxErrors = 5;
 
-    private readonly Dictionary<string, HeldPrediction> _predictions = new(StringComparer.Ordinal);
-    private readonly Queue<HeldPrediction> _predictionOrder = new();
+    private readonly Dictionary<HeldId, HeldPrediction> _predictions = [];
+    // Arrival order as (id, arrival number, time) structs in one ring: eviction walks it, the map answers lookups.
+    private readonly Queue<(HeldId Id, long Order, DateTimeOffset Time)> _predictionOrder = new();
     private readonly Dictionary<string, PendingFeedback> _pending = new(StringComparer.Ordinal);
     private readonly Queue<PendingFeedback> _pendingOrder = new();
     private readonly Dictionary<string, SortedDictionary<int, VersionWindows>> _models = new(StringComparer.Ordinal);
+    private long _arrivals;
     private long _accepted, _unknown, _invalid, _joinedLate, _expired;
 
     public int HeldPredictions => _predictions.Count;
@@ -37,12 +39,14 @@ internal sealed class PerformanceStore(PerformanceOptions options)
             versions[version] = windows = new VersionWindows(version, options.WindowRows, options.MaxWindows);
         }
 
-        var held = new HeldPrediction(id, model, version, time, layout, windows.Add(layout, time, rows));
-        _predictions[id] = held;
-        _predictionOrder.Enqueue(held);
+        var (window, row) = windows.Add(layout, time, rows);
+        var held = new HeldPrediction(windows, layout, window, row, rows.Count, time, _arrivals++);
+        var key = HeldId.From(id);
+        _predictions[key] = held;
+        _predictionOrder.Enqueue((key, held.Order, time));
         while (_predictions.Count > options.MaxPredictions && _predictionOrder.TryDequeue(out var oldest))
         {
-            Forget(oldest);
+            Forget(oldest.Id, oldest.Order);
         }
 
         if (_pending.Remove(id, out var waiting))
@@ -88,9 +92,9 @@ internal sealed class PerformanceStore(PerformanceOptions options)
                 continue;
             }
 
-            if (_predictions.TryGetValue(item.Id, out var held))
+            if (_predictions.TryGetValue(HeldId.From(item.Id), out var held))
             {
-                if (held.Segments.Any(s => s.Window.Forgotten))
+                if (held.Windows.Find(held.Window) is null)
                 {
                     unknown++;
                     Note($"id '{item.Id}': its window is no longer held");
@@ -175,7 +179,8 @@ internal sealed class PerformanceStore(PerformanceOptions options)
         var oldest = now - TimeSpan.FromSeconds(options.MaxAgeSeconds);
         while (_predictionOrder.TryPeek(out var held) && held.Time < oldest)
         {
-            Forget(_predictionOrder.Dequeue());
+            _predictionOrder.Dequeue();
+            Forget(held.Id, held.Order);
         }
 
         while (_pendingOrder.TryPeek(out var waiting) && waiting.Expires <= now)
@@ -189,12 +194,12 @@ internal sealed class PerformanceStore(PerformanceOptions options)
         }
     }
 
-    private void Forget(HeldPrediction held)
+    private void Forget(HeldId id, long order)
     {
         // An id predicted again since is held under its newer prediction: keep that one.
-        if (_predictions.TryGetValue(held.Id, out var current) && ReferenceEquals(current, held))
+        if (_predictions.TryGetValue(id, out var current) && current.Order == order)
         {
-            _predictions.Remove(held.Id);
+            _predictions.Remove(id);
         }
     }
 
@@ -240,13 +245,22 @@ internal sealed class PerformanceStore(PerformanceOptions options)
             }
         }
 
+        // The rows run on from the first one, filling each window to WindowRows before the next; a window already
+        // forgotten (a prediction longer than all held windows) just takes no labels.
         var next = 0;
-        foreach (var segment in held.Segments)
+        var first = held.Row;
+        for (var sequence = held.Window; next < rows; sequence++, first = 0)
         {
-            for (var i = 0; i < segment.Count; i++)
+            var take = Math.Min(rows - next, held.Windows.WindowRows - first);
+            if (held.Windows.Find(sequence) is { } window)
             {
-                segment.Window.SetLabel(segment.First + i, values[next++]);
+                for (var i = 0; i < take; i++)
+                {
+                    window.SetLabel(first + i, values[next + i]);
+                }
             }
+
+            next += take;
         }
 
         error = null;

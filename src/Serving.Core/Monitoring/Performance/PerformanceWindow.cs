@@ -4,34 +4,63 @@ namespace Serving.Core.Monitoring.Performance;
 /// Up to <c>WindowRows</c> predicted rows of one model version, in prediction order, with the labels that have joined
 /// them. A window stays open until it is full; labels may join it after it closed, while it is held.
 /// </summary>
-internal sealed class PerformanceWindow(PredictionLayout layout, int capacity)
+/// <remarks>
+/// Rows live in parallel flat arrays, probabilities in one shared pool, so a window is a handful of objects however
+/// many rows it holds: under load windows outlive gen0, and per-row objects would all be promoted and traced.
+/// </remarks>
+internal sealed class PerformanceWindow(PredictionLayout layout, int capacity, long sequence)
 {
-    private readonly List<WindowRow> _rows = new(Math.Min(capacity, 4096));
+    private DateTimeOffset[] _times = [];
+    private double[] _predicted = [];
+    private double[] _labels = [];
+    private bool[] _hasLabel = [];
+    private int[] _probabilityStart = [];
+    private int[] _probabilityLength = [];
+    private double[] _probabilityPool = [];
+    private int _poolUsed;
 
     public PredictionLayout Layout { get; } = layout;
 
     public int Capacity { get; } = capacity;
 
-    public int Rows => _rows.Count;
+    /// <summary>Position of this window among its version's windows; consecutive windows have consecutive numbers.</summary>
+    public long Sequence { get; } = sequence;
+
+    public int Rows { get; private set; }
 
     public int Labels { get; private set; }
 
-    public bool IsFull => _rows.Count >= Capacity;
+    public bool IsFull => Rows >= Capacity;
 
-    /// <summary>True once the window fell out of the held ones: labels for its rows come too late.</summary>
-    public bool Forgotten { get; set; }
+    public DateTimeOffset Start => Rows == 0 ? default : _times[0];
 
-    public DateTimeOffset Start => _rows.Count == 0 ? default : _rows[0].Time;
-
-    public DateTimeOffset End => _rows.Count == 0 ? default : _rows[^1].Time;
+    public DateTimeOffset End => Rows == 0 ? default : _times[Rows - 1];
 
     /// <summary>Adds rows from <paramref name="first"/> while there is room; returns how many it took.</summary>
     public int Add(DateTimeOffset time, PredictedRows rows, int first)
     {
-        var taken = Math.Min(rows.Count - first, Capacity - _rows.Count);
+        var taken = Math.Min(rows.Count - first, Capacity - Rows);
+        EnsureRows(Rows + taken);
         for (var i = first; i < first + taken; i++)
         {
-            _rows.Add(new WindowRow(time, rows.Predicted[i], rows.Probabilities?[i], 0, false));
+            var row = Rows++;
+            _times[row] = time;
+            _predicted[row] = rows.Predicted[i];
+            _labels[row] = 0;
+            _hasLabel[row] = false;
+            if (rows.Probabilities?[i] is { } probabilities)
+            {
+                EnsurePool(_poolUsed + probabilities.Length);
+                probabilities.CopyTo(_probabilityPool, _poolUsed);
+                _probabilityStart[row] = _poolUsed;
+                _probabilityLength[row] = probabilities.Length;
+                _poolUsed += probabilities.Length;
+            }
+            else
+            {
+                _probabilityStart[row] = 0;
+                _probabilityLength[row] = -1;
+            }
         }
 
         return taken;
@@ -40,9 +69,10 @@ internal sealed class PerformanceWindow(PredictionLayout layout, int capacity)
     /// <summary>Sets (or replaces) the label of one row.</summary>
     public void SetLabel(int row, double label)
     {
-        var current = _rows[row];
-        Labels += current.HasLabel ? 0 : 1;
-        _rows[row] = current with { Label = label, HasLabel = true };
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Rows);
+        Labels += _hasLabel[row] ? 0 : 1;
+        _labels[row] = label;
+        _hasLabel[row] = true;
     }
 
     /// <summary>Metrics over the labelled rows.</summary>
@@ -51,16 +81,26 @@ internal sealed class PerformanceWindow(PredictionLayout layout, int capacity)
     /// <summary>Metrics over the labelled rows predicted in [<paramref name="from"/>, <paramref name="to"/>).</summary>
     public IReadOnlyList<PerformanceMetric> Metrics(DateTimeOffset from, DateTimeOffset to)
     {
-        var labelled = _rows.Where(r => r.HasLabel && r.Time >= from && r.Time < to).ToList();
-        if (!Layout.IsClassification)
+        var labelled = new List<int>();
+        for (var row = 0; row < Rows; row++)
         {
-            return RegressionScores.Compute([.. labelled.Select(r => r.Label)], [.. labelled.Select(r => r.Predicted)]);
+            if (_hasLabel[row] && _times[row] >= from && _times[row] < to)
+            {
+                labelled.Add(row);
+            }
         }
 
-        var probabilities = labelled.All(r => r.Probabilities is not null) ? labelled.Select(r => r.Probabilities).ToList() : null;
+        if (!Layout.IsClassification)
+        {
+            return RegressionScores.Compute([.. labelled.Select(r => _labels[r])], [.. labelled.Select(r => _predicted[r])]);
+        }
+
+        var probabilities = labelled.All(r => _probabilityLength[r] >= 0)
+            ? labelled.Select(r => (double[]?)_probabilityPool.AsSpan(_probabilityStart[r], _probabilityLength[r]).ToArray()).ToList()
+            : null;
         return ClassificationScores.Compute(
-            [.. labelled.Select(r => (int)r.Label)],
-            [.. labelled.Select(r => double.IsFinite(r.Predicted) ? (int)r.Predicted : -1)],
+            [.. labelled.Select(r => (int)_labels[r])],
+            [.. labelled.Select(r => double.IsFinite(_predicted[r]) ? (int)_predicted[r] : -1)],
             probabilities,
             Layout.IsBinary);
     }
@@ -69,12 +109,12 @@ internal sealed class PerformanceWindow(PredictionLayout layout, int capacity)
     public (int Labelled, int Correct) Hits(DateTimeOffset from, DateTimeOffset to)
     {
         int labelled = 0, correct = 0;
-        foreach (var row in _rows)
+        for (var row = 0; row < Rows; row++)
         {
-            if (row.HasLabel && row.Time >= from && row.Time < to)
+            if (_hasLabel[row] && _times[row] >= from && _times[row] < to)
             {
                 labelled++;
-                correct += row.Label == row.Predicted ? 1 : 0;
+                correct += _labels[row] == _predicted[row] ? 1 : 0;
             }
         }
 
@@ -82,4 +122,29 @@ internal sealed class PerformanceWindow(PredictionLayout layout, int capacity)
     }
 
     public WindowSummary Summary() => new(Start, End, Rows, Labels, Rows == 0 ? 0 : Labels / (double)Rows, Metrics());
+
+    // Grows by doubling (capped at Capacity) so a large WindowRows costs memory only once rows arrive.
+    private void EnsureRows(int needed)
+    {
+        if (needed <= _times.Length)
+        {
+            return;
+        }
+
+        var size = Math.Min(Capacity, Math.Max(needed, Math.Max(64, _times.Length * 2)));
+        Array.Resize(ref _times, size);
+        Array.Resize(ref _predicted, size);
+        Array.Resize(ref _labels, size);
+        Array.Resize(ref _hasLabel, size);
+        Array.Resize(ref _probabilityStart, size);
+        Array.Resize(ref _probabilityLength, size);
+    }
+
+    private void EnsurePool(int needed)
+    {
+        if (needed > _probabilityPool.Length)
+        {
+            Array.Resize(ref _probabilityPool, Math.Max(needed, Math.Max(128, _probabilityPool.Length * 2)));
+        }
+    }
 }

@@ -3,9 +3,12 @@ namespace Serving.Core.Monitoring.Performance;
 /// <summary>The open window of one model version and its last few closed ones (oldest first).</summary>
 internal sealed class VersionWindows(int version, int windowRows, int maxWindows)
 {
-    private readonly Queue<PerformanceWindow> _closed = new();
+    private readonly List<PerformanceWindow> _closed = [];
+    private long _nextSequence;
 
     public int Version { get; } = version;
+
+    public int WindowRows { get; } = windowRows;
 
     public PerformanceWindow? Current { get; private set; }
 
@@ -13,10 +16,10 @@ internal sealed class VersionWindows(int version, int windowRows, int maxWindows
 
     public IEnumerable<PerformanceWindow> All => Current is null ? _closed : _closed.Append(Current);
 
-    /// <summary>Places the rows of one prediction, rolling to a new window whenever one fills; returns where they went.</summary>
-    public RowSegment[] Add(PredictionLayout layout, DateTimeOffset time, PredictedRows rows)
+    /// <summary>Places the rows of one prediction, rolling to a new window whenever one fills; returns where the first row went.</summary>
+    public (long Window, int Row) Add(PredictionLayout layout, DateTimeOffset time, PredictedRows rows)
     {
-        var segments = new List<RowSegment>(1);
+        (long Window, int Row) start = default;
         var placed = 0;
         do
         {
@@ -25,10 +28,12 @@ internal sealed class VersionWindows(int version, int windowRows, int maxWindows
                 Roll(layout);
             }
 
-            var first = Current!.Rows;
-            var taken = Current.Add(time, rows, placed);
-            segments.Add(new RowSegment(Current, first, taken));
-            placed += taken;
+            if (placed == 0)
+            {
+                start = (Current!.Sequence, Current.Rows);
+            }
+
+            placed += Current!.Add(time, rows, placed);
         }
         while (placed < rows.Count);
 
@@ -37,20 +42,43 @@ internal sealed class VersionWindows(int version, int windowRows, int maxWindows
             Roll(layout);
         }
 
-        return [.. segments];
+        return start;
+    }
+
+    /// <summary>The held window with this sequence number; null once it was forgotten.</summary>
+    public PerformanceWindow? Find(long sequence)
+    {
+        if (Current is not null && Current.Sequence == sequence)
+        {
+            return Current;
+        }
+
+        if (_closed.Count == 0)
+        {
+            return null;
+        }
+
+        var index = sequence - _closed[0].Sequence;
+        return index >= 0 && index < _closed.Count ? _closed[(int)index] : null;
     }
 
     private void Roll(PredictionLayout layout)
     {
         if (Current is { Rows: > 0 })
         {
-            _closed.Enqueue(Current);
-            while (_closed.Count > maxWindows)
+            _closed.Add(Current);
+            if (_closed.Count > maxWindows)
             {
-                _closed.Dequeue().Forgotten = true;
+                _closed.RemoveRange(0, _closed.Count - maxWindows);
             }
-        }
 
-        Current = new PerformanceWindow(layout, windowRows);
+            Current = new PerformanceWindow(layout, WindowRows, _nextSequence++);
+        }
+        else
+        {
+            // An empty window holds no rows anyone points at, so its replacement takes its number: closed windows
+            // keep consecutive numbers and Find can index them.
+            Current = new PerformanceWindow(layout, WindowRows, Current?.Sequence ?? _nextSequence++);
+        }
     }
 }

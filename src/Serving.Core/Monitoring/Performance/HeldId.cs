@@ -1,0 +1,31 @@
+namespace Serving.Core.Monitoring.Performance;
+
+/// <summary>
+/// A held prediction's id. The gateway's own ids are 32 lowercase hex digits (a Guid's "N" form): those are kept as
+/// the Guid itself, so the many held predictions under load keep no string alive; any other id is kept as given.
+/// </summary>
+internal readonly record struct HeldId(Guid Value, string? Text)
+{
+    public static HeldId From(string id) => IsCanonicalGuid(id) && Guid.TryParseExact(id, "N", out var value)
+        ? new HeldId(value, null)
+        : new HeldId(default, id);
+
+    // Only the exact form Guid.ToString("N") writes maps to a Guid: ids differing in case stay different ids.
+    private static bool IsCanonicalGuid(string id)
+    {
+        if (id.Length != 32)
+        {
+            return false;
+        }
+
+        foreach (var c in id)
+        {
+            if (!char.IsAsciiDigit(c) && c is not (>= 'a' and <= 'f'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
