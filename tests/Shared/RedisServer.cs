@@ -116,8 +116,6 @@ internal sealed class RedisServer : IAsyncDisposable
 
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return FreePorts.Next();
     }
 }

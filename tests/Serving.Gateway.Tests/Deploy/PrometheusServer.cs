@@ -182,8 +182,6 @@ internal sealed class PrometheusServer : IAsyncDisposable
 
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return FreePorts.Next();
     }
 }

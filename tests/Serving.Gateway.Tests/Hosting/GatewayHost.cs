@@ -81,8 +81,6 @@ public sealed class GatewayHost : WebApplicationFactory<Program>
 
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return FreePorts.Next();
     }
 }

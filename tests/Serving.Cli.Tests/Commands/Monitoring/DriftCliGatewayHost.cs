@@ -88,8 +88,6 @@ internal sealed class DriftCliGatewayHost : WebApplicationFactory<gateway::Progr
 
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return FreePorts.Next();
     }
 }

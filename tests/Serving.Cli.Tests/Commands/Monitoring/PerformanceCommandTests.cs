@@ -104,9 +104,7 @@ public sealed class PerformanceCommandTests
 
         public static int FreePort()
         {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
+            return FreePorts.Next();
         }
 
         public void Dispose() => _listener.Close();

@@ -101,8 +101,6 @@ public sealed class AdminGatewayHost : WebApplicationFactory<Program>
 
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return FreePorts.Next();
     }
 }
