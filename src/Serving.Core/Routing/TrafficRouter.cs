@@ -18,28 +18,27 @@ public sealed class TrafficRouter
     {
         if (deployment is null)
         {
-            return entry.Default is { } newest ? new RouteDecision(newest, RouteKind.Stable, null) : null;
+            return entry.Default is { } newest ? new RouteDecision(newest, RouteKind.Stable) : null;
         }
 
         var spec = deployment.Spec;
         var loaded = entry.Loaded;
-        var shadow = spec.Shadow is { } s ? loaded.GetValueOrDefault(s) : null;
         if (spec.Canary is { } c && spec.CanaryWeight > 0 && loaded.TryGetValue(c, out var canary))
         {
             var bucket = routingKey is null ? _random.NextDouble() * 100 : StickyBucket(routingKey);
             if (bucket < spec.CanaryWeight)
             {
-                return new RouteDecision(canary, RouteKind.Canary, shadow);
+                return new RouteDecision(canary, RouteKind.Canary);
             }
         }
 
         if (loaded.TryGetValue(spec.Stable, out var stable))
         {
-            return new RouteDecision(stable, RouteKind.Stable, shadow);
+            return new RouteDecision(stable, RouteKind.Stable);
         }
 
         // The stable version went away (its folder was removed): serve the newest loaded one rather than fail.
-        return entry.Default is { } fallback ? new RouteDecision(fallback, RouteKind.Fallback, shadow) : null;
+        return entry.Default is { } fallback ? new RouteDecision(fallback, RouteKind.Fallback) : null;
     }
 
     /// <summary>A stable bucket in [0, 100) for a routing key (FNV-1a, the same in every replica and run).</summary>
