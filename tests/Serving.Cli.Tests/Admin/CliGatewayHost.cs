@@ -1,13 +1,10 @@
 extern alias gateway;
 
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Serving.Cli.Tests.Commands;
-using Serving.Core.Inference;
 using Serving.Core.Rollouts;
 using Serving.Core.Routing;
 
@@ -49,12 +46,7 @@ internal sealed class CliGatewayHost : WebApplicationFactory<gateway::Program>
         var host = new CliGatewayHost(registry, rollouts);
         host.UseKestrel();
         host.StartServer();
-        var service = host.Services.GetRequiredService<IInferenceService>();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!service.IsServerReady && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await GatewayReadiness.WaitAsync(host.Services);
 
         return host;
     }

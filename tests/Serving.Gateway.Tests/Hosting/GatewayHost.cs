@@ -1,8 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Serving.Core.Inference;
 
 namespace Serving.Gateway.Tests.Hosting;
 
@@ -52,17 +49,7 @@ public sealed class GatewayHost : WebApplicationFactory<Program>
     {
         UseKestrel();
         StartServer();
-        var service = (IInferenceService)Services.GetService(typeof(IInferenceService))!;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!service.IsServerReady)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("the gateway did not become ready within 60 s");
-            }
-
-            await Task.Delay(50);
-        }
+        await GatewayReadiness.WaitAsync(Services);
 
         return this;
     }

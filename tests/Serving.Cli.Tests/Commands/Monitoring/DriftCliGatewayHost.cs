@@ -1,13 +1,10 @@
 extern alias gateway;
 
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Serving.Core.Inference;
 using Serving.Core.Monitoring.Drift;
 
 namespace Serving.Cli.Tests.Commands.Monitoring;
@@ -38,12 +35,7 @@ internal sealed class DriftCliGatewayHost : WebApplicationFactory<gateway::Progr
         var host = new DriftCliGatewayHost(registry);
         host.UseKestrel();
         host.StartServer();
-        var service = host.Services.GetRequiredService<IInferenceService>();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!service.IsServerReady && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await GatewayReadiness.WaitAsync(host.Services);
 
         return host;
     }

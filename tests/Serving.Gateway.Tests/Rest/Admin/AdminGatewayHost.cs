@@ -1,12 +1,9 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Serving.Core.Inference;
 using Serving.Core.Rollouts;
 
 namespace Serving.Gateway.Tests.Rest.Admin;
@@ -58,17 +55,7 @@ public sealed class AdminGatewayHost : WebApplicationFactory<Program>
     {
         UseKestrel();
         StartServer();
-        var service = (IInferenceService)Services.GetService(typeof(IInferenceService))!;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!service.IsServerReady)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("the gateway did not become ready within 60 s");
-            }
-
-            await Task.Delay(50);
-        }
+        await GatewayReadiness.WaitAsync(Services);
 
         return this;
     }
