@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -10,9 +11,21 @@ namespace Serving.Core.Inference;
 /// </summary>
 public static class TensorJsonWriter
 {
+    // FP32 arrays up to this many elements are formatted into a stack buffer and handed to the writer whole.
+    private const int MaxStackFloats = 64;
+
     /// <summary>Writes all elements as one flat array.</summary>
     public static void WriteFlat(Utf8JsonWriter writer, Tensor tensor)
     {
+        if (tensor.DataType == TensorDataType.FP32 && tensor.ElementCount <= MaxStackFloats)
+        {
+            // One raw value instead of one writer call per element: the writer's per-value bookkeeping
+            // (separator, buffer checks) cost as much as formatting the number.
+            Span<byte> text = stackalloc byte[2 + (MaxStackFloats * (ShortFloatText.MaxLength + 1))];
+            writer.WriteRawValue(text[..FormatArray(tensor.AsSpan<float>(), text)], skipInputValidation: true);
+            return;
+        }
+
         writer.WriteStartArray();
         WriteRange(writer, tensor, 0, (int)tensor.ElementCount, NonFiniteJson.Null);
         writer.WriteEndArray();
@@ -130,11 +143,53 @@ public static class TensorJsonWriter
         }
     }
 
+    /// <summary>Writes [v0,v1,...] into text (room for MaxLength + 1 bytes a value, plus 2); non-finite values as null.</summary>
+    private static int FormatArray(ReadOnlySpan<float> values, Span<byte> text)
+    {
+        var at = 0;
+        text[at++] = (byte)'[';
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (i > 0)
+            {
+                text[at++] = (byte)',';
+            }
+
+            var value = values[i];
+            var rest = text[at..];
+            if (!float.IsFinite(value))
+            {
+                "null"u8.CopyTo(rest);
+                at += 4;
+            }
+            else if (ShortFloatText.TryFormat(value, rest, out var written) ||
+                     value.TryFormat(rest, out written, default, CultureInfo.InvariantCulture))
+            {
+                at += written;
+            }
+            else
+            {
+                throw new InvalidOperationException($"no room to format {value}");
+            }
+        }
+
+        text[at++] = (byte)']';
+        return at;
+    }
+
     private static void WriteSingle(Utf8JsonWriter writer, float value, NonFiniteJson nonFinite)
     {
         if (float.IsFinite(value))
         {
-            writer.WriteNumberValue(value);
+            Span<byte> text = stackalloc byte[ShortFloatText.MaxLength];
+            if (ShortFloatText.TryFormat(value, text, out var length))
+            {
+                writer.WriteRawValue(text[..length], skipInputValidation: true);
+            }
+            else
+            {
+                writer.WriteNumberValue(value);
+            }
         }
         else
         {
