@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Encodings.Web;
 using Serving.Core.Inference;
 
 namespace Serving.Core.Monitoring.Logging;
@@ -13,7 +12,6 @@ namespace Serving.Core.Monitoring.Logging;
 /// </summary>
 public sealed class JsonLinesPredictionSink : IPredictionSink
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly string _root;
     private readonly long _maxFileBytes;
@@ -34,7 +32,7 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
         foreach (var group in batch.GroupBy(r => (r.Model, Day: r.StartedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))))
         {
             _buffer.ResetWrittenCount();
-            using (var writer = new Utf8JsonWriter(_buffer, WriterOptions))
+            using (var writer = new Utf8JsonWriter(_buffer, PredictionRecordWriter.WriterOptions))
             {
                 foreach (var record in group)
                 {

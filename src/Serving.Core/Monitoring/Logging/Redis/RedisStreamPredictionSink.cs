@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Serving.Core.Inference;
 using StackExchange.Redis;
@@ -15,7 +14,6 @@ namespace Serving.Core.Monitoring.Logging.Redis;
 /// </summary>
 public sealed class RedisStreamPredictionSink : IPredictionSink
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly IConnectionMultiplexer _connection;
     private readonly long _maxLength;
@@ -88,7 +86,7 @@ public sealed class RedisStreamPredictionSink : IPredictionSink
     private NameValueEntry[] Entry(InferenceRecord record)
     {
         _buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(_buffer, WriterOptions))
+        using (var writer = new Utf8JsonWriter(_buffer, PredictionRecordWriter.WriterOptions))
         {
             PredictionRecordWriter.Write(writer, record);
         }
