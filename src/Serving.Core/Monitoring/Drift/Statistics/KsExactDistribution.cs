@@ -45,6 +45,17 @@ internal static class KsExactDistribution
         var a = new double[length];
         Array.Fill(a, 1.0);
         Array.Fill(a, 0.0, 0, (int)Math.Min(maxj, length));
+
+        // The recursion value = (above·i + value·j) / (i + j) is one long dependent chain, and a division in
+        // it costs about five multiplications. Written as value = above·i/(i+j) + value·j/(i+j) with the
+        // reciprocals looked up, only one fused multiply-add stays on the chain; the results differ from
+        // the division form by rounding alone (relative 1e-13 at these sizes, well inside the tests' 1e-9).
+        var reciprocals = new double[m + n + 1];
+        for (var k = 1; k < reciprocals.Length; k++)
+        {
+            reciprocals[k] = 1.0 / k;
+        }
+
         for (long i = 1; i <= m; i++)
         {
             var lastMinj = minj;
@@ -57,11 +68,16 @@ internal static class KsExactDistribution
             }
 
             var value = minj == 0 ? 0.0 : 1.0;
-            for (long jj = 0; jj < maxj - minj; jj++)
+            var width = (int)(maxj - minj);
+            var above = a.AsSpan((int)(minj - lastMinj), width);
+            var row = a.AsSpan(0, width);
+            var inverse = reciprocals.AsSpan((int)(i + minj), width);
+            double di = i, dj = minj;
+            for (var jj = 0; jj < width; jj++, dj++)
             {
-                var j = jj + minj;
-                value = ((a[jj + minj - lastMinj] * i) + (value * j)) / (i + j);
-                a[jj] = value;
+                var share = inverse[jj];
+                value = Math.FusedMultiplyAdd(value, dj * share, above[jj] * di * share);
+                row[jj] = value;
             }
 
             curlen = maxj - minj;
