@@ -196,10 +196,11 @@ internal sealed class PerformanceStore(PerformanceOptions options)
 
     private void Forget(HeldId id, long order)
     {
-        // An id predicted again since is held under its newer prediction: keep that one.
-        if (_predictions.TryGetValue(id, out var current) && current.Order == order)
+        // An id predicted again since is held under its newer prediction: keep that one. Removing first and
+        // putting back in that rare case touches the (cache-cold) entry once instead of twice.
+        if (_predictions.Remove(id, out var current) && current.Order != order)
         {
-            _predictions.Remove(id);
+            _predictions[id] = current;
         }
     }
 
