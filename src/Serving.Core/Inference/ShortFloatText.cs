@@ -73,30 +73,41 @@ public static class ShortFloatText
     /// <summary>Writes digits / 10^decimals; the smallest round-tripping scale never leaves a trailing zero.</summary>
     private static int WriteFixed(ulong digits, int decimals, bool negative, Span<byte> destination)
     {
-        Span<byte> reversed = stackalloc byte[MaxLength];
-        var count = 0;
+        // Lay out the text first, then fill it from its last digit back: no scratch buffer, no copy.
+        var integerPart = digits / (ulong)PowersOfTen[decimals];
+        var integerDigits = 1;
+        for (var bound = 10UL; integerPart >= bound && integerDigits < 19; bound *= 10)
+        {
+            integerDigits++;
+        }
+
+        var length = (negative ? 1 : 0) + integerDigits + (decimals > 0 ? decimals + 1 : 0);
+        var at = length - 1;
+        for (var i = 0; i < decimals; i++)
+        {
+            var next = digits / 10;
+            destination[at--] = (byte)('0' + (int)(digits - (next * 10)));
+            digits = next;
+        }
+
+        if (decimals > 0)
+        {
+            destination[at--] = (byte)'.';
+        }
+
         do
         {
-            (digits, var digit) = Math.DivRem(digits, 10UL);
-            reversed[count++] = (byte)('0' + (int)digit);
+            var next = digits / 10;
+            destination[at--] = (byte)('0' + (int)(digits - (next * 10)));
+            digits = next;
         }
-        while (digits != 0 || count <= decimals);
+        while (digits != 0);
 
-        var at = 0;
         if (negative)
         {
-            destination[at++] = (byte)'-';
+            destination[0] = (byte)'-';
         }
 
-        for (var i = count - 1; i >= 0; i--)
-        {
-            destination[at++] = reversed[i];
-            if (i == decimals && decimals > 0)
-            {
-                destination[at++] = (byte)'.';
-            }
-        }
-
-        return at;
+        return length;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -15,6 +16,7 @@ public static class TensorJsonWriter
     private const int MaxStackFloats = 64;
 
     /// <summary>Writes all elements as one flat array.</summary>
+    [SkipLocalsInit] // the text buffer is written before it is read; zeroing it would cost more than filling it
     public static void WriteFlat(Utf8JsonWriter writer, Tensor tensor)
     {
         if (tensor.DataType == TensorDataType.FP32 && tensor.ElementCount <= MaxStackFloats)
@@ -177,6 +179,7 @@ public static class TensorJsonWriter
         return at;
     }
 
+    [SkipLocalsInit]
     private static void WriteSingle(Utf8JsonWriter writer, float value, NonFiniteJson nonFinite)
     {
         if (float.IsFinite(value))
