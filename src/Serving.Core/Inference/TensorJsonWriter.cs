@@ -23,7 +23,7 @@ public static class TensorJsonWriter
         {
             // One raw value instead of one writer call per element: the writer's per-value bookkeeping
             // (separator, buffer checks) cost as much as formatting the number.
-            Span<byte> text = stackalloc byte[2 + (MaxStackFloats * (ShortFloatText.MaxLength + 1))];
+            Span<byte> text = stackalloc byte[MaxArrayBytes(MaxStackFloats)];
             writer.WriteRawValue(text[..FormatArray(tensor.AsSpan<float>(), text)], skipInputValidation: true);
             return;
         }
@@ -145,8 +145,11 @@ public static class TensorJsonWriter
         }
     }
 
-    /// <summary>Writes [v0,v1,...] into text (room for MaxLength + 1 bytes a value, plus 2); non-finite values as null.</summary>
-    private static int FormatArray(ReadOnlySpan<float> values, Span<byte> text)
+    /// <summary>Bytes <see cref="FormatArray"/> may need for this many values.</summary>
+    public static int MaxArrayBytes(int count) => 2 + (count * (ShortFloatText.MaxLength + 1));
+
+    /// <summary>Writes [v0,v1,...] into text (<see cref="MaxArrayBytes"/> long); non-finite values as null. Returns the length.</summary>
+    public static int FormatArray(ReadOnlySpan<float> values, Span<byte> text)
     {
         var at = 0;
         text[at++] = (byte)'[';

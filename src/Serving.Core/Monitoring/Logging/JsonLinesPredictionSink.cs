@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text.Json;
 using Serving.Core.Inference;
 
 namespace Serving.Core.Monitoring.Logging;
@@ -17,6 +16,7 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
     private readonly long _maxFileBytes;
     private readonly Dictionary<string, OpenFile> _files = new(StringComparer.Ordinal);
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly PredictionRecordWriter _records = new();
 
     public JsonLinesPredictionSink(string directory, long maxFileBytes)
     {
@@ -29,21 +29,18 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
 
     public async ValueTask WriteAsync(IReadOnlyList<InferenceRecord> batch, CancellationToken cancellationToken)
     {
-        foreach (var group in batch.GroupBy(r => (r.Model, Day: r.StartedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))))
+        // Grouped by model and UTC day; the day's file name is formatted once per group, not per record.
+        foreach (var group in batch.GroupBy(r => (r.Model, Day: DateOnly.FromDateTime(r.StartedAt.UtcDateTime))))
         {
             _buffer.ResetWrittenCount();
-            using (var writer = new Utf8JsonWriter(_buffer, PredictionRecordWriter.WriterOptions))
+            foreach (var record in group)
             {
-                foreach (var record in group)
-                {
-                    PredictionRecordWriter.Write(writer, record);
-                    writer.Flush();
-                    writer.Reset();
-                    _buffer.Write("\n"u8);
-                }
+                _records.Write(_buffer, record);
+                _buffer.Write("\n"u8);
             }
 
-            var file = Open(group.Key.Model, group.Key.Day);
+            var day = group.Key.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var file = Open(group.Key.Model, day);
             await file.Stream.WriteAsync(_buffer.WrittenMemory, cancellationToken);
             await file.Stream.FlushAsync(cancellationToken);
             if (file.Stream.Length >= _maxFileBytes)

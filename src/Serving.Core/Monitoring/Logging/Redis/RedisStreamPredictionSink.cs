@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text.Json;
 using Serving.Core.Inference;
 using StackExchange.Redis;
 
@@ -14,10 +13,10 @@ namespace Serving.Core.Monitoring.Logging.Redis;
 /// </summary>
 public sealed class RedisStreamPredictionSink : IPredictionSink
 {
-
     private readonly IConnectionMultiplexer _connection;
     private readonly long _maxLength;
     private readonly ArrayBufferWriter<byte> _buffer = new(4 * 1024);
+    private readonly PredictionRecordWriter _records = new();
 
     /// <param name="connection">The process's shared multiplexer; the sink does not own it and never closes it.</param>
     /// <param name="maxLength">Entries kept per stream (approximately: Redis trims whole nodes).</param>
@@ -86,10 +85,7 @@ public sealed class RedisStreamPredictionSink : IPredictionSink
     private NameValueEntry[] Entry(InferenceRecord record)
     {
         _buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(_buffer, PredictionRecordWriter.WriterOptions))
-        {
-            PredictionRecordWriter.Write(writer, record);
-        }
+        _records.Write(_buffer, record);
 
         return
         [

@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Serving.Core.Inference;
+using Serving.Core.Monitoring.Logging;
+using Serving.Core.Routing;
+
+namespace Serving.Core.Tests.Monitoring.Logging;
+
+public sealed class PredictionRecordWriterTests
+{
+    private static readonly DateTimeOffset At = DateTimeOffset.Parse("2026-03-01T10:00:00.1234560Z", CultureInfo.InvariantCulture);
+
+    private static InferenceRecord Record(
+        string? id = "p1",
+        IReadOnlyList<Tensor>? inputs = null,
+        IReadOnlyList<Tensor>? outputs = null,
+        InferenceErrorKind? error = null,
+        DateTimeOffset? at = null,
+        TimeSpan? latency = null,
+        string model = "breast-cancer") => new(
+        model,
+        2,
+        RouteKind.Canary,
+        "rest",
+        at ?? At,
+        latency ?? TimeSpan.FromTicks(12_345),
+        error,
+        new InferenceRequest { ModelName = model, Id = id, Inputs = inputs ?? [Tensor.FromValues("input", TensorDataType.FP32, [1, 3], (ReadOnlySpan<float>)[17.99f, -0.5f, 1001f])] },
+        error is null
+            ? new InferenceResponse { ModelName = model, ModelVersion = "2", Id = id, Outputs = outputs ?? [Tensor.FromValues("label", TensorDataType.Int64, [1], (ReadOnlySpan<long>)[1L])] }
+            : null);
+
+    private static string Write(InferenceRecord record)
+    {
+        var buffer = new ArrayBufferWriter<byte>(16);
+        new PredictionRecordWriter().Write(buffer, record);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    [Fact]
+    public void Writes_every_field_of_a_served_prediction()
+    {
+        var line = JsonDocument.Parse(Write(Record())).RootElement;
+
+        Assert.Equal("p1", line.GetProperty("id").GetString());
+        Assert.Equal(At, line.GetProperty("timestamp").GetDateTimeOffset());
+        Assert.Equal("breast-cancer", line.GetProperty("model").GetString());
+        Assert.Equal(2, line.GetProperty("version").GetInt32());
+        Assert.Equal("canary", line.GetProperty("route").GetString());
+        Assert.Equal("rest", line.GetProperty("protocol").GetString());
+        Assert.Equal("1.2345", line.GetProperty("latencyMs").GetRawText());
+        var input = line.GetProperty("inputs").GetProperty("input");
+        Assert.Equal("FP32", input.GetProperty("datatype").GetString());
+        Assert.Equal("[1,3]", input.GetProperty("shape").GetRawText());
+        Assert.Equal("[17.99,-0.5,1001]", input.GetProperty("data").GetRawText());
+        Assert.Equal("[1]", line.GetProperty("outputs").GetProperty("label").GetProperty("data").GetRawText());
+        Assert.False(line.TryGetProperty("error", out _));
+    }
+
+    [Theory]
+    [InlineData("2026-03-01T10:00:00.1234560Z", "\"2026-03-01T10:00:00.123456Z\"")]
+    [InlineData("2026-03-01T10:00:00.5000000Z", "\"2026-03-01T10:00:00.5Z\"")]
+    [InlineData("2026-03-01T10:00:00Z", "\"2026-03-01T10:00:00Z\"")]
+    public void Writes_times_as_the_json_writer_does_with_trailing_zeros_trimmed(string at, string expected)
+    {
+        var time = DateTimeOffset.Parse(at, CultureInfo.InvariantCulture);
+        var line = JsonDocument.Parse(Write(Record(at: time))).RootElement;
+
+        Assert.Equal(expected, line.GetProperty("timestamp").GetRawText());
+        Assert.Equal(JsonSerializer.Serialize(time.UtcDateTime), expected);
+    }
+
+    [Theory]
+    [InlineData(0, "0")]
+    [InlineData(15_000, "1.5")]
+    [InlineData(1_230, "0.123")]
+    [InlineData(1, "0.0001")]
+    [InlineData(1_234_567_891, "123456.7891")]
+    public void Writes_the_latency_in_milliseconds_to_four_decimals(long ticks, string expected)
+    {
+        var line = JsonDocument.Parse(Write(Record(latency: TimeSpan.FromTicks(ticks)))).RootElement;
+
+        Assert.Equal(expected, line.GetProperty("latencyMs").GetRawText());
+    }
+
+    [Theory]
+    [InlineData("quote\"d")]
+    [InlineData("back\\slash")]
+    [InlineData("line\nbreak")]
+    [InlineData("tab\tand\u0001control")]
+    [InlineData("naïve-ümlaut-日本")]
+    [InlineData("")]
+    public void Escapes_ids_and_names_that_need_it(string text)
+    {
+        var inputs = new[] { Tensor.FromValues(text, TensorDataType.FP32, [1], (ReadOnlySpan<float>)[1f]) };
+        var line = JsonDocument.Parse(Write(Record(id: text, inputs: inputs, model: text))).RootElement;
+
+        Assert.Equal(text, line.GetProperty("id").GetString());
+        Assert.Equal(text, line.GetProperty("model").GetString());
+        Assert.Equal("[1]", line.GetProperty("inputs").GetProperty(text).GetProperty("data").GetRawText());
+    }
+
+    [Fact]
+    public void Writes_a_failed_request_with_its_error_and_no_outputs()
+    {
+        var line = JsonDocument.Parse(Write(Record(id: null, error: InferenceErrorKind.BadRequest))).RootElement;
+
+        Assert.Equal(JsonValueKind.Null, line.GetProperty("id").ValueKind);
+        Assert.Equal("BadRequest", line.GetProperty("error").GetString());
+        Assert.False(line.TryGetProperty("outputs", out _));
+        Assert.Equal(3, line.GetProperty("inputs").GetProperty("input").GetProperty("data").GetArrayLength());
+    }
+
+    [Fact]
+    public void Writes_tensors_of_other_types_in_their_own_json_form()
+    {
+        Tensor[] outputs =
+        [
+            Tensor.FromValues("fp64", TensorDataType.FP64, [2], (ReadOnlySpan<double>)[0.1, double.NaN]),
+            Tensor.FromValues("flags", TensorDataType.Bool, [2], (ReadOnlySpan<byte>)[1, 0]),
+            Tensor.FromValues("counts", TensorDataType.Int32, [1, 2], (ReadOnlySpan<int>)[-3, 7]),
+            Tensor.FromElements("names", [2], [Encoding.UTF8.GetBytes("malignant"), Encoding.UTF8.GetBytes("b\"enign")]),
+        ];
+        var line = JsonDocument.Parse(Write(Record(outputs: outputs))).RootElement.GetProperty("outputs");
+
+        Assert.Equal("[0.1,null]", line.GetProperty("fp64").GetProperty("data").GetRawText());
+        Assert.Equal("[true,false]", line.GetProperty("flags").GetProperty("data").GetRawText());
+        Assert.Equal("[-3,7]", line.GetProperty("counts").GetProperty("data").GetRawText());
+        Assert.Equal("b\"enign", line.GetProperty("names").GetProperty("data")[1].GetString());
+        Assert.Equal("BYTES", line.GetProperty("names").GetProperty("datatype").GetString());
+    }
+
+    [Fact]
+    public void Writes_large_fp32_tensors_whole_with_every_value_exact()
+    {
+        var random = new Random(3);
+        var values = Enumerable.Range(0, 5000).Select(_ => (float)(random.NextDouble() * 1e4)).ToArray();
+        values[17] = float.NaN;
+        var inputs = new[] { Tensor.FromValues("image", TensorDataType.FP32, [1, 5000], (ReadOnlySpan<float>)values) };
+        var data = JsonDocument.Parse(Write(Record(inputs: inputs))).RootElement.GetProperty("inputs").GetProperty("image").GetProperty("data");
+
+        Assert.Equal(values.Length, data.GetArrayLength());
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (i == 17)
+            {
+                Assert.Equal(JsonValueKind.Null, data[i].ValueKind);
+            }
+            else
+            {
+                Assert.Equal(values[i], data[i].GetSingle());
+            }
+        }
+    }
+
+    [Fact]
+    public void Appends_record_after_record_to_the_same_buffer()
+    {
+        var buffer = new ArrayBufferWriter<byte>(16);
+        var writer = new PredictionRecordWriter();
+        writer.Write(buffer, Record(id: "a", outputs: [Tensor.FromValues("x", TensorDataType.FP64, [1], (ReadOnlySpan<double>)[2.5])]));
+        buffer.Write("\n"u8);
+        writer.Write(buffer, Record(id: "b"));
+
+        var lines = Encoding.UTF8.GetString(buffer.WrittenSpan).Split('\n');
+        Assert.Equal(["a", "b"], lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()));
+    }
+}
