@@ -9,13 +9,10 @@ internal sealed class PerformanceStore(PerformanceOptions options)
 {
     private const int MaxErrors = 5;
 
-    private readonly Dictionary<HeldId, HeldPrediction> _predictions = [];
-    // Arrival order as (id, arrival number, time) structs in one ring: eviction walks it, the map answers lookups.
-    private readonly Queue<(HeldId Id, long Order, DateTimeOffset Time)> _predictionOrder = new();
+    private readonly HeldPredictions _predictions = new(options.MaxPredictions);
     private readonly Dictionary<string, PendingFeedback> _pending = new(StringComparer.Ordinal);
     private readonly Queue<PendingFeedback> _pendingOrder = new();
     private readonly Dictionary<string, SortedDictionary<int, VersionWindows>> _models = new(StringComparer.Ordinal);
-    private long _arrivals;
     private long _accepted, _unknown, _invalid, _joinedLate, _expired;
 
     public int HeldPredictions => _predictions.Count;
@@ -40,14 +37,8 @@ internal sealed class PerformanceStore(PerformanceOptions options)
         }
 
         var (window, row) = windows.Add(layout, time, rows);
-        var held = new HeldPrediction(windows, layout, window, row, rows.Count, time, _arrivals++);
-        var key = HeldId.From(id);
-        _predictions[key] = held;
-        _predictionOrder.Enqueue((key, held.Order, time));
-        while (_predictions.Count > options.MaxPredictions && _predictionOrder.TryDequeue(out var oldest))
-        {
-            Forget(oldest.Id, oldest.Order);
-        }
+        var held = new HeldPrediction(windows, layout, window, row, rows.Count, time);
+        _predictions.Add(HeldId.From(id), held);
 
         if (_pending.Remove(id, out var waiting))
         {
@@ -92,7 +83,7 @@ internal sealed class PerformanceStore(PerformanceOptions options)
                 continue;
             }
 
-            if (_predictions.TryGetValue(HeldId.From(item.Id), out var held))
+            if (_predictions.TryGet(HeldId.From(item.Id), out var held))
             {
                 if (held.Windows.Find(held.Window) is null)
                 {
@@ -177,10 +168,9 @@ internal sealed class PerformanceStore(PerformanceOptions options)
     public void Evict(DateTimeOffset now)
     {
         var oldest = now - TimeSpan.FromSeconds(options.MaxAgeSeconds);
-        while (_predictionOrder.TryPeek(out var held) && held.Time < oldest)
+        while (_predictions.TryPeekOldest(out var time) && time < oldest)
         {
-            _predictionOrder.Dequeue();
-            Forget(held.Id, held.Order);
+            _predictions.RemoveOldest();
         }
 
         while (_pendingOrder.TryPeek(out var waiting) && waiting.Expires <= now)
@@ -191,16 +181,6 @@ internal sealed class PerformanceStore(PerformanceOptions options)
                 _pending.Remove(waiting.Item.Id!);
                 _expired++;
             }
-        }
-    }
-
-    private void Forget(HeldId id, long order)
-    {
-        // An id predicted again since is held under its newer prediction: keep that one. Removing first and
-        // putting back in that rare case touches the (cache-cold) entry once instead of twice.
-        if (_predictions.Remove(id, out var current) && current.Order != order)
-        {
-            _predictions[id] = current;
         }
     }
 

@@ -48,10 +48,11 @@ internal sealed class PerformanceWindow(PredictionLayout layout, int capacity, l
             _predicted[row] = rows.Predicted[i];
             _labels[row] = 0;
             _hasLabel[row] = false;
-            if (rows.Probabilities?[i] is { } probabilities)
+            if (rows.Probabilities is not null)
             {
+                var probabilities = rows.ProbabilitiesOf(i);
                 EnsurePool(_poolUsed + probabilities.Length);
-                probabilities.CopyTo(_probabilityPool, _poolUsed);
+                probabilities.CopyTo(_probabilityPool.AsSpan(_poolUsed));
                 _probabilityStart[row] = _poolUsed;
                 _probabilityLength[row] = probabilities.Length;
                 _poolUsed += probabilities.Length;

@@ -84,21 +84,18 @@ internal sealed class PredictionLayout
             return null;
         }
 
-        var probabilities = IsClassification && probability is not null && probability.DataType != TensorDataType.Bytes ? Probabilities(probability) : null;
         var rows = (int)(prediction.Shape.Length == 0 ? 1 : prediction.Shape[0]);
-        if (probabilities is not null && probabilities.Length != rows)
-        {
-            probabilities = null;
-        }
-
+        var (probabilities, width) = IsClassification && probability is not null && probability.DataType != TensorDataType.Bytes && Rows(probability) == rows
+            ? Probabilities(probability, rows)
+            : (null, 0);
         var predicted = new double[rows];
         var perRow = rows == 0 ? 0 : prediction.ElementCount / rows;
         for (var row = 0; row < rows; row++)
         {
-            predicted[row] = PredictedValue(prediction, row, perRow, probabilities);
+            predicted[row] = PredictedValue(prediction, row, perRow, probabilities, width);
         }
 
-        return new PredictedRows(predicted, probabilities);
+        return new PredictedRows(predicted, probabilities, width);
     }
 
     /// <summary>Turns a label into a class index or value; false with a reason when it does not fit the task.</summary>
@@ -163,7 +160,7 @@ internal sealed class PredictionLayout
         return null;
     }
 
-    private double PredictedValue(Tensor prediction, int row, long perRow, double[][]? probabilities)
+    private double PredictedValue(Tensor prediction, int row, long perRow, double[]? probabilities, int width)
     {
         if (prediction.DataType == TensorDataType.Bytes)
         {
@@ -174,40 +171,41 @@ internal sealed class PredictionLayout
 
         if (IsClassification && perRow > 1 && prediction.Name == ProbabilityOutput && probabilities is not null)
         {
-            return ArgMax(probabilities[row]);
+            return ArgMax(probabilities.AsSpan(row * width, width));
         }
 
         return TensorNumbers.At(prediction, row * perRow);
     }
 
-    private double[][] Probabilities(Tensor tensor)
+    private static int Rows(Tensor tensor) => (int)(tensor.Shape.Length == 0 ? 1 : tensor.Shape[0]);
+
+    // All rows' probabilities in one array, row after row; one column (binary: P(class 1)) becomes two.
+    private static (double[] Values, int Width) Probabilities(Tensor tensor, int rows)
     {
-        var rows = (int)(tensor.Shape.Length == 0 ? 1 : tensor.Shape[0]);
-        var width = rows == 0 ? 0 : (int)(tensor.ElementCount / rows);
-        var result = new double[rows][];
-        for (var row = 0; row < rows; row++)
+        var columns = rows == 0 ? 0 : (int)(tensor.ElementCount / rows);
+        if (columns == 1)
         {
-            if (width == 1)
+            var pairs = new double[rows * 2];
+            for (var row = 0; row < rows; row++)
             {
-                // One column: the probability of class 1 (binary).
                 var p = TensorNumbers.At(tensor, row);
-                result[row] = [1 - p, p];
-                continue;
+                pairs[row * 2] = 1 - p;
+                pairs[(row * 2) + 1] = p;
             }
 
-            var values = new double[width];
-            for (var c = 0; c < width; c++)
-            {
-                values[c] = TensorNumbers.At(tensor, ((long)row * width) + c);
-            }
-
-            result[row] = values;
+            return (pairs, 2);
         }
 
-        return result;
+        var values = new double[rows * columns];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = TensorNumbers.At(tensor, i);
+        }
+
+        return (values, columns);
     }
 
-    private static int ArgMax(double[] values)
+    private static int ArgMax(ReadOnlySpan<double> values)
     {
         var best = 0;
         for (var i = 1; i < values.Length; i++)
