@@ -14,14 +14,25 @@ namespace Serving.Core.Monitoring.Logging;
 /// <c>pd.read_json(path, lines=True)</c>.
 /// </summary>
 /// <remarks>
-/// Every served request passes through here, so the record is laid out as bytes directly rather than through
-/// <see cref="Utf8JsonWriter"/>, whose per-call bookkeeping cost as much as the content: the structure is fixed,
-/// property names are constants, and strings that need no escaping (nearly all) are copied as they are. Tensor
-/// data other than FP32 still goes through the writer and <see cref="TensorJsonWriter"/>. One instance per sink:
-/// it is not thread-safe.
+/// Every served request passes through here, so the record is laid out as bytes directly: the structure is
+/// fixed, property names are constants, strings that need no escaping (nearly all) are copied as they are, and
+/// the whole record goes into one span sized for its worst case, so there is one buffer call per record rather
+/// than one per token (<see cref="Utf8JsonWriter"/>'s per-call bookkeeping cost as much as the content). Tensor
+/// data other than FP32 still goes through the writer and <see cref="TensorJsonWriter"/>. One instance per
+/// sink: it is not thread-safe.
 /// </remarks>
 public sealed class PredictionRecordWriter
 {
+    // A character escapes to at most six bytes (\uXXXX); an int64 is at most 20 characters.
+    private const int MaxBytesPerChar = 6;
+    private const int MaxNumberBytes = 20;
+
+    // Property names, punctuation, version, time and latency of one record, with room to spare.
+    private const int FixedBytes = 256;
+
+    // The same per tensor: name quotes, datatype and shape prefix, "data" and braces.
+    private const int FixedBytesPerTensor = 64;
+
     private static readonly JsonWriterOptions ValueOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     // What the relaxed encoder leaves as it is: printable ASCII other than the quote and the backslash.
@@ -39,120 +50,122 @@ public sealed class PredictionRecordWriter
     /// <summary>Appends the record (no line break) to <paramref name="output"/>.</summary>
     public void Write(IBufferWriter<byte> output, InferenceRecord record)
     {
-        Raw(output, "{\"id\":"u8);
-        String(output, record.Response?.Id ?? record.Request.Id);
-        Raw(output, ",\"timestamp\":"u8);
-        Timestamp(output, record.StartedAt.UtcDateTime);
-        Raw(output, ",\"model\":"u8);
-        String(output, record.Model);
-        Raw(output, ",\"version\":"u8);
-        Number(output, record.Version);
-        Raw(output, ",\"route\":"u8);
-        Raw(output, RouteNames[(int)record.Route]);
-        Raw(output, ",\"protocol\":"u8);
-        String(output, record.Protocol);
-        Raw(output, ",\"latencyMs\":"u8);
-        Milliseconds(output, record.Latency);
-        if (record.Error is { } error)
+        var id = record.Response?.Id ?? record.Request.Id;
+        var error = record.Error?.ToString();
+        var span = output.GetSpan(FixedBytes + (MaxBytesPerChar * (Length(id) + record.Model.Length + record.Protocol.Length + Length(error))));
+        var at = 0;
+        Raw(span, ref at, "{\"id\":"u8);
+        String(span, ref at, id);
+        Raw(span, ref at, ",\"timestamp\":"u8);
+        Timestamp(span, ref at, record.StartedAt.UtcDateTime);
+        Raw(span, ref at, ",\"model\":"u8);
+        String(span, ref at, record.Model);
+        Raw(span, ref at, ",\"version\":"u8);
+        Number(span, ref at, record.Version);
+        Raw(span, ref at, ",\"route\":"u8);
+        Raw(span, ref at, RouteNames[(int)record.Route]);
+        Raw(span, ref at, ",\"protocol\":"u8);
+        String(span, ref at, record.Protocol);
+        Raw(span, ref at, ",\"latencyMs\":"u8);
+        Milliseconds(span, ref at, record.Latency);
+        if (error is not null)
         {
-            Raw(output, ",\"error\":"u8);
-            String(output, error.ToString());
+            Raw(span, ref at, ",\"error\":"u8);
+            String(span, ref at, error);
         }
 
-        Raw(output, ",\"inputs\":"u8);
+        Raw(span, ref at, ",\"inputs\":"u8);
+        output.Advance(at);
         Tensors(output, record.Request.Inputs);
         if (record.Response is { } response)
         {
-            Raw(output, ",\"outputs\":"u8);
+            output.Write(",\"outputs\":"u8);
             Tensors(output, response.Outputs);
         }
 
-        Raw(output, "}"u8);
+        output.Write("}"u8);
     }
 
     private void Tensors(IBufferWriter<byte> output, IReadOnlyList<Tensor> tensors)
     {
-        Raw(output, "{"u8);
+        output.Write("{"u8);
         for (var i = 0; i < tensors.Count; i++)
         {
             var tensor = tensors[i];
+            var fastData = tensor.DataType == TensorDataType.FP32;
+            var dataBytes = fastData ? TensorJsonWriter.MaxArrayBytes((int)tensor.ElementCount) : 0;
+            var span = output.GetSpan(FixedBytesPerTensor + (MaxBytesPerChar * tensor.Name.Length) + ((MaxNumberBytes + 1) * tensor.Shape.Length) + dataBytes);
+            var at = 0;
             if (i > 0)
             {
-                Raw(output, ","u8);
+                span[at++] = (byte)',';
             }
 
-            String(output, tensor.Name);
-            Raw(output, ":"u8);
-            Raw(output, DataTypeNames[(int)tensor.DataType]);
+            String(span, ref at, tensor.Name);
+            span[at++] = (byte)':';
+            Raw(span, ref at, DataTypeNames[(int)tensor.DataType]);
             for (var d = 0; d < tensor.Shape.Length; d++)
             {
                 if (d > 0)
                 {
-                    Raw(output, ","u8);
+                    span[at++] = (byte)',';
                 }
 
-                Number(output, tensor.Shape[d]);
+                Number(span, ref at, tensor.Shape[d]);
             }
 
-            Raw(output, "],\"data\":"u8);
-            Data(output, tensor);
-            Raw(output, "}"u8);
+            Raw(span, ref at, "],\"data\":"u8);
+            if (fastData)
+            {
+                at += TensorJsonWriter.FormatArray(tensor.AsSpan<float>(), span[at..]);
+                span[at++] = (byte)'}';
+                output.Advance(at);
+                continue;
+            }
+
+            // Other types are rare in logs; the writer appends a complete array to the same buffer.
+            output.Advance(at);
+            _values.Reset(output);
+            TensorJsonWriter.WriteFlat(_values, tensor);
+            _values.Flush();
+            output.Write("}"u8);
         }
 
-        Raw(output, "}"u8);
+        output.Write("}"u8);
     }
 
-    private void Data(IBufferWriter<byte> output, Tensor tensor)
-    {
-        if (tensor.DataType == TensorDataType.FP32)
-        {
-            var values = tensor.AsSpan<float>();
-            var span = output.GetSpan(TensorJsonWriter.MaxArrayBytes(values.Length));
-            output.Advance(TensorJsonWriter.FormatArray(values, span));
-            return;
-        }
+    private static int Length(string? value) => value?.Length ?? 0;
 
-        // Other types are rare in logs; the writer appends a complete array to the same buffer.
-        _values.Reset(output);
-        TensorJsonWriter.WriteFlat(_values, tensor);
-        _values.Flush();
-    }
-
-    private static void String(IBufferWriter<byte> output, string? value)
+    private static void String(Span<byte> span, ref int at, string? value)
     {
         if (value is null)
         {
-            Raw(output, "null"u8);
+            Raw(span, ref at, "null"u8);
             return;
         }
 
+        span[at++] = (byte)'"';
         if (!value.AsSpan().ContainsAnyExcept(Verbatim))
         {
-            var span = output.GetSpan(value.Length + 2);
-            span[0] = (byte)'"';
-            var length = Encoding.ASCII.GetBytes(value, span[1..]);
-            span[length + 1] = (byte)'"';
-            output.Advance(length + 2);
-            return;
+            at += Encoding.ASCII.GetBytes(value, span[at..]);
+        }
+        else
+        {
+            Raw(span, ref at, JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).EncodedUtf8Bytes);
         }
 
-        Raw(output, "\""u8);
-        Raw(output, JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).EncodedUtf8Bytes);
-        Raw(output, "\""u8);
+        span[at++] = (byte)'"';
     }
 
     /// <summary>ISO 8601 with the fraction's trailing zeros dropped, as <see cref="Utf8JsonWriter"/> writes times.</summary>
-    private static void Timestamp(IBufferWriter<byte> output, DateTime utc)
+    private static void Timestamp(Span<byte> span, ref int at, DateTime utc)
     {
-        var span = output.GetSpan(40);
-        span[0] = (byte)'"';
-        Utf8Formatter.TryFormat(utc, span[1..], out var written, new StandardFormat('O'));
+        span[at++] = (byte)'"';
+        Utf8Formatter.TryFormat(utc, span[at..], out var written, new StandardFormat('O'));
 
         // "yyyy-MM-ddTHH:mm:ss.fffffffZ": trim the fraction's zeros, and its point when nothing is left.
-        var end = written; // index of 'Z' within span[1..] is written - 1
-        var fractionEnd = end - 1;
-        var last = fractionEnd;
-        while (last > 0 && span[last] == (byte)'0')
+        var last = at + written - 2;
+        while (span[last] == (byte)'0')
         {
             last--;
         }
@@ -164,16 +177,15 @@ public sealed class PredictionRecordWriter
 
         span[last + 1] = (byte)'Z';
         span[last + 2] = (byte)'"';
-        output.Advance(last + 3);
+        at = last + 3;
     }
 
     /// <summary>Milliseconds to four decimals: a tick is 0.0001 ms, so the text is the tick count with a point.</summary>
-    private static void Milliseconds(IBufferWriter<byte> output, TimeSpan latency)
+    private static void Milliseconds(Span<byte> span, ref int at, TimeSpan latency)
     {
         var ticks = Math.Max(latency.Ticks, 0);
-        var whole = ticks / TimeSpan.TicksPerMillisecond;
+        Number(span, ref at, ticks / TimeSpan.TicksPerMillisecond);
         var fraction = (int)(ticks % TimeSpan.TicksPerMillisecond);
-        Number(output, whole);
         if (fraction == 0)
         {
             return;
@@ -186,22 +198,20 @@ public sealed class PredictionRecordWriter
             decimals--;
         }
 
-        var span = output.GetSpan(8);
-        span[0] = (byte)'.';
-        Utf8Formatter.TryFormat(fraction, span[1..], out var written, new StandardFormat('D', (byte)decimals));
-        output.Advance(written + 1);
+        span[at++] = (byte)'.';
+        Utf8Formatter.TryFormat(fraction, span[at..], out var written, new StandardFormat('D', (byte)decimals));
+        at += written;
     }
 
-    private static void Number(IBufferWriter<byte> output, long value)
+    private static void Number(Span<byte> span, ref int at, long value)
     {
-        var span = output.GetSpan(20);
-        Utf8Formatter.TryFormat(value, span, out var written);
-        output.Advance(written);
+        Utf8Formatter.TryFormat(value, span[at..], out var written);
+        at += written;
     }
 
-    private static void Raw(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
+    private static void Raw(Span<byte> span, ref int at, ReadOnlySpan<byte> bytes)
     {
-        bytes.CopyTo(output.GetSpan(bytes.Length));
-        output.Advance(bytes.Length);
+        bytes.CopyTo(span[at..]);
+        at += bytes.Length;
     }
 }
