@@ -15,7 +15,9 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
     private readonly string _root;
     private readonly long _maxFileBytes;
     private readonly Dictionary<string, OpenFile> _files = new(StringComparer.Ordinal);
-    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private const int ChunkBytes = 32 * 1024;
+
+    private readonly ArrayBufferWriter<byte> _buffer = new(2 * ChunkBytes);
     private readonly PredictionRecordWriter _records = new();
 
     public JsonLinesPredictionSink(string directory, long maxFileBytes)
@@ -32,15 +34,23 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
         // Grouped by model and UTC day; the day's file name is formatted once per group, not per record.
         foreach (var group in batch.GroupBy(r => (r.Model, Day: DateOnly.FromDateTime(r.StartedAt.UtcDateTime))))
         {
+            var day = group.Key.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var file = Open(group.Key.Model, day);
             _buffer.ResetWrittenCount();
             foreach (var record in group)
             {
                 _records.Write(_buffer, record);
                 _buffer.Write("\n"u8);
+
+                // Hand the text over in chunks that stay in the core's cache, rather than building the whole
+                // batch (hundreds of KB) and evicting what the requests being served are using.
+                if (_buffer.WrittenCount >= ChunkBytes)
+                {
+                    await file.Stream.WriteAsync(_buffer.WrittenMemory, cancellationToken);
+                    _buffer.ResetWrittenCount();
+                }
             }
 
-            var day = group.Key.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var file = Open(group.Key.Model, day);
             await file.Stream.WriteAsync(_buffer.WrittenMemory, cancellationToken);
             await file.Stream.FlushAsync(cancellationToken);
             if (file.Stream.Length >= _maxFileBytes)
@@ -76,7 +86,8 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
             var path = Path.Combine(directory, part == 0 ? $"{day}.jsonl" : $"{day}.{part}.jsonl");
             if (!File.Exists(path) || new FileInfo(path).Length < _maxFileBytes)
             {
-                var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024);
+                // Unbuffered: the sink hands over whole chunks itself.
+                var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
                 return _files[model] = new OpenFile(day, stream);
             }
         }
