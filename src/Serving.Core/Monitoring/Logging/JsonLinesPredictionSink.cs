@@ -31,15 +31,18 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
 
     public async ValueTask WriteAsync(IReadOnlyList<InferenceRecord> batch, CancellationToken cancellationToken)
     {
-        // Grouped by model and UTC day; the day's file name is formatted once per group, not per record.
-        foreach (var group in batch.GroupBy(r => (r.Model, Day: DateOnly.FromDateTime(r.StartedAt.UtcDateTime))))
+        // Runs of consecutive records of one model and UTC day go to one file. A batch is nearly always one
+        // run, so this is cheaper than grouping by a hashed key, and each file still gets its records in order.
+        for (var first = 0; first < batch.Count;)
         {
-            var day = group.Key.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var file = Open(group.Key.Model, day);
+            var model = batch[first].Model;
+            var day = DateOnly.FromDateTime(batch[first].StartedAt.UtcDateTime);
+            var file = Open(model, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             _buffer.ResetWrittenCount();
-            foreach (var record in group)
+            var next = first;
+            for (; next < batch.Count && batch[next].Model == model && DateOnly.FromDateTime(batch[next].StartedAt.UtcDateTime) == day; next++)
             {
-                _records.Write(_buffer, record);
+                _records.Write(_buffer, batch[next]);
                 _buffer.Write("\n"u8);
 
                 // Hand the text over in chunks that stay in the core's cache, rather than building the whole
@@ -56,8 +59,10 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
             if (file.Stream.Length >= _maxFileBytes)
             {
                 await file.Stream.DisposeAsync();
-                _files.Remove(group.Key.Model);
+                _files.Remove(model);
             }
+
+            first = next;
         }
     }
 

@@ -61,4 +61,18 @@ public sealed class JsonLinesPredictionSinkTests : IDisposable
         var ids = files.SelectMany(File.ReadAllLines).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()).ToHashSet();
         Assert.Equal(30, ids.Count);
     }
+
+    [Fact]
+    public async Task Interleaved_models_each_keep_their_records_in_order()
+    {
+        await using var sink = new JsonLinesPredictionSink(_root, 1 << 20);
+        var at = DateTimeOffset.Parse("2026-03-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+        await sink.WriteAsync([Record("a", at, "p1"), Record("b", at, "p2"), Record("a", at, "p3"), Record("a", at, "p4")], CancellationToken.None);
+        await sink.DisposeAsync();
+
+        var ids = File.ReadAllLines(Path.Combine(_root, "a", "2026-03-01.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString());
+        Assert.Equal(["p1", "p3", "p4"], ids);
+        Assert.Single(File.ReadAllLines(Path.Combine(_root, "b", "2026-03-01.jsonl")));
+    }
 }
