@@ -40,7 +40,8 @@ internal sealed class PerformanceStore(PerformanceOptions options)
         var held = new HeldPrediction(windows, layout, window, row, rows.Count, time);
         _predictions.Add(HeldId.From(id), held);
 
-        if (_pending.Remove(id, out var waiting))
+        // Labels waiting for their prediction are rare; without any, skip hashing the id.
+        if (_pending.Count > 0 && _pending.Remove(id, out var waiting))
         {
             if (Join(held, waiting.Item.Labels, out _))
             {
