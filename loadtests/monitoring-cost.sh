@@ -2,9 +2,9 @@
 # What monitoring costs a single-row OIP REST infer. Three gateways of the same build run side by side: "all"
 # (prediction log, drift and live performance: the defaults), "log+drift" (what the issue's benchmark names:
 # prediction log and drift on, live performance off) and "off" (all three off). All are warmed up (so tiered JIT
-# has settled), then wrk loads them in turn in short slices, the order rotating and reversing every round, so
-# that the machine's own drift in speed (large on shared 2-core machines) falls on all alike. An idle gateway
-# costs the others nothing. Target: at most 10% of requests per second.
+# has settled), then wrk loads them in turn in short slices, each round in another of the six orders, so that the
+# machine's own drift in speed (large on shared 2-core machines) falls on all alike. An idle gateway costs the
+# others nothing. Target: at most 10% of requests per second.
 #
 #   loadtests/monitoring-cost.sh    (LOADTEST_ROUNDS, LOADTEST_DURATION per slice, LOADTEST_WARMUP per gateway,
 #                                    LOADTEST_CONNECTIONS, LOADTEST_SKIP_BUILD)
@@ -13,7 +13,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
-rounds=${LOADTEST_ROUNDS:-8}
+rounds=${LOADTEST_ROUNDS:-12}
 duration=${LOADTEST_DURATION:-3}
 warmup=${LOADTEST_WARMUP:-15}
 connections=${LOADTEST_CONNECTIONS:-16}
@@ -68,13 +68,15 @@ start logdrift "${port[logdrift]}" true true false
 start off "${port[off]}" false false false
 for name in "${names[@]}"; do load "$name" "$warmup" >/dev/null; rm -f "$logs/cpu-$name"; done
 
+# Every order of the three, in turn: each gateway runs first, second and third equally often. Before each
+# measured slice, one unmeasured second wakes the gateway up again after its idle spell.
+orders=("all logdrift off" "logdrift off all" "off all logdrift" "all off logdrift" "off logdrift all" "logdrift all off")
 declare -A slices
 for round in $(seq 1 "$rounds"); do
-  order=("${names[@]:round % 3}" "${names[@]:0:round % 3}")
-  if ((round % 2 == 0)); then order=("${order[2]}" "${order[1]}" "${order[0]}"); fi
-  for name in "${order[@]}"; do
-    rps=$(load "$name" "$duration")
-    slices[$name]+="$rps "
+  for name in ${orders[(round - 1) % 6]}; do
+    load "$name" 1 >/dev/null
+    sed -i '$d' "$logs/cpu-$name"
+    slices[$name]+="$(load "$name" "$duration") "
   done
 done
 
@@ -102,7 +104,7 @@ cost_logdrift=$(cost logdrift); cost_all=$(cost all)
   echo "# Monitoring cost, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "Single-row OIP REST infer on breast-cancer, wrk -t1 -c$connections. Three gateways side by side, each warmed" \
-    "up for ${warmup} s, then loaded in turn for $rounds rounds of ${duration} s (order rotated and reversed each round)."
+    "up for ${warmup} s, then loaded in turn for $rounds rounds of ${duration} s (each of the six orders in turn; 1 s unmeasured before each slice)."
   echo
   echo "| monitoring | slices (req/s) | mean req/s | cost (median of round ratios) | cost (ratio of means) | server CPU µs/req |"
   echo "| --- | --- | ---: | ---: | ---: | ---: |"
