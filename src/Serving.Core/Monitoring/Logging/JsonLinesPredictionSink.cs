@@ -49,13 +49,14 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
                 // batch (hundreds of KB) and evicting what the requests being served are using.
                 if (_buffer.WrittenCount >= ChunkBytes)
                 {
-                    await file.Stream.WriteAsync(_buffer.WrittenMemory, cancellationToken);
+                    file.Stream.Write(_buffer.WrittenSpan);
                     _buffer.ResetWrittenCount();
                 }
             }
 
-            await file.Stream.WriteAsync(_buffer.WrittenMemory, cancellationToken);
-            await file.Stream.FlushAsync(cancellationToken);
+            // Plain writes: this already runs off the request path, and an asynchronous write to a regular file
+            // on Linux is only the same write handed to another pool thread.
+            file.Stream.Write(_buffer.WrittenSpan);
             if (file.Stream.Length >= _maxFileBytes)
             {
                 await file.Stream.DisposeAsync();
