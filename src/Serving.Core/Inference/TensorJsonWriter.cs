@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -161,20 +160,14 @@ public static class TensorJsonWriter
             }
 
             var value = values[i];
-            var rest = text[at..];
-            if (!float.IsFinite(value))
+            if (float.IsFinite(value))
             {
-                "null"u8.CopyTo(rest);
-                at += 4;
-            }
-            else if (ShortFloatText.TryFormat(value, rest, out var written) ||
-                     value.TryFormat(rest, out written, default, CultureInfo.InvariantCulture))
-            {
-                at += written;
+                at += ShortFloatText.Format(value, text[at..]);
             }
             else
             {
-                throw new InvalidOperationException($"no room to format {value}");
+                "null"u8.CopyTo(text[at..]);
+                at += 4;
             }
         }
 
@@ -188,14 +181,7 @@ public static class TensorJsonWriter
         if (float.IsFinite(value))
         {
             Span<byte> text = stackalloc byte[ShortFloatText.MaxLength];
-            if (ShortFloatText.TryFormat(value, text, out var length))
-            {
-                writer.WriteRawValue(text[..length], skipInputValidation: true);
-            }
-            else
-            {
-                writer.WriteNumberValue(value);
-            }
+            writer.WriteRawValue(text[..ShortFloatText.Format(value, text)], skipInputValidation: true);
         }
         else
         {

@@ -33,6 +33,19 @@ public sealed class ShortFloatTextTests
         Assert.Equal(0, written);
     }
 
+    [Theory]
+    [InlineData(1e-5f)]
+    [InlineData(3.4e38f)]
+    [InlineData(-0.00012345678f)]
+    [InlineData(17.99f)]
+    public void Format_writes_the_runtimes_text_whichever_path_it_takes(float value)
+    {
+        var buffer = new byte[ShortFloatText.MaxLength];
+        var length = ShortFloatText.Format(value, buffer);
+
+        Assert.Equal(value.ToString(CultureInfo.InvariantCulture), Encoding.ASCII.GetString(buffer, 0, length));
+    }
+
     [Fact]
     public void Refuses_a_destination_that_may_be_too_short()
     {

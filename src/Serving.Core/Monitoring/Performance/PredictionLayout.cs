@@ -84,7 +84,7 @@ internal sealed class PredictionLayout
             return null;
         }
 
-        var rows = (int)(prediction.Shape.Length == 0 ? 1 : prediction.Shape[0]);
+        var rows = Rows(prediction);
         var (probabilities, width) = IsClassification && probability is not null && probability.DataType != TensorDataType.Bytes && Rows(probability) == rows
             ? Probabilities(probability, rows)
             : (null, 0);
