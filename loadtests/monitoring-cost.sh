@@ -21,9 +21,8 @@ base_port=${LOADTEST_HTTP_PORT:-18180}
 results=$here/results
 mkdir -p "$results"
 logs=$(mktemp -d)
-pids=()
 declare -A pid_of
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$logs"; }
+cleanup() { for p in "${pid_of[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$logs"; }
 trap cleanup EXIT
 
 if [[ ${LOADTEST_SKIP_BUILD:-0} != 1 ]]; then
@@ -38,7 +37,6 @@ start() { # name port log drift performance
     --Serving:Monitoring:PredictionLog:Directory="$logs/predictions-$name" --Logging:LogLevel:Default=Warning \
     --Serving:Monitoring:PredictionLog:Enabled=$3 --Serving:Monitoring:Drift:Enabled=$4 \
     --Serving:Monitoring:Performance:Enabled=$5 >"$logs/gateway-$name.log" 2>&1 &
-  pids+=($!)
   pid_of[$name]=$!
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$port/v2/health/ready" >/dev/null && return 0
@@ -51,11 +49,15 @@ start() { # name port log drift performance
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
-load() { # name seconds -> prints req/s; adds the gateway's CPU ticks and requests to cpu[name] and done[name]
+drive() { # name seconds -> prints req/s
+  timeout $(($2 + 10)) wrk -t1 -c"$connections" -d"$2s" -s "$here/wrk/oip-infer.lua" \
+    "http://127.0.0.1:${port[$1]}/v2/models/breast-cancer/infer" | awk '/Requests\/sec/ { print $2 }'
+}
+
+load() { # name seconds -> prints req/s, a measured slice: its CPU ticks and requests go to $logs/cpu-<name>
   local before after rps
   before=$(cpu_ticks "${pid_of[$1]}")
-  rps=$(timeout $(($2 + 10)) wrk -t1 -c"$connections" -d"$2s" -s "$here/wrk/oip-infer.lua" \
-    "http://127.0.0.1:${port[$1]}/v2/models/breast-cancer/infer" | awk '/Requests\/sec/ { print $2 }')
+  rps=$(drive "$1" "$2")
   after=$(cpu_ticks "${pid_of[$1]}")
   echo "$rps"
   echo "$((after - before)) $(awk -v r="$rps" -v s="$2" 'BEGIN { printf "%.0f", r * s }')" >>"$logs/cpu-$1"
@@ -66,7 +68,7 @@ declare -A port=([all]=$base_port [logdrift]=$((base_port + 10)) [off]=$((base_p
 start all "${port[all]}" true true true
 start logdrift "${port[logdrift]}" true true false
 start off "${port[off]}" false false false
-for name in "${names[@]}"; do load "$name" "$warmup" >/dev/null; rm -f "$logs/cpu-$name"; done
+for name in "${names[@]}"; do drive "$name" "$warmup" >/dev/null; done
 
 # Every order of the three, in turn: each gateway runs first, second and third equally often. Before each
 # measured slice, one unmeasured second wakes the gateway up again after its idle spell.
@@ -74,8 +76,7 @@ orders=("all logdrift off" "logdrift off all" "off all logdrift" "all off logdri
 declare -A slices
 for round in $(seq 1 "$rounds"); do
   for name in ${orders[(round - 1) % 6]}; do
-    load "$name" 1 >/dev/null
-    sed -i '$d' "$logs/cpu-$name"
+    drive "$name" 1 >/dev/null
     slices[$name]+="$(load "$name" "$duration") "
   done
 done
