@@ -81,7 +81,8 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
-logged=$(find "$logs/predictions-all" -name '*.jsonl' -exec cat {} + 2>/dev/null | wc -l)
+# None written (the folder missing) must still give a report, not end the script under set -e.
+logged=$( (find "$logs/predictions-all" -name '*.jsonl' -exec cat {} + 2>/dev/null || true) | wc -l)
 mean() { printf '%s\n' $1 | awk '{ s += $1 } END { printf "%.0f", s / NR }'; }
 declare -A means
 for name in "${names[@]}"; do means[$name]=$(mean "${slices[$name]}"); done

@@ -1,10 +1,8 @@
-using Serving.Core.Inference;
-
 namespace Serving.Core.Monitoring.Logging;
 
 /// <summary>Where prediction records end up (local files, Redis Streams). Throws on failure; the writer retries.</summary>
 public interface IPredictionSink : IAsyncDisposable
 {
     /// <summary>Writes a batch in order; either all of it is durable or it throws.</summary>
-    ValueTask WriteAsync(IReadOnlyList<InferenceRecord> batch, CancellationToken cancellationToken);
+    ValueTask WriteAsync(IReadOnlyList<LoggedPrediction> batch, CancellationToken cancellationToken);
 }

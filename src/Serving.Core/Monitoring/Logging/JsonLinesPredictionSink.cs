@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using Serving.Core.Inference;
 
 namespace Serving.Core.Monitoring.Logging;
 
@@ -11,14 +10,12 @@ namespace Serving.Core.Monitoring.Logging;
 /// </summary>
 public sealed class JsonLinesPredictionSink : IPredictionSink
 {
-
     private readonly string _root;
     private readonly long _maxFileBytes;
     private readonly Dictionary<string, OpenFile> _files = new(StringComparer.Ordinal);
     private const int ChunkBytes = 32 * 1024;
 
     private readonly ArrayBufferWriter<byte> _buffer = new(2 * ChunkBytes);
-    private readonly PredictionRecordWriter _records = new();
 
     public JsonLinesPredictionSink(string directory, long maxFileBytes)
     {
@@ -29,20 +26,20 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
     /// <summary>The folder files are written under.</summary>
     public string Root => _root;
 
-    public async ValueTask WriteAsync(IReadOnlyList<InferenceRecord> batch, CancellationToken cancellationToken)
+    public async ValueTask WriteAsync(IReadOnlyList<LoggedPrediction> batch, CancellationToken cancellationToken)
     {
         // Runs of consecutive records of one model and UTC day go to one file. A batch is nearly always one
         // run, so this is cheaper than grouping by a hashed key, and each file still gets its records in order.
         for (var first = 0; first < batch.Count;)
         {
             var model = batch[first].Model;
-            var day = DateOnly.FromDateTime(batch[first].StartedAt.UtcDateTime);
+            var day = batch[first].Day;
             var file = Open(model, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             _buffer.ResetWrittenCount();
             var next = first;
-            for (; next < batch.Count && batch[next].Model == model && DateOnly.FromDateTime(batch[next].StartedAt.UtcDateTime) == day; next++)
+            for (; next < batch.Count && batch[next].Model == model && batch[next].Day == day; next++)
             {
-                _records.Write(_buffer, batch[next]);
+                _buffer.Write(batch[next].Json);
                 _buffer.Write("\n"u8);
 
                 // Hand the text over in chunks that stay in the core's cache, rather than building the whole

@@ -10,4 +10,7 @@ internal static partial class PredictionLogLog
 
     [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Prediction log sink recovered after {Attempts} attempts")]
     public static partial void SinkRecovered(ILogger logger, int attempts);
+
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "A prediction record of model {Model} could not be laid out as JSON and was dropped; later failures are only counted")]
+    public static partial void LayoutFailed(ILogger logger, string model, Exception exception);
 }

@@ -7,16 +7,17 @@ using Serving.Core.Inference;
 namespace Serving.Core.Monitoring.Logging;
 
 /// <summary>
-/// Logs predictions without ever slowing or failing one: the request path only samples and makes a
-/// non-blocking write to a bounded queue (a full queue drops the record and counts it). A background writer
-/// drains the queue in batches into the sink and retries a failing sink with back-off, holding its batch.
+/// Logs predictions without ever failing one: the request path samples, lays the record out as JSON (about a
+/// microsecond, while its data is still in cache) and makes a non-blocking write to a bounded queue (a full queue
+/// drops the record and counts it). A background writer drains the queue in batches into the sink and retries a
+/// failing sink with back-off, holding its batch.
 /// </summary>
 public sealed class PredictionLogger : BackgroundService, IInferenceObserver
 {
     private const int BatchSize = 512;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
-    private readonly Channel<InferenceRecord> _queue;
+    private readonly Channel<LoggedPrediction> _queue;
     private readonly IPredictionSink _sink;
     private readonly PredictionLogOptions _options;
     private readonly TimeProvider _time;
@@ -25,6 +26,7 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
     private long _written;
     private long _queued;
     private long _sinkFailures;
+    private int _layoutFailed;
 
     public PredictionLogger(IPredictionSink sink, IOptions<PredictionLogOptions> options, TimeProvider time, ILogger<PredictionLogger> logger)
     {
@@ -32,7 +34,7 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _queue = Channel.CreateBounded<InferenceRecord>(
+        _queue = Channel.CreateBounded<LoggedPrediction>(
             new BoundedChannelOptions(_options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             _ => Interlocked.Increment(ref _dropped));
     }
@@ -66,7 +68,25 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
         }
 
         Interlocked.Increment(ref _queued);
-        _queue.Writer.TryWrite(record);
+        LoggedPrediction line;
+        try
+        {
+            line = LoggedPrediction.Of(record);
+        }
+        catch (Exception ex)
+        {
+            // A record the writer cannot lay out is a bug, but never the request's failure: count it as dropped
+            // and say so once, not once per request.
+            Interlocked.Increment(ref _dropped);
+            if (Interlocked.Exchange(ref _layoutFailed, 1) == 0)
+            {
+                PredictionLogLog.LayoutFailed(_logger, record.Model, ex);
+            }
+
+            return;
+        }
+
+        _queue.Writer.TryWrite(line);
     }
 
     /// <summary>Waits until everything queued so far has been written or dropped (tests, shutdown).</summary>
@@ -88,7 +108,7 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<InferenceRecord>(BatchSize);
+        var batch = new List<LoggedPrediction>(BatchSize);
         var reader = _queue.Reader;
         try
         {
@@ -132,7 +152,7 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
         }
     }
 
-    private async Task WriteWithRetryAsync(List<InferenceRecord> batch, CancellationToken stoppingToken)
+    private async Task WriteWithRetryAsync(List<LoggedPrediction> batch, CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         for (var attempt = 1; ; attempt++)

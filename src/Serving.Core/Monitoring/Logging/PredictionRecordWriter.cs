@@ -18,8 +18,8 @@ namespace Serving.Core.Monitoring.Logging;
 /// fixed, property names are constants, strings that need no escaping (nearly all) are copied as they are, and
 /// the whole record goes into one span sized for its worst case, so there is one buffer call per record rather
 /// than one per token (<see cref="Utf8JsonWriter"/>'s per-call bookkeeping cost as much as the content). Tensor
-/// data other than FP32 still goes through the writer and <see cref="TensorJsonWriter"/>. One instance per
-/// sink: it is not thread-safe.
+/// data other than FP32 still goes through the writer and <see cref="TensorJsonWriter"/>. An instance is not
+/// thread-safe; <see cref="ToUtf8"/> keeps one per thread.
 /// </remarks>
 public sealed class PredictionRecordWriter
 {
@@ -45,7 +45,33 @@ public sealed class PredictionRecordWriter
     private static readonly byte[][] DataTypeNames =
         [.. Enum.GetValues<TensorDataType>().Select(t => Encoding.UTF8.GetBytes($"{{\"datatype\":\"{t.ToProtocolName()}\",\"shape\":["))];
 
+    // A record bigger than this (a large tensor) is laid out in a buffer of its own, so that one odd request does
+    // not leave a large scratch buffer behind on a pool thread.
+    private const int ScratchBytes = 16 * 1024;
+
+    [ThreadStatic]
+    private static PredictionRecordWriter? t_writer;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
+
     private readonly Utf8JsonWriter _values = new(Stream.Null, ValueOptions);
+
+    /// <summary>The record as UTF-8 JSON (no line break), in an array of its own; safe on any thread.</summary>
+    public static byte[] ToUtf8(InferenceRecord record)
+    {
+        var writer = t_writer ??= new PredictionRecordWriter();
+        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(ScratchBytes);
+        scratch.ResetWrittenCount();
+        writer.Write(scratch, record);
+        var json = scratch.WrittenSpan.ToArray();
+        if (scratch.Capacity > ScratchBytes)
+        {
+            t_scratch = null;
+        }
+
+        return json;
+    }
 
     /// <summary>Appends the record (no line break) to <paramref name="output"/>.</summary>
     public void Write(IBufferWriter<byte> output, InferenceRecord record)

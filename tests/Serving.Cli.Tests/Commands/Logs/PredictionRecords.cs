@@ -1,4 +1,5 @@
 using Serving.Core.Inference;
+using Serving.Core.Monitoring.Logging;
 using Serving.Core.Routing;
 
 namespace Serving.Cli.Tests.Commands.Logs;
@@ -6,8 +7,9 @@ namespace Serving.Cli.Tests.Commands.Logs;
 /// <summary>Prediction records one hour apart whose id follows their sequence number (r0, r1, ...).</summary>
 internal static class PredictionRecords
 {
-    public static List<InferenceRecord> Range(int start, int count, string model = "m") =>
-        [.. Enumerable.Range(start, count).Select(i => Of(i, model))];
+    /// <summary>Records as the logger hands them to a sink.</summary>
+    public static List<LoggedPrediction> Range(int start, int count, string model = "m") =>
+        [.. Enumerable.Range(start, count).Select(i => LoggedPrediction.Of(Of(i, model)))];
 
     public static List<string> Ids(int start, int count) => [.. Enumerable.Range(start, count).Select(i => $"r{i}")];
 

@@ -11,7 +11,7 @@ public sealed class JsonLinesPredictionSinkTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static InferenceRecord Record(string model, DateTimeOffset at, string id) => new(
+    private static LoggedPrediction Record(string model, DateTimeOffset at, string id) => LoggedPrediction.Of(new InferenceRecord(
         model,
         2,
         RouteKind.Canary,
@@ -20,7 +20,7 @@ public sealed class JsonLinesPredictionSinkTests : IDisposable
         TimeSpan.FromMilliseconds(1.5),
         null,
         new InferenceRequest { ModelName = model, Inputs = [Tensor.FromValues("input", TensorDataType.FP32, [1, 2], (ReadOnlySpan<float>)[0.5f, 1f])] },
-        new InferenceResponse { ModelName = model, ModelVersion = "2", Id = id, Outputs = [Tensor.FromValues("label", TensorDataType.Int64, [1], (ReadOnlySpan<long>)[1L])] });
+        new InferenceResponse { ModelName = model, ModelVersion = "2", Id = id, Outputs = [Tensor.FromValues("label", TensorDataType.Int64, [1], (ReadOnlySpan<long>)[1L])] }));
 
     [Fact]
     public async Task Writes_one_json_object_per_line_per_model_and_day()

@@ -109,15 +109,53 @@ public sealed class PredictionLoggerTests
         Assert.Equal(["r1"], sink.Ids);
     }
 
+    [Fact]
+    public async Task A_record_that_cannot_be_laid_out_is_dropped_and_counted_without_failing_the_request()
+    {
+        var sink = new RecordingSink();
+        var logger = Logger(sink);
+        await logger.StartAsync(CancellationToken.None);
+        var broken = Record(1) with { Request = new InferenceRequest { ModelName = "m", Id = "broken", Inputs = null! } };
+
+        logger.OnCompleted(Record(0));
+        logger.OnCompleted(broken);
+        logger.OnCompleted(Record(2));
+        await logger.FlushAsync(TimeSpan.FromSeconds(5));
+        await logger.StopAsync(CancellationToken.None);
+
+        Assert.Equal(1, logger.Dropped);
+        Assert.Equal(["r0", "r2"], sink.Ids);
+    }
+
+    [Fact]
+    public async Task The_sink_gets_the_record_laid_out_as_json_with_its_routing_fields()
+    {
+        var sink = new RecordingSink();
+        var logger = Logger(sink);
+        await logger.StartAsync(CancellationToken.None);
+
+        logger.OnCompleted(Record(7, "iris"));
+        await logger.FlushAsync(TimeSpan.FromSeconds(5));
+        await logger.StopAsync(CancellationToken.None);
+
+        var line = Assert.Single(sink.Lines);
+        Assert.Equal(("iris", 1, "r7", new DateOnly(1970, 1, 1)), (line.Model, line.Version, line.Id, line.Day));
+        using var json = System.Text.Json.JsonDocument.Parse(line.Json);
+        Assert.Equal("r7", json.RootElement.GetProperty("id").GetString());
+        Assert.Equal(7f, json.RootElement.GetProperty("inputs").GetProperty("x").GetProperty("data")[0].GetSingle());
+    }
+
     private sealed class RecordingSink : IPredictionSink
     {
-        public List<string> Ids { get; } = [];
+        public List<LoggedPrediction> Lines { get; } = [];
+
+        public List<string> Ids => [.. Lines.Select(l => l.Id)];
 
         public TaskCompletionSource? Gate { get; init; }
 
         public int FailuresLeft { get; set; }
 
-        public async ValueTask WriteAsync(IReadOnlyList<InferenceRecord> batch, CancellationToken cancellationToken)
+        public async ValueTask WriteAsync(IReadOnlyList<LoggedPrediction> batch, CancellationToken cancellationToken)
         {
             if (Gate is not null)
             {
@@ -130,9 +168,9 @@ public sealed class PredictionLoggerTests
                 throw new IOException("disk full");
             }
 
-            lock (Ids)
+            lock (Lines)
             {
-                Ids.AddRange(batch.Select(r => r.Response!.Id!));
+                Lines.AddRange(batch);
             }
         }
 

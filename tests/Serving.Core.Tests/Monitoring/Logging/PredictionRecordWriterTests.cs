@@ -167,4 +167,33 @@ public sealed class PredictionRecordWriterTests
         var lines = Encoding.UTF8.GetString(buffer.WrittenSpan).Split('\n');
         Assert.Equal(["a", "b"], lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()));
     }
+
+    [Fact]
+    public void ToUtf8_gives_each_record_its_own_array_with_the_same_text_as_Write()
+    {
+        var small = Record(id: "small");
+        var large = Record(id: "large", inputs: [Tensor.FromValues("input", TensorDataType.FP32, [1, 20_000], (ReadOnlySpan<float>)[.. Enumerable.Range(0, 20_000).Select(i => i * 0.25f)])]);
+
+        var first = PredictionRecordWriter.ToUtf8(small);
+        var big = PredictionRecordWriter.ToUtf8(large);
+        var again = PredictionRecordWriter.ToUtf8(small);
+
+        // The scratch buffer is reused, so an array handed out earlier must not change when the next is laid out.
+        Assert.Equal(Write(small), Encoding.UTF8.GetString(first));
+        Assert.Equal(Write(large), Encoding.UTF8.GetString(big));
+        Assert.Equal(first, again);
+        Assert.NotSame(first, again);
+    }
+
+    [Fact]
+    public void ToUtf8_is_safe_on_many_threads_at_once()
+    {
+        var records = Enumerable.Range(0, 2000).Select(i => Record(id: $"p{i}", outputs: [Tensor.FromValues("x", TensorDataType.FP64, [1], (ReadOnlySpan<double>)[i + 0.5])])).ToArray();
+        var expected = records.Select(Write).ToArray();
+
+        var actual = new string[records.Length];
+        Parallel.For(0, records.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => actual[i] = Encoding.UTF8.GetString(PredictionRecordWriter.ToUtf8(records[i])));
+
+        Assert.Equal(expected, actual);
+    }
 }

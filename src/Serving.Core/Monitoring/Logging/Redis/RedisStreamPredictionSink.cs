@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Globalization;
-using Serving.Core.Inference;
 using StackExchange.Redis;
 
 namespace Serving.Core.Monitoring.Logging.Redis;
@@ -15,8 +13,6 @@ public sealed class RedisStreamPredictionSink : IPredictionSink
 {
     private readonly IConnectionMultiplexer _connection;
     private readonly long _maxLength;
-    private readonly ArrayBufferWriter<byte> _buffer = new(4 * 1024);
-    private readonly PredictionRecordWriter _records = new();
 
     /// <param name="connection">The process's shared multiplexer; the sink does not own it and never closes it.</param>
     /// <param name="maxLength">Entries kept per stream (approximately: Redis trims whole nodes).</param>
@@ -33,7 +29,7 @@ public sealed class RedisStreamPredictionSink : IPredictionSink
     /// batch and retries. Each model's part of a batch lands whole or not at all (a transaction), so a retry
     /// after a lost connection does not duplicate a part that was applied; only an answer lost after EXEC ran can.
     /// </summary>
-    public async ValueTask WriteAsync(IReadOnlyList<InferenceRecord> batch, CancellationToken cancellationToken)
+    public async ValueTask WriteAsync(IReadOnlyList<LoggedPrediction> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0)
@@ -82,19 +78,14 @@ public sealed class RedisStreamPredictionSink : IPredictionSink
     /// <summary>Nothing to release: the multiplexer belongs to the process, not to the sink.</summary>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private NameValueEntry[] Entry(InferenceRecord record)
-    {
-        _buffer.ResetWrittenCount();
-        _records.Write(_buffer, record);
-
-        return
-        [
-            new(RedisPredictionStreams.IdField, record.Response?.Id ?? record.Request.Id ?? string.Empty),
-            new(RedisPredictionStreams.ModelField, record.Model),
-            new(RedisPredictionStreams.VersionField, record.Version.ToString(CultureInfo.InvariantCulture)),
-            new(RedisPredictionStreams.RecordField, _buffer.WrittenSpan.ToArray()),
-        ];
-    }
+    // The record's bytes go as they are: the array was made for this entry alone and is never written again.
+    private static NameValueEntry[] Entry(LoggedPrediction prediction) =>
+    [
+        new(RedisPredictionStreams.IdField, prediction.Id),
+        new(RedisPredictionStreams.ModelField, prediction.Model),
+        new(RedisPredictionStreams.VersionField, prediction.Version.ToString(CultureInfo.InvariantCulture)),
+        new(RedisPredictionStreams.RecordField, prediction.Json),
+    ];
 
     // A failed transaction fails its queued commands too; nobody awaits them, so mark their faults seen.
     private static void Observe(IEnumerable<Task> tasks) =>

@@ -1,4 +1,3 @@
-using Serving.Core.Inference;
 using Serving.Core.Monitoring.Logging;
 
 namespace Serving.Core.Tests.Monitoring.Logging.Redis;
@@ -6,7 +5,7 @@ namespace Serving.Core.Tests.Monitoring.Logging.Redis;
 /// <summary>Retries a sink write until it succeeds or the time is up (the multiplexer reconnects on its own schedule).</summary>
 internal static class Eventually
 {
-    public static async Task WriteAsync(IPredictionSink sink, IReadOnlyList<InferenceRecord> batch, TimeSpan timeout)
+    public static async Task WriteAsync(IPredictionSink sink, IReadOnlyList<LoggedPrediction> batch, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)

@@ -1,4 +1,5 @@
 using Serving.Core.Inference;
+using Serving.Core.Monitoring.Logging;
 using Serving.Core.Routing;
 
 namespace Serving.Core.Tests.Monitoring.Logging.Redis;
@@ -17,8 +18,9 @@ internal static class PredictionRecords
         new InferenceRequest { ModelName = model, Id = $"r{i}", Inputs = [Tensor.FromValues("x", TensorDataType.FP32, [1], (ReadOnlySpan<float>)[i])] },
         new InferenceResponse { ModelName = model, ModelVersion = version.ToString(System.Globalization.CultureInfo.InvariantCulture), Id = $"r{i}", Outputs = [] });
 
-    public static List<InferenceRecord> Range(int start, int count, string model = "m") =>
-        [.. Enumerable.Range(start, count).Select(i => Of(i, model))];
+    /// <summary>Records as the logger hands them to a sink.</summary>
+    public static List<LoggedPrediction> Range(int start, int count, string model = "m") =>
+        [.. Enumerable.Range(start, count).Select(i => LoggedPrediction.Of(Of(i, model)))];
 
     public static IEnumerable<string> Ids(int start, int count) => Enumerable.Range(start, count).Select(i => $"r{i}");
 }

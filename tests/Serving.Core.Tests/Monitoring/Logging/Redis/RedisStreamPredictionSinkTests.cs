@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Serving.Core.Monitoring.Logging;
 using Serving.Core.Monitoring.Logging.Redis;
 using StackExchange.Redis;
 
@@ -34,7 +35,7 @@ public sealed class RedisStreamPredictionSinkTests
         using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
         var sink = new RedisStreamPredictionSink(connection, maxLength: 100_000);
 
-        await sink.WriteAsync([PredictionRecords.Of(1, "a"), PredictionRecords.Of(2, "b"), PredictionRecords.Of(3, "a")], Token);
+        await sink.WriteAsync([.. new[] { PredictionRecords.Of(1, "a"), PredictionRecords.Of(2, "b"), PredictionRecords.Of(3, "a") }.Select(LoggedPrediction.Of)], Token);
 
         Assert.Equal(["r1", "r3"], await StreamContents.IdsAsync(connection, "a"));
         Assert.Equal(["r2"], await StreamContents.IdsAsync(connection, "b"));
