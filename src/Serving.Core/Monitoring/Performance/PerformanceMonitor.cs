@@ -12,14 +12,14 @@ using Serving.Core.Rollouts;
 namespace Serving.Core.Monitoring.Performance;
 
 /// <summary>
-/// Live performance from ground truth. Finished predictions reach it through a bounded queue (the request path only
-/// makes a non-blocking write; a full queue drops and counts), a background reader files them into per-version
-/// windows by prediction time, and feedback joins labels to them by prediction id. It is also the live accuracy
-/// that canary analysis compares.
+/// Live performance from ground truth. The request path reads a finished prediction's answer into a few numbers
+/// (while the answer is still in its core's cache) and makes a non-blocking write to a bounded queue (a full queue
+/// drops and counts); a background reader files them into per-version windows by prediction time, and feedback
+/// joins labels to them by prediction id. It is also the live accuracy that canary analysis compares.
 /// </summary>
 public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, ILiveAccuracySource
 {
-    private readonly Channel<InferenceRecord> _queue;
+    private readonly Channel<ReadPrediction> _queue;
     private readonly Func<string, int, ModelManifest?> _manifests;
     private readonly PerformanceOptions _options;
     private readonly TimeProvider _time;
@@ -43,7 +43,7 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
         _time = time;
         _logger = logger;
         _store = new PerformanceStore(options);
-        _queue = Channel.CreateBounded<InferenceRecord>(
+        _queue = Channel.CreateBounded<ReadPrediction>(
             new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             _ => Interlocked.Increment(ref _dropped));
     }
@@ -92,13 +92,13 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
 
     public void OnCompleted(InferenceRecord record)
     {
-        if (!_options.Enabled || record.Response?.Id is null)
+        if (!_options.Enabled || record.Response?.Id is null || Read(record) is not { } prediction)
         {
             return;
         }
 
         Interlocked.Increment(ref _queued);
-        _queue.Writer.TryWrite(record);
+        _queue.Writer.TryWrite(prediction);
     }
 
     /// <summary>
@@ -155,31 +155,41 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
         }
     }
 
-    /// <summary>Takes one finished prediction in now (the background reader's work; tests call it directly).</summary>
+    /// <summary>Takes one finished prediction in now (what the request path and the reader do together; for tests).</summary>
     internal void Ingest(InferenceRecord record)
+    {
+        if (Read(record) is { } prediction)
+        {
+            File(prediction);
+        }
+    }
+
+    /// <summary>The numbers scoring needs from a served prediction; null when it failed, or its version is gone.</summary>
+    private ReadPrediction? Read(InferenceRecord record)
     {
         try
         {
             if (record.Error is not null || record.Response is not { Id: { } id } response || _manifests(record.Model, record.Version) is not { } manifest)
             {
-                return;
+                return null;
             }
 
             var layout = _layouts.GetValue(manifest, PredictionLayout.For);
-            if (layout.Read(response) is not { } rows)
-            {
-                return;
-            }
-
-            lock (_lock)
-            {
-                _store.AddPrediction(record.Model, record.Version, id, record.StartedAt, layout, rows);
-            }
+            return layout.Read(response) is { } rows ? new ReadPrediction(record.Model, record.Version, id, record.StartedAt, layout, rows) : null;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException or PackagingException)
         {
-            // One odd answer must not stop monitoring of the rest.
+            // One odd answer must not stop monitoring of the rest, nor fail the request it came from.
             PerformanceLog.IngestFailed(_logger, record.Model, record.Version, ex);
+            return null;
+        }
+    }
+
+    private void File(ReadPrediction prediction)
+    {
+        lock (_lock)
+        {
+            _store.AddPrediction(prediction.Model, prediction.Version, prediction.Id, prediction.At, prediction.Layout, prediction.Rows);
         }
     }
 
@@ -197,9 +207,9 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
             while (await reader.WaitToReadAsync(stoppingToken))
             {
                 var taken = 0;
-                while (reader.TryRead(out var record))
+                while (reader.TryRead(out var prediction))
                 {
-                    Ingest(record);
+                    File(prediction);
 
                     // Counted in steps, not per record: the counter shares a cache line with the request path's.
                     if (++taken == 256)
@@ -222,6 +232,9 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
             // Shutting down: what is in memory goes with the process.
         }
     }
+
+    /// <summary>A served prediction as the queue holds it: a struct, so the queue stores it inline.</summary>
+    private readonly record struct ReadPrediction(string Model, int Version, string Id, DateTimeOffset At, PredictionLayout Layout, PredictedRows Rows);
 
     private static Func<string, int, ModelManifest?> ManifestsOf(ModelRegistry registry) => (model, version) =>
         registry.Current.Models.TryGetValue(model, out var entry) && entry.Loaded.TryGetValue(version, out var generation)

@@ -157,9 +157,7 @@ public sealed class PerformanceWindowTests
     public void A_full_queue_drops_and_counts_predictions_without_waiting()
     {
         var f = new PerformanceFixture(new PerformanceOptions { QueueCapacity = 1 });
-        var request = new Serving.Core.Inference.InferenceRequest { ModelName = "cancer", Inputs = [] };
-        var response = new Serving.Core.Inference.InferenceResponse { ModelName = "cancer", ModelVersion = "1", Id = "x", Outputs = [] };
-        var record = new Serving.Core.Inference.InferenceRecord("cancer", 1, Serving.Core.Routing.RouteKind.Stable, "rest", f.Time.GetUtcNow(), TimeSpan.Zero, null, request, response);
+        var record = f.BinaryRecord("x", 1, 0.9f);
 
         for (var i = 0; i < 3; i++)
         {
@@ -168,5 +166,18 @@ public sealed class PerformanceWindowTests
 
         Assert.Equal(2, f.Monitor.Dropped);
         Assert.Equal(1, f.Monitor.Depth);
+    }
+
+    [Fact]
+    public void An_answer_without_the_prediction_output_is_never_queued()
+    {
+        var f = new PerformanceFixture();
+        var request = new Serving.Core.Inference.InferenceRequest { ModelName = "cancer", Inputs = [] };
+        var response = new Serving.Core.Inference.InferenceResponse { ModelName = "cancer", ModelVersion = "1", Id = "x", Outputs = [] };
+        var record = new Serving.Core.Inference.InferenceRecord("cancer", 1, Serving.Core.Routing.RouteKind.Stable, "rest", f.Time.GetUtcNow(), TimeSpan.Zero, null, request, response);
+
+        f.Monitor.OnCompleted(record);
+
+        Assert.Equal((0, 0L), (f.Monitor.Depth, f.Monitor.Dropped));
     }
 }
