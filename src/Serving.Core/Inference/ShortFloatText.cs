@@ -1,4 +1,8 @@
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Serving.Core.Inference;
 
@@ -15,6 +19,11 @@ public static class ShortFloatText
 
     // Up to 10^9: 5^9 has 21 significant bits, so a float's 24-bit mantissa times any of these is exact in a double.
     private static readonly double[] PowersOfTen = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
+    // The same scales for the vector test; the last lanes repeat 10^9, so they can only agree with lane 9.
+    private static readonly Vector256<double> LowScales = Vector256.Create(1, 1e1, 1e2, 1e3);
+    private static readonly Vector256<double> MiddleScales = Vector256.Create(1e4, 1e5, 1e6, 1e7);
+    private static readonly Vector256<double> HighScales = Vector256.Create(1e8, 1e9, 1e9, 1e9);
 
     /// <summary>
     /// Writes a finite value's shortest round-trip text (the fast path, else the runtime's formatter) into a
@@ -55,18 +64,51 @@ public static class ShortFloatText
         var exponent = (BitConverter.SingleToInt32Bits(magnitude) >> 23) & 0xFF;
         var halfGap = BitConverter.Int64BitsToDouble((long)(exponent - 127 - 24 + 1023) << 52);
         double exact = magnitude;
+        var decimals = Vector256.IsHardwareAccelerated ? FewestDecimals256(exact, halfGap) : FewestDecimals(exact, halfGap);
+        if (decimals < 0)
+        {
+            return false;
+        }
+
+        // Under 10^9: the shortest text of a float has at most 9 significant digits, and none trail a decimal
+        // point (one fewer decimal would then do), so the digits fit an unsigned 32-bit integer.
+        var digits = (uint)Math.Round(exact * PowersOfTen[decimals]);
+        written = WriteFixed(digits, decimals, value < 0, destination);
+        return true;
+    }
+
+    /// <summary>The fewest decimals (0 to 9) whose rounding lies within <paramref name="halfGap"/>; -1 when none.</summary>
+    internal static int FewestDecimals(double exact, double halfGap)
+    {
         for (var decimals = 0; decimals < PowersOfTen.Length; decimals++)
         {
             var scaled = exact * PowersOfTen[decimals];
-            var digits = Math.Round(scaled);
-            if (Math.Abs(scaled - digits) < halfGap * PowersOfTen[decimals])
+            if (Math.Abs(scaled - Math.Round(scaled)) < halfGap * PowersOfTen[decimals])
             {
-                written = WriteFixed((ulong)digits, decimals, value < 0, destination);
-                return true;
+                return decimals;
             }
         }
 
-        return false;
+        return -1;
+    }
+
+    /// <summary>
+    /// The same test for all ten scales at once: the same arithmetic lane by lane (so the same answer), without
+    /// the loop's exit branch, which mispredicts on nearly every value because the decimals vary from one to the next.
+    /// </summary>
+    internal static int FewestDecimals256(double exact, double halfGap)
+    {
+        var value = Vector256.Create(exact);
+        var gap = Vector256.Create(halfGap);
+        var mask = Fits(value, gap, LowScales) | (Fits(value, gap, MiddleScales) << 4) | (Fits(value, gap, HighScales) << 8);
+        return mask == 0 ? -1 : BitOperations.TrailingZeroCount(mask);
+    }
+
+    private static uint Fits(Vector256<double> value, Vector256<double> halfGap, Vector256<double> scales)
+    {
+        var scaled = value * scales;
+        var off = Vector256.Abs(scaled - Vector256.Round(scaled));
+        return Vector256.LessThan(off, halfGap * scales).ExtractMostSignificantBits();
     }
 
     private static bool TryWriteZero(bool negative, Span<byte> destination, out int written)
@@ -86,44 +128,72 @@ public static class ShortFloatText
         return true;
     }
 
-    /// <summary>Writes digits / 10^decimals; the smallest round-tripping scale never leaves a trailing zero.</summary>
-    private static int WriteFixed(ulong digits, int decimals, bool negative, Span<byte> destination)
+    /// <summary>
+    /// Writes digits / 10^decimals, two digits at a time from the last one back; the smallest round-tripping scale
+    /// never leaves a trailing zero. The caller has checked that the destination holds <see cref="MaxLength"/> bytes.
+    /// </summary>
+    private static int WriteFixed(uint digits, int decimals, bool negative, Span<byte> destination)
     {
-        // Lay out the text first, then fill it from its last digit back: no scratch buffer, no copy.
-        var integerPart = digits / (ulong)PowersOfTen[decimals];
+        var scale = (uint)PowersOfTen[decimals];
+        var integerPart = digits / scale;
+        var fraction = digits - (integerPart * scale);
         var integerDigits = 1;
-        for (var bound = 10UL; integerPart >= bound && integerDigits < 19; bound *= 10)
+        for (var bound = 10U; integerPart >= bound && integerDigits < 10; bound *= 10)
         {
             integerDigits++;
         }
 
         var length = (negative ? 1 : 0) + integerDigits + (decimals > 0 ? decimals + 1 : 0);
-        var at = length - 1;
-        for (var i = 0; i < decimals; i++)
+        ref var text = ref MemoryMarshal.GetReference(destination);
+        var at = length;
+        var left = decimals;
+        for (; left >= 2; left -= 2)
         {
-            var next = digits / 10;
-            destination[at--] = (byte)('0' + (int)(digits - (next * 10)));
-            digits = next;
+            at -= 2;
+            fraction = WritePair(ref text, at, fraction);
+        }
+
+        if (left == 1)
+        {
+            Unsafe.Add(ref text, --at) = (byte)('0' + fraction);
         }
 
         if (decimals > 0)
         {
-            destination[at--] = (byte)'.';
+            Unsafe.Add(ref text, --at) = (byte)'.';
         }
 
-        do
+        for (; integerPart >= 100; at -= 2)
         {
-            var next = digits / 10;
-            destination[at--] = (byte)('0' + (int)(digits - (next * 10)));
-            digits = next;
+            integerPart = WritePair(ref text, at - 2, integerPart);
         }
-        while (digits != 0);
+
+        if (integerPart >= 10)
+        {
+            WritePair(ref text, at - 2, integerPart);
+        }
+        else
+        {
+            Unsafe.Add(ref text, at - 1) = (byte)('0' + integerPart);
+        }
 
         if (negative)
         {
-            destination[0] = (byte)'-';
+            text = (byte)'-';
         }
 
         return length;
     }
+
+    /// <summary>Writes the last two digits of <paramref name="value"/> at <paramref name="at"/>; returns value / 100.</summary>
+    private static uint WritePair(ref byte text, int at, uint value)
+    {
+        var rest = value / 100;
+        var pair = (int)(value - (rest * 100)) * 2;
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref text, at), Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref MemoryMarshal.GetReference(DigitPairs), pair)));
+        return rest;
+    }
+
+    private static ReadOnlySpan<byte> DigitPairs =>
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
 }

@@ -21,6 +21,22 @@ public sealed class ShortFloatTextTests
         Assert.Equal(expected, Format(value));
     }
 
+    [Fact]
+    public void The_vector_and_scalar_searches_for_the_fewest_decimals_agree()
+    {
+        // Machines without 256-bit vectors take the scalar loop; this one may not, so compare the two directly.
+        var random = new Random(11);
+        for (var i = 0; i < 200_000; i++)
+        {
+            var value = i % 2 == 0
+                ? (float)(random.Next(1, 10_000_000) / Math.Pow(10, random.Next(0, 11)))
+                : BitConverter.Int32BitsToSingle(random.Next(0x38D1B717, 0x4B189680)); // [1e-4, 1e7)
+            var exponent = (BitConverter.SingleToInt32Bits(value) >> 23) & 0xFF;
+            var halfGap = BitConverter.Int64BitsToDouble((long)(exponent - 127 - 24 + 1023) << 52);
+            Assert.Equal(ShortFloatText.FewestDecimals(value, halfGap), ShortFloatText.FewestDecimals256(value, halfGap));
+        }
+    }
+
     [Theory]
     [InlineData(1e-5f)]
     [InlineData(1e7f)]
