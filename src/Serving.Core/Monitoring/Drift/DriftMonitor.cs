@@ -18,7 +18,7 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
 
     private long _budgetSecond = -1;
     private long _budgetUsed;
-    private long _unsampled;
+    private readonly StripedCounter _unsampled = new();
     private readonly Channel<InferenceRecord> _queue;
     private readonly ModelRegistry _registry;
     private readonly DriftOptions _options;
@@ -68,7 +68,7 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
     }
 
     /// <summary>Requests not sampled because of <see cref="DriftSettings.MaxRequestsPerSecond"/>.</summary>
-    public long Unsampled => Interlocked.Read(ref _unsampled);
+    public long Unsampled => _unsampled.Value;
 
     /// <summary>A per-second budget: cheap enough for the request path (one clock read, two atomics).</summary>
     private bool Admit()
@@ -94,7 +94,7 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
             return true;
         }
 
-        Interlocked.Increment(ref _unsampled);
+        _unsampled.Increment();
         return false;
     }
 

@@ -31,5 +31,6 @@ public sealed class PredictionLogOptions
     /// <summary>Per-model sample rates, by model name.</summary>
     public Dictionary<string, double> ModelSampleRates { get; set; } = new(StringComparer.Ordinal);
 
-    public double SampleRateOf(string model) => ModelSampleRates.TryGetValue(model, out var rate) ? rate : SampleRate;
+    // Asked on every request: skip the lookup (and hashing the name) when no model sets its own rate.
+    public double SampleRateOf(string model) => ModelSampleRates.Count > 0 && ModelSampleRates.TryGetValue(model, out var rate) ? rate : SampleRate;
 }

@@ -24,7 +24,7 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
     private readonly ILogger<PredictionLogger> _logger;
     private long _dropped;
     private long _written;
-    private long _queued;
+    private readonly StripedCounter _queued = new();
     private long _sinkFailures;
     private int _layoutFailed;
 
@@ -46,7 +46,7 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
     public long Written => Interlocked.Read(ref _written);
 
     /// <summary>Records offered to the queue (after sampling), dropped or not.</summary>
-    public long Queued => Interlocked.Read(ref _queued);
+    public long Queued => _queued.Value;
 
     /// <summary>Failed sink writes (each retried).</summary>
     public long SinkFailures => Interlocked.Read(ref _sinkFailures);
@@ -67,7 +67,7 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
             return;
         }
 
-        Interlocked.Increment(ref _queued);
+        _queued.Increment();
         LoggedPrediction line;
         try
         {

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Globalization;
+using System.Numerics;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -118,8 +120,10 @@ public sealed class PredictionRecordWriter
         for (var i = 0; i < tensors.Count; i++)
         {
             var tensor = tensors[i];
-            var fastData = tensor.DataType == TensorDataType.FP32;
-            var dataBytes = fastData ? TensorJsonWriter.MaxArrayBytes((int)tensor.ElementCount) : 0;
+            var fastData = tensor.DataType is TensorDataType.FP32 or TensorDataType.Int64 or TensorDataType.Int32;
+            var dataBytes = !fastData ? 0
+                : tensor.DataType == TensorDataType.FP32 ? TensorJsonWriter.MaxArrayBytes((int)tensor.ElementCount)
+                : 2 + ((int)tensor.ElementCount * (MaxNumberBytes + 1));
             var span = output.GetSpan(FixedBytesPerTensor + (MaxBytesPerChar * tensor.Name.Length) + ((MaxNumberBytes + 1) * tensor.Shape.Length) + dataBytes);
             var at = 0;
             if (i > 0)
@@ -143,7 +147,12 @@ public sealed class PredictionRecordWriter
             Raw(span, ref at, "],\"data\":"u8);
             if (fastData)
             {
-                at += TensorJsonWriter.FormatArray(tensor.AsSpan<float>(), span[at..]);
+                at += tensor.DataType switch
+                {
+                    TensorDataType.FP32 => TensorJsonWriter.FormatArray(tensor.AsSpan<float>(), span[at..]),
+                    TensorDataType.Int64 => Integers(tensor.AsSpan<long>(), span[at..]),
+                    _ => Integers(tensor.AsSpan<int>(), span[at..]),
+                };
                 span[at++] = (byte)'}';
                 output.Advance(at);
                 continue;
@@ -161,6 +170,27 @@ public sealed class PredictionRecordWriter
     }
 
     private static int Length(string? value) => value?.Length ?? 0;
+
+    /// <summary>Writes [v0,v1,...] of integer labels and counts (the other common answer); returns the length.</summary>
+    private static int Integers<T>(ReadOnlySpan<T> values, Span<byte> text)
+        where T : struct, IBinaryInteger<T>, IUtf8SpanFormattable
+    {
+        var at = 0;
+        text[at++] = (byte)'[';
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (i > 0)
+            {
+                text[at++] = (byte)',';
+            }
+
+            values[i].TryFormat(text[at..], out var written, default, CultureInfo.InvariantCulture);
+            at += written;
+        }
+
+        text[at++] = (byte)']';
+        return at;
+    }
 
     private static void String(Span<byte> span, ref int at, string? value)
     {

@@ -27,7 +27,7 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     private readonly Lock _lock = new();
     private readonly PerformanceStore _store;
     private readonly ConditionalWeakTable<ModelManifest, PredictionLayout> _layouts = [];
-    private long _queued;
+    private readonly StripedCounter _queued = new();
     private long _processed;
     private long _dropped;
 
@@ -97,7 +97,7 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
             return;
         }
 
-        Interlocked.Increment(ref _queued);
+        _queued.Increment();
         _queue.Writer.TryWrite(prediction);
     }
 
@@ -108,7 +108,7 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     public async Task CatchUpAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         // Real time, not the injected clock: this waits on the reader thread, not on anything the clock drives.
-        var target = Interlocked.Read(ref _queued);
+        var target = _queued.Value;
         var started = Stopwatch.GetTimestamp();
         while (Interlocked.Read(ref _processed) + Dropped < target && Stopwatch.GetElapsedTime(started) < timeout)
         {

@@ -133,6 +133,23 @@ public sealed class PredictionRecordWriterTests
     }
 
     [Fact]
+    public void Writes_integer_tensors_to_their_extremes()
+    {
+        Tensor[] outputs =
+        [
+            Tensor.FromValues("label", TensorDataType.Int64, [2, 3], (ReadOnlySpan<long>)[long.MinValue, -1, 0, 1, 42, long.MaxValue]),
+            Tensor.FromValues("counts", TensorDataType.Int32, [4], (ReadOnlySpan<int>)[int.MinValue, 0, 9, int.MaxValue]),
+            Tensor.FromValues("empty", TensorDataType.Int64, [0], ReadOnlySpan<long>.Empty),
+        ];
+        var line = JsonDocument.Parse(Write(Record(outputs: outputs))).RootElement.GetProperty("outputs");
+
+        Assert.Equal("[-9223372036854775808,-1,0,1,42,9223372036854775807]", line.GetProperty("label").GetProperty("data").GetRawText());
+        Assert.Equal("[2,3]", line.GetProperty("label").GetProperty("shape").GetRawText());
+        Assert.Equal("[-2147483648,0,9,2147483647]", line.GetProperty("counts").GetProperty("data").GetRawText());
+        Assert.Equal("[]", line.GetProperty("empty").GetProperty("data").GetRawText());
+    }
+
+    [Fact]
     public void Writes_large_fp32_tensors_whole_with_every_value_exact()
     {
         var random = new Random(3);
