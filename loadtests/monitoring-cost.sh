@@ -94,6 +94,12 @@ cost() {
     awk '{ print $1 / $2 }' | sort -g |
     awk '{ r[NR] = $1 } END { m = NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2; printf "%.1f", (1 - m) * 100 }'
 }
+# How far the median may be off by chance: 1.25 standard deviations of the round ratios over the square root of
+# the rounds (the large-sample standard error of a median), in points.
+spread() {
+  paste -d' ' <(printf '%s\n' ${slices[$1]}) <(printf '%s\n' ${slices[off]}) |
+    awk '{ r = $1 / $2; s += r; q += r * r; n++ } END { v = n > 1 ? (q - s * s / n) / (n - 1) : 0; printf "%.1f", 125 * sqrt(v > 0 ? v : 0) / sqrt(n) }'
+}
 mean_cost() { awk -v a="${means[$1]}" -v b="${means[off]}" 'BEGIN { printf "%.1f", (1 - a / b) * 100 }'; }
 verdict() { awk -v c="$1" 'BEGIN { print (c <= 10 ? "PASS" : "FAIL") }'; }
 # Server CPU per request over all slices (ticks of 10 ms): steadier than req/s on a shared machine.
@@ -108,10 +114,10 @@ cost_logdrift=$(cost logdrift); cost_all=$(cost all)
   echo "Single-row OIP REST infer on breast-cancer, wrk -t1 -c$connections. Three gateways side by side, each warmed" \
     "up for ${warmup} s, then loaded in turn for $rounds rounds of ${duration} s (each of the six orders in turn; 1 s unmeasured before each slice)."
   echo
-  echo "| monitoring | slices (req/s) | mean req/s | cost (median of round ratios) | cost (ratio of means) | server CPU µs/req |"
+  echo "| monitoring | slices (req/s) | mean req/s | cost (median of round ratios ± standard error) | cost (ratio of means) | server CPU µs/req |"
   echo "| --- | --- | ---: | ---: | ---: | ---: |"
-  echo "| prediction log + drift (the issue's benchmark) | ${slices[logdrift]}| ${means[logdrift]} | $cost_logdrift% | $(mean_cost logdrift)% | ${cpu[logdrift]} ($(cpu_cost logdrift)%) |"
-  echo "| prediction log + drift + live performance (the defaults) | ${slices[all]}| ${means[all]} | $cost_all% | $(mean_cost all)% | ${cpu[all]} ($(cpu_cost all)%) |"
+  echo "| prediction log + drift (the issue's benchmark) | ${slices[logdrift]}| ${means[logdrift]} | $cost_logdrift% ± $(spread logdrift) | $(mean_cost logdrift)% | ${cpu[logdrift]} ($(cpu_cost logdrift)%) |"
+  echo "| prediction log + drift + live performance (the defaults) | ${slices[all]}| ${means[all]} | $cost_all% ± $(spread all) | $(mean_cost all)% | ${cpu[all]} ($(cpu_cost all)%) |"
   echo "| off | ${slices[off]}| ${means[off]} | | | ${cpu[off]} |"
   echo
   echo "Prediction log lines written by the \"all\" gateway: $logged."
