@@ -14,6 +14,9 @@ public sealed class RedisStreamPredictionSink : IPredictionSink
     private readonly IConnectionMultiplexer _connection;
     private readonly long _maxLength;
 
+    // Whether the last write threw, so that some of it may have landed all the same.
+    private bool _lastWriteFailed;
+
     /// <param name="connection">The process's shared multiplexer; the sink does not own it and never closes it.</param>
     /// <param name="maxLength">Entries kept per stream (approximately: Redis trims whole nodes).</param>
     public RedisStreamPredictionSink(IConnectionMultiplexer connection, long maxLength)
@@ -26,8 +29,11 @@ public sealed class RedisStreamPredictionSink : IPredictionSink
 
     /// <summary>
     /// Writes the batch, or throws <see cref="IOException"/> when Redis cannot take it, so the logger holds the
-    /// batch and retries. Each model's part of a batch lands whole or not at all (a transaction), so a retry
-    /// after a lost connection does not duplicate a part that was applied; only an answer lost after EXEC ran can.
+    /// batch and retries. Each model's part of a batch lands whole or not at all (a transaction). A failed write
+    /// may still have landed (its answer lost or late, or the wait cancelled after EXEC went out), so after one
+    /// the next write first reads each stream's newest entry and leaves out a part whose last record is already
+    /// there. That holds while this sink is the stream's only writer; with several replicas on one stream, a part
+    /// followed by another replica's entries can still land twice.
     /// </summary>
     public async ValueTask WriteAsync(IReadOnlyList<LoggedPrediction> batch, CancellationToken cancellationToken)
     {
@@ -38,9 +44,16 @@ public sealed class RedisStreamPredictionSink : IPredictionSink
         }
 
         var database = _connection.GetDatabase();
+        var groups = batch.GroupBy(r => r.Model, StringComparer.Ordinal).ToList();
+        if (_lastWriteFailed)
+        {
+            groups = await NotYetWrittenAsync(database, groups).ConfigureAwait(false);
+        }
+
         var executed = new List<Task<bool>>();
         var added = new List<Task>(batch.Count);
-        foreach (var group in batch.GroupBy(r => r.Model, StringComparer.Ordinal))
+        _lastWriteFailed = true;
+        foreach (var group in groups)
         {
             var transaction = database.CreateTransaction();
             var key = new RedisKey(RedisPredictionStreams.KeyOf(group.Key));
@@ -73,6 +86,35 @@ public sealed class RedisStreamPredictionSink : IPredictionSink
         {
             throw new IOException("Redis did not execute the prediction log transaction");
         }
+
+        _lastWriteFailed = false;
+    }
+
+    /// <summary>The parts of a batch whose last record is not already its stream's newest entry.</summary>
+    private static async Task<List<IGrouping<string, LoggedPrediction>>> NotYetWrittenAsync(IDatabase database, List<IGrouping<string, LoggedPrediction>> groups)
+    {
+        var left = new List<IGrouping<string, LoggedPrediction>>(groups.Count);
+        foreach (var group in groups)
+        {
+            StreamEntry[] newest;
+            try
+            {
+                newest = await database.StreamRangeAsync(RedisPredictionStreams.KeyOf(group.Key), "-", "+", count: 1, messageOrder: Order.Descending).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                throw new IOException($"Redis did not answer whether the last prediction records landed: {ex.Message}", ex);
+            }
+
+            var last = group.Last().Json;
+            var landed = newest.Length == 1 && newest[0][RedisPredictionStreams.RecordField] is { IsNull: false } record && ((ReadOnlyMemory<byte>)record).Span.SequenceEqual(last);
+            if (!landed)
+            {
+                left.Add(group);
+            }
+        }
+
+        return left;
     }
 
     /// <summary>Nothing to release: the multiplexer belongs to the process, not to the sink.</summary>

@@ -72,6 +72,55 @@ public sealed class RedisStreamPredictionSinkTests
     }
 
     [Fact]
+    public async Task A_retried_batch_that_had_landed_after_all_is_not_written_twice()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
+        var sink = new RedisStreamPredictionSink(connection, maxLength: 1000);
+        await sink.WriteAsync(PredictionRecords.Range(0, 3), Token);
+
+        // A wait cancelled after the transactions went out: the sink cannot know they landed, and the logger
+        // retries the same batch. Both models' parts land, so the retry must add nothing.
+        List<LoggedPrediction> batch = [.. PredictionRecords.Range(3, 4), .. PredictionRecords.Range(7, 2, "other")];
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await sink.WriteAsync(batch, cancelled.Token));
+        await WaitForLengthAsync(connection, "m", 7);
+        await sink.WriteAsync(batch, Token);
+        await sink.WriteAsync(PredictionRecords.Range(9, 2), Token);
+
+        Assert.Equal(PredictionRecords.Ids(0, 7).Concat(PredictionRecords.Ids(9, 2)), await StreamContents.IdsAsync(connection));
+        Assert.Equal(2, await connection.GetDatabase().StreamLengthAsync(RedisPredictionStreams.KeyOf("other")));
+    }
+
+    [Fact]
+    public async Task A_retried_batch_that_never_landed_is_written_in_full()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
+        var sink = new RedisStreamPredictionSink(connection, maxLength: 1000);
+        await sink.WriteAsync(PredictionRecords.Range(0, 3), Token);
+        redis.Kill();
+        await Assert.ThrowsAsync<IOException>(async () => await sink.WriteAsync(PredictionRecords.Range(3, 4), Token));
+
+        await redis.RestartAsync();
+        await Eventually.WriteAsync(sink, PredictionRecords.Range(3, 4), TimeSpan.FromSeconds(15));
+
+        // The restarted server kept nothing, so the held batch is all it has.
+        Assert.Equal(PredictionRecords.Ids(3, 4), await StreamContents.IdsAsync(connection));
+    }
+
+    private static async Task WaitForLengthAsync(IConnectionMultiplexer connection, string model, long length)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (await connection.GetDatabase().StreamLengthAsync(RedisPredictionStreams.KeyOf(model)) < length)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the stream of {model} never reached {length} entries");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
     public async Task The_connection_opens_while_Redis_is_down_and_writes_succeed_once_it_is_up()
     {
         await using var redis = await RedisServer.StartAsync();
