@@ -177,9 +177,10 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
             var layout = _layouts.GetValue(manifest, PredictionLayout.For);
             return layout.Read(response) is { } rows ? new ReadPrediction(record.Model, record.Version, id, record.StartedAt, layout, rows) : null;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException or PackagingException)
+        catch (Exception ex)
         {
-            // One odd answer must not stop monitoring of the rest, nor fail the request it came from.
+            // This runs on the request's thread, so nothing may escape: one odd answer must neither fail the
+            // request it came from nor stop monitoring of the rest.
             PerformanceLog.IngestFailed(_logger, record.Model, record.Version, ex);
             return null;
         }

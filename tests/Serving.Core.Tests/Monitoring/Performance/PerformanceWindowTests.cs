@@ -180,4 +180,17 @@ public sealed class PerformanceWindowTests
 
         Assert.Equal((0, 0L), (f.Monitor.Depth, f.Monitor.Dropped));
     }
+
+    [Fact]
+    public void An_answer_that_breaks_the_reader_neither_throws_on_the_request_path_nor_is_queued()
+    {
+        var f = new PerformanceFixture();
+        var good = f.BinaryRecord("x", 1, 0.9f);
+        var broken = good with { Response = new Serving.Core.Inference.InferenceResponse { ModelName = "cancer", ModelVersion = "1", Id = "y", Outputs = null! } };
+
+        f.Monitor.OnCompleted(broken);
+        f.Monitor.OnCompleted(good);
+
+        Assert.Equal(1, f.Monitor.Depth);
+    }
 }
