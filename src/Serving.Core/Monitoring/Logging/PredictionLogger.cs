@@ -8,8 +8,8 @@ namespace Serving.Core.Monitoring.Logging;
 
 /// <summary>
 /// Logs predictions without ever failing one: the request path samples, lays the record out as JSON (about a
-/// microsecond, while its data is still in cache) and makes a non-blocking write to a bounded queue (a full queue
-/// drops the record and counts it). A background writer drains the queue in batches into the sink and retries a
+/// microsecond, while its data is still in cache; large records are left to the writer) and makes a non-blocking
+/// write to a bounded queue (a full queue drops the record and counts it). A background writer drains the queue in batches into the sink and retries a
 /// failing sink with back-off, holding its batch.
 /// </summary>
 public sealed class PredictionLogger : BackgroundService, IInferenceObserver
@@ -75,18 +75,47 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
         }
         catch (Exception ex)
         {
-            // A record the writer cannot lay out is a bug, but never the request's failure: count it as dropped
-            // and say so once, not once per request.
-            Interlocked.Increment(ref _dropped);
-            if (Interlocked.Exchange(ref _layoutFailed, 1) == 0)
-            {
-                PredictionLogLog.LayoutFailed(_logger, record.Model, ex);
-            }
-
+            // A record the writer cannot lay out is a bug, but never the request's failure.
+            LayoutFailed(record.Model, ex);
             return;
         }
 
         _queue.Writer.TryWrite(line);
+    }
+
+    /// <summary>
+    /// Lays out the records left for this thread (large ones) before the sink sees the batch, so that one that
+    /// cannot be laid out is dropped here rather than failing the sink, which would retry it forever.
+    /// </summary>
+    private void LayOutLargeRecords(List<LoggedPrediction> batch)
+    {
+        for (var i = batch.Count - 1; i >= 0; i--)
+        {
+            if (batch[i].IsLaidOut)
+            {
+                continue;
+            }
+
+            try
+            {
+                batch[i] = batch[i].LaidOut();
+            }
+            catch (Exception ex)
+            {
+                LayoutFailed(batch[i].Model, ex);
+                batch.RemoveAt(i);
+            }
+        }
+    }
+
+    /// <summary>Counts the record as dropped, and says so once, not once per request.</summary>
+    private void LayoutFailed(string model, Exception ex)
+    {
+        Interlocked.Increment(ref _dropped);
+        if (Interlocked.Exchange(ref _layoutFailed, 1) == 0)
+        {
+            PredictionLogLog.LayoutFailed(_logger, model, ex);
+        }
     }
 
     /// <summary>Waits until everything queued so far has been written or dropped (tests, shutdown).</summary>
@@ -120,6 +149,7 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
                 }
 
                 var full = batch.Count == BatchSize;
+                LayOutLargeRecords(batch);
                 await WriteWithRetryAsync(batch, stoppingToken);
                 batch.Clear();
                 if (!full && !await MonitoringPace.RestAsync(stoppingToken))
@@ -138,6 +168,7 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
             batch.Add(left);
         }
 
+        LayOutLargeRecords(batch);
         if (batch.Count > 0)
         {
             try

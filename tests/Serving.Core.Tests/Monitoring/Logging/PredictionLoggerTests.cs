@@ -145,6 +145,51 @@ public sealed class PredictionLoggerTests
         Assert.Equal(7f, json.RootElement.GetProperty("inputs").GetProperty("x").GetProperty("data")[0].GetSingle());
     }
 
+    [Fact]
+    public async Task A_large_record_is_laid_out_by_the_writer_and_reaches_the_sink_whole()
+    {
+        var sink = new RecordingSink();
+        var logger = Logger(sink);
+        await logger.StartAsync(CancellationToken.None);
+        var values = Enumerable.Range(0, LoggedPrediction.MaxValuesLaidOutOnRequest + 1).Select(v => v * 0.5f).ToArray();
+        var large = Record(1) with { Request = new InferenceRequest { ModelName = "m", Id = "r1", Inputs = [Tensor.FromValues("x", TensorDataType.FP32, [1, values.Length], (ReadOnlySpan<float>)values)] } };
+
+        Assert.False(LoggedPrediction.Of(large).IsLaidOut);
+        Assert.True(LoggedPrediction.Of(Record(0)).IsLaidOut);
+        logger.OnCompleted(Record(0));
+        logger.OnCompleted(large);
+        logger.OnCompleted(Record(2));
+        await logger.FlushAsync(TimeSpan.FromSeconds(5));
+        await logger.StopAsync(CancellationToken.None);
+
+        Assert.Equal(["r0", "r1", "r2"], sink.Ids);
+        Assert.All(sink.Lines, line => Assert.True(line.IsLaidOut));
+        using var json = System.Text.Json.JsonDocument.Parse(sink.Lines[1].Json);
+        Assert.Equal(values, json.RootElement.GetProperty("inputs").GetProperty("x").GetProperty("data").EnumerateArray().Select(v => v.GetSingle()));
+    }
+
+    [Fact]
+    public async Task A_large_record_the_writer_cannot_lay_out_is_dropped_and_counted_and_the_rest_written()
+    {
+        var sink = new RecordingSink();
+        var logger = Logger(sink);
+        await logger.StartAsync(CancellationToken.None);
+        // Large, so left to the writer, and of a datatype no writer knows, so its layout throws there.
+        var unwritable = Tensor.FromBytes("x", (TensorDataType)200, [1, LoggedPrediction.MaxValuesLaidOutOnRequest + 1], new byte[4]);
+        var broken = Record(1) with { Request = new InferenceRequest { ModelName = "m", Id = "r1", Inputs = [unwritable] } };
+        Assert.False(LoggedPrediction.Of(broken).IsLaidOut);
+
+        logger.OnCompleted(Record(0));
+        logger.OnCompleted(broken);
+        logger.OnCompleted(Record(2));
+        await logger.FlushAsync(TimeSpan.FromSeconds(5));
+        await logger.StopAsync(CancellationToken.None);
+
+        Assert.Equal(1, logger.Dropped);
+        Assert.Equal(0, logger.SinkFailures);
+        Assert.Equal(["r0", "r2"], sink.Ids);
+    }
+
     private sealed class RecordingSink : IPredictionSink
     {
         public List<LoggedPrediction> Lines { get; } = [];
