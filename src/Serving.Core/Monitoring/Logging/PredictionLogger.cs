@@ -9,8 +9,8 @@ namespace Serving.Core.Monitoring.Logging;
 /// <summary>
 /// Logs predictions without ever failing one: the request path samples, lays the record out as JSON (about a
 /// microsecond, while its data is still in cache; large records are left to the writer) and makes a non-blocking
-/// write to a bounded queue (a full queue drops the record and counts it). A background writer drains the queue in batches into the sink and retries a
-/// failing sink with back-off, holding its batch.
+/// write to a bounded queue (a full queue drops the record and counts it). A background writer drains the queue
+/// in batches into the sink and retries a failing sink with back-off, holding its batch.
 /// </summary>
 public sealed class PredictionLogger : BackgroundService, IInferenceObserver
 {

@@ -20,8 +20,8 @@ namespace Serving.Core.Monitoring.Logging;
 /// fixed, property names are constants, strings that need no escaping (nearly all) are copied as they are, and
 /// the whole record goes into one span sized for its worst case, so there is one buffer call per record rather
 /// than one per token (<see cref="Utf8JsonWriter"/>'s per-call bookkeeping cost as much as the content). Tensor
-/// data other than FP32 still goes through the writer and <see cref="TensorJsonWriter"/>. An instance is not
-/// thread-safe; <see cref="ToUtf8"/> keeps one per thread.
+/// data other than FP32, INT64 and INT32 still goes through the writer and <see cref="TensorJsonWriter"/>. An
+/// instance is not thread-safe; <see cref="ToUtf8"/> keeps one per thread.
 /// </remarks>
 public sealed class PredictionRecordWriter
 {
@@ -47,8 +47,8 @@ public sealed class PredictionRecordWriter
     private static readonly byte[][] DataTypeNames =
         [.. Enum.GetValues<TensorDataType>().Select(t => Encoding.UTF8.GetBytes($"{{\"datatype\":\"{t.ToProtocolName()}\",\"shape\":["))];
 
-    // A record bigger than this (a large tensor) is laid out in a buffer of its own, so that one odd request does
-    // not leave a large scratch buffer behind on a pool thread.
+    // A thread's scratch buffer starts at this size; one that grew past it for a large record is let go afterwards,
+    // so that one odd request does not leave a large buffer behind on a pool thread.
     private const int ScratchBytes = 16 * 1024;
 
     [ThreadStatic]

@@ -112,16 +112,9 @@ public sealed class PredictionLoggerTests
     [Fact]
     public async Task A_record_that_cannot_be_laid_out_is_dropped_and_counted_without_failing_the_request()
     {
-        var sink = new RecordingSink();
-        var logger = Logger(sink);
-        await logger.StartAsync(CancellationToken.None);
         var broken = Record(1) with { Request = new InferenceRequest { ModelName = "m", Id = "broken", Inputs = null! } };
 
-        logger.OnCompleted(Record(0));
-        logger.OnCompleted(broken);
-        logger.OnCompleted(Record(2));
-        await logger.FlushAsync(TimeSpan.FromSeconds(5));
-        await logger.StopAsync(CancellationToken.None);
+        var (logger, sink) = await LogBetweenTwoGoodRecordsAsync(broken);
 
         Assert.Equal(1, logger.Dropped);
         Assert.Equal(["r0", "r2"], sink.Ids);
@@ -148,19 +141,13 @@ public sealed class PredictionLoggerTests
     [Fact]
     public async Task A_large_record_is_laid_out_by_the_writer_and_reaches_the_sink_whole()
     {
-        var sink = new RecordingSink();
-        var logger = Logger(sink);
-        await logger.StartAsync(CancellationToken.None);
         var values = Enumerable.Range(0, LoggedPrediction.MaxValuesLaidOutOnRequest + 1).Select(v => v * 0.5f).ToArray();
         var large = Record(1) with { Request = new InferenceRequest { ModelName = "m", Id = "r1", Inputs = [Tensor.FromValues("x", TensorDataType.FP32, [1, values.Length], (ReadOnlySpan<float>)values)] } };
 
         Assert.False(LoggedPrediction.Of(large).IsLaidOut);
         Assert.True(LoggedPrediction.Of(Record(0)).IsLaidOut);
-        logger.OnCompleted(Record(0));
-        logger.OnCompleted(large);
-        logger.OnCompleted(Record(2));
-        await logger.FlushAsync(TimeSpan.FromSeconds(5));
-        await logger.StopAsync(CancellationToken.None);
+
+        var (_, sink) = await LogBetweenTwoGoodRecordsAsync(large);
 
         Assert.Equal(["r0", "r1", "r2"], sink.Ids);
         Assert.All(sink.Lines, line => Assert.True(line.IsLaidOut));
@@ -171,23 +158,30 @@ public sealed class PredictionLoggerTests
     [Fact]
     public async Task A_large_record_the_writer_cannot_lay_out_is_dropped_and_counted_and_the_rest_written()
     {
-        var sink = new RecordingSink();
-        var logger = Logger(sink);
-        await logger.StartAsync(CancellationToken.None);
         // Large, so left to the writer, and of a datatype no writer knows, so its layout throws there.
         var unwritable = Tensor.FromBytes("x", (TensorDataType)200, [1, LoggedPrediction.MaxValuesLaidOutOnRequest + 1], new byte[4]);
         var broken = Record(1) with { Request = new InferenceRequest { ModelName = "m", Id = "r1", Inputs = [unwritable] } };
         Assert.False(LoggedPrediction.Of(broken).IsLaidOut);
 
-        logger.OnCompleted(Record(0));
-        logger.OnCompleted(broken);
-        logger.OnCompleted(Record(2));
-        await logger.FlushAsync(TimeSpan.FromSeconds(5));
-        await logger.StopAsync(CancellationToken.None);
+        var (logger, sink) = await LogBetweenTwoGoodRecordsAsync(broken);
 
         Assert.Equal(1, logger.Dropped);
         Assert.Equal(0, logger.SinkFailures);
         Assert.Equal(["r0", "r2"], sink.Ids);
+    }
+
+    /// <summary>Logs r0, <paramref name="middle"/> and r2 through a started logger, then flushes and stops it.</summary>
+    private static async Task<(PredictionLogger Logger, RecordingSink Sink)> LogBetweenTwoGoodRecordsAsync(InferenceRecord middle)
+    {
+        var sink = new RecordingSink();
+        var logger = Logger(sink);
+        await logger.StartAsync(CancellationToken.None);
+        logger.OnCompleted(Record(0));
+        logger.OnCompleted(middle);
+        logger.OnCompleted(Record(2));
+        await logger.FlushAsync(TimeSpan.FromSeconds(5));
+        await logger.StopAsync(CancellationToken.None);
+        return (logger, sink);
     }
 
     private sealed class RecordingSink : IPredictionSink
