@@ -108,6 +108,23 @@ declare -A cpu
 for name in "${names[@]}"; do cpu[$name]=$(cpu_us "$name"); done
 cpu_cost() { awk -v a="${cpu[$1]}" -v b="${cpu[off]}" 'BEGIN { printf "+%.1f", (a / b - 1) * 100 }'; }
 cost_logdrift=$(cost logdrift); cost_all=$(cost all)
+
+# Every round's two ratios also go to a history keyed by the gateway's source (the git tree of src/, so edits to
+# scripts or docs keep the key), and the rounds of all runs of that source are pooled: each round is a paired
+# comparison of its own, so more of them narrow the median where one run's ±2 points cannot. A working tree
+# with changes under src/ is not pooled, since its key would not say which changes ran.
+history=$results/monitoring-cost-rounds.tsv
+source_key=$(git -C "$root" rev-parse HEAD:src 2>/dev/null || echo unknown)
+[[ -z $(git -C "$root" status --porcelain -- src 2>/dev/null) ]] || source_key="$source_key-modified"
+paste -d' ' <(printf '%s\n' ${slices[logdrift]}) <(printf '%s\n' ${slices[all]}) <(printf '%s\n' ${slices[off]}) |
+  awk -v k="$source_key" -v t="$(date -u +%FT%TZ)" -v d="$duration" '{ printf "%s\t%s\t%s\t%.5f\t%.5f\n", k, t, d, $1 / $3, $2 / $3 }' >>"$history"
+pooled() { # column (4: log+drift, 5: all) -> "X% ± Y over N rounds of M runs"
+  awk -F'\t' -v k="$source_key" -v c="$1" '$1 == k && $c != "NA" { print $c, $2 }' "$history" | sort -g |
+    awk '{ r[NR] = $1; s += $1; q += $1 * $1; runs[$2] = 1 }
+      END { n = NR; m = n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2; v = n > 1 ? (q - s * s / n) / (n - 1) : 0
+            for (x in runs) k++
+            printf "%.1f%% ± %.1f over %d rounds of %d runs", (1 - m) * 100, 125 * sqrt(v > 0 ? v : 0) / sqrt(n), n, k }'
+}
 {
   echo "# Monitoring cost, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
@@ -124,5 +141,10 @@ cost_logdrift=$(cost logdrift); cost_all=$(cost all)
   echo
   echo "Cost of logging and drift: $cost_logdrift% of requests per second (target at most 10%): $(verdict "$cost_logdrift")."
   echo "Cost of all monitoring: $cost_all%: $(verdict "$cost_all")."
+  if [[ $source_key != *-modified ]]; then
+    echo
+    echo "Every run of this source so far (\`$history\`, source ${source_key:0:12}), rounds pooled:" \
+      "log + drift $(pooled 4); all monitoring $(pooled 5)."
+  fi
 } | tee "$results/monitoring-cost.md"
 [[ $(verdict "$cost_logdrift") == PASS ]]
