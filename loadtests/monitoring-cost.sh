@@ -143,8 +143,9 @@ pooled() { # column (4: log+drift, 5: all) -> "X% ± Y over N rounds of M runs"
   echo "Cost of all monitoring: $cost_all%: $(verdict "$cost_all")."
   if [[ $source_key != *-modified ]]; then
     echo
+    pooled_logdrift=$(pooled 4)
     echo "Every run of this source so far (\`$history\`, source ${source_key:0:12}), rounds pooled:" \
-      "log + drift $(pooled 4); all monitoring $(pooled 5)."
+      "log + drift $pooled_logdrift ($(verdict "${pooled_logdrift%%%*}")); all monitoring $(pooled 5)."
   fi
 } | tee "$results/monitoring-cost.md"
 [[ $(verdict "$cost_logdrift") == PASS ]]
