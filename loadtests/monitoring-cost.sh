@@ -86,20 +86,21 @@ logged=$( (find "$logs/predictions-all" -name '*.jsonl' -exec cat {} + 2>/dev/nu
 mean() { printf '%s\n' $1 | awk '{ s += $1 } END { printf "%.0f", s / NR }'; }
 declare -A means
 for name in "${names[@]}"; do means[$name]=$(mean "${slices[$name]}"); done
-# The cost is one minus the median, over rounds, of the round's ratio to "off": the slices of one round run within
+# Each round's ratio of a gateway's slice to the same round's "off" slice, one a line.
+ratios() { paste -d' ' <(printf '%s\n' ${slices[$1]}) <(printf '%s\n' ${slices[off]}) | awk '{ print $1 / $2 }'; }
+# The cost is one minus the median of the round ratios (read one a line): the slices of one round run within
 # seconds of each other, so a ratio inside a round is not moved by the machine's slower drift, and the median is
 # not moved by one disturbed slice. The ratio of the means is shown too.
-cost() {
-  paste -d' ' <(printf '%s\n' ${slices[$1]}) <(printf '%s\n' ${slices[off]}) |
-    awk '{ print $1 / $2 }' | sort -g |
-    awk '{ r[NR] = $1 } END { m = NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2; printf "%.1f", (1 - m) * 100 }'
+median_cost() {
+  sort -g | awk '{ r[NR] = $1 } END { m = NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2; printf "%.1f", (1 - m) * 100 }'
 }
 # How far the median may be off by chance: 1.25 standard deviations of the round ratios over the square root of
 # the rounds (the large-sample standard error of a median), in points.
-spread() {
-  paste -d' ' <(printf '%s\n' ${slices[$1]}) <(printf '%s\n' ${slices[off]}) |
-    awk '{ r = $1 / $2; s += r; q += r * r; n++ } END { v = n > 1 ? (q - s * s / n) / (n - 1) : 0; printf "%.1f", 125 * sqrt(v > 0 ? v : 0) / sqrt(n) }'
+std_error() {
+  awk '{ s += $1; q += $1 * $1; n++ } END { v = n > 1 ? (q - s * s / n) / (n - 1) : 0; printf "%.1f", 125 * sqrt(v > 0 ? v : 0) / sqrt(n) }'
 }
+cost() { ratios "$1" | median_cost; }
+spread() { ratios "$1" | std_error; }
 mean_cost() { awk -v a="${means[$1]}" -v b="${means[off]}" 'BEGIN { printf "%.1f", (1 - a / b) * 100 }'; }
 verdict() { awk -v c="$1" 'BEGIN { print (c <= 10 ? "PASS" : "FAIL") }'; }
 # Server CPU per request over all slices (ticks of 10 ms): steadier than req/s on a shared machine.
@@ -111,19 +112,18 @@ cost_logdrift=$(cost logdrift); cost_all=$(cost all)
 
 # Every round's two ratios also go to a history keyed by the gateway's source (the git tree of src/, so edits to
 # scripts or docs keep the key), and the rounds of all runs of that source are pooled: each round is a paired
-# comparison of its own, so more of them narrow the median where one run's ±2 points cannot. A working tree
-# with changes under src/ is not pooled, since its key would not say which changes ran.
+# comparison of its own, so more of them narrow the median where one run's ±2 points cannot. Without git, or
+# with changes under src/, the key would not say what ran, so the rounds are kept but not pooled.
 history=$results/monitoring-cost-rounds.tsv
-source_key=$(git -C "$root" rev-parse HEAD:src 2>/dev/null || echo unknown)
-[[ -z $(git -C "$root" status --porcelain -- src 2>/dev/null) ]] || source_key="$source_key-modified"
-paste -d' ' <(printf '%s\n' ${slices[logdrift]}) <(printf '%s\n' ${slices[all]}) <(printf '%s\n' ${slices[off]}) |
-  awk -v k="$source_key" -v t="$(date -u +%FT%TZ)" -v d="$duration" '{ printf "%s\t%s\t%s\t%.5f\t%.5f\n", k, t, d, $1 / $3, $2 / $3 }' >>"$history"
+source_key=$(git -C "$root" rev-parse HEAD:src 2>/dev/null) && [[ -z $(git -C "$root" status --porcelain -- src) ]] ||
+  source_key="unknown-$(date +%s)"
+paste -d' ' <(ratios logdrift) <(ratios all) |
+  awk -v k="$source_key" -v t="$(date -u +%FT%TZ)" -v d="$duration" '{ printf "%s\t%s\t%s\t%s\t%s\n", k, t, d, $1, $2 }' >>"$history"
 pooled() { # column (4: log+drift, 5: all) -> "X% ± Y over N rounds of M runs"
-  awk -F'\t' -v k="$source_key" -v c="$1" '$1 == k && $c != "NA" { print $c, $2 }' "$history" | sort -g |
-    awk '{ r[NR] = $1; s += $1; q += $1 * $1; runs[$2] = 1 }
-      END { n = NR; m = n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2; v = n > 1 ? (q - s * s / n) / (n - 1) : 0
-            for (x in runs) k++
-            printf "%.1f%% ± %.1f over %d rounds of %d runs", (1 - m) * 100, 125 * sqrt(v > 0 ? v : 0) / sqrt(n), n, k }'
+  local rows
+  rows=$(awk -F'\t' -v k="$source_key" -v c="$1" '$1 == k && $c + 0 > 0 { print $c, $2 }' "$history")
+  echo "$(cut -d' ' -f1 <<<"$rows" | median_cost)% ± $(cut -d' ' -f1 <<<"$rows" | std_error) over $(wc -l <<<"$rows")" \
+    "rounds of $(cut -d' ' -f2 <<<"$rows" | sort -u | wc -l) runs"
 }
 {
   echo "# Monitoring cost, $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -141,7 +141,7 @@ pooled() { # column (4: log+drift, 5: all) -> "X% ± Y over N rounds of M runs"
   echo
   echo "Cost of logging and drift: $cost_logdrift% of requests per second (target at most 10%): $(verdict "$cost_logdrift")."
   echo "Cost of all monitoring: $cost_all%: $(verdict "$cost_all")."
-  if [[ $source_key != *-modified ]]; then
+  if [[ $source_key != unknown-* ]]; then
     echo
     pooled_logdrift=$(pooled 4)
     echo "Every run of this source so far (\`$history\`, source ${source_key:0:12}), rounds pooled:" \
