@@ -12,9 +12,8 @@ public sealed class RedisStreamPredictionSinkTests
     [Fact]
     public async Task Records_arrive_in_order_with_id_model_version_and_the_record_as_json()
     {
-        await using var redis = await RedisServer.StartAsync();
-        using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
-        var sink = new RedisStreamPredictionSink(connection, maxLength: 100_000);
+        await using var redis = await SinkOnRedis.StartAsync(100_000);
+        var (connection, sink) = (redis.Connection, redis.Sink);
 
         await sink.WriteAsync(PredictionRecords.Range(0, 300), Token);
         await sink.WriteAsync(PredictionRecords.Range(300, 200), Token);
@@ -31,9 +30,8 @@ public sealed class RedisStreamPredictionSinkTests
     [Fact]
     public async Task Each_model_is_written_to_its_own_stream()
     {
-        await using var redis = await RedisServer.StartAsync();
-        using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
-        var sink = new RedisStreamPredictionSink(connection, maxLength: 100_000);
+        await using var redis = await SinkOnRedis.StartAsync(100_000);
+        var (connection, sink) = (redis.Connection, redis.Sink);
 
         await sink.WriteAsync([.. new[] { PredictionRecords.Of(1, "a"), PredictionRecords.Of(2, "b"), PredictionRecords.Of(3, "a") }.Select(LoggedPrediction.Of)], Token);
 
@@ -46,9 +44,8 @@ public sealed class RedisStreamPredictionSinkTests
     public async Task A_stream_is_trimmed_near_its_length_cap_and_keeps_the_newest_records()
     {
         // Approximate trimming drops whole stream nodes; small nodes make "near the cap" tight.
-        await using var redis = await RedisServer.StartAsync("--stream-node-max-entries", "10");
-        using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
-        var sink = new RedisStreamPredictionSink(connection, maxLength: 50);
+        await using var redis = await SinkOnRedis.StartAsync(50, "--stream-node-max-entries", "10");
+        var (connection, sink) = (redis.Connection, redis.Sink);
 
         for (var start = 0; start < 1000; start += 100)
         {
@@ -63,10 +60,9 @@ public sealed class RedisStreamPredictionSinkTests
     [Fact]
     public async Task A_write_while_Redis_is_down_throws_an_IOException_so_the_logger_retries()
     {
-        await using var redis = await RedisServer.StartAsync();
-        using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
-        var sink = new RedisStreamPredictionSink(connection, maxLength: 100);
-        redis.Kill();
+        await using var redis = await SinkOnRedis.StartAsync(100);
+        var sink = redis.Sink;
+        redis.Server.Kill();
 
         await Assert.ThrowsAsync<IOException>(async () => await sink.WriteAsync(PredictionRecords.Range(0, 10), Token));
     }
@@ -74,9 +70,8 @@ public sealed class RedisStreamPredictionSinkTests
     [Fact]
     public async Task A_retried_batch_that_had_landed_after_all_is_not_written_twice()
     {
-        await using var redis = await RedisServer.StartAsync();
-        using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
-        var sink = new RedisStreamPredictionSink(connection, maxLength: 1000);
+        await using var redis = await SinkOnRedis.StartAsync(1000);
+        var (connection, sink) = (redis.Connection, redis.Sink);
         await sink.WriteAsync(PredictionRecords.Range(0, 3), Token);
 
         // A wait cancelled after the transactions went out: the sink cannot know they landed, and the logger
@@ -96,14 +91,13 @@ public sealed class RedisStreamPredictionSinkTests
     [Fact]
     public async Task A_retried_batch_that_never_landed_is_written_in_full()
     {
-        await using var redis = await RedisServer.StartAsync();
-        using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
-        var sink = new RedisStreamPredictionSink(connection, maxLength: 1000);
+        await using var redis = await SinkOnRedis.StartAsync(1000);
+        var (connection, sink) = (redis.Connection, redis.Sink);
         await sink.WriteAsync(PredictionRecords.Range(0, 3), Token);
-        redis.Kill();
+        redis.Server.Kill();
         await Assert.ThrowsAsync<IOException>(async () => await sink.WriteAsync(PredictionRecords.Range(3, 4), Token));
 
-        await redis.RestartAsync();
+        await redis.Server.RestartAsync();
         await Eventually.WriteAsync(sink, PredictionRecords.Range(3, 4), TimeSpan.FromSeconds(15));
 
         // The restarted server kept nothing, so the held batch is all it has.
@@ -133,5 +127,34 @@ public sealed class RedisStreamPredictionSinkTests
         await Eventually.WriteAsync(sink, PredictionRecords.Range(0, 3), TimeSpan.FromSeconds(15));
 
         Assert.Equal(PredictionRecords.Ids(0, 3), await StreamContents.IdsAsync(connection));
+    }
+
+    /// <summary>A redis-server of the test's own, a connection to it and a sink over that connection.</summary>
+    private sealed class SinkOnRedis : IAsyncDisposable
+    {
+        private SinkOnRedis(RedisServer server, IConnectionMultiplexer connection, long maxLength)
+        {
+            Server = server;
+            Connection = connection;
+            Sink = new RedisStreamPredictionSink(connection, maxLength);
+        }
+
+        public RedisServer Server { get; }
+
+        public IConnectionMultiplexer Connection { get; }
+
+        public RedisStreamPredictionSink Sink { get; }
+
+        public static async Task<SinkOnRedis> StartAsync(long maxLength, params string[] serverArguments)
+        {
+            var server = await RedisServer.StartAsync(serverArguments);
+            return new SinkOnRedis(server, await RedisConnectionFactory.ConnectAsync(server.Configuration), maxLength);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Connection.Dispose();
+            await Server.DisposeAsync();
+        }
     }
 }
