@@ -6,6 +6,7 @@ using Serving.Core.Routing;
 using Serving.Core.Routing.Shadow;
 using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Onnx;
+using Serving.Core.Storage;
 using Serving.Gateway.Grpc;
 using Serving.Gateway.Metrics;
 using Serving.Gateway.Rest.Admin;
@@ -28,6 +29,8 @@ internal static class GatewayHostExtensions
         services.Configure<KestrelServerOptions>(configuration.GetSection("Kestrel"));
 
         services.AddOptions<ServingOptions>().Bind(configuration.GetSection("Serving")).ValidateOnStart();
+        services.AddOptions<DataPathOptions>().Bind(configuration.GetSection("Serving")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => DataPaths.From(sp.GetRequiredService<IOptions<DataPathOptions>>().Value));
         services.AddOptions<RegistryOptions>().Bind(configuration.GetSection("Serving:Registry")).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
