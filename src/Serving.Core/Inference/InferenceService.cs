@@ -253,6 +253,13 @@ public sealed class InferenceService : IInferenceService
 
     private static InferenceException Unavailable(ModelEntry entry)
     {
+        if (entry.Loaded.Count > 0)
+        {
+            // Versions serve, yet nothing routes: the model follows a source (MLflow) that has not set its deployment.
+            return InferenceException.Unavailable(
+                $"model '{entry.Name}' has no deployment yet: it follows MLflow and serves once its aliases are applied (versions {string.Join(", ", entry.ReadyVersions)} are loaded)");
+        }
+
         var reasons = entry.Versions.Where(v => v.Reason is not null).Select(v => $"version {v.Version} {v.State.ToString().ToLowerInvariant()}: {v.Reason}");
         return InferenceException.Unavailable(
             $"model '{entry.Name}' has no version ready to serve{(reasons.Any() ? " (" + string.Join("; ", reasons) + ")" : string.Empty)}");

@@ -142,6 +142,7 @@ public sealed class ModelRegistry : IDisposable
     {
         var root = _options.FullPath;
         var found = ListVersionFolders(root);
+        AddSourceRoots(found);
         var changed = !_current.InitialScanComplete;
 
         foreach (var (model, versions) in found)
@@ -312,6 +313,43 @@ public sealed class ModelRegistry : IDisposable
         }
 
         _warnedMissing = false;
+        return ReadVersionFolders(root);
+    }
+
+    /// <summary>
+    /// Adds the versions found under the source roots (MLflow downloads) to those of the registry folder. A version
+    /// both hold is served from the registry folder: what an operator put there wins over a download.
+    /// </summary>
+    private void AddSourceRoots(Dictionary<string, Dictionary<int, string>> found)
+    {
+        foreach (var root in _options.SourceRoots.Select(System.IO.Path.GetFullPath))
+        {
+            // A source root appears with its first download; until then there is nothing to read.
+            if (!Directory.Exists(root))
+            {
+                continue;
+            }
+
+            foreach (var (model, versions) in ReadVersionFolders(root))
+            {
+                if (!found.TryGetValue(model, out var known))
+                {
+                    found[model] = versions;
+                    continue;
+                }
+
+                foreach (var (version, directory) in versions)
+                {
+                    known.TryAdd(version, directory);
+                }
+            }
+        }
+    }
+
+    /// <summary>The version folders under a registry-shaped root that exists: model name to version to folder.</summary>
+    private static Dictionary<string, Dictionary<int, string>> ReadVersionFolders(string root)
+    {
+        var result = new Dictionary<string, Dictionary<int, string>>(StringComparer.Ordinal);
         foreach (var modelDirectory in Directory.EnumerateDirectories(root))
         {
             var model = System.IO.Path.GetFileName(modelDirectory);

@@ -19,4 +19,12 @@ public sealed class RegistryOptions
 
     /// <summary>The registry folder as an absolute path.</summary>
     public string FullPath => System.IO.Path.GetFullPath(Path);
+
+    /// <summary>
+    /// More folders laid out like the registry, written by model sources rather than people: versions downloaded from
+    /// MLflow live under the data directory (<c>&lt;data&gt;/mlflow</c>) because the registry folder may be read-only.
+    /// They are read and watched like the registry folder, which wins when both hold the same model version. The
+    /// host fills this in; it is not a setting.
+    /// </summary>
+    public IList<string> SourceRoots { get; } = [];
 }

@@ -17,6 +17,7 @@ public sealed class RegistryWatcher : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<RegistryWatcher> _logger;
     private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly Dictionary<string, FileSystemWatcher?> _sourceWatchers = new(StringComparer.Ordinal);
 
     public RegistryWatcher(ModelRegistry registry, IOptions<RegistryOptions> options, TimeProvider time, ILogger<RegistryWatcher> logger)
     {
@@ -29,6 +30,11 @@ public sealed class RegistryWatcher : BackgroundService
     public override void Dispose()
     {
         _signal.Dispose();
+        foreach (var watcher in _sourceWatchers.Values)
+        {
+            watcher?.Dispose();
+        }
+
         base.Dispose();
     }
 
@@ -36,10 +42,11 @@ public sealed class RegistryWatcher : BackgroundService
     {
         // Let the host finish starting: the first scan loads models, which may take a while.
         await Task.Yield();
-        using var watcher = TryWatch();
+        using var watcher = TryWatch(_options.FullPath);
         var period = TimeSpan.FromSeconds(_options.RescanSeconds);
         while (!stoppingToken.IsCancellationRequested)
         {
+            WatchSourceRoots();
             try
             {
                 _registry.Scan();
@@ -63,9 +70,20 @@ public sealed class RegistryWatcher : BackgroundService
         }
     }
 
-    private FileSystemWatcher? TryWatch()
+    /// <summary>Watches each source root (MLflow downloads) once it exists; one created after start is watched from the next pass.</summary>
+    private void WatchSourceRoots()
     {
-        var root = _options.FullPath;
+        foreach (var root in _options.SourceRoots.Select(Path.GetFullPath))
+        {
+            if (_sourceWatchers.GetValueOrDefault(root) is null)
+            {
+                _sourceWatchers[root] = TryWatch(root);
+            }
+        }
+    }
+
+    private FileSystemWatcher? TryWatch(string root)
+    {
         try
         {
             if (!Directory.Exists(root))

@@ -48,9 +48,13 @@ public sealed class DeploymentManager
 
     public DeploymentPolicy PolicyOf(string model) => _options.PolicyOf(model);
 
-    /// <summary>Replaces a model's deployment; loads versions it needs first. Throws <see cref="DeploymentException"/>.</summary>
-    public ModelDeployment Set(string model, DeploymentSpec spec, string actor, string reason) =>
-        Change(model, actor, reason, _ => spec);
+    /// <summary>
+    /// Replaces a model's deployment; loads versions it needs first. Throws <see cref="DeploymentException"/>.
+    /// <paramref name="mlflowApplied"/> records what the MLflow aliases asked for (the MLflow source sets it); null
+    /// keeps the record the deployment had.
+    /// </summary>
+    public ModelDeployment Set(string model, DeploymentSpec spec, string actor, string reason, DeploymentSpec? mlflowApplied = null) =>
+        Change(model, actor, reason, _ => spec, mlflowApplied);
 
     /// <summary>Makes the canary the stable version and removes the canary.</summary>
     public ModelDeployment Promote(string model, string actor, string reason = "promoted") =>
@@ -119,7 +123,7 @@ public sealed class DeploymentManager
         }
     }
 
-    private ModelDeployment Change(string model, string actor, string reason, Func<ModelDeployment?, DeploymentSpec> next)
+    private ModelDeployment Change(string model, string actor, string reason, Func<ModelDeployment?, DeploymentSpec> next, DeploymentSpec? mlflowApplied = null)
     {
         ModelDeployment changed;
         lock (_lock)
@@ -142,7 +146,7 @@ public sealed class DeploymentManager
                 Load(model, version);
             }
 
-            changed = Apply(model, spec, current, actor, reason);
+            changed = Apply(model, spec, current, actor, reason, mlflowApplied);
         }
 
         Changed?.Invoke(changed);
@@ -150,7 +154,7 @@ public sealed class DeploymentManager
     }
 
     /// <summary>Swaps in one model's new deployment and saves the table; the caller holds the lock.</summary>
-    private ModelDeployment Apply(string model, DeploymentSpec spec, ModelDeployment? current, string actor, string reason)
+    private ModelDeployment Apply(string model, DeploymentSpec spec, ModelDeployment? current, string actor, string reason, DeploymentSpec? mlflowApplied = null)
     {
         var deployment = new ModelDeployment
         {
@@ -160,6 +164,7 @@ public sealed class DeploymentManager
             Since = _time.GetUtcNow(),
             ChangedBy = actor,
             Reason = reason,
+            MlflowApplied = mlflowApplied ?? current?.MlflowApplied,
         };
         var table = Current.With(deployment);
         Volatile.Write(ref _current, table);
@@ -265,6 +270,13 @@ public sealed class DeploymentManager
 
         if (current is null)
         {
+            // A model that follows a source waits for it: its newest version may be a challenger meant for a
+            // small share of traffic, so it takes none until the source sets the deployment.
+            if (_options.FollowsSource(model))
+            {
+                return null;
+            }
+
             return Apply(model, new DeploymentSpec { Stable = newest.Version }, null, "registry", "first version of a new model");
         }
 

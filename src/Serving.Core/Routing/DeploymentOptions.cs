@@ -12,10 +12,17 @@ public sealed class DeploymentOptions
     /// <summary>Per-model settings by model name (bound from <c>Serving:Models</c>).</summary>
     public Dictionary<string, ModelOptions> Models { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>A model with a source (MLflow) is always manual: its source, not a policy, sets what serves.</summary>
     public DeploymentPolicy PolicyOf(string model) =>
-        Models.TryGetValue(model, out var options) && ModelOptions.TryParsePolicy(options.Policy, out var policy)
-            ? policy
-            : DeploymentPolicy.AutoStable;
+        FollowsSource(model)
+            ? DeploymentPolicy.Manual
+            : Models.TryGetValue(model, out var options) && ModelOptions.TryParsePolicy(options.Policy, out var policy)
+                ? policy
+                : DeploymentPolicy.AutoStable;
+
+    /// <summary>Whether a source (MLflow aliases) sets the model's deployment; until it does, the model serves nothing.</summary>
+    public bool FollowsSource(string model) =>
+        Models.TryGetValue(model, out var options) && !string.IsNullOrEmpty(options.Source);
 
     /// <summary>Problems with the settings, for start-up validation.</summary>
     public IEnumerable<string> Validate() =>

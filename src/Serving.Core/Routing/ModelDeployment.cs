@@ -16,4 +16,11 @@ public sealed record ModelDeployment
     public string ChangedBy { get; init; } = "startup";
 
     public string Reason { get; init; } = string.Empty;
+
+    /// <summary>
+    /// The deployment the MLflow aliases last asked for and the source applied (shadow unused). Saved with the
+    /// deployment, so after a restart the source sets a deployment only when an alias moved, and an admin's change
+    /// stands until then. Null for models that do not follow MLflow, and in files written before it existed.
+    /// </summary>
+    public DeploymentSpec? MlflowApplied { get; init; }
 }

@@ -6,6 +6,13 @@ public sealed class ModelOptions
     /// <summary><c>auto-stable</c>, <c>auto-canary</c> or <c>manual</c>.</summary>
     public string Policy { get; set; } = "auto-stable";
 
+    /// <summary>
+    /// Where the model's deployment comes from: empty for the registry folder and the policy, <c>mlflow</c> for the
+    /// MLflow aliases (see <c>MlflowModelSource</c>). A model with a source serves nothing until the source sets its
+    /// deployment, and no policy acts on its versions.
+    /// </summary>
+    public string? Source { get; set; }
+
     public static bool TryParsePolicy(string? text, out DeploymentPolicy policy)
     {
         policy = text switch

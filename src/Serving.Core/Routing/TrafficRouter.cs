@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Serving.Core.Registry;
 
 namespace Serving.Core.Routing;
@@ -10,15 +11,22 @@ namespace Serving.Core.Routing;
 public sealed class TrafficRouter
 {
     private readonly IRandomSource _random;
+    private readonly DeploymentOptions? _options;
 
-    public TrafficRouter(IRandomSource random) => _random = random;
+    public TrafficRouter(IRandomSource random, IOptions<DeploymentOptions>? options = null)
+    {
+        _random = random;
+        _options = options?.Value;
+    }
 
     /// <summary>Routes within <paramref name="entry"/>'s loaded versions; null when nothing can serve.</summary>
     public RouteDecision? Route(ModelEntry entry, ModelDeployment? deployment, string? routingKey)
     {
         if (deployment is null)
         {
-            return entry.Default is { } newest ? new RouteDecision(newest, RouteKind.Stable) : null;
+            // Until its source (MLflow aliases) sets a deployment, a model that follows one serves nothing: its
+            // newest version may be the challenger.
+            return entry.Default is { } newest && _options?.FollowsSource(entry.Name) != true ? new RouteDecision(newest, RouteKind.Stable) : null;
         }
 
         var spec = deployment.Spec;

@@ -4,22 +4,26 @@ using Serving.Core.Registry;
 using Serving.Core.Registry.Mlflow;
 using Serving.Core.Routing;
 using Serving.Core.Runtimes.Onnx;
+using Serving.Core.Storage;
 
 namespace Serving.Gateway.Hosting;
 
 /// <summary>
 /// Registers one <see cref="MlflowModelSource"/> per model configured with <c>Serving:Models:&lt;name&gt;:Source = mlflow</c>,
-/// validates their settings at start-up, and makes such models' policy <c>manual</c> unless one is set, since the
-/// MLflow aliases decide what serves.
+/// validates their settings at start-up, and has the registry read the versions they download from the data
+/// directory (<c>&lt;data&gt;/mlflow</c>). Such models are manual (<see cref="DeploymentOptions.PolicyOf"/>): the MLflow
+/// aliases decide what serves, so a Policy other than manual is refused.
 /// </summary>
 internal static class MlflowSourceHostExtensions
 {
     public static IServiceCollection AddMlflowSources(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<MlflowSourceStatus>();
-        var models = configuration.GetSection("Serving:Models").GetChildren()
+        var configured = configuration.GetSection("Serving:Models").GetChildren().ToList();
+        var models = configured
             .Where(m => string.Equals(m["Source"], MlflowModelOptions.SourceName, StringComparison.OrdinalIgnoreCase))
             .ToList();
+        RefuseConflictingSettings(services, configured);
         if (models.Count == 0)
         {
             return services;
@@ -29,13 +33,14 @@ internal static class MlflowSourceHostExtensions
             .Bind(configuration.GetSection(MlflowOptions.SectionName))
             .Validate(o => !o.Validate().Any(), "invalid Serving:Mlflow settings (TrackingUri must be an absolute http(s) URL; PollSeconds 1 to 86400; positive timeouts; Token or Username/Password)")
             .ValidateOnStart();
-        services.PostConfigure<DeploymentOptions>(o =>
-        {
-            foreach (var model in models.Where(m => m["Policy"] is null))
+        services.AddOptions<RegistryOptions>()
+            .PostConfigure<DataPaths>((o, paths) =>
             {
-                o.Models[model.Key] = new ModelOptions { Policy = "manual" };
-            }
-        });
+                if (!o.SourceRoots.Contains(paths.MlflowRegistry))
+                {
+                    o.SourceRoots.Add(paths.MlflowRegistry);
+                }
+            });
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<MlflowOptions>>().Value;
@@ -63,11 +68,45 @@ internal static class MlflowSourceHostExtensions
                 sp.GetRequiredService<ModelRegistry>(),
                 sp.GetRequiredService<DeploymentManager>(),
                 sp.GetRequiredService<IOptions<RegistryOptions>>().Value,
+                sp.GetRequiredService<DataPaths>(),
                 sp.GetRequiredService<MlflowSourceStatus>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<MlflowModelSource>>()));
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// A Source the gateway does not know would leave its model without a deployment for good, and a policy on a
+    /// model that follows MLflow would fight its aliases: both end start-up with what is allowed.
+    /// </summary>
+    private static void RefuseConflictingSettings(IServiceCollection services, List<IConfigurationSection> configured)
+    {
+        var problems = new List<string>();
+        foreach (var model in configured)
+        {
+            var source = model["Source"];
+            if (string.IsNullOrEmpty(source))
+            {
+                continue;
+            }
+
+            if (!string.Equals(source, MlflowModelOptions.SourceName, StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"Serving:Models:{model.Key}:Source is '{source}'; use {MlflowModelOptions.SourceName}, or leave it out to serve the registry folder's versions");
+            }
+            else if (model["Policy"] is { } policy && policy != "manual")
+            {
+                problems.Add($"Serving:Models:{model.Key}:Policy is '{policy}', but the model follows MLflow, whose aliases decide what serves; leave Policy out (or set it to manual)");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            services.AddOptions<DeploymentOptions>()
+                .Validate(_ => false, string.Join("; ", problems))
+                .ValidateOnStart();
+        }
     }
 }

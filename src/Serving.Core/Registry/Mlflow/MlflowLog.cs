@@ -21,7 +21,7 @@ internal static partial class MlflowLog
     public static partial void PollFailed(ILogger logger, string model, string reason);
 
     [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "MLflow: model '{Model}' follows its aliases: stable {Stable}, canary {Canary} at {Weight}%")]
-    public static partial void Deployed(ILogger logger, string model, int stable, int? canary, int weight);
+    public static partial void Deployed(ILogger logger, string model, int stable, string canary, int weight);
 
     [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "MLflow: model '{Model}' follows {RegisteredModel} on {Server} every {PollSeconds} s")]
     public static partial void Started(ILogger logger, string model, string registeredModel, Uri server, double pollSeconds);

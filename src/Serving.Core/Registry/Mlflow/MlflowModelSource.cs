@@ -4,19 +4,24 @@ using Microsoft.Extensions.Logging;
 using Serving.Core.Packaging;
 using Serving.Core.Packaging.Mlflow;
 using Serving.Core.Routing;
+using Serving.Core.Storage;
 
 namespace Serving.Core.Registry.Mlflow;
 
 /// <summary>
 /// Keeps one model in step with an MLflow registered model. Each poll resolves the stable and canary aliases,
-/// downloads versions the disk registry lacks and publishes them there under the MLflow version number (the
-/// registry then loads them like any package), and once they serve, sets the deployment. A deployment is set
-/// only when the aliases changed since the last one applied, so an admin's change stands until the next alias
-/// move. When MLflow cannot be reached nothing changes: what is loaded keeps serving and the state says why.
+/// downloads versions the registry lacks and publishes them under the data directory (<c>&lt;data&gt;/mlflow</c>,
+/// a source root the registry reads besides its own folder, which may be read-only) under the MLflow version
+/// number, and once they serve, sets the deployment. Until then the model serves nothing (see
+/// <see cref="DeploymentOptions.FollowsSource"/>). A deployment is set only when the aliases ask for another one
+/// than the one last applied, which is saved with the deployment, so an admin's change stands until the next alias
+/// move, across restarts too. When MLflow cannot be reached nothing changes: what is loaded keeps serving and the
+/// state says why.
 /// </summary>
 public sealed class MlflowModelSource : BackgroundService
 {
-    private const string DownloadsFolder = ".mlflow-downloads";
+    /// <summary>Where downloads are assembled, inside the MLflow root (one file system, so publishing is a rename); a dot-name, so the registry ignores it.</summary>
+    private const string DownloadsFolder = ".downloads";
 
     private readonly string _model;
     private readonly string _registeredModel;
@@ -27,12 +32,12 @@ public sealed class MlflowModelSource : BackgroundService
     private readonly ModelRegistry _registry;
     private readonly DeploymentManager _deployments;
     private readonly string _registryPath;
+    private readonly string _mlflowRoot;
     private readonly MlflowSourceStatus _status;
     private readonly TimeProvider _time;
     private readonly ILogger<MlflowModelSource> _logger;
     private readonly Dictionary<int, string> _failed = [];
     private readonly SemaphoreSlim _pollLock = new(1, 1);
-    private (int Stable, int? Canary, int Weight)? _applied;
     private MlflowModelSourceState _state;
 
     public MlflowModelSource(
@@ -44,12 +49,14 @@ public sealed class MlflowModelSource : BackgroundService
         ModelRegistry registry,
         DeploymentManager deployments,
         RegistryOptions registryOptions,
+        DataPaths dataPaths,
         MlflowSourceStatus status,
         TimeProvider time,
         ILogger<MlflowModelSource> logger)
     {
         ArgumentNullException.ThrowIfNull(modelOptions);
         ArgumentNullException.ThrowIfNull(registryOptions);
+        ArgumentNullException.ThrowIfNull(dataPaths);
         _model = model;
         _registeredModel = string.IsNullOrEmpty(modelOptions.RegisteredModel) ? model : modelOptions.RegisteredModel;
         _modelOptions = modelOptions;
@@ -59,6 +66,7 @@ public sealed class MlflowModelSource : BackgroundService
         _registry = registry;
         _deployments = deployments;
         _registryPath = registryOptions.FullPath;
+        _mlflowRoot = dataPaths.MlflowRegistry;
         _status = status;
         _time = time;
         _logger = logger;
@@ -95,6 +103,7 @@ public sealed class MlflowModelSource : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         MlflowLog.Started(_logger, _model, _registeredModel, _client.Server, _options.PollSeconds);
+        RemoveAbandonedDownloads();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_options.PollSeconds), _time);
         try
         {
@@ -170,19 +179,24 @@ public sealed class MlflowModelSource : BackgroundService
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // A full disk or a permission problem in the registry folder: the next poll tries again.
+            // A full disk or a permission problem in the data directory: the next poll tries again.
             MlflowLog.PollFailed(_logger, _model, ex.Message);
             Update(_state with { Reachable = true, LastPollAt = now, LastError = ex.Message, LastErrorAt = now });
             return false;
         }
     }
 
-    /// <summary>Downloads and publishes a version the disk registry does not hold yet; failures are remembered, not retried.</summary>
+    /// <summary>
+    /// Downloads and publishes a version that neither the registry folder nor the MLflow root holds yet; failures are
+    /// remembered, not retried. A version in the registry folder wins (the registry serves it from there), so it is
+    /// never downloaded.
+    /// </summary>
     private async Task EnsurePublishedAsync(MlflowModelVersion version, List<string> waiting, CancellationToken cancellationToken)
     {
         var number = Number(version);
-        var modelDirectory = Path.Combine(_registryPath, _model);
-        if (_failed.ContainsKey(number) || Directory.Exists(Path.Combine(modelDirectory, number.ToString(CultureInfo.InvariantCulture))))
+        var folder = number.ToString(CultureInfo.InvariantCulture);
+        var modelDirectory = Path.Combine(_mlflowRoot, _model);
+        if (_failed.ContainsKey(number) || Directory.Exists(Path.Combine(modelDirectory, folder)) || Directory.Exists(Path.Combine(_registryPath, _model, folder)))
         {
             return;
         }
@@ -194,7 +208,7 @@ public sealed class MlflowModelSource : BackgroundService
         }
 
         var artifactUri = await _client.GetDownloadUriAsync(_registeredModel, version.Version, cancellationToken).ConfigureAwait(false);
-        var download = Path.Combine(_registryPath, DownloadsFolder, $"{_model}-{number}-{Guid.NewGuid():N}");
+        var download = Path.Combine(_mlflowRoot, DownloadsFolder, _model, $"{number}-{Guid.NewGuid():N}");
         try
         {
             Directory.CreateDirectory(download);
@@ -203,7 +217,7 @@ public sealed class MlflowModelSource : BackgroundService
             {
                 ArtifactPath = download,
                 ModelName = _model,
-                RegistryPath = _registryPath,
+                RegistryPath = _mlflowRoot,
                 Version = number,
                 Task = string.IsNullOrEmpty(_modelOptions.Task) ? null : _modelOptions.Task,
                 Trainer = $"mlflow registered model {_registeredModel} version {version.Version}",
@@ -218,7 +232,7 @@ public sealed class MlflowModelSource : BackgroundService
             await _builder.BuildAsync(request, cancellationToken).ConfigureAwait(false);
             MlflowLog.VersionPublished(_logger, _registeredModel, _model, number);
         }
-        catch (PackagingException ex) when (!Directory.Exists(Path.Combine(modelDirectory, number.ToString(CultureInfo.InvariantCulture))))
+        catch (PackagingException ex) when (!Directory.Exists(Path.Combine(modelDirectory, folder)))
         {
             _failed[number] = ex.Message;
             MlflowLog.VersionFailed(_logger, _model, number, ex.Message);
@@ -255,34 +269,55 @@ public sealed class MlflowModelSource : BackgroundService
         var canaryProblem = canary is { } c ? Unservable(c) : null;
         var canaryVersion = canaryProblem is null ? canary : null;
         var weight = canaryVersion is null ? 0 : _modelOptions.CanaryWeight;
-        var wanted = (stableVersion, canaryVersion, weight);
+        var wanted = new DeploymentSpec { Stable = stableVersion, Canary = canaryVersion, CanaryWeight = weight };
         var canaryMessage = canaryProblem is null ? null : $"the {_modelOptions.CanaryAlias} version {canary} cannot serve: {canaryProblem}";
-        if (_applied == wanted)
+
+        // What was last applied is kept with the deployment (and saved with it), so neither the next poll nor a
+        // restart undoes an admin's change while the aliases stay put.
+        var current = _deployments.Current.Find(_model);
+        if (current?.MlflowApplied == wanted)
         {
             return canaryMessage;
         }
 
-        var current = _deployments.Current.Find(_model)?.Spec;
-        if (current is null || current.Stable != stableVersion || current.Canary != canaryVersion || current.CanaryWeight != weight)
+        var reason = $"MLflow aliases: {_modelOptions.StableAlias} = {stableVersion}"
+            + (canaryVersion is null ? string.Empty : $", {_modelOptions.CanaryAlias} = {canaryVersion}");
+        var serving = current is not null && current.Spec.Stable == stableVersion && current.Spec.Canary == canaryVersion && current.Spec.CanaryWeight == weight;
+        var shadow = current?.Spec.Shadow is { } s && s != stableVersion && s != canaryVersion ? s : (int?)null;
+        var spec = serving ? current!.Spec : wanted with { Shadow = shadow };
+        try
         {
-            var shadow = current?.Shadow is { } s && s != stableVersion && s != canaryVersion ? s : (int?)null;
-            var spec = new DeploymentSpec { Stable = stableVersion, Canary = canaryVersion, CanaryWeight = weight, Shadow = shadow };
-            var reason = $"MLflow aliases: {_modelOptions.StableAlias} = {stableVersion}"
-                + (canaryVersion is null ? string.Empty : $", {_modelOptions.CanaryAlias} = {canaryVersion}");
-            try
-            {
-                _deployments.Set(_model, spec, "mlflow", reason);
-            }
-            catch (DeploymentException ex)
-            {
-                return $"the deployment the aliases ask for was refused: {ex.Message}";
-            }
-
-            MlflowLog.Deployed(_logger, _model, stableVersion, canaryVersion, weight);
+            // When it already serves, this only records what the aliases asked for.
+            _deployments.Set(_model, spec, "mlflow", serving ? reason + " (already serving)" : reason, mlflowApplied: wanted);
+        }
+        catch (DeploymentException ex)
+        {
+            return $"the deployment the aliases ask for was refused: {ex.Message}";
         }
 
-        _applied = wanted;
+        if (!serving)
+        {
+            MlflowLog.Deployed(_logger, _model, stableVersion, canaryVersion?.ToString(CultureInfo.InvariantCulture) ?? "none", weight);
+        }
+
         return canaryMessage;
+    }
+
+    /// <summary>Deletes this model's downloads that a crash or a kill left half done; none is in progress at start.</summary>
+    private void RemoveAbandonedDownloads()
+    {
+        var downloads = Path.Combine(_mlflowRoot, DownloadsFolder, _model);
+        try
+        {
+            if (Directory.Exists(downloads))
+            {
+                Directory.Delete(downloads, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            MlflowLog.PollFailed(_logger, _model, $"cannot remove abandoned downloads in {downloads}: {ex.Message}");
+        }
     }
 
     /// <summary>Why a version cannot serve (failed packaging or load, not in the registry), or null when it is ready.</summary>
