@@ -7,6 +7,7 @@ using Serving.Core.Registry.Mlflow;
 using Serving.Core.Routing;
 using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Onnx;
+using Serving.Core.Storage;
 
 namespace Serving.Core.Tests.Registry.Mlflow;
 
@@ -27,7 +28,7 @@ internal sealed class MlflowSourceHarness : IAsyncDisposable
             NullLogger<ModelRegistry>.Instance);
         var policies = new DeploymentOptions();
         policies.Models[Model] = new ModelOptions { Policy = "manual" };
-        Deployments = new DeploymentManager(Registry, Options.Create(policies), Options.Create(registryOptions), Time, NullLogger<DeploymentManager>.Instance);
+        Deployments = new DeploymentManager(Registry, Options.Create(policies), Options.Create(registryOptions), new DataDirectoryStatus(new DataPaths(Path.Combine(Root, ".data")), Time), Time, NullLogger<DeploymentManager>.Instance);
         var options = new MlflowOptions { TrackingUri = server.Address.ToString(), RequestTimeoutSeconds = 5, DownloadTimeoutSeconds = 5 };
         Client = new MlflowRegistryClient(MlflowRegistryClient.CreateHttpClient(options), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
         Source = new MlflowModelSource(
