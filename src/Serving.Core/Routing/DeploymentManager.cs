@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serving.Core.Registry;
+using Serving.Core.Storage;
 
 namespace Serving.Core.Routing;
 
@@ -16,18 +17,35 @@ public sealed class DeploymentManager
     private readonly ModelRegistry _registry;
     private readonly DeploymentOptions _options;
     private readonly DeploymentStore _store;
+    private readonly DeploymentStore? _formerStore;
+    private readonly DataDirectoryStatus _dataDirectory;
     private readonly TimeProvider _time;
     private readonly ILogger<DeploymentManager> _logger;
     private DeploymentTable _current = DeploymentTable.Empty;
     private bool _restored;
 
-    public DeploymentManager(ModelRegistry registry, IOptions<DeploymentOptions> options, IOptions<RegistryOptions> registryOptions, TimeProvider time, ILogger<DeploymentManager> logger)
+    public DeploymentManager(
+        ModelRegistry registry,
+        IOptions<DeploymentOptions> options,
+        IOptions<RegistryOptions> registryOptions,
+        DataDirectoryStatus dataDirectory,
+        TimeProvider time,
+        ILogger<DeploymentManager> logger)
     {
         _registry = registry;
         _options = options.Value;
-        _store = new DeploymentStore(string.IsNullOrEmpty(_options.StatePath)
-            ? Path.Combine(registryOptions.Value.FullPath, ".deployments.json")
-            : Path.GetFullPath(_options.StatePath));
+        _dataDirectory = dataDirectory;
+        if (string.IsNullOrEmpty(_options.StatePath))
+        {
+            _store = new DeploymentStore(dataDirectory.Paths.DeploymentsFile);
+            // Where earlier releases kept it: inside the registry, which may now be read-only. Read, never written.
+            _formerStore = new DeploymentStore(Path.Combine(registryOptions.Value.FullPath, ".deployments.json"));
+        }
+        else
+        {
+            _store = new DeploymentStore(Path.GetFullPath(_options.StatePath));
+        }
+
         _time = time;
         _logger = logger;
         registry.Changed += OnRegistryChanged;
@@ -169,16 +187,34 @@ public sealed class DeploymentManager
         var table = Current.With(deployment);
         Volatile.Write(ref _current, table);
         RoutingLog.DeploymentChanged(_logger, model, spec.Stable, spec.Canary, spec.CanaryWeight, spec.Shadow, actor, reason);
+        Save(table);
+        return deployment;
+    }
+
+    /// <summary>
+    /// Saves the table; a failure is counted in <see cref="DataDirectoryStatus"/> and never undoes the change, which
+    /// serves on (it is only lost on restart). Said once per run of failures, and not at all when the start-up check
+    /// already said the data directory holding the file cannot be written.
+    /// </summary>
+    private void Save(DeploymentTable table)
+    {
         try
         {
             _store.Save(table);
+            if (_dataDirectory.StateSaved())
+            {
+                RoutingLog.StoreRecovered(_logger, _store.Path);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            RoutingLog.StoreFailed(_logger, _store.Path, ex);
+            var first = _dataDirectory.StateSaveFailed(_store.Path, ex);
+            var alreadySaid = !_dataDirectory.Writable && _store.Path.StartsWith(_dataDirectory.Paths.Root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+            if (first && !alreadySaid)
+            {
+                RoutingLog.StoreFailed(_logger, _store.Path, DataDirectoryProbe.Reason(ex));
+            }
         }
-
-        return deployment;
     }
 
     /// <summary>
@@ -239,6 +275,14 @@ public sealed class DeploymentManager
     private void Restore(RegistrySnapshot snapshot)
     {
         var (saved, problem) = _store.Load();
+        var migrated = false;
+        if (!_store.Exists && _formerStore is { Exists: true })
+        {
+            // An upgrade: take the deployments from the old place once, so nobody loses them, and save them anew.
+            (saved, problem) = _formerStore.Load();
+            migrated = problem is null;
+        }
+
         if (problem is not null)
         {
             RoutingLog.StoreUnreadable(_logger, problem);
@@ -251,6 +295,11 @@ public sealed class DeploymentManager
         }
 
         Volatile.Write(ref _current, table);
+        if (migrated)
+        {
+            RoutingLog.StoreMigrated(_logger, table.Models.Count, _formerStore!.Path, _store.Path);
+            Save(table);
+        }
 
         // Versions present at start-up count as published already: policies act only on later publications.
         foreach (var (model, entry) in snapshot.Models)

@@ -4,8 +4,8 @@ namespace Serving.Core.Routing;
 public sealed class DeploymentOptions
 {
     /// <summary>
-    /// File that keeps every model's deployment across restarts; empty means <c>.deployments.json</c> inside the
-    /// registry folder (a dot-name, so the registry scan ignores it).
+    /// File that keeps every model's deployment across restarts; empty means <c>deployments.json</c> in the data
+    /// directory (<c>Serving:DataPath</c>). Relative paths are resolved against the current folder.
     /// </summary>
     public string StatePath { get; set; } = string.Empty;
 

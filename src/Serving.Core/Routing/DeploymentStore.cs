@@ -20,6 +20,9 @@ public sealed class DeploymentStore
 
     public string Path { get; }
 
+    /// <summary>Whether the file is there (it is written on the first deployment change).</summary>
+    public bool Exists => File.Exists(Path);
+
     /// <summary>The saved deployments; empty when there is no file or it cannot be read (the reason is returned).</summary>
     public (IReadOnlyList<ModelDeployment> Deployments, string? Problem) Load()
     {

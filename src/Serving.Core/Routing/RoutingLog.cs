@@ -11,9 +11,15 @@ internal static partial class RoutingLog
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Saved deployments were not restored: {Problem}")]
     public static partial void StoreUnreadable(ILogger logger, string problem);
 
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "Saving deployments to {Path} failed; they will be lost on restart")]
-    public static partial void StoreFailed(ILogger logger, string path, Exception exception);
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "Saving deployments to {Path} failed: {Reason}. They serve, but are lost on restart; further failures are counted (serving_state_save_failures_total) until a save succeeds")]
+    public static partial void StoreFailed(ILogger logger, string path, string reason);
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "{Model}: policy {Policy} could not act on version {Version}: {Reason}")]
     public static partial void PolicyFailed(ILogger logger, string model, DeploymentPolicy policy, int version, string reason);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Saving deployments to {Path} works again")]
+    public static partial void StoreRecovered(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "Read {Count} saved deployments from {Former}, where earlier releases kept them; they are saved to {Path} from now on (the old file is no longer read once the new one exists)")]
+    public static partial void StoreMigrated(ILogger logger, int count, string former, string path);
 }

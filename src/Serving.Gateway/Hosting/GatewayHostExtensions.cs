@@ -31,6 +31,9 @@ internal static class GatewayHostExtensions
         services.AddOptions<ServingOptions>().Bind(configuration.GetSection("Serving")).ValidateOnStart();
         services.AddOptions<DataPathOptions>().Bind(configuration.GetSection("Serving")).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => DataPaths.From(sp.GetRequiredService<IOptions<DataPathOptions>>().Value));
+        services.AddSingleton<DataDirectoryStatus>();
+        // First of the hosted services: the data directory is checked (and a problem said) before the registry's first scan.
+        services.AddHostedService<DataDirectoryMonitor>();
         services.AddOptions<RegistryOptions>().Bind(configuration.GetSection("Serving:Registry")).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);

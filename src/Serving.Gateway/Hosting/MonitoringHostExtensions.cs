@@ -4,6 +4,7 @@ using Prometheus;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring.Logging;
 using Serving.Core.Monitoring.Logging.Redis;
+using Serving.Core.Storage;
 using Serving.Gateway.Metrics;
 using StackExchange.Redis;
 
@@ -25,7 +26,7 @@ internal static class MonitoringHostExtensions
         {
             var options = sp.GetRequiredService<IOptions<PredictionLogOptions>>().Value;
             return RedisConfiguration(sp) is null
-                ? new JsonLinesPredictionSink(options.Directory, options.MaxFileBytes)
+                ? new JsonLinesPredictionSink(options.DirectoryIn(sp.GetRequiredService<DataPaths>()), options.MaxFileBytes)
                 : new RedisStreamPredictionSink(sp.GetRequiredService<IConnectionMultiplexer>(), options.RedisMaxLength);
         });
         services.AddSingleton<PredictionLogger>();

@@ -22,6 +22,7 @@ internal static class MetricsHostExtensions
         Hosting.MonitoringHostExtensions.AddPredictionLogMetrics(app.ServiceProvider);
         MlflowSourceMetrics.Register(app.ServiceProvider);
         RolloutMetrics.Register(app.ServiceProvider);
+        DataDirectoryMetrics.Register(app.ServiceProvider);
         app.MapMetrics("/metrics", app.ServiceProvider.GetRequiredService<GatewayMetricsRegistry>().Registry);
         return app;
     }

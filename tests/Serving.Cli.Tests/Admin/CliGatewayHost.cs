@@ -74,6 +74,7 @@ internal sealed class CliGatewayHost : WebApplicationFactory<gateway::Program>
         builder.UseSetting("Kestrel:Endpoints:Http:Url", Url);
         builder.UseSetting("Kestrel:Endpoints:Grpc:Url", $"http://127.0.0.1:{FreePort()}");
         builder.UseSetting("Serving:Registry:Path", Registry);
+        builder.UseSetting("Serving:DataPath", Path.Combine(Registry, ".data"));
         builder.UseSetting("Serving:Admin:ApiKey", FullKey);
         builder.UseSetting("Serving:Admin:ReadOnlyApiKey", ReadKey);
         if (_rollouts is not null)

@@ -7,6 +7,7 @@ using Serving.Core.Registry;
 using Serving.Core.Routing;
 using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Onnx;
+using Serving.Core.Storage;
 
 namespace Serving.Core.Tests.Registry;
 
@@ -42,6 +43,7 @@ public sealed class ModelLifecycleTests : IDisposable
             _registry,
             Options.Create(new DeploymentOptions()),
             Options.Create(new RegistryOptions { Path = _root }),
+            new DataDirectoryStatus(new DataPaths(Path.Combine(_root, ".data")), TimeProvider.System),
             TimeProvider.System,
             NullLogger<DeploymentManager>.Instance);
         var service = new InferenceService(_registry, deployments, new TrafficRouter(new SharedRandomSource()), Options.Create(new ServingOptions()));

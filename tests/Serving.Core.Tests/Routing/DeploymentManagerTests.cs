@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Serving.Core.Registry;
 using Serving.Core.Routing;
 using Serving.Core.Tests.Support;
+using Serving.Core.Storage;
 
 namespace Serving.Core.Tests.Routing;
 
@@ -32,6 +33,7 @@ public sealed class DeploymentManagerTests : IDisposable
         _test.Registry,
         Options.Create(_test.Policies),
         Options.Create(new RegistryOptions { Path = _test.Root }),
+        _test.DataDirectory,
         _test.Time,
         logger ?? new ListLogger<DeploymentManager>());
 
@@ -205,13 +207,99 @@ public sealed class DeploymentManagerTests : IDisposable
         _test.Publish("m", 2);
         _test.Registry.Scan();
         var logger = new ListLogger<DeploymentManager>();
-        File.WriteAllText(Path.Combine(_test.Root, ".deployments.json"), "{ \"models\": [ { \"model\": ");
+        Directory.CreateDirectory(_test.DataDirectory.Paths.Root);
+        File.WriteAllText(_test.DataDirectory.Paths.DeploymentsFile, "{ \"models\": [ { \"model\": ");
 
         var deployments = Restart(logger);
 
         Assert.Equal(Spec(2), deployments.Current.Find("m")!.Spec);
         var warning = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
-        Assert.Contains(".deployments.json", warning.Message, StringComparison.Ordinal);
+        Assert.Contains(_test.DataDirectory.Paths.DeploymentsFile, warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deployments_are_saved_in_the_data_directory_and_nothing_is_written_to_the_registry()
+    {
+        var deployments = Start(2, policy: "manual");
+        var registryFiles = Directory.GetFileSystemEntries(_test.Root).Order(StringComparer.Ordinal).ToList();
+
+        deployments.Set("m", Spec(1), "admin", "pin back");
+
+        Assert.Equal(_test.DataDirectory.Paths.DeploymentsFile, deployments.StatePath);
+        Assert.Contains("\"stable\": 1", File.ReadAllText(_test.DataDirectory.Paths.DeploymentsFile), StringComparison.Ordinal);
+        Assert.Equal(registryFiles, Directory.GetFileSystemEntries(_test.Root).Order(StringComparer.Ordinal).ToList());
+        Assert.False(File.Exists(Path.Combine(_test.Root, ".deployments.json")));
+    }
+
+    [Fact]
+    public void Deployments_an_earlier_release_kept_in_the_registry_are_read_once_and_saved_to_the_data_directory()
+    {
+        Start(3, policy: "manual").Set("m", Spec(1, canary: 3, weight: 20), "admin", "experiment");
+        // As an earlier release left it: the file inside the registry folder, nothing in the data directory.
+        var former = Path.Combine(_test.Root, ".deployments.json");
+        File.Move(_test.DataDirectory.Paths.DeploymentsFile, former);
+        var logger = new ListLogger<DeploymentManager>();
+
+        var upgraded = Restart(logger);
+
+        Assert.Equal(Spec(1, canary: 3, weight: 20), upgraded.Current.Find("m")!.Spec);
+        var migrated = Assert.Single(logger.Entries, e => e.Message.Contains("earlier releases", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Information, migrated.Level);
+        Assert.Contains(former, migrated.Message, StringComparison.Ordinal);
+        Assert.Contains(_test.DataDirectory.Paths.DeploymentsFile, migrated.Message, StringComparison.Ordinal);
+        Assert.True(File.Exists(_test.DataDirectory.Paths.DeploymentsFile));
+
+        // From now on the data directory's file is the one read: the old one is left alone and no longer counts.
+        upgraded.Set("m", Spec(2), "admin", "after the upgrade");
+        var again = new ListLogger<DeploymentManager>();
+        Assert.Equal(Spec(2), Restart(again).Current.Find("m")!.Spec);
+        Assert.DoesNotContain(again.Entries, e => e.Message.Contains("earlier releases", StringComparison.Ordinal));
+        Assert.Contains("\"canary\": 3", File.ReadAllText(former), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void When_saving_fails_the_change_still_serves_and_the_failures_are_counted_and_said_once()
+    {
+        // A file where the data directory should be: no user, root included, can create the folder.
+        File.WriteAllText(Path.Combine(_test.Root, ".data"), "in the way");
+        _test.Publish("m", 1);
+        _test.Publish("m", 2);
+        _test.Registry.Scan();
+        var logger = new ListLogger<DeploymentManager>();
+        var deployments = Restart(logger);
+
+        deployments.Set("m", Spec(1), "admin", "pin back");
+        deployments.Set("m", Spec(2), "admin", "forward again");
+
+        Assert.Equal(Spec(2), deployments.Current.Find("m")!.Spec);
+        var report = _test.DataDirectory.Snapshot();
+        Assert.Equal(3, report.StateSaveFailures); // the new model's first deployment, then two changes
+        Assert.Contains(_test.DataDirectory.Paths.DeploymentsFile, report.LastStateSaveError, StringComparison.Ordinal);
+        var error = Assert.Single(logger.Entries, e => e.Level == LogLevel.Error);
+        Assert.Contains(_test.DataDirectory.Paths.DeploymentsFile, error.Message, StringComparison.Ordinal);
+
+        File.Delete(Path.Combine(_test.Root, ".data"));
+        deployments.Set("m", Spec(1), "admin", "the volume is back");
+
+        Assert.Null(_test.DataDirectory.Snapshot().LastStateSaveError);
+        Assert.Equal(3, _test.DataDirectory.StateSaveFailures);
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("works again", StringComparison.Ordinal));
+        Assert.Equal(Spec(1), Restart().Current.Find("m")!.Spec);
+    }
+
+    [Fact]
+    public void A_save_into_a_data_directory_already_reported_unwritable_is_counted_without_another_error()
+    {
+        File.WriteAllText(Path.Combine(_test.Root, ".data"), "in the way");
+        Assert.False(_test.DataDirectory.Check().After.Writable);
+        _test.Publish("m", 1);
+        _test.Registry.Scan();
+        var logger = new ListLogger<DeploymentManager>();
+
+        Restart(logger);
+
+        Assert.Equal(1, _test.DataDirectory.StateSaveFailures);
+        Assert.DoesNotContain(logger.Entries, e => e.Level == LogLevel.Error);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Serving.Core.Inference;
 using Serving.Core.Registry;
 using Serving.Core.Routing;
 using Serving.Core.Tests.Support;
+using Serving.Core.Storage;
 
 namespace Serving.Core.Tests.Routing;
 
@@ -100,7 +101,7 @@ public sealed class FailedLoadTests : IDisposable
             Publish(root, 1);
             Publish(root, 2);
             registry.Scan();
-            var deployments = new DeploymentManager(registry, Options.Create(new DeploymentOptions()), Options.Create(new RegistryOptions { Path = root }), TimeProvider.System, NullLogger<DeploymentManager>.Instance);
+            var deployments = new DeploymentManager(registry, Options.Create(new DeploymentOptions()), Options.Create(new RegistryOptions { Path = root }), new DataDirectoryStatus(new DataPaths(Path.Combine(root, ".data")), TimeProvider.System), TimeProvider.System, NullLogger<DeploymentManager>.Instance);
             deployments.Set("m", new DeploymentSpec { Stable = 1 }, "test", "pin");
             var service = new InferenceService(registry, deployments, new TrafficRouter(new SeededRandomSource(1)), Options.Create(new ServingOptions()));
 

@@ -27,6 +27,7 @@ public sealed class MlflowAppliedStateTests : IDisposable
         _test.Registry,
         Options.Create(_test.Policies),
         Options.Create(new RegistryOptions { Path = _test.Root }),
+        _test.DataDirectory,
         _test.Time,
         NullLogger<DeploymentManager>.Instance);
 
@@ -50,6 +51,7 @@ public sealed class MlflowAppliedStateTests : IDisposable
     public void A_state_file_written_before_the_record_existed_is_read_as_having_none()
     {
         var path = _test.Deployments.StatePath;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, """
             {
               "models": [

@@ -5,6 +5,7 @@ using Serving.Core.Packaging;
 using Serving.Core.Registry;
 using Serving.Core.Routing;
 using Serving.Core.Runtimes;
+using Serving.Core.Storage;
 
 namespace Serving.Core.Tests.Support;
 
@@ -12,6 +13,7 @@ namespace Serving.Core.Tests.Support;
 internal sealed class TestRegistry : IDisposable
 {
     private DeploymentManager? _deployments;
+    private DataDirectoryStatus? _dataDirectory;
 
     public TestRegistry(double settleSeconds = 10)
     {
@@ -31,11 +33,15 @@ internal sealed class TestRegistry : IDisposable
 
     public ModelRegistry Registry { get; }
 
-    /// <summary>Deployments over <see cref="Registry"/>, kept in the registry folder; made on first use.</summary>
+    /// <summary>The data directory deployments are saved to: a dot-folder in the registry, which the scan ignores.</summary>
+    public DataDirectoryStatus DataDirectory => _dataDirectory ??= new DataDirectoryStatus(new DataPaths(Path.Combine(Root, ".data")), Time);
+
+    /// <summary>Deployments over <see cref="Registry"/>, kept in <see cref="DataDirectory"/>; made on first use.</summary>
     public DeploymentManager Deployments => _deployments ??= new DeploymentManager(
         Registry,
         Options.Create(Policies),
         Options.Create(new RegistryOptions { Path = Root }),
+        DataDirectory,
         Time,
         NullLogger<DeploymentManager>.Instance);
 

@@ -24,6 +24,8 @@ public sealed class GatewayHost : WebApplicationFactory<Program>
             ["Serving:Registry:RescanSeconds"] = "0.5",
             ["Serving:Registry:SettleSeconds"] = "2",
             ["Serving:Monitoring:PredictionLog:Directory"] = registryPath + "-predictions",
+            // Each host its own data directory (beside the registry copy), not the shared default under the test binaries.
+            ["Serving:DataPath"] = registryPath + "-data",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -39,9 +39,12 @@ public sealed class SampleRegistry : IDisposable
         try
         {
             Directory.Delete(Path, recursive: true);
-            if (Directory.Exists(Path + "-predictions"))
+            foreach (var beside in new[] { Path + "-predictions", Path + "-data" })
             {
-                Directory.Delete(Path + "-predictions", recursive: true);
+                if (Directory.Exists(beside))
+                {
+                    Directory.Delete(beside, recursive: true);
+                }
             }
         }
         catch (IOException)

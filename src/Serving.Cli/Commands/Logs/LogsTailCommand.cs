@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Serving.Core.Storage;
 using Spectre.Console;
 using StackExchange.Redis;
 
@@ -27,8 +28,9 @@ internal static class LogsTailCommand
         };
         var directory = new Option<DirectoryInfo>("--dir")
         {
-            Description = "Folder of the local JSON Lines prediction logs (as Serving:Monitoring:PredictionLog:Directory).",
-            DefaultValueFactory = _ => new DirectoryInfo("logs/predictions"),
+            Description = "Folder of the local JSON Lines prediction logs (as Serving:Monitoring:PredictionLog:Directory); default: var/predictions, where a gateway started in this folder writes them.",
+            // The gateway's own default, so the two agree when started in the same folder.
+            DefaultValueFactory = _ => new DirectoryInfo(DataPaths.From(new DataPathOptions()).PredictionLogs),
         };
         var count = new Option<int>("-n", "--lines") { Description = "How many of the newest records to print.", DefaultValueFactory = _ => 20 };
         count.Validators.Add(result =>

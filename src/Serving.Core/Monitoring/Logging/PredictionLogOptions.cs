@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Serving.Core.Storage;
 
 namespace Serving.Core.Monitoring.Logging;
 
@@ -8,9 +9,18 @@ public sealed class PredictionLogOptions
     /// <summary>Whether predictions are logged at all.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Folder of the JSON Lines files (one per model and day); relative to the current folder.</summary>
-    [Required(AllowEmptyStrings = false)]
-    public string Directory { get; set; } = "logs/predictions";
+    /// <summary>
+    /// Folder of the JSON Lines files (one per model and day); relative to the current folder. Empty means
+    /// <c>predictions</c> in the data directory (<c>Serving:DataPath</c>).
+    /// </summary>
+    public string Directory { get; set; } = string.Empty;
+
+    /// <summary>The folder the JSON Lines files go to: <see cref="Directory"/> when set, else the data directory's.</summary>
+    public string DirectoryIn(DataPaths dataPaths)
+    {
+        ArgumentNullException.ThrowIfNull(dataPaths);
+        return string.IsNullOrWhiteSpace(Directory) ? dataPaths.PredictionLogs : Path.GetFullPath(Directory);
+    }
 
     /// <summary>A day's file is closed and a new part begun past this size.</summary>
     [Range(1024, long.MaxValue)]

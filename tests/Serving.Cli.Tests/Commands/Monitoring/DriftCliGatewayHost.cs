@@ -74,6 +74,7 @@ internal sealed class DriftCliGatewayHost : WebApplicationFactory<gateway::Progr
         builder.UseSetting("Kestrel:Endpoints:Http:Url", Url);
         builder.UseSetting("Kestrel:Endpoints:Grpc:Url", $"http://127.0.0.1:{FreePort()}");
         builder.UseSetting("Serving:Registry:Path", Registry);
+        builder.UseSetting("Serving:DataPath", Path.Combine(Registry, ".data"));
         builder.UseSetting("Serving:Monitoring:WindowRows", WindowRows.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Serving:Monitoring:PredictionLog:Directory", Registry + "-predictions");
     }

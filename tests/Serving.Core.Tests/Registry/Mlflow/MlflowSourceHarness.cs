@@ -118,7 +118,7 @@ internal sealed class MlflowSourceHarness : IAsyncDisposable
             Options.Create(RegistryOptions),
             Time,
             NullLogger<ModelRegistry>.Instance);
-        Deployments = new DeploymentManager(Registry, Options.Create(Policies), Options.Create(RegistryOptions), Time, NullLogger<DeploymentManager>.Instance);
+        Deployments = new DeploymentManager(Registry, Options.Create(Policies), Options.Create(RegistryOptions), new DataDirectoryStatus(Data, Time), Time, NullLogger<DeploymentManager>.Instance);
         Deployments.Changed += Changes.Enqueue;
         Status = new MlflowSourceStatus();
         Source = new MlflowModelSource(

@@ -33,6 +33,7 @@ public sealed class AdminGatewayHost : WebApplicationFactory<Program>
             ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{RestPort}",
             ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{FreePort()}",
             ["Serving:Registry:Path"] = registryPath,
+            ["Serving:DataPath"] = registryPath + "-data",
             ["Serving:Registry:RescanSeconds"] = "0.5",
             ["Serving:Registry:SettleSeconds"] = "1",
             ["Serving:Admin:ApiKey"] = FullKey,
