@@ -27,13 +27,16 @@ public static class ServingCli
     {
         ArgumentNullException.ThrowIfNull(output);
         var parsed = Create(output, builder).Parse(args);
-        var configuration = new InvocationConfiguration { Output = output.Console.Profile.Out.Writer, Error = output.Console.Profile.Out.Writer };
+        var messages = output.Console.Profile.Out.Writer;
         if (parsed.Errors.Count > 0)
         {
-            await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+            // The errors and the help after them are for the person who mistyped: standard error, never the result.
+            await parsed.InvokeAsync(new InvocationConfiguration { Output = messages, Error = messages }, cancellationToken).ConfigureAwait(false);
             return 2;
         }
 
+        // --version and --help answer on standard output, as scripts (v=$(serving --version)) expect.
+        var configuration = new InvocationConfiguration { Output = output.Result, Error = messages };
         return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 }

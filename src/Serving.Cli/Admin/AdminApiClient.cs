@@ -74,6 +74,13 @@ public sealed class AdminApiClient : IDisposable
             throw new AdminApiException(0, $"the gateway at {_http.BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0} s");
         }
 
+        if (status == 401)
+        {
+            throw new AdminApiException(status, _http.DefaultRequestHeaders.Authorization is null
+                ? $"the gateway needs an admin key (HTTP 401): pass --api-key <key> or set the {AdminConnection.ApiKeyVariable} environment variable"
+                : $"{ErrorOf(text) ?? "the admin key was refused"} (HTTP 401); check the key given with --api-key or {AdminConnection.ApiKeyVariable}");
+        }
+
         if (status is < 200 or > 299)
         {
             throw new AdminApiException(status, $"{ErrorOf(text) ?? "no message"} (HTTP {status})");

@@ -1,5 +1,4 @@
 using Serving.Core.Packaging;
-using Spectre.Console;
 
 namespace Serving.Cli.Commands;
 
@@ -14,7 +13,7 @@ internal static class CommandErrors
         }
         catch (Exception ex) when (ex is PackagingException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            output.Console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+            output.Error(ex.Message);
             return 1;
         }
     }

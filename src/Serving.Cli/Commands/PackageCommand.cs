@@ -14,7 +14,7 @@ internal static class PackageCommand
         var name = new Option<string>("--name") { Description = "Model name (the folder under the registry).", Required = true };
         var registry = new Option<DirectoryInfo>("--registry") { Description = "Registry folder.", DefaultValueFactory = _ => new DirectoryInfo("models") };
         var trainData = new Option<FileInfo?>("--train-data") { Description = "Headered CSV the model was trained on (features, label); gives feature names, baselines and lineage." };
-        var label = new Option<string?>("--label") { Description = "Label column of the CSV (default: target, else the last column)." };
+        var label = new Option<string?>("--label") { Description = "Label column of the CSV (default: the column named target, in any case; without one, --label is required)." };
         var task = new Option<string?>("--task") { Description = "binary, multiclass or regression (default: inferred from the label column)." };
         task.AcceptOnlyFromAmong(ModelTasks.Binary, ModelTasks.Multiclass, ModelTasks.Regression);
         var predictionOutput = new Option<string?>("--prediction-output") { Description = "Output that holds the prediction (default: one named like label/prediction, else a probability's argmax, else the first)." };
@@ -25,13 +25,14 @@ internal static class PackageCommand
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.Guard(output, async () =>
         {
+            var data = parse.GetValue(trainData)?.FullName;
             var request = new PackageRequest
             {
                 ArtifactPath = parse.GetValue(artifact)!.FullName,
                 ModelName = parse.GetValue(name)!,
                 RegistryPath = parse.GetValue(registry)!.FullName,
-                TrainingDataPath = parse.GetValue(trainData)?.FullName,
-                Label = parse.GetValue(label),
+                TrainingDataPath = data,
+                Label = data is null ? parse.GetValue(label) : LabelChoice.Choose(output, data, parse.GetValue(label)),
                 Task = parse.GetValue(task),
                 PredictionOutput = parse.GetValue(predictionOutput),
                 Trainer = "serving package",

@@ -60,6 +60,13 @@ public sealed class CsvDataSet
         return new CsvDataSet(path, header, values.Select(v => v.ToArray()).ToArray(), values[0].Count);
     }
 
+    /// <summary>The header's column names, without reading the rows (to choose a label before loading).</summary>
+    public static IReadOnlyList<string> ReadColumnNames(string path)
+    {
+        using var reader = new StreamReader(path, Encoding.UTF8);
+        return ReadRecord(reader) ?? throw new PackagingException($"'{path}' is empty; expected a header line");
+    }
+
     /// <summary>Index of a column, or -1.</summary>
     public int IndexOf(string columnName) => ColumnNames.ToList().IndexOf(columnName);
 

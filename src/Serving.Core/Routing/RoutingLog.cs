@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 namespace Serving.Core.Routing;
@@ -5,8 +6,21 @@ namespace Serving.Core.Routing;
 /// <summary>Source-generated log messages of deployments (event ids 1100-1199).</summary>
 internal static partial class RoutingLog
 {
-    [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "{Model}: deployment is now stable {Stable}, canary {Canary} at {Weight}%, shadow {Shadow} ({ChangedBy}: {Reason})")]
-    public static partial void DeploymentChanged(ILogger logger, string model, int stable, int? canary, int weight, int? shadow, string changedBy, string reason);
+    /// <summary>Logs a new deployment; an absent canary or shadow reads "none", not an empty gap that looks like a fault.</summary>
+    public static void DeploymentChanged(ILogger logger, string model, int stable, int? canary, int weight, int? shadow, string changedBy, string reason)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            DeploymentIsNow(logger, model, stable, CanaryText(canary, weight), shadow?.ToString(CultureInfo.InvariantCulture) ?? "none", changedBy, reason);
+        }
+    }
+
+    /// <summary><c>3 at 10%</c>, or <c>none</c>.</summary>
+    public static string CanaryText(int? canary, int weight) =>
+        canary is { } c ? string.Create(CultureInfo.InvariantCulture, $"{c} at {weight}%") : "none";
+
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "{Model}: deployment is now stable {Stable}, canary {Canary}, shadow {Shadow} ({ChangedBy}: {Reason})")]
+    private static partial void DeploymentIsNow(ILogger logger, string model, int stable, string canary, string shadow, string changedBy, string reason);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Saved deployments were not restored: {Problem}")]
     public static partial void StoreUnreadable(ILogger logger, string problem);

@@ -151,4 +151,84 @@ public sealed class AdminCommandsTests
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("cannot reach the gateway at http://127.0.0.1:1/", run.Messages, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Without_a_key_the_error_says_how_to_give_one()
+    {
+        await using var host = await CliGatewayHost.StartAsync(versions: 1);
+
+        var run = await host.RunAsync(null, "models", "list");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("(HTTP 401)", run.Messages, StringComparison.Ordinal);
+        Assert.Contains("--api-key <key>", run.Messages, StringComparison.Ordinal);
+        Assert.Contains("SERVING_API_KEY", run.Messages, StringComparison.Ordinal);
+        Assert.DoesNotContain("Authorization: Bearer", run.Messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Models_list_as_tsv_prints_a_header_and_one_plain_row_per_model_to_standard_output()
+    {
+        await using var host = await CliGatewayHost.StartAsync(versions: 3);
+        await host.RunAsync(CliGatewayHost.FullKey, "deploy", "iris", "--stable", "1", "--canary", "2", "--weight", "20", "--shadow", "3");
+
+        var run = await host.RunAsync(CliGatewayHost.ReadKey, "models", "list", "--output", "tsv");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(
+            ["model\tpolicy\tstable\tcanary\tcanary_weight\tshadow\trollout\trollout_weight\tversions", "iris\tauto-stable\t1\t2\t20\t3\t-\t-\t1:ready,2:ready,3:ready"],
+            run.Result.TrimEnd().Split('\n'));
+        Assert.Equal(string.Empty, run.Messages);
+    }
+
+    [Fact]
+    public async Task Models_show_as_tsv_prints_one_row_per_version_with_its_reason()
+    {
+        await using var host = await CliGatewayHost.StartAsync(versions: 2);
+        await host.RunAsync(CliGatewayHost.FullKey, "versions", "unload", "iris", "1");
+
+        var run = await host.RunAsync(CliGatewayHost.ReadKey, "models", "show", "iris", "-o", "tsv");
+
+        Assert.Equal(0, run.ExitCode);
+        var lines = run.Result.TrimEnd().Split('\n');
+        Assert.Equal("model\tversion\tstate\tsince\treason", lines[0]);
+        Assert.Matches(@"^iris\t1\tunloaded\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\t[^\t]*unloaded by admin[^\t]*$", lines[1]);
+        Assert.Matches(@"^iris\t2\tready\t[^\t]+\t[^\t]+$", lines[2]);
+        Assert.Equal(3, lines.Length);
+    }
+
+    [Fact]
+    public async Task Deploy_and_versions_as_tsv_print_the_new_state_as_a_row()
+    {
+        await using var host = await CliGatewayHost.StartAsync(versions: 2);
+
+        var deploy = await host.RunAsync(CliGatewayHost.FullKey, "deploy", "iris", "--stable", "2", "--output", "tsv");
+        var unload = await host.RunAsync(CliGatewayHost.FullKey, "versions", "unload", "iris", "1", "--output", "tsv");
+
+        Assert.Equal((0, "model\tstable\tcanary\tcanary_weight\tshadow\niris\t2\t-\t0\t-"), (deploy.ExitCode, deploy.Result.TrimEnd().ReplaceLineEndings("\n")));
+        Assert.Equal(0, unload.ExitCode);
+        Assert.StartsWith("model\tversion\tstate\tsince\treason\niris\t1\tunloaded\t", unload.Result.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Output_json_is_the_servers_answer_like_json()
+    {
+        await using var host = await CliGatewayHost.StartAsync(versions: 1);
+
+        var output = await host.RunAsync(CliGatewayHost.ReadKey, "models", "list", "--output", "json");
+        var json = await host.RunAsync(CliGatewayHost.ReadKey, "models", "list", "--json");
+
+        Assert.Equal(0, output.ExitCode);
+        Assert.Equal(json.Result, output.Result);
+        Assert.Equal("iris", JsonDocument.Parse(output.Result).RootElement[0].GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_output_format_is_a_usage_error()
+    {
+        var run = await WideCliRun.Of("models", "list", "--output", "yaml", "--url", "http://127.0.0.1:1");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("yaml", run.Messages, StringComparison.Ordinal);
+    }
 }

@@ -86,6 +86,28 @@ public sealed class RolloutCommandTests
     }
 
     [Fact]
+    public async Task Status_watch_as_tsv_prints_the_header_once_and_a_row_per_change()
+    {
+        var controller = new ScriptedRolloutController(
+            Status("running", 0),
+            Status("running", 0),
+            Status("running", 1, Passed(5, 40)),
+            Status("promoted", 3, Passed(5, 40), new RolloutDecision { Outcome = "promoted", Weight = 50 }));
+        await using var host = await CliGatewayHost.StartAsync(versions: 2, controller);
+
+        var run = await host.RunAsync(CliGatewayHost.ReadKey, "rollout", "status", "iris", "--watch", "--poll-seconds", "0.05", "--output", "tsv");
+
+        Assert.Equal(0, run.ExitCode);
+        var lines = run.Result.TrimEnd().Split('\n');
+        Assert.Equal("model\tstable\tcanary\tstate\tweight\tsteps\tfailures\tfailure_limit\tinterval_seconds\tstarted_at\tlast_outcome", lines[0]);
+        Assert.Equal(
+            ["iris\t1\t2\trunning\t5\t5,10,25,50\t0\t2\t60", "iris\t1\t2\trunning\t10\t5,10,25,50\t0\t2\t60", "iris\t1\t2\tpromoted\t50\t5,10,25,50\t0\t2\t60"],
+            lines[1..].Select(line => string.Join('\t', line.Split('\t')[..9])));
+        Assert.Equal(["started", "passed", "promoted"], lines[1..].Select(line => line.Split('\t')[^1]));
+        Assert.Contains("rollout of iris ended: promoted", run.Messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_watch_stops_at_its_time_limit_while_the_rollout_goes_on()
     {
         var controller = new ScriptedRolloutController(Status("running", 0));

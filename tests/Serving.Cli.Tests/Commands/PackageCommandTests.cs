@@ -1,3 +1,4 @@
+using Serving.Cli.Tests.Admin;
 using Serving.Core.Packaging;
 
 namespace Serving.Cli.Tests.Commands;
@@ -50,6 +51,41 @@ public sealed class PackageCommandTests
         Assert.Equal("Score", manifest.Signature.PredictionOutput);
         Assert.Equal(["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"], Assert.Single(manifest.Signature.Inputs).Features);
         Assert.Equal(442, manifest.Baseline!.Prediction!.Numeric!.Count);
+    }
+
+    [Fact]
+    public async Task Package_without_label_says_it_took_the_target_column_whatever_its_case()
+    {
+        using var temp = new TemporaryDirectory();
+        var lines = File.ReadAllLines(Path.Combine(Repository.DataDirectory, "iris.csv"));
+        File.WriteAllLines(temp.Combine("iris.csv"), [lines[0].Replace(",target", ",Target", StringComparison.Ordinal), .. lines[1..]]);
+
+        var run = await CliRun.Of(
+            "package", Repository.OnnxFixture("torch_mlp.onnx"), "--name", "flowers", "--registry", temp.Combine("registry"), "--train-data", temp.Combine("iris.csv"));
+
+        Assert.Equal((0, "1"), (run.ExitCode, run.Result.Trim()));
+        Assert.Equal("label: the column 'Target' (pass --label to choose another)", run.Messages.Split('\n')[0].TrimEnd());
+        Assert.Equal(4, Assert.Single(ManifestSerializer.Read(temp.Combine("registry", "flowers", "1")).Signature.Inputs).Features!.Count);
+    }
+
+    [Fact]
+    public async Task Package_without_label_and_without_a_target_column_asks_for_label()
+    {
+        using var temp = new TemporaryDirectory();
+        var lines = File.ReadAllLines(Path.Combine(Repository.DataDirectory, "iris.csv"));
+        File.WriteAllLines(temp.Combine("iris.csv"), [lines[0].Replace(",target", ",species", StringComparison.Ordinal), .. lines[1..]]);
+
+        var run = await WideCliRun.Of(
+            "package", Repository.OnnxFixture("torch_mlp.onnx"), "--name", "flowers", "--registry", temp.Combine("registry"), "--train-data", temp.Combine("iris.csv"));
+        var labelled = await CliRun.Of(
+            "package", Repository.OnnxFixture("torch_mlp.onnx"), "--name", "flowers", "--registry", temp.Combine("registry"), "--train-data", temp.Combine("iris.csv"), "--label", "species");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("error: ", run.Messages, StringComparison.Ordinal);
+        Assert.Contains("no column named 'target'", run.Messages, StringComparison.Ordinal);
+        Assert.Contains("--label", run.Messages, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, run.Result);
+        Assert.Equal((0, "1"), (labelled.ExitCode, labelled.Result.Trim()));
     }
 
     [Fact]

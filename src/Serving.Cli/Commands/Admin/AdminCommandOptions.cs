@@ -1,12 +1,11 @@
 using System.CommandLine;
 using Serving.Cli.Admin;
-using Spectre.Console;
 
 namespace Serving.Cli.Commands.Admin;
 
 /// <summary>
-/// The options every admin command takes (<c>--url</c>, <c>--api-key</c>, <c>--json</c>) and one way to run
-/// the command against the API: server refusals print the server's message and exit 1.
+/// The options every admin command takes (<c>--url</c>, <c>--api-key</c>, <c>--output</c>/<c>--json</c>) and one
+/// way to run the command against the API: server refusals print the server's message and exit 1.
 /// </summary>
 internal sealed class AdminCommandOptions
 {
@@ -14,29 +13,29 @@ internal sealed class AdminCommandOptions
 
     public Option<string?> ApiKey { get; } = new("--api-key") { Description = $"Admin key (default: ${AdminConnection.ApiKeyVariable})." };
 
-    public Option<bool> Json { get; } = new("--json") { Description = "Print the server's JSON answer to standard output instead of a table." };
+    public OutputOptions Output { get; } = new();
 
     /// <summary>Adds the shared options to <paramref name="command"/> and returns it.</summary>
     public Command AddTo(Command command)
     {
         command.Options.Add(Url);
         command.Options.Add(ApiKey);
-        command.Options.Add(Json);
+        Output.AddTo(command);
         return command;
     }
 
     /// <summary>Runs <paramref name="action"/> with a client for the resolved gateway; errors become one red line and exit 1.</summary>
-    public async Task<int> RunAsync(CliOutput output, ParseResult parse, Func<AdminApiClient, bool, Task<int>> action)
+    public async Task<int> RunAsync(CliOutput output, ParseResult parse, Func<AdminApiClient, OutputFormat, Task<int>> action)
     {
         try
         {
             var connection = AdminConnection.Resolve(parse.GetValue(Url), parse.GetValue(ApiKey), Environment.GetEnvironmentVariable);
             using var client = new AdminApiClient(connection);
-            return await action(client, parse.GetValue(Json)).ConfigureAwait(false);
+            return await action(client, Output.Of(parse)).ConfigureAwait(false);
         }
         catch (AdminApiException ex)
         {
-            output.Console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+            output.Error(ex.Message);
             return 1;
         }
     }

@@ -19,27 +19,31 @@ internal static class DeployCommand
         {
             name, stable, canary, weight, shadow,
         });
-        command.SetAction((parse, cancellationToken) => options.RunAsync(output, parse, async (client, json) =>
+        command.SetAction((parse, cancellationToken) => options.RunAsync(output, parse, async (client, format) =>
         {
             var model = parse.GetValue(name)!;
             var deployment = new DeploymentView(parse.GetValue(stable), parse.GetValue(canary), parse.GetValue(weight) ?? 0, parse.GetValue(shadow));
             var answer = await client.SetDeploymentAsync(model, deployment, cancellationToken).ConfigureAwait(false);
-            await WriteAsync(output, model, answer, json).ConfigureAwait(false);
+            await WriteAsync(output, model, answer, format).ConfigureAwait(false);
             return 0;
         }));
         return command;
     }
 
-    /// <summary>Prints a changed deployment: the JSON, or one line for people.</summary>
-    public static async Task WriteAsync(CliOutput output, string model, AdminAnswer<DeploymentView> answer, bool json)
+    /// <summary>Prints a changed deployment: the JSON, a TSV row, or one line for people.</summary>
+    public static async Task WriteAsync(CliOutput output, string model, AdminAnswer<DeploymentView> answer, OutputFormat format)
     {
-        if (json)
+        switch (format)
         {
-            await output.Result.WriteLineAsync(answer.Json).ConfigureAwait(false);
-        }
-        else
-        {
-            output.Console.MarkupLineInterpolated($"[green]{model}[/]: {answer.Value.Describe()}");
+            case OutputFormat.Json:
+                await output.Result.WriteLineAsync(answer.Json).ConfigureAwait(false);
+                break;
+            case OutputFormat.Tsv:
+                await AdminTsv.DeploymentAsync(output.Result, model, answer.Value).ConfigureAwait(false);
+                break;
+            default:
+                output.Console.MarkupLineInterpolated($"[green]{model}[/]: {answer.Value.Describe()}");
+                break;
         }
     }
 }

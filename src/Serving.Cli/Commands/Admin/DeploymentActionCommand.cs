@@ -11,11 +11,11 @@ internal static class DeploymentActionCommand
         var options = new AdminCommandOptions();
         var name = new Argument<string>("name") { Description = "Model name." };
         var command = options.AddTo(new Command(action, description) { name });
-        command.SetAction((parse, cancellationToken) => options.RunAsync(output, parse, async (client, json) =>
+        command.SetAction((parse, cancellationToken) => options.RunAsync(output, parse, async (client, format) =>
         {
             var model = parse.GetValue(name)!;
             var answer = await client.ChangeDeploymentAsync(model, action, cancellationToken).ConfigureAwait(false);
-            await DeployCommand.WriteAsync(output, model, answer, json).ConfigureAwait(false);
+            await DeployCommand.WriteAsync(output, model, answer, format).ConfigureAwait(false);
             return 0;
         }));
         return command;

@@ -9,16 +9,20 @@ internal static class ModelsCommand
     {
         var listOptions = new AdminCommandOptions();
         var list = listOptions.AddTo(new Command("list", "List models with their deployment and versions."));
-        list.SetAction((parse, cancellationToken) => listOptions.RunAsync(output, parse, async (client, json) =>
+        list.SetAction((parse, cancellationToken) => listOptions.RunAsync(output, parse, async (client, format) =>
         {
             var answer = await client.ListModelsAsync(cancellationToken).ConfigureAwait(false);
-            if (json)
+            switch (format)
             {
-                await output.Result.WriteLineAsync(answer.Json).ConfigureAwait(false);
-            }
-            else
-            {
-                output.Console.Write(AdminRender.Models(answer.Value));
+                case OutputFormat.Json:
+                    await output.Result.WriteLineAsync(answer.Json).ConfigureAwait(false);
+                    break;
+                case OutputFormat.Tsv:
+                    await AdminTsv.ModelsAsync(output.Result, answer.Value).ConfigureAwait(false);
+                    break;
+                default:
+                    output.Console.Write(AdminRender.Models(answer.Value));
+                    break;
             }
 
             return 0;
@@ -26,17 +30,21 @@ internal static class ModelsCommand
 
         var showOptions = new AdminCommandOptions();
         var name = new Argument<string>("name") { Description = "Model name." };
-        var show = showOptions.AddTo(new Command("show", "Show one model: policy, deployment, rollout and versions with state and reason.") { name });
-        show.SetAction((parse, cancellationToken) => showOptions.RunAsync(output, parse, async (client, json) =>
+        var show = showOptions.AddTo(new Command("show", "Show one model: policy, deployment, rollout and versions with state and reason (tsv: one row per version).") { name });
+        show.SetAction((parse, cancellationToken) => showOptions.RunAsync(output, parse, async (client, format) =>
         {
             var answer = await client.GetModelAsync(parse.GetValue(name)!, cancellationToken).ConfigureAwait(false);
-            if (json)
+            switch (format)
             {
-                await output.Result.WriteLineAsync(answer.Json).ConfigureAwait(false);
-            }
-            else
-            {
-                output.Console.Write(AdminRender.Model(answer.Value));
+                case OutputFormat.Json:
+                    await output.Result.WriteLineAsync(answer.Json).ConfigureAwait(false);
+                    break;
+                case OutputFormat.Tsv:
+                    await AdminTsv.VersionsAsync(output.Result, answer.Value).ConfigureAwait(false);
+                    break;
+                default:
+                    output.Console.Write(AdminRender.Model(answer.Value));
+                    break;
             }
 
             return 0;

@@ -24,7 +24,7 @@ internal static class RolloutCommand
         var steps = new Option<string?>("--steps") { Description = "Canary weights to step through, comma-separated (default from the gateway: 5,10,25,50)." };
         var interval = new Option<double?>("--interval") { Description = "Seconds each step is held before it is judged (default from the gateway)." };
         var command = options.AddTo(new Command("start", "Start rolling a version out as canary.") { name, canary, steps, interval });
-        command.SetAction((parse, cancellationToken) => options.RunAsync(output, parse, async (client, json) =>
+        command.SetAction((parse, cancellationToken) => options.RunAsync(output, parse, async (client, format) =>
         {
             var request = new RolloutRequest
             {
@@ -33,7 +33,7 @@ internal static class RolloutCommand
                 IntervalSeconds = parse.GetValue(interval),
             };
             var answer = await client.StartRolloutAsync(parse.GetValue(name)!, request, cancellationToken).ConfigureAwait(false);
-            await WriteAsync(output, answer, json).ConfigureAwait(false);
+            await WriteAsync(output, answer, format).ConfigureAwait(false);
             return 0;
         }));
         return command;
@@ -47,18 +47,18 @@ internal static class RolloutCommand
         var poll = new Option<double>("--poll-seconds") { Description = "How often --watch asks the gateway.", DefaultValueFactory = _ => 2 };
         var maxMinutes = new Option<double>("--max-minutes") { Description = "Longest --watch runs.", DefaultValueFactory = _ => 60 };
         var command = options.AddTo(new Command("status", "Show a rollout: steps, weight, state, the latest gate figures and decisions.") { name, watch, poll, maxMinutes });
-        command.SetAction((parse, cancellationToken) => options.RunAsync(output, parse, async (client, json) =>
+        command.SetAction((parse, cancellationToken) => options.RunAsync(output, parse, async (client, format) =>
         {
             var model = parse.GetValue(name)!;
             if (!parse.GetValue(watch))
             {
-                await WriteAsync(output, await client.GetRolloutAsync(model, cancellationToken).ConfigureAwait(false), json).ConfigureAwait(false);
+                await WriteAsync(output, await client.GetRolloutAsync(model, cancellationToken).ConfigureAwait(false), format).ConfigureAwait(false);
                 return 0;
             }
 
             var every = TimeSpan.FromSeconds(Math.Max(0.05, parse.GetValue(poll)));
             var limit = TimeSpan.FromMinutes(Math.Max(0, parse.GetValue(maxMinutes)));
-            await new RolloutWatch(output, client, model, every, limit).RunAsync(cancellationToken).ConfigureAwait(false);
+            await new RolloutWatch(output, client, model, every, limit, format).RunAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }));
         return command;
@@ -69,24 +69,30 @@ internal static class RolloutCommand
         var options = new AdminCommandOptions();
         var name = new Argument<string>("name") { Description = "Model name." };
         var command = options.AddTo(new Command(action, description) { name });
-        command.SetAction((parse, cancellationToken) => options.RunAsync(output, parse, async (client, json) =>
+        command.SetAction((parse, cancellationToken) => options.RunAsync(output, parse, async (client, format) =>
         {
             var answer = await client.ChangeRolloutAsync(parse.GetValue(name)!, action, cancellationToken).ConfigureAwait(false);
-            await WriteAsync(output, answer, json).ConfigureAwait(false);
+            await WriteAsync(output, answer, format).ConfigureAwait(false);
             return 0;
         }));
         return command;
     }
 
-    private static async Task WriteAsync(CliOutput output, AdminAnswer<RolloutStatus> answer, bool json)
+    /// <summary>Prints a rollout: its JSON, a TSV row (without the header when <paramref name="withHeader"/> is false), or the view for people.</summary>
+    public static async Task WriteAsync(CliOutput output, AdminAnswer<RolloutStatus> answer, OutputFormat format, bool withHeader = true)
     {
-        if (json)
+        switch (format)
         {
-            await output.Result.WriteLineAsync(answer.Json).ConfigureAwait(false);
-        }
-        else
-        {
-            output.Console.Write(RolloutRender.Status(answer.Value));
+            case OutputFormat.Json:
+                await output.Result.WriteLineAsync(answer.Json).ConfigureAwait(false);
+                await output.Result.FlushAsync().ConfigureAwait(false);
+                break;
+            case OutputFormat.Tsv:
+                await AdminTsv.RolloutAsync(output.Result, answer.Value, withHeader).ConfigureAwait(false);
+                break;
+            default:
+                output.Console.Write(RolloutRender.Status(answer.Value));
+                break;
         }
     }
 

@@ -6,20 +6,21 @@ namespace Serving.Cli.Commands.Admin;
 
 /// <summary>
 /// <c>rollout status --watch</c>: polls the rollout and redraws it in place (Spectre Live) until it ends, the
-/// time limit passes, or Ctrl+C. A console that cannot redraw (a pipe, a log) gets one view per change instead.
+/// time limit passes, or Ctrl+C. A console that cannot redraw (a pipe, a log), or <c>--output tsv|json</c>, gets
+/// one view per change instead (TSV: the header once, then a row per change; JSON: one answer per line).
 /// </summary>
-internal sealed class RolloutWatch(CliOutput output, AdminApiClient client, string model, TimeSpan every, TimeSpan limit)
+internal sealed class RolloutWatch(CliOutput output, AdminApiClient client, string model, TimeSpan every, TimeSpan limit, OutputFormat format)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(limit);
-        var first = (await client.GetRolloutAsync(model, cancellationToken).ConfigureAwait(false)).Value;
+        var first = await client.GetRolloutAsync(model, cancellationToken).ConfigureAwait(false);
         RolloutStatus last;
         try
         {
-            last = output.Console.Profile.Capabilities.Interactive
-                ? await LiveAsync(first, timeout.Token).ConfigureAwait(false)
+            last = format == OutputFormat.Table && output.Console.Profile.Capabilities.Interactive
+                ? await LiveAsync(first.Value, timeout.Token).ConfigureAwait(false)
                 : await PlainAsync(first, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -52,20 +53,20 @@ internal sealed class RolloutWatch(CliOutput output, AdminApiClient client, stri
         return current;
     }
 
-    private async Task<RolloutStatus> PlainAsync(RolloutStatus first, CancellationToken cancellationToken)
+    private async Task<RolloutStatus> PlainAsync(AdminAnswer<RolloutStatus> first, CancellationToken cancellationToken)
     {
-        var current = first;
-        output.Console.Write(RolloutRender.Status(current));
+        var current = first.Value;
+        await RolloutCommand.WriteAsync(output, first, format).ConfigureAwait(false);
         while (!RolloutRender.IsFinished(current))
         {
             await Task.Delay(every, cancellationToken).ConfigureAwait(false);
-            var next = (await client.GetRolloutAsync(model, cancellationToken).ConfigureAwait(false)).Value;
-            if (next.State != current.State || next.Weight != current.Weight || next.Decisions.Count != current.Decisions.Count)
+            var next = await client.GetRolloutAsync(model, cancellationToken).ConfigureAwait(false);
+            if (next.Value.State != current.State || next.Value.Weight != current.Weight || next.Value.Decisions.Count != current.Decisions.Count)
             {
-                output.Console.Write(RolloutRender.Status(next));
+                await RolloutCommand.WriteAsync(output, next, format, withHeader: false).ConfigureAwait(false);
             }
 
-            current = next;
+            current = next.Value;
         }
 
         return current;

@@ -18,18 +18,22 @@ internal static class VersionsCommand
         var name = new Argument<string>("name") { Description = "Model name." };
         var version = new Argument<int>("version") { Description = "Version number." };
         var command = options.AddTo(new Command(action, description) { name, version });
-        command.SetAction((parse, cancellationToken) => options.RunAsync(output, parse, async (client, json) =>
+        command.SetAction((parse, cancellationToken) => options.RunAsync(output, parse, async (client, format) =>
         {
             var model = parse.GetValue(name)!;
             var answer = await client.ChangeVersionAsync(model, parse.GetValue(version), action, cancellationToken).ConfigureAwait(false);
-            if (json)
+            switch (format)
             {
-                await output.Result.WriteLineAsync(answer.Json).ConfigureAwait(false);
-            }
-            else
-            {
-                var v = answer.Value;
-                output.Console.MarkupLine($"{Markup.Escape(model)} version {v.Version}: {AdminRender.StateMarkup(v.State)}{(v.Reason is null ? string.Empty : " (" + Markup.Escape(v.Reason) + ")")}");
+                case OutputFormat.Json:
+                    await output.Result.WriteLineAsync(answer.Json).ConfigureAwait(false);
+                    break;
+                case OutputFormat.Tsv:
+                    await AdminTsv.VersionAsync(output.Result, model, answer.Value).ConfigureAwait(false);
+                    break;
+                default:
+                    var v = answer.Value;
+                    output.Console.MarkupLine($"{Markup.Escape(model)} version {v.Version}: {AdminRender.StateMarkup(v.State)}{(v.Reason is null ? string.Empty : " (" + Markup.Escape(v.Reason) + ")")}");
+                    break;
             }
 
             return 0;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Serving.Core.Storage;
-using Spectre.Console;
 using StackExchange.Redis;
 
 namespace Serving.Cli.Commands.Logs;
@@ -64,7 +63,7 @@ internal static class LogsTailCommand
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
-                output.Console.MarkupLineInterpolated($"[red]error:[/] Redis: {ex.Message}");
+                output.Error($"Redis: {ex.Message}");
                 return 1;
             }
         }));
@@ -75,11 +74,14 @@ internal static class LogsTailCommand
     {
         if (!await source.ExistsAsync(cancellationToken).ConfigureAwait(false))
         {
-            output.Console.MarkupLineInterpolated($"{(follow ? "[yellow]waiting:[/]" : "[red]error:[/]")} no prediction log for {model} in {source.Description}");
+            var missing = $"no prediction log for {model} in {source.Description}";
             if (!follow)
             {
+                output.Error(missing);
                 return 1;
             }
+
+            output.Waiting(missing);
         }
 
         await WriteAsync(output, await source.TailAsync(count, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);

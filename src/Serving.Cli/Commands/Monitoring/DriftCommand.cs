@@ -13,8 +13,9 @@ internal static class DriftCommand
     {
         var model = new Argument<string>("model") { Description = "Model name." };
         var url = new Option<string?>("--url") { Description = $"Gateway REST address (default: ${AdminConnection.UrlVariable}, else {AdminConnection.DefaultUrl})." };
-        var json = new Option<bool>("--json") { Description = "Print the server's JSON answer to standard output instead of tables." };
-        var command = new Command("drift", "Show each version's drift against its package baseline: the last closed window, per feature.") { model, url, json };
+        var format = new OutputOptions();
+        var command = new Command("drift", "Show each version's drift against its package baseline: the last closed window, per feature.") { model, url };
+        format.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             try
@@ -26,25 +27,36 @@ internal static class DriftCommand
                 var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
                 if (response.StatusCode != HttpStatusCode.OK)
                 {
-                    output.Console.MarkupLineInterpolated($"[red]error:[/] {ErrorOf(body, response.StatusCode)}");
+                    output.Error(ErrorOf(body, response.StatusCode));
                     return 1;
                 }
 
-                if (parse.GetValue(json))
+                switch (format.Of(parse))
                 {
-                    await output.Result.WriteLineAsync(body).ConfigureAwait(false);
-                }
-                else
-                {
-                    using var document = JsonDocument.Parse(body);
-                    output.Console.Write(DriftRender.Report(document.RootElement));
+                    case OutputFormat.Json:
+                        await output.Result.WriteLineAsync(body).ConfigureAwait(false);
+                        break;
+                    case OutputFormat.Tsv:
+                        using (var document = JsonDocument.Parse(body))
+                        {
+                            await DriftTsv.WriteAsync(output.Result, document.RootElement).ConfigureAwait(false);
+                        }
+
+                        break;
+                    default:
+                        using (var document = JsonDocument.Parse(body))
+                        {
+                            output.Console.Write(DriftRender.Report(document.RootElement));
+                        }
+
+                        break;
                 }
 
                 return 0;
             }
             catch (Exception ex) when (ex is AdminApiException or HttpRequestException or TaskCanceledException or JsonException)
             {
-                output.Console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+                output.Error(ex.Message);
                 return 1;
             }
         });

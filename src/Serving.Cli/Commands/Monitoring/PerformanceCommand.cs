@@ -16,16 +16,16 @@ internal static class PerformanceCommand
     {
         var model = new Argument<string>("model") { Description = "Model name." };
         var url = new Option<string?>("--url") { Description = $"Gateway REST address (default: ${AdminConnection.UrlVariable}, else {AdminConnection.DefaultUrl})." };
-        var json = new Option<bool>("--json") { Description = "Print the gateway's JSON report to standard output instead of a table." };
+        var format = new OutputOptions();
         var command = new Command("performance", "Show live performance (accuracy, F1, ROC AUC... or MAE, RMSE, R²) and label coverage per version.");
         command.Arguments.Add(model);
         command.Options.Add(url);
-        command.Options.Add(json);
-        command.SetAction((parse, cancellationToken) => RunAsync(output, parse.GetValue(model)!, parse.GetValue(url), parse.GetValue(json), cancellationToken));
+        format.AddTo(command);
+        command.SetAction((parse, cancellationToken) => RunAsync(output, parse.GetValue(model)!, parse.GetValue(url), format.Of(parse), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliOutput output, string model, string? url, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliOutput output, string model, string? url, OutputFormat format, CancellationToken cancellationToken)
     {
         Uri baseUri;
         try
@@ -35,7 +35,7 @@ internal static class PerformanceCommand
         }
         catch (AdminApiException ex)
         {
-            output.Console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+            output.Error(ex.Message);
             return 1;
         }
 
@@ -46,23 +46,31 @@ internal static class PerformanceCommand
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.OK)
             {
-                output.Console.MarkupLineInterpolated($"[red]error:[/] {(int)response.StatusCode}: {ErrorOf(body)}");
+                output.Error($"{(int)response.StatusCode}: {ErrorOf(body)}");
                 return 1;
             }
 
-            if (json)
+            if (format == OutputFormat.Json)
             {
                 await output.Result.WriteLineAsync(body).ConfigureAwait(false);
                 return 0;
             }
 
             using var document = JsonDocument.Parse(body);
-            output.Console.Write(PerformanceTable.Render(document.RootElement));
+            if (format == OutputFormat.Tsv)
+            {
+                await PerformanceTsv.WriteAsync(output.Result, document.RootElement).ConfigureAwait(false);
+            }
+            else
+            {
+                output.Console.Write(PerformanceTable.Render(document.RootElement));
+            }
+
             return 0;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
         {
-            output.Console.MarkupLineInterpolated($"[red]error:[/] could not read the report from {baseUri}: {ex.Message}");
+            output.Error($"could not read the report from {baseUri}: {ex.Message}");
             return 1;
         }
     }

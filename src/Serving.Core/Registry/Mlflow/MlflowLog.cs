@@ -20,8 +20,17 @@ internal static partial class MlflowLog
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "MLflow: poll of model '{Model}' failed: {Reason}")]
     public static partial void PollFailed(ILogger logger, string model, string reason);
 
-    [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "MLflow: model '{Model}' follows its aliases: stable {Stable}, canary {Canary} at {Weight}%")]
-    public static partial void Deployed(ILogger logger, string model, int stable, string canary, int weight);
+    /// <summary>Logs the deployment the aliases gave; no canary reads "none", not an empty gap.</summary>
+    public static void Deployed(ILogger logger, string model, int stable, int? canary, int weight)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            FollowsAliases(logger, model, stable, Routing.RoutingLog.CanaryText(canary, weight));
+        }
+    }
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "MLflow: model '{Model}' follows its aliases: stable {Stable}, canary {Canary}")]
+    private static partial void FollowsAliases(ILogger logger, string model, int stable, string canary);
 
     [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "MLflow: model '{Model}' follows {RegisteredModel} on {Server} every {PollSeconds} s")]
     public static partial void Started(ILogger logger, string model, string registeredModel, Uri server, double pollSeconds);

@@ -297,7 +297,7 @@ public sealed class MlflowModelSource : BackgroundService
 
         if (!serving)
         {
-            MlflowLog.Deployed(_logger, _model, stableVersion, canaryVersion?.ToString(CultureInfo.InvariantCulture) ?? "none", weight);
+            MlflowLog.Deployed(_logger, _model, stableVersion, canaryVersion, weight);
         }
 
         return canaryMessage;

@@ -69,4 +69,39 @@ public sealed class LogsTailFilesTests
         Assert.Equal(0, await run.ExitCode);
         Assert.Equal([.. PredictionRecords.Ids(8, 2), .. PredictionRecords.Ids(10, 30)], run.Ids);
     }
+
+    [Fact]
+    public async Task Tail_of_a_model_without_logs_says_error_in_plain_text_not_markup()
+    {
+        using var temp = new TemporaryDirectory();
+
+        var run = await LogsRun.CompleteAsync("logs", "tail", "nosuch", "--dir", temp.Path);
+
+        Assert.Equal(1, await run.ExitCode);
+        Assert.StartsWith("error: no prediction log for nosuch in ", run.Messages, StringComparison.Ordinal);
+        Assert.DoesNotContain("[", run.Messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Follow_of_a_model_without_logs_says_waiting_in_plain_text_and_prints_its_records_once_written()
+    {
+        using var temp = new TemporaryDirectory();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+
+        var run = LogsRun.Start(stop.Token, "logs", "tail", "m", "--dir", temp.Path, "--follow");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (run.Messages.Length == 0 && DateTime.UtcNow < deadline && !run.ExitCode.IsCompleted)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        var waiting = run.Messages;
+        await WriteAsync(temp.Path, 0, 3);
+        await run.WaitForAsync(3, TimeSpan.FromSeconds(10));
+        await stop.CancelAsync();
+
+        Assert.Equal(0, await run.ExitCode);
+        Assert.StartsWith("waiting: no prediction log for m in ", waiting, StringComparison.Ordinal);
+        Assert.DoesNotContain("[", waiting, StringComparison.Ordinal);
+    }
 }

@@ -36,6 +36,23 @@ public sealed class DriftCommandTests
     }
 
     [Fact]
+    public async Task Drift_as_tsv_prints_a_row_per_feature_and_one_for_the_prediction()
+    {
+        await using var host = await DriftCliGatewayHost.StartAsync();
+        await host.SendShiftedWindowAsync();
+
+        var run = await WideCliRun.Of("drift", "breast-cancer", "--url", host.Url, "--output", "tsv");
+
+        Assert.Equal(0, run.ExitCode);
+        var lines = run.Result.TrimEnd().Split('\n');
+        Assert.Equal("version\twindow_start\twindow_end\trows\tdataset_drift\tkind\tname\tmethod\tstatistic\tp_value\tthreshold\tdrifted\tpsi\tpsi_drifted", lines[0]);
+        Assert.Equal(1 + 30 + 1, lines.Length);
+        Assert.All(lines, line => Assert.Equal(14, line.Split('\t').Length));
+        Assert.Matches($@"^2\t[^\t]+\t[^\t]+\t{DriftCliGatewayHost.WindowRows}\t(true|false)\tfeature\tmean radius\tks\t[^\t]+\t[^\t]+\t[^\t]+\ttrue\t", lines[1]);
+        Assert.Contains(lines, line => line.Contains("\tprediction\tlabel\t", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Drift_of_an_unknown_model_prints_the_servers_error_and_exits_1()
     {
         await using var host = await DriftCliGatewayHost.StartAsync();

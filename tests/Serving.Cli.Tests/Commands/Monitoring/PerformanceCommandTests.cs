@@ -42,6 +42,24 @@ public sealed class PerformanceCommandTests
     }
 
     [Fact]
+    public async Task As_tsv_prints_one_row_per_window_with_the_reports_numbers_as_sent()
+    {
+        using var gateway = StandInGateway.Start(HttpStatusCode.OK, Report);
+
+        var run = await CliRun.Of("performance", "breast-cancer", "--url", gateway.Url, "--output", "tsv");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(
+            [
+                "version\twindow\tstart\tend\trows\tlabels\tlabel_coverage\taccuracy\tprecision\trecall\tf1\trocAuc\tlogLoss",
+                "2\tclosed\t2026-03-01T12:00:00+00:00\t2026-03-01T12:05:00+00:00\t500\t480\t0.96\t0.9712\t0.98\t0.97\t0.975\t-\t0.08",
+                "2\topen\t2026-03-01T12:05:01+00:00\t2026-03-01T12:06:00+00:00\t20\t0\t0\t-\t-\t-\t-\t-\t-",
+            ],
+            run.Result.TrimEnd().Split('\n'));
+        Assert.Equal(string.Empty, run.Messages);
+    }
+
+    [Fact]
     public async Task An_unknown_model_prints_the_gateways_message_and_exits_1()
     {
         using var gateway = StandInGateway.Start(HttpStatusCode.NotFound, """{"error":"model 'nope' is not in the registry"}""");
