@@ -16,7 +16,7 @@ public sealed class TrainCommandTests
 
         Assert.Equal((0, $"{sample} {version}"), (run.ExitCode, run.Result.Trim()));
         Assert.Equal(
-            File.ReadAllBytes(Path.Combine(Repository.Models, sample, $"{version}", "model.onnx")),
+            File.ReadAllBytes(Path.Combine(CommittedSamples.PathOf(sample, version), "model.onnx")),
             File.ReadAllBytes(temp.Combine(sample, $"{version}", "model.onnx")));
     }
 

@@ -28,7 +28,7 @@ public sealed class CommittedSampleModelsTests
         var recipe = SampleCatalog.Of(sample).Single(r => r.Version == version);
         var trained = SampleTrainer.Train(recipe, Repository.DataDirectory);
         var expected = trained.Predict(trained.Data);
-        var directory = Path.Combine(Repository.Models, sample, $"{version}");
+        var directory = CommittedSamples.PathOf(sample, version);
         var manifest = ManifestSerializer.Read(directory);
         var artifact = Path.Combine(directory, ModelFormats.ArtifactFile(manifest.Format));
         using var runtime = RuntimeFactories.Default().Single(f => f.Format == manifest.Format).Load(artifact);
@@ -58,7 +58,7 @@ public sealed class CommittedSampleModelsTests
     [MemberData(nameof(Recipes))]
     public void A_committed_sample_manifest_matches_its_artifact_and_its_training_data(string sample, int version)
     {
-        var directory = Path.Combine(Repository.Models, sample, $"{version}");
+        var directory = CommittedSamples.PathOf(sample, version);
         var manifest = ManifestSerializer.Read(directory);
         var recipe = SampleCatalog.Of(sample).Single(r => r.Version == version);
 
