@@ -40,7 +40,7 @@ internal sealed class CliGatewayHost : WebApplicationFactory<gateway::Program>
         var registry = Directory.CreateTempSubdirectory("cli-admin-registry-").FullName;
         for (var v = 1; v <= versions; v++)
         {
-            Copy(Path.Combine(Repository.Models, "iris", "1"), Path.Combine(registry, "iris", v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            CommittedSamples.CopyVersion("iris", 1, Path.Combine(registry, "iris", v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         var host = new CliGatewayHost(registry, rollouts);
@@ -80,15 +80,6 @@ internal sealed class CliGatewayHost : WebApplicationFactory<gateway::Program>
         if (_rollouts is not null)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(_rollouts));
-        }
-    }
-
-    private static void Copy(string source, string target)
-    {
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(source))
-        {
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
         }
     }
 

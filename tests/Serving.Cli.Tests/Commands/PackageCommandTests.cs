@@ -25,7 +25,7 @@ public sealed class PackageCommandTests
         using var temp = new TemporaryDirectory();
 
         var run = await CliRun.Of(
-            "package", Path.Combine(Repository.Models, "iris", "1", "model.onnx"), "--name", "iris", "--registry", temp.Path,
+            "package", Path.Combine(CommittedSamples.PathOf("iris", 1), "model.onnx"), "--name", "iris", "--registry", temp.Path,
             "--train-data", Path.Combine(Repository.DataDirectory, "iris.csv"), "--label", "target", "--task", "multiclass",
             "--prediction-output", "Score.output");
 
@@ -42,7 +42,7 @@ public sealed class PackageCommandTests
         using var temp = new TemporaryDirectory();
 
         var run = await CliRun.Of(
-            "package", Path.Combine(Repository.Models, "diabetes", "1", "model.zip"), "--name", "diabetes", "--registry", temp.Path,
+            "package", Path.Combine(CommittedSamples.PathOf("diabetes", 1), "model.zip"), "--name", "diabetes", "--registry", temp.Path,
             "--train-data", Path.Combine(Repository.DataDirectory, "diabetes.csv"));
 
         Assert.Equal((0, "1"), (run.ExitCode, run.Result.Trim()));

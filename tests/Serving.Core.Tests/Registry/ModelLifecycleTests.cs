@@ -36,8 +36,8 @@ public sealed class ModelLifecycleTests : IDisposable
     [Fact]
     public async Task Memory_stays_flat_across_200_load_and_unload_cycles_and_every_unloaded_runtime_is_disposed()
     {
-        CopyVersion(RepositoryPaths.Of("models", "iris", "1"), "iris", 1);
-        CopyVersion(RepositoryPaths.Of("models", "iris", "1"), "iris", 2);
+        CopyVersion(CommittedSamples.PathOf("iris", 1), "iris", 1);
+        CopyVersion(CommittedSamples.PathOf("iris", 1), "iris", 2);
         _registry.Scan();
         var deployments = new DeploymentManager(
             _registry,

@@ -18,7 +18,7 @@ public static class BreastCancerRows
 
     private static (string[], float[][]) Load()
     {
-        var path = Path.Combine(Path.GetDirectoryName(SampleRegistry.SourcePath)!, "data", "breast-cancer.csv");
+        var path = RepositoryPaths.Of("data", "breast-cancer.csv");
         var lines = File.ReadAllLines(path);
         var header = lines[0].Split(',');
         var rows = lines.Skip(1)

@@ -1,38 +1,26 @@
 namespace Serving.Gateway.Tests.Hosting;
 
 /// <summary>
-/// A private copy of the repository's committed <c>models/</c> folder, so tests can add, break and remove
-/// versions without touching the real one.
+/// A private registry holding the committed sample versions (<see cref="CommittedSamples"/>), so tests can add,
+/// break and remove versions without touching the repository's <c>models/</c> folder, and see none of what a
+/// user has published there.
 /// </summary>
 public sealed class SampleRegistry : IDisposable
 {
+    /// <summary>The committed versions of <paramref name="models"/>, or of every committed model when none are named.</summary>
     public SampleRegistry(params string[] models)
+        : this(Build(CommittedSamples.SourcePath, models))
     {
-        Path = Directory.CreateTempSubdirectory("gateway-registry-").FullName;
-        foreach (var model in models.Length == 0 ? Directory.GetDirectories(SourcePath).Select(System.IO.Path.GetFileName) : models)
-        {
-            CopyDirectory(System.IO.Path.Combine(SourcePath, model!), System.IO.Path.Combine(Path, model!));
-        }
     }
 
-    /// <summary>The repository's models folder.</summary>
-    public static string SourcePath { get; } = RepositoryPaths.Of("models");
+    private SampleRegistry(DirectoryInfo path) => Path = path.FullName;
+
+    /// <summary>As the constructor, from a source folder laid out like <c>models/</c> (for testing the copy itself).</summary>
+    internal static SampleRegistry From(string source, params string[] models) => new(Build(source, models));
 
     public string Path { get; }
 
-    public static void CopyDirectory(string source, string target)
-    {
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(source))
-        {
-            File.Copy(file, System.IO.Path.Combine(target, System.IO.Path.GetFileName(file)));
-        }
-
-        foreach (var directory in Directory.GetDirectories(source))
-        {
-            CopyDirectory(directory, System.IO.Path.Combine(target, System.IO.Path.GetFileName(directory)));
-        }
-    }
+    public static void CopyDirectory(string source, string target) => CommittedSamples.CopyDirectory(source, target);
 
     public void Dispose()
     {
@@ -50,6 +38,21 @@ public sealed class SampleRegistry : IDisposable
         catch (IOException)
         {
             // A file still open by a runtime on a slow shutdown; the temp folder is cleaned by the OS later.
+        }
+    }
+
+    private static DirectoryInfo Build(string source, string[] models)
+    {
+        var path = Directory.CreateTempSubdirectory("gateway-registry-");
+        try
+        {
+            CommittedSamples.CopyTo(source, path.FullName, models);
+            return path;
+        }
+        catch
+        {
+            path.Delete(recursive: true);
+            throw;
         }
     }
 }

@@ -17,7 +17,7 @@ public sealed class PerformanceGatewayFixture : IAsyncLifetime
     public HttpClient Rest { get; private set; } = null!;
 
     /// <summary>True labels of the committed breast-cancer data (its last column).</summary>
-    public static int[] BreastCancerTargets { get; } = [.. File.ReadAllLines(Path.Combine(Path.GetDirectoryName(SampleRegistry.SourcePath)!, "data", "breast-cancer.csv"))
+    public static int[] BreastCancerTargets { get; } = [.. File.ReadAllLines(RepositoryPaths.Of("data", "breast-cancer.csv"))
         .Skip(1)
         .Select(l => (int)double.Parse(l.Split(',')[^1], CultureInfo.InvariantCulture))];
 

@@ -25,12 +25,7 @@ internal sealed class DriftCliGatewayHost : WebApplicationFactory<gateway::Progr
     public static async Task<DriftCliGatewayHost> StartAsync()
     {
         var registry = Directory.CreateTempSubdirectory("cli-drift-registry-").FullName;
-        var target = Path.Combine(registry, "breast-cancer", "2");
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(Path.Combine(Repository.Models, "breast-cancer", "2")))
-        {
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        }
+        CommittedSamples.CopyVersion("breast-cancer", 2, Path.Combine(registry, "breast-cancer", "2"));
 
         var host = new DriftCliGatewayHost(registry);
         host.UseKestrel();

@@ -8,7 +8,7 @@ namespace Serving.Core.Tests.Monitoring.Drift;
 /// <summary>The committed breast-cancer package's manifest and training rows, turned into finished requests.</summary>
 internal static class BreastCancerTraffic
 {
-    private static readonly Lazy<ModelManifest> LazyManifest = new(() => ManifestSerializer.Read(RepositoryPaths.Of("models", "breast-cancer", "2")));
+    private static readonly Lazy<ModelManifest> LazyManifest = new(() => ManifestSerializer.Read(CommittedSamples.PathOf("breast-cancer", 2)));
 
     private static readonly Lazy<float[][]> LazyRows = new(() => File.ReadAllLines(RepositoryPaths.Of("data", "breast-cancer.csv"))
         .Skip(1)

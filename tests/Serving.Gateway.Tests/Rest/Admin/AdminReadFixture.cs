@@ -17,7 +17,7 @@ public sealed class AdminReadFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         AdminRegistry.AddCorruptVersion(Registry, "iris", 3);
-        SampleRegistry.CopyDirectory(System.IO.Path.Combine(SampleRegistry.SourcePath, "diabetes"), System.IO.Path.Combine(Registry.Path, "diabetes"));
+        CommittedSamples.CopyTo(Registry.Path, "diabetes");
         Host = await new AdminGatewayHost(Registry.Path, Rollouts).StartAsync();
     }
 

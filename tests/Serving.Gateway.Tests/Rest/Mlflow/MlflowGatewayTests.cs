@@ -50,7 +50,7 @@ public sealed class MlflowGatewayTests(SampleGatewayFixture gateway) : IClassFix
     [Fact]
     public async Task Csv_with_the_label_column_still_present_scores_every_row()
     {
-        var path = Path.Combine(Path.GetDirectoryName(SampleRegistry.SourcePath)!, "data", "breast-cancer.csv");
+        var path = RepositoryPaths.Of("data", "breast-cancer.csv");
         var csv = string.Join('\n', File.ReadLines(path).Take(11));
 
         var (status, body, _) = await InvokeAsync(csv, "text/csv");

@@ -96,7 +96,7 @@ public sealed class OipEndpointsTests(SampleGatewayFixture gateway) : IClassFixt
         Assert.Equal("2", response.Headers.GetValues("X-Model-Version").Single());
         Assert.Equal("req-100", body.GetProperty("id").GetString());
 
-        var directory = Path.Combine(SampleRegistry.SourcePath, "breast-cancer", "2");
+        var directory = CommittedSamples.PathOf("breast-cancer", 2);
         var signature = ManifestSerializer.Read(directory).Signature;
         using var runtime = OnnxModelRuntime.Load(Path.Combine(directory, "model.onnx"), new OnnxRuntimeOptions());
         var features = Enumerable.Range(100, rows).SelectMany(BreastCancerRows.Row).ToArray();
