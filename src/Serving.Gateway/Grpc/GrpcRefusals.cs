@@ -1,3 +1,4 @@
+using System.Globalization;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Serving.Core.Inference;
@@ -14,6 +15,9 @@ namespace Serving.Gateway.Grpc;
 internal static class GrpcRefusals
 {
     private const string Protocol = "grpc";
+
+    // grpc-message is percent-encoded; this text needs none.
+    private const string UndecodableMessage = "the request is not a valid inference.ModelInferRequest: its protobuf could not be parsed";
 
     // Set in HttpContext.Items on failures that were counted already (by the service or by the data plane).
     private static readonly object Counted = new();
@@ -68,13 +72,20 @@ internal static class GrpcRefusals
             return;
         }
 
+        if (code == (int)StatusCode.Unknown && !context.Response.HasStarted)
+        {
+            // The framework read no message and answers that with an opaque UNKNOWN; it is the caller's bad request.
+            context.Response.Headers["grpc-status"] = ((int)StatusCode.InvalidArgument).ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers["grpc-message"] = UndecodableMessage;
+        }
+
         RefusedRequests.Count(context.RequestServices, null, null, Protocol, KindOf((StatusCode)code));
     }
 
     /// <summary>
     /// What the framework's refusals mean: over the size limit is RESOURCE_EXHAUSTED; a message that does not
-    /// parse surfaces as an exception in the framework's own read, which it answers UNKNOWN or INTERNAL, and which
-    /// is the caller's bad request (the service and the data plane never ran).
+    /// parse surfaces as an exception in the framework's own read, which it answers UNKNOWN (turned into
+    /// INVALID_ARGUMENT above), and which is the caller's bad request (the service and the data plane never ran).
     /// </summary>
     private static InferenceErrorKind KindOf(StatusCode code) => code switch
     {
