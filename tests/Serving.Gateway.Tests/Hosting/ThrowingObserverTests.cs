@@ -23,6 +23,9 @@ public sealed class ThrowingObserverTests : IAsyncLifetime
             builder.UseSetting("Serving:Registry:Path", _registry.Path);
             builder.UseSetting("Serving:DefaultModel", "iris");
             builder.UseSetting("Serving:Monitoring:PredictionLog:Directory", _registry.Path + "-predictions");
+
+            // Everything the gateway writes stays beside the private registry copy, which Dispose removes.
+            builder.UseSetting("Serving:DataPath", _registry.Path + "-predictions");
             builder.ConfigureServices(services => services.AddSingleton<IInferenceObserver, ThrowingObserver>());
         });
         _rest = _host.CreateClient();

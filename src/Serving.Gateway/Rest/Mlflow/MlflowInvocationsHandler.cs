@@ -51,6 +51,7 @@ internal static class MlflowInvocationsHandler
         catch (MlflowRequestException e) when (!context.Response.HasStarted)
         {
             Refused(context, model, version, ErrorStatus.KindOf(e.StatusCode));
+            SetVersion(context, version);
             await (e.PlainText
                 ? MlflowResponses.WritePlainTextAsync(context, e.StatusCode, e.Message)
                 : MlflowResponses.WriteErrorAsync(context, e.StatusCode, e.ErrorCode, e.Message)).ConfigureAwait(false);
@@ -84,13 +85,11 @@ internal static class MlflowInvocationsHandler
 
     private static string? First(StringValues values) => values.Count == 0 ? null : values[0];
 
-    /// <summary>Counts a refusal before the data plane, and names the version routing chose, if it got that far.</summary>
-    private static void Refused(HttpContext context, string? model, string? version, InferenceErrorKind kind)
-    {
+    /// <summary>Counts a refusal before the data plane, under the version routing chose if it got that far.</summary>
+    private static void Refused(HttpContext context, string? model, string? version, InferenceErrorKind kind) =>
         RefusedRequests.Count(context.RequestServices, model, version, MlflowRequestDecoder.Protocol, kind);
-        SetVersion(context, version);
-    }
 
+    /// <summary>Any answer after routing names the version, as a success does.</summary>
     private static void SetVersion(HttpContext context, string? version)
     {
         if (version is not null)
