@@ -159,6 +159,23 @@ public sealed class InferenceService : IInferenceService
             Observe(request, generation, route, started, ex.Kind, null);
             throw;
         }
+        catch (OperationCanceledException)
+        {
+            // No answer and no outcome, but the request is no longer in flight.
+            foreach (var observer in _observers)
+            {
+                try
+                {
+                    observer.OnAbandoned(request);
+                }
+                catch (Exception ex)
+                {
+                    _observerFailures.Record(observer, nameof(IInferenceObserver.OnAbandoned), ex);
+                }
+            }
+
+            throw;
+        }
         finally
         {
             generation?.Release();

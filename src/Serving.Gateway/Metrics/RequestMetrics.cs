@@ -59,6 +59,9 @@ internal sealed class RequestMetrics : IInferenceObserver
     public void OnStarted(InferenceRequest request) =>
         _inFlightChildren.GetOrAdd(request.Protocol, p => _inFlight.WithLabels(p)).Inc();
 
+    public void OnAbandoned(InferenceRequest request) =>
+        _inFlightChildren.GetOrAdd(request.Protocol, p => _inFlight.WithLabels(p)).Dec();
+
     public void OnCompleted(InferenceRecord record)
     {
         _inFlightChildren.GetOrAdd(record.Protocol, p => _inFlight.WithLabels(p)).Dec();

@@ -78,6 +78,23 @@ public sealed class InferenceObserverGuardTests : IDisposable
         Assert.Contains("(11 failures so far", _log.Errors[1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_cancelled_request_is_abandoned_not_left_in_flight()
+    {
+        var runtime = _test.Factory.Loaded.Single(r => !r.IsDisposed);
+        using var cancel = new CancellationTokenSource();
+        runtime.BeforeRun = () =>
+        {
+            cancel.Cancel();
+            cancel.Token.ThrowIfCancellationRequested();
+            return Task.CompletedTask;
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _service.InferAsync(Request(), cancel.Token).AsTask());
+
+        Assert.Equal((1, 1, 0), (_recorder.Started, _recorder.Abandoned, _recorder.Completed.Count));
+    }
+
     private sealed class ThrowingObserver : IInferenceObserver
     {
         public void OnStarted(InferenceRequest request) => throw new InvalidOperationException("observer bug on start");
@@ -109,9 +126,13 @@ internal sealed class RecordingObserver : IInferenceObserver
 {
     public int Started { get; private set; }
 
+    public int Abandoned { get; private set; }
+
     public List<InferenceRecord> Completed { get; } = [];
 
     public void OnStarted(InferenceRequest request) => Started++;
 
     public void OnCompleted(InferenceRecord record) => Completed.Add(record);
+
+    public void OnAbandoned(InferenceRequest request) => Abandoned++;
 }
