@@ -12,4 +12,12 @@ public interface IInferenceObserver
     }
 
     void OnCompleted(InferenceRecord record);
+
+    /// <summary>
+    /// The caller went away (the request was cancelled) before an answer: the request ends without
+    /// <see cref="OnCompleted"/>. Only observers that track requests in flight need care.
+    /// </summary>
+    void OnAbandoned(InferenceRequest request)
+    {
+    }
 }

@@ -25,6 +25,15 @@ public interface IInferenceService
     /// <summary>Whether the model (or that version) can serve now; throws NotFound for an unknown model or version.</summary>
     bool IsModelReady(string model, string? version);
 
+    /// <summary>
+    /// Chooses the version a request would be served by, as <see cref="InferAsync"/> does (a pinned
+    /// <paramref name="version"/>, else the deployment's weights and <paramref name="routingKey"/>), without running
+    /// anything or telling observers. A transport that must decode against the serving version's signature routes
+    /// first, then sends the request with <see cref="InferenceRequest.Version"/> and
+    /// <see cref="InferenceRequest.RoutedAs"/> from the answer. Throws NotFound or Unavailable.
+    /// </summary>
+    InferenceRoute Route(string model, string? version, string? routingKey);
+
     /// <summary>Routes, validates, runs and times one request.</summary>
     ValueTask<InferenceResponse> InferAsync(InferenceRequest request, CancellationToken cancellationToken);
 }

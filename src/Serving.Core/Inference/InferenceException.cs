@@ -24,9 +24,17 @@ public sealed class InferenceException : Exception
     /// <summary>The protocol-independent failure kind.</summary>
     public InferenceErrorKind Kind { get; }
 
+    /// <summary>
+    /// The version routing had chosen when the request failed (transports report it in <c>X-Model-Version</c>);
+    /// null when the request failed before a version was chosen.
+    /// </summary>
+    public string? ModelVersion { get; internal set; }
+
     public static InferenceException BadRequest(string message) => new(InferenceErrorKind.BadRequest, message);
 
     public static InferenceException NotFound(string message) => new(InferenceErrorKind.NotFound, message);
 
     public static InferenceException Unavailable(string message) => new(InferenceErrorKind.Unavailable, message);
+
+    public static InferenceException PayloadTooLarge(string message) => new(InferenceErrorKind.PayloadTooLarge, message);
 }

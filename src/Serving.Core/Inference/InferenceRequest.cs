@@ -1,3 +1,5 @@
+using Serving.Core.Routing;
+
 namespace Serving.Core.Inference;
 
 /// <summary>The canonical request every transport decodes into.</summary>
@@ -11,6 +13,13 @@ public sealed record InferenceRequest
 
     /// <summary>The caller's request id, echoed back; null when the caller gave none.</summary>
     public string? Id { get; init; }
+
+    /// <summary>
+    /// Set with <see cref="Version"/> by a transport that routed first (<see cref="IInferenceService.Route"/>), so
+    /// that it could decode against the chosen version's signature: the request then runs on exactly that version
+    /// and observers see it routed this way (stable, canary), not pinned. Null for requests the data plane routes.
+    /// </summary>
+    public RouteKind? RoutedAs { get; init; }
 
     /// <summary>A key (X-Routing-Key) that keeps one caller on one version while the weights hold; null for random.</summary>
     public string? RoutingKey { get; init; }

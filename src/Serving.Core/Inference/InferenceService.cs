@@ -24,6 +24,7 @@ public sealed class InferenceService : IInferenceService
     private readonly ServingOptions _options;
     private readonly IInferenceObserver[] _observers;
     private readonly TimeProvider _time;
+    private readonly InferenceObserverFailures _observerFailures;
 
     // Metadata is asked for on every MLflow request (to match columns); build it once per snapshot entry.
     private readonly ConditionalWeakTable<ModelEntry, ConcurrentDictionary<int, ModelMetadata>> _metadata = [];
@@ -34,10 +35,12 @@ public sealed class InferenceService : IInferenceService
         TrafficRouter router,
         IOptions<ServingOptions> options,
         IEnumerable<IInferenceObserver>? observers = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        InferenceObserverFailures? observerFailures = null)
     {
         _observers = [.. observers ?? []];
         _time = time ?? TimeProvider.System;
+        _observerFailures = observerFailures ?? new InferenceObserverFailures(time: _time);
         _registry = registry;
         _deployments = deployments;
         _router = router;
@@ -68,7 +71,18 @@ public sealed class InferenceService : IInferenceService
     public ModelMetadata GetModelMetadata(string model, string? version)
     {
         var entry = FindModel(model);
-        var generation = version is null ? Stable(entry) : FindVersion(entry, version);
+        return Metadata(entry, version is null ? Stable(entry) : FindVersion(entry, version));
+    }
+
+    public InferenceRoute Route(string model, string? version, string? routingKey)
+    {
+        var entry = FindModel(model);
+        var (generation, kind) = version is null ? Route(entry, routingKey) : (FindVersion(entry, version), RouteKind.Pinned);
+        return new InferenceRoute(Metadata(entry, generation), kind);
+    }
+
+    private ModelMetadata Metadata(ModelEntry entry, ModelGeneration generation)
+    {
         return _metadata.GetOrCreateValue(entry).GetOrAdd(generation.Version, static (_, state) =>
         {
             var (entry, generation) = state;
@@ -108,7 +122,14 @@ public sealed class InferenceService : IInferenceService
         var started = _time.GetTimestamp();
         foreach (var observer in _observers)
         {
-            observer.OnStarted(request);
+            try
+            {
+                observer.OnStarted(request);
+            }
+            catch (Exception ex)
+            {
+                _observerFailures.Record(observer, nameof(IInferenceObserver.OnStarted), ex);
+            }
         }
 
         ModelGeneration? generation = null;
@@ -133,7 +154,26 @@ public sealed class InferenceService : IInferenceService
         }
         catch (InferenceException ex)
         {
+            // Once routing chose a version the answer names it, errors included (X-Model-Version).
+            ex.ModelVersion ??= generation?.VersionText;
             Observe(request, generation, route, started, ex.Kind, null);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            // No answer and no outcome, but the request is no longer in flight.
+            foreach (var observer in _observers)
+            {
+                try
+                {
+                    observer.OnAbandoned(request);
+                }
+                catch (Exception ex)
+                {
+                    _observerFailures.Record(observer, nameof(IInferenceObserver.OnAbandoned), ex);
+                }
+            }
+
             throw;
         }
         finally
@@ -190,7 +230,15 @@ public sealed class InferenceService : IInferenceService
             response);
         foreach (var observer in _observers)
         {
-            observer.OnCompleted(record);
+            // An observer must never throw; one that does is counted and logged, and the answer stands.
+            try
+            {
+                observer.OnCompleted(record);
+            }
+            catch (Exception ex)
+            {
+                _observerFailures.Record(observer, nameof(IInferenceObserver.OnCompleted), ex);
+            }
         }
     }
 
@@ -204,7 +252,7 @@ public sealed class InferenceService : IInferenceService
         {
             var entry = FindModel(request.ModelName);
             var (generation, route) = request.Version is { } version
-                ? (FindVersion(entry, version), RouteKind.Pinned)
+                ? (FindRouted(entry, version, request.RoutedAs), request.RoutedAs ?? RouteKind.Pinned)
                 : Route(entry, request.RoutingKey);
             if (generation.TryAcquire())
             {
@@ -213,6 +261,22 @@ public sealed class InferenceService : IInferenceService
         }
 
         throw InferenceException.Unavailable($"model '{request.ModelName}' is being swapped; retry");
+    }
+
+    /// <summary>
+    /// The version a request names: pinned by the caller, or chosen by <see cref="Route(string, string?, string?)"/>
+    /// earlier. A routed version that was removed since is no fault of the caller: retry, rather than not found.
+    /// </summary>
+    private static ModelGeneration FindRouted(ModelEntry entry, string version, RouteKind? routedAs)
+    {
+        try
+        {
+            return FindVersion(entry, version);
+        }
+        catch (InferenceException ex) when (routedAs is not null && ex.Kind == InferenceErrorKind.NotFound)
+        {
+            throw InferenceException.Unavailable($"version {version} of model '{entry.Name}' was removed while the request was read; retry");
+        }
     }
 
     private (ModelGeneration, RouteKind) Route(ModelEntry entry, string? routingKey) =>

@@ -49,9 +49,29 @@ public sealed class GrpcInferenceService(IInferenceService inference) : GRPCInfe
     /// <inheritdoc />
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
-        var decoded = WithRouting(GrpcTensorDecoder.Decode(request), context.RequestHeaders);
-        var response = await inference.InferAsync(decoded, context.CancellationToken).ConfigureAwait(false);
-        return GrpcTensorEncoder.Encode(response, GrpcTensorDecoder.UsesRawContents(request));
+        InferenceRequest decoded;
+        try
+        {
+            decoded = WithRouting(GrpcTensorDecoder.Decode(request), context.RequestHeaders);
+        }
+        catch (Exception e)
+        {
+            // Refused before the data plane, which counts everything that reaches it.
+            GrpcRefusals.Count(context.GetHttpContext(), request.ModelName, e is InferenceException inference ? inference.Kind : InferenceErrorKind.Internal);
+            throw;
+        }
+
+        try
+        {
+            var response = await inference.InferAsync(decoded, context.CancellationToken).ConfigureAwait(false);
+            return GrpcTensorEncoder.Encode(response, GrpcTensorDecoder.UsesRawContents(request));
+        }
+        catch (Exception)
+        {
+            // The data plane's observers counted it (an encoder failure after a success too, as served).
+            GrpcRefusals.MarkCounted(context.GetHttpContext());
+            throw;
+        }
     }
 
     private static void RequireName(string name)

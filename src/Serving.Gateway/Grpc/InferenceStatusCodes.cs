@@ -16,7 +16,19 @@ public static class InferenceStatusCodes
         _ => StatusCode.Internal,
     };
 
-    /// <summary>The exception that ends a call with the failure's code and its message.</summary>
-    public static RpcException ToRpcException(InferenceException exception) =>
-        new(new Status(ToStatusCode(exception.Kind), exception.Message));
+    /// <summary>The trailer that names the version routing chose, on a call that failed after routing.</summary>
+    public const string ModelVersionTrailer = "x-model-version";
+
+    /// <summary>
+    /// The exception that ends a call with the failure's code and its message; a failure after routing names the
+    /// chosen version in the <c>x-model-version</c> trailer (a success names it in <c>model_version</c>).
+    /// </summary>
+    public static RpcException ToRpcException(InferenceException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var status = new Status(ToStatusCode(exception.Kind), exception.Message);
+        return exception.ModelVersion is { } version
+            ? new RpcException(status, new Metadata { { ModelVersionTrailer, version } })
+            : new RpcException(status);
+    }
 }

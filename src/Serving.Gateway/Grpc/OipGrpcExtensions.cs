@@ -34,7 +34,9 @@ public static class OipGrpcExtensions
     /// <summary>Maps the inference, health and reflection services.</summary>
     public static IEndpointRouteBuilder MapOipGrpc(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGrpcService<GrpcInferenceService>().WithMetadata(GrpcMessageSizeLimitMetadata.Instance);
+        endpoints.MapGrpcService<GrpcInferenceService>()
+            .WithMetadata(GrpcMessageSizeLimitMetadata.Instance)
+            .Add(GrpcRefusals.WrapModelInfer);
         endpoints.MapGrpcHealthChecksService();
         endpoints.MapGrpcReflectionService();
         return endpoints;

@@ -51,6 +51,7 @@ internal static class GatewayHostExtensions
         services.AddSingleton<ShadowMirror>();
         services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<ShadowMirror>());
         services.AddHostedService(sp => sp.GetRequiredService<ShadowMirror>());
+        services.AddSingleton<InferenceObserverFailures>();
         services.AddSingleton<IInferenceService, InferenceService>();
         services.AddRollouts(configuration);
         services.AddHostedService<RegistryWatcher>();

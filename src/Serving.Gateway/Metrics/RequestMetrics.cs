@@ -25,7 +25,7 @@ internal sealed class RequestMetrics : IInferenceObserver
     private readonly ConcurrentDictionary<(string, string, string), Histogram.Child> _durationChildren = new();
     private readonly ConcurrentDictionary<string, Gauge.Child> _inFlightChildren = new(StringComparer.Ordinal);
 
-    public RequestMetrics(ModelRegistry registry, GatewayMetricsRegistry metrics)
+    public RequestMetrics(ModelRegistry registry, GatewayMetricsRegistry metrics, InferenceObserverFailures observerFailures)
     {
         _registry = registry;
         var factory = Prometheus.Metrics.WithCustomRegistry(metrics.Registry);
@@ -41,10 +41,26 @@ internal sealed class RequestMetrics : IInferenceObserver
             "serving_requests_in_flight",
             "Inference requests inside the data plane now, by protocol.",
             ["protocol"]);
+
+        // Observers must never throw; the data plane swallows what they do throw, and this shows it.
+        var failures = factory.CreateCounter(
+            "serving_observer_failures_total",
+            "Exceptions thrown by request observers (metrics, prediction log, shadow, drift, performance, rollouts); the answers were not affected.",
+            ["observer"]);
+        metrics.Registry.AddBeforeCollectCallback(() =>
+        {
+            foreach (var (observer, count) in observerFailures.Counts)
+            {
+                failures.WithLabels(observer).IncTo(count);
+            }
+        });
     }
 
     public void OnStarted(InferenceRequest request) =>
         _inFlightChildren.GetOrAdd(request.Protocol, p => _inFlight.WithLabels(p)).Inc();
+
+    public void OnAbandoned(InferenceRequest request) =>
+        _inFlightChildren.GetOrAdd(request.Protocol, p => _inFlight.WithLabels(p)).Dec();
 
     public void OnCompleted(InferenceRecord record)
     {
@@ -55,6 +71,17 @@ internal sealed class RequestMetrics : IInferenceObserver
             counter.WithLabels(key.Item1, key.Item2, key.Item3, Outcome(key.Item4)), _requests).Inc();
         _durationChildren.GetOrAdd((model, version, record.Protocol), static (key, histogram) =>
             histogram.WithLabels(key.Item1, key.Item2, key.Item3), _duration).Observe(record.Latency.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Counts a request the transport refused before the data plane saw it (it never ran, so it has no duration
+    /// and was never in flight). The version is the one routing chose, or <c>none</c>.
+    /// </summary>
+    public void CountRefused(string? model, string? version, string protocol, InferenceErrorKind error)
+    {
+        var name = model is not null && _registry.Current.Models.ContainsKey(model) ? model : "_unknown";
+        _requestChildren.GetOrAdd((name, version ?? "none", protocol, error), static (key, counter) =>
+            counter.WithLabels(key.Item1, key.Item2, key.Item3, Outcome(key.Item4)), _requests).Inc();
     }
 
     /// <summary>Drops the series of versions that no longer exist, so version labels stay bounded.</summary>

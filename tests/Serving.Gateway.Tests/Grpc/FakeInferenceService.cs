@@ -1,5 +1,6 @@
 using Serving.Core.Inference;
 using Serving.Core.Packaging;
+using Serving.Core.Routing;
 
 namespace Serving.Gateway.Tests.Grpc;
 
@@ -35,6 +36,9 @@ internal sealed class FakeInferenceService : IInferenceService
             "regression",
             "3");
     }
+
+    public InferenceRoute Route(string model, string? version, string? routingKey) =>
+        new(GetModelMetadata(model, version), version is null ? RouteKind.Stable : RouteKind.Pinned);
 
     public bool IsModelReady(string model, string? version)
     {

@@ -13,4 +13,14 @@ internal static class ErrorStatus
         InferenceErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         _ => StatusCodes.Status500InternalServerError,
     };
+
+    /// <summary>The failure kind of an HTTP status a transport answered on its own (for the request metrics).</summary>
+    public static InferenceErrorKind KindOf(int status) => status switch
+    {
+        StatusCodes.Status404NotFound => InferenceErrorKind.NotFound,
+        StatusCodes.Status413PayloadTooLarge => InferenceErrorKind.PayloadTooLarge,
+        StatusCodes.Status503ServiceUnavailable => InferenceErrorKind.Unavailable,
+        >= 400 and < 500 => InferenceErrorKind.BadRequest,
+        _ => InferenceErrorKind.Internal,
+    };
 }

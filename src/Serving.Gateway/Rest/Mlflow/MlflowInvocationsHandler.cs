@@ -3,36 +3,55 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 using Serving.Core.Inference;
+using Serving.Gateway.Rest.Http;
 
 namespace Serving.Gateway.Rest.Mlflow;
 
-/// <summary><c>POST /invocations</c>: decode, call the data plane with the default model, encode.</summary>
+/// <summary>
+/// <c>POST /invocations</c>: route, decode against the routed version's signature, run on exactly that version,
+/// encode. Columns are matched by name to the features of the version that serves: a canary may list the same
+/// features in another order, and matching against any other version would silently feed it the wrong inputs.
+/// </summary>
 internal static class MlflowInvocationsHandler
 {
     public static async Task HandleAsync(HttpContext context)
     {
         var service = context.RequestServices.GetRequiredService<IInferenceService>();
         string? model = null;
+        string? version = null;
+        var inDataPlane = false;
         try
         {
             model = service.DefaultModel ?? throw NoDefaultModel(service);
             var format = MlflowContentType.Parse(context.Request.ContentType);
-            // A caller may pin a version with the same header the answer names it in.
-            var pinned = context.Request.Headers[MlflowHeaders.ModelVersion].FirstOrDefault();
-            var metadata = service.GetModelMetadata(model, pinned);
-            var request = await DecodeBodyAsync(context, format, metadata).ConfigureAwait(false);
-            var routingKey = context.Request.Headers[MlflowHeaders.RoutingKey].FirstOrDefault();
-            if (pinned is not null || !string.IsNullOrEmpty(routingKey))
-            {
-                request = request with { Version = pinned, RoutingKey = string.IsNullOrEmpty(routingKey) ? null : routingKey };
-            }
 
+            // A caller may pin a version with the same header the answer names it in.
+            var headers = context.Request.Headers;
+            var pinned = First(headers[MlflowHeaders.ModelVersion]);
+            var routingKey = First(headers[MlflowHeaders.RoutingKey]) is { Length: > 0 } key ? key : null;
+            var route = service.Route(model, pinned, routingKey);
+            version = route.Version;
+            var inputs = await DecodeBodyAsync(context, format, route.Metadata).ConfigureAwait(false);
+            var request = new InferenceRequest
+            {
+                ModelName = model,
+                Inputs = inputs,
+                Protocol = MlflowRequestDecoder.Protocol,
+                Version = version,
+                RoutedAs = route.Kind,
+                RoutingKey = routingKey,
+            };
+
+            inDataPlane = true;
             var response = await service.InferAsync(request, context.RequestAborted).ConfigureAwait(false);
             await MlflowResponses.WritePredictionsAsync(context, response).ConfigureAwait(false);
         }
         catch (MlflowRequestException e) when (!context.Response.HasStarted)
         {
+            Refused(context, model, version, ErrorStatus.KindOf(e.StatusCode));
+            SetVersion(context, version);
             await (e.PlainText
                 ? MlflowResponses.WritePlainTextAsync(context, e.StatusCode, e.Message)
                 : MlflowResponses.WriteErrorAsync(context, e.StatusCode, e.ErrorCode, e.Message)).ConfigureAwait(false);
@@ -44,14 +63,19 @@ internal static class MlflowInvocationsHandler
                 MlflowLog.ModelFailed(Logger(context), model, e);
             }
 
+            // The data plane counted what reached it; routing and reading the body are counted here.
+            if (!inDataPlane)
+            {
+                Refused(context, model, version, e.Kind);
+            }
+            else
+            {
+                version = e.ModelVersion ?? version;
+            }
+
+            SetVersion(context, version);
             var (status, code) = Map(e.Kind);
             await MlflowResponses.WriteErrorAsync(context, status, code, e.Message).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
-        {
-            // Kestrel's MaxRequestBodySize surfaces here as 413 while the body is read.
-            var code = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? MlflowErrorCodes.ResourceExhausted : MlflowErrorCodes.BadRequest;
-            await MlflowResponses.WriteErrorAsync(context, e.StatusCode, code, e.Message).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -59,26 +83,49 @@ internal static class MlflowInvocationsHandler
         }
     }
 
+    private static string? First(StringValues values) => values.Count == 0 ? null : values[0];
+
+    /// <summary>Counts a refusal before the data plane, under the version routing chose if it got that far.</summary>
+    private static void Refused(HttpContext context, string? model, string? version, InferenceErrorKind kind) =>
+        RefusedRequests.Count(context.RequestServices, model, version, MlflowRequestDecoder.Protocol, kind);
+
+    /// <summary>Any answer after routing names the version, as a success does.</summary>
+    private static void SetVersion(HttpContext context, string? version)
+    {
+        if (version is not null)
+        {
+            context.Response.Headers[MlflowHeaders.ModelVersion] = version;
+        }
+    }
+
     /// <summary>Reads the whole body into the pipe's own buffers (no second copy) and decodes it from there.</summary>
-    private static async Task<InferenceRequest> DecodeBodyAsync(HttpContext context, MlflowBodyFormat format, ModelMetadata metadata)
+    private static async Task<Tensor[]> DecodeBodyAsync(HttpContext context, MlflowBodyFormat format, ModelMetadata metadata)
     {
         var reader = context.Request.BodyReader;
         ReadResult read;
-        while (true)
+        try
         {
-            read = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
-            if (read.IsCompleted || read.IsCanceled)
+            while (true)
             {
-                break;
-            }
+                read = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+                if (read.IsCompleted || read.IsCanceled)
+                {
+                    break;
+                }
 
-            // Nothing consumed, everything examined: the next read waits for more bytes.
-            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                // Nothing consumed, everything examined: the next read waits for more bytes.
+                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            }
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's MaxRequestBodySize surfaces here, while the body is read: 413 RESOURCE_EXHAUSTED.
+            throw RequestBody.Refusal(context.Request, e);
         }
 
         try
         {
-            return MlflowRequestDecoder.Decode(read.Buffer, format, metadata);
+            return MlflowRequestDecoder.DecodeInputs(read.Buffer, format, metadata);
         }
         finally
         {

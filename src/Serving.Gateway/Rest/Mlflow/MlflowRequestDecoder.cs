@@ -22,6 +22,16 @@ public static class MlflowRequestDecoder
     public static InferenceRequest Decode(ReadOnlySequence<byte> body, MlflowBodyFormat format, ModelMetadata model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return new InferenceRequest { ModelName = model.Name, Inputs = DecodeInputs(body, format, model), Protocol = Protocol };
+    }
+
+    /// <summary>
+    /// Decodes the input tensors only, matching columns to <paramref name="model"/>'s features: the metadata must
+    /// be that of the version that will serve, since versions may order (or name) their features differently.
+    /// </summary>
+    public static Tensor[] DecodeInputs(ReadOnlySequence<byte> body, MlflowBodyFormat format, ModelMetadata model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
         var layout = MlflowInputLayout.For(model);
         Tensor[] inputs;
         if (format == MlflowBodyFormat.Csv)
@@ -37,7 +47,7 @@ public static class MlflowRequestDecoder
             inputs = MlflowTensorBuilder.Build(grid, layout);
         }
 
-        return new InferenceRequest { ModelName = model.Name, Inputs = inputs, Protocol = Protocol };
+        return inputs;
     }
 
     /// <summary>Convenience for a body held in one buffer.</summary>

@@ -74,9 +74,11 @@ internal static class OipEndpoints
 
     private static async Task InferAsync(HttpContext context)
     {
+        string? name = null;
+        var inDataPlane = false;
         try
         {
-            var (name, version) = Route(context);
+            (name, var version) = Route(context);
             InferenceRequest request;
             using (var body = await RequestBody.ReadAsync(context.Request, context.RequestAborted))
             {
@@ -88,6 +90,7 @@ internal static class OipEndpoints
                 request = request with { RoutingKey = key };
             }
 
+            inDataPlane = true;
             var response = await Service(context).InferAsync(request, context.RequestAborted);
             context.Response.Headers["X-Model-Version"] = response.ModelVersion;
             context.Response.Headers["X-Prediction-Id"] = response.Id;
@@ -95,6 +98,18 @@ internal static class OipEndpoints
         }
         catch (Exception ex) when (OipErrors.TryDescribe(ex, out var status, out var message))
         {
+            // An error after routing names the version that was chosen, as a success would.
+            if (ex is InferenceException { ModelVersion: { } chosen } && !context.Response.HasStarted)
+            {
+                context.Response.Headers["X-Model-Version"] = chosen;
+            }
+
+            // The data plane counted what reached it; what failed before (body, JSON) is counted here.
+            if (!inDataPlane)
+            {
+                RefusedRequests.Count(context.RequestServices, name, null, "rest", OipErrors.KindOf(ex));
+            }
+
             await OipErrors.WriteAsync(context, status, message);
         }
     }

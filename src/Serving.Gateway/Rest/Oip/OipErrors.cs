@@ -32,6 +32,14 @@ internal static class OipErrors
         }
     }
 
+    /// <summary>The failure kind of an exception <see cref="TryDescribe"/> accepts, for the request metrics.</summary>
+    public static InferenceErrorKind KindOf(Exception exception) => exception switch
+    {
+        InferenceException inference => inference.Kind,
+        BadHttpRequestException bad => ErrorStatus.KindOf(bad.StatusCode),
+        _ => InferenceErrorKind.BadRequest,
+    };
+
     public static Task WriteAsync(HttpContext context, int status, string message)
     {
         if (context.Response.HasStarted)

@@ -1,4 +1,5 @@
 using Serving.Core.Inference;
+using Serving.Core.Routing;
 
 namespace Serving.Gateway.Tests.Rest.Mlflow;
 
@@ -30,6 +31,9 @@ internal sealed class FakeInferenceService : IInferenceService
 
     public ModelMetadata GetModelMetadata(string model, string? version) =>
         model == Metadata.Name ? Metadata : throw InferenceException.NotFound($"Model '{model}' does not exist.");
+
+    public InferenceRoute Route(string model, string? version, string? routingKey) =>
+        new(GetModelMetadata(model, version), version is null ? RouteKind.Stable : RouteKind.Pinned);
 
     public bool IsModelReady(string model, string? version) =>
         model == Metadata.Name ? Ready : throw InferenceException.NotFound($"Model '{model}' does not exist.");
