@@ -58,6 +58,7 @@ internal static class GatewayHostExtensions
         services.AddDriftMonitoring(configuration);
         services.AddAdminApi(configuration);
         services.AddPerformanceMonitoring(configuration);
+        services.AddGatewayOpenApi();
         return builder;
     }
 
@@ -72,6 +73,7 @@ internal static class GatewayHostExtensions
         app.MapDriftMonitoring();
         app.MapAdminEndpoints().MapRepositoryEndpoints();
         app.MapPerformanceEndpoints();
+        app.MapGatewayOpenApi();
         return app;
     }
 
