@@ -32,7 +32,7 @@ internal sealed record ConfigurationSection(string Path, Type? Type, string? Sou
 /// </summary>
 internal static partial class ConfigurationKeys
 {
-    /// <summary>Every section the gateway reads. <see cref="ConfigurationKeysTests"/> checks this table against the code.</summary>
+    /// <summary>Every section the gateway reads. <see cref="DocsHonestyTests"/> checks this table against the code.</summary>
     public static readonly IReadOnlyList<ConfigurationSection> Sections =
     [
         new("Kestrel", typeof(KestrelServerOptions), "Kestrel"),
