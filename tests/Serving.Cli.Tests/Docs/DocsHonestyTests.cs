@@ -36,13 +36,13 @@ public sealed partial class DocsHonestyTests
     [InlineData("models nosuch")]
     [InlineData("rollout pause|nosuch iris")]
     [InlineData("deploy iris --stable 2 --nosuch 3")]
-    [InlineData("logs tail iris --json")]
+    [InlineData("logs tail iris --nosuch")]
     [InlineData("promote iris extra")]
     public void The_command_checker_rejects_what_the_cli_does_not_have(string arguments) =>
         Assert.NotEmpty(CliCommandLines.Check(Cli, arguments));
 
     [Theory]
-    [InlineData("models list --json")]
+    [InlineData("deploy iris --stable 2 --canary 3 --weight 10 --url http://127.0.0.1:8080")]
     [InlineData("rollout pause|resume|abort iris")]
     [InlineData("logs tail breast-cancer -n 5 -f")]
     [InlineData("drift <model> [--url URL] [--json]")]
