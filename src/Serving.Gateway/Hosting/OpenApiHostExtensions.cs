@@ -16,6 +16,12 @@ internal static class OpenApiHostExtensions
     /// <summary>Where the document is served.</summary>
     public const string DocumentPath = "/openapi/" + DocumentName + ".json";
 
+    /// <summary>The security scheme of the admin key (<c>Authorization: Bearer &lt;key&gt;</c>).</summary>
+    public const string AdminKeyScheme = "adminKey";
+
+    // Routes behind the admin key: the admin API and the OIP repository extension (see AdminAuthorization).
+    private static readonly string[] AdminRoutes = ["admin/", "v2/repository/"];
+
     public static IServiceCollection AddGatewayOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(DocumentName, options =>
         {
@@ -28,11 +34,25 @@ internal static class OpenApiHostExtensions
                     Description = "Open Inference Protocol v2 (REST), the MLflow scoring protocol, the admin API, the OIP "
                         + "repository extension and monitoring. gRPC (port 8081) is described by its proto file instead.",
                 };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal);
+                document.Components.SecuritySchemes[AdminKeyScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "Serving:Admin:ApiKey (read and change) or Serving:Admin:ReadOnlyApiKey (read only).",
+                };
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer((operation, context, _) =>
             {
                 DeclarePathParameters(operation, context.Description.RelativePath);
+                if (AdminRoutes.Any(r => (context.Description.RelativePath ?? string.Empty).TrimStart('/').StartsWith(r, StringComparison.Ordinal)))
+                {
+                    operation.Security ??= [];
+                    operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(AdminKeyScheme, context.Document)] = [] });
+                }
+
                 return Task.CompletedTask;
             });
         });

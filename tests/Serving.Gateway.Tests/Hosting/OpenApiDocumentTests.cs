@@ -1,38 +1,11 @@
-using System.Net;
 using System.Text.Json;
 using Serving.Gateway.Hosting;
 
 namespace Serving.Gateway.Tests.Hosting;
 
 /// <summary>The OpenAPI document at /openapi/v1.json lists the REST surface, each operation tagged and summarised.</summary>
-public sealed class OpenApiDocumentTests : IAsyncLifetime
+public sealed class OpenApiDocumentTests(OpenApiGatewayFixture gateway) : IClassFixture<OpenApiGatewayFixture>
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("openapi-");
-    private GatewayHost _host = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        // An empty registry is enough: the document describes routes, not models.
-        var registry = _root.CreateSubdirectory("models").FullName;
-        _host = await new GatewayHost(registry, new Dictionary<string, string?> { ["Serving:DataPath"] = Path.Combine(_root.FullName, "var") }).StartAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
-    private async Task<JsonElement> FetchAsync()
-    {
-        using var client = _host.CreateRestClient();
-        using var response = await client.GetAsync(OpenApiHostExtensions.DocumentPath, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        return document.RootElement.Clone();
-    }
-
     [Theory]
     [InlineData("/v2/health/ready", "get", "OIP")]
     [InlineData("/v2/models/{name}", "get", "OIP")]
@@ -47,9 +20,9 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     [InlineData("/monitoring/feedback", "post", "Monitoring")]
     [InlineData("/monitoring/models/{name}/drift", "get", "Monitoring")]
     [InlineData("/monitoring/models/{name}/performance", "get", "Monitoring")]
-    public async Task The_document_lists_the_key_endpoints_with_their_tag(string path, string method, string tag)
+    public void The_document_lists_the_key_endpoints_with_their_tag(string path, string method, string tag)
     {
-        var paths = (await FetchAsync()).GetProperty("paths");
+        var paths = gateway.Document.GetProperty("paths");
 
         Assert.True(paths.TryGetProperty(path, out var item), $"{path} is not in the document; it has {string.Join(", ", paths.EnumerateObject().Select(p => p.Name))}");
         Assert.True(item.TryGetProperty(method, out var operation), $"{path} has no {method} operation");
@@ -57,9 +30,9 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Every_operation_has_a_tag_and_a_summary()
+    public void Every_operation_has_a_tag_and_a_summary()
     {
-        var root = await FetchAsync();
+        var root = gateway.Document;
 
         Assert.StartsWith("3.", root.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         Assert.Equal("Serving gateway REST API", root.GetProperty("info").GetProperty("title").GetString());
@@ -76,14 +49,32 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Path_parameters_are_declared()
+    public void Path_parameters_are_declared()
     {
-        var infer = (await FetchAsync()).GetProperty("paths").GetProperty("/v2/models/{name}/versions/{version}/infer").GetProperty("post");
+        var infer = gateway.Document.GetProperty("paths").GetProperty("/v2/models/{name}/versions/{version}/infer").GetProperty("post");
 
         var parameters = infer.GetProperty("parameters").EnumerateArray()
             .Select(p => (p.GetProperty("name").GetString(), p.GetProperty("in").GetString()))
             .ToList();
         Assert.Contains(("name", "path"), parameters);
         Assert.Contains(("version", "path"), parameters);
+    }
+
+    [Theory]
+    [InlineData("/admin/models", "get", true)]
+    [InlineData("/admin/models/{name}/deployment", "put", true)]
+    [InlineData("/v2/repository/index", "post", true)]
+    [InlineData("/v2/models/{name}/infer", "post", false)]
+    [InlineData("/monitoring/feedback", "post", false)]
+    public void Admin_routes_ask_for_the_admin_key_and_the_others_do_not(string path, string method, bool needsKey)
+    {
+        var root = gateway.Document;
+        var operation = root.GetProperty("paths").GetProperty(path).GetProperty(method);
+
+        var schemes = operation.TryGetProperty("security", out var security)
+            ? security.EnumerateArray().SelectMany(r => r.EnumerateObject().Select(p => p.Name)).ToList()
+            : [];
+        Assert.Equal(needsKey ? [OpenApiHostExtensions.AdminKeyScheme] : [], schemes);
+        Assert.Equal("bearer", root.GetProperty("components").GetProperty("securitySchemes").GetProperty(OpenApiHostExtensions.AdminKeyScheme).GetProperty("scheme").GetString());
     }
 }
