@@ -62,6 +62,7 @@ internal static class GatewayHostExtensions
         services.AddDriftMonitoring(configuration);
         services.AddAdminApi(configuration);
         services.AddPerformanceMonitoring(configuration);
+        services.AddGatewayOpenApi();
         return builder;
     }
 
@@ -76,6 +77,7 @@ internal static class GatewayHostExtensions
         app.MapDriftMonitoring();
         app.MapAdminEndpoints().MapRepositoryEndpoints();
         app.MapPerformanceEndpoints();
+        app.MapGatewayOpenApi();
         return app;
     }
 

@@ -13,26 +13,26 @@ internal static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
-        var read = app.MapGroup("/admin").AddEndpointFilter(new AdminAuthorization(AdminScope.Read));
-        read.MapGet("/models", (HttpContext c) => AdminResults.Ok(AdminModels.All(c.RequestServices)));
-        read.MapGet("/models/{name}", GetModel);
-        read.MapGet("/models/{name}/deployment", GetDeployment);
-        read.MapGet("/models/{name}/rollout", GetRollout);
+        var read = app.MapGroup("/admin").WithTags("Admin").AddEndpointFilter(new AdminAuthorization(AdminScope.Read));
+        read.MapGet("/models", (HttpContext c) => AdminResults.Ok(AdminModels.All(c.RequestServices))).WithSummary("Every model: policy, deployment, rollout and versions.");
+        read.MapGet("/models/{name}", GetModel).WithSummary("One model: policy, deployment, rollout, shadow comparison and versions with state and reason.");
+        read.MapGet("/models/{name}/deployment", GetDeployment).WithSummary("The model's deployment: stable, canary with weight, shadow.");
+        read.MapGet("/models/{name}/rollout", GetRollout).WithSummary("The analysed rollout: steps, weight, state and every decision with its figures.");
 
-        var change = app.MapGroup("/admin").AddEndpointFilter(new AdminAuthorization(AdminScope.Full));
-        change.MapPut("/models/{name}/deployment", PutDeploymentAsync);
+        var change = app.MapGroup("/admin").WithTags("Admin").AddEndpointFilter(new AdminAuthorization(AdminScope.Full));
+        change.MapPut("/models/{name}/deployment", PutDeploymentAsync).WithSummary("Set the deployment; versions not loaded are loaded first, and a failure keeps the old one (409).");
         change.MapPost("/models/{name}/promote", (HttpContext c, string name) =>
-            Deploy(c, name, "promote", (m, actor) => m.Promote(name, actor, "promoted by admin")));
+            Deploy(c, name, "promote", (m, actor) => m.Promote(name, actor, "promoted by admin"))).WithSummary("Make the canary stable.");
         change.MapPost("/models/{name}/rollback", (HttpContext c, string name) =>
-            Deploy(c, name, "rollback", (m, actor) => m.Rollback(name, actor, "rolled back by admin")));
-        change.MapPost("/models/{name}/rollout", StartRolloutAsync);
-        change.MapPost("/models/{name}/rollout/pause", (HttpContext c, string name) => Rollout(c, name, "pause", (r, actor) => r.Pause(name, actor)));
-        change.MapPost("/models/{name}/rollout/resume", (HttpContext c, string name) => Rollout(c, name, "resume", (r, actor) => r.Resume(name, actor)));
-        change.MapPost("/models/{name}/rollout/abort", (HttpContext c, string name) => Rollout(c, name, "abort", (r, actor) => r.Abort(name, actor)));
+            Deploy(c, name, "rollback", (m, actor) => m.Rollback(name, actor, "rolled back by admin"))).WithSummary("Remove the canary; without one, return to the previous stable.");
+        change.MapPost("/models/{name}/rollout", StartRolloutAsync).WithSummary("Start an analysed canary rollout.");
+        change.MapPost("/models/{name}/rollout/pause", (HttpContext c, string name) => Rollout(c, name, "pause", (r, actor) => r.Pause(name, actor))).WithSummary("Pause the rollout at its current weight.");
+        change.MapPost("/models/{name}/rollout/resume", (HttpContext c, string name) => Rollout(c, name, "resume", (r, actor) => r.Resume(name, actor))).WithSummary("Resume a paused rollout.");
+        change.MapPost("/models/{name}/rollout/abort", (HttpContext c, string name) => Rollout(c, name, "abort", (r, actor) => r.Abort(name, actor))).WithSummary("Abort the rollout and remove the canary; stable stays.");
         change.MapPost("/models/{name}/versions/{version:int}/load", (HttpContext c, string name, int version) =>
-            VersionAction(c, name, version, "load", (m, _) => m.Load(name, version)));
+            VersionAction(c, name, version, "load", (m, _) => m.Load(name, version))).WithSummary("Load (and warm up) one version.");
         change.MapPost("/models/{name}/versions/{version:int}/unload", (HttpContext c, string name, int version) =>
-            VersionAction(c, name, version, "unload", (m, actor) => m.Unload(name, version, actor)));
+            VersionAction(c, name, version, "unload", (m, actor) => m.Unload(name, version, actor))).WithSummary("Unload one version; 409 while the deployment uses it.");
         return app;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Serving.Gateway.Rest.Http;
 
 namespace Serving.Gateway.Rest.Mlflow;
 
@@ -10,9 +11,9 @@ public static class MlflowEndpoints
     public static IEndpointRouteBuilder MapMlflowEndpoints(this IEndpointRouteBuilder endpoints)
     {
         // Plain request delegates: no parameter binding or result filters on the hot path.
-        endpoints.MapPost("/invocations", MlflowInvocationsHandler.HandleAsync);
-        endpoints.MapGet("/ping", MlflowHealthHandler.HandleAsync);
-        endpoints.MapGet("/health", MlflowHealthHandler.HandleAsync);
+        endpoints.MapPost("/invocations", MlflowInvocationsHandler.HandleAsync).WithTags("MLflow").IncludeInOpenApi().WithSummary("MLflow scoring: predict with the default model (dataframe_split, dataframe_records, instances, inputs or CSV).");
+        endpoints.MapGet("/ping", MlflowHealthHandler.HandleAsync).WithTags("MLflow").IncludeInOpenApi().WithSummary("MLflow health: 200 while the default model is ready, else 503.");
+        endpoints.MapGet("/health", MlflowHealthHandler.HandleAsync).WithTags("MLflow").IncludeInOpenApi().WithSummary("The same as /ping.");
         return endpoints;
     }
 }

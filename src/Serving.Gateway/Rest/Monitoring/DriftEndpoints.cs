@@ -8,7 +8,7 @@ internal static class DriftEndpoints
 {
     public static IEndpointRouteBuilder MapDriftEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/monitoring/models/{name}/drift", DriftAsync);
+        app.MapGet("/monitoring/models/{name}/drift", DriftAsync).WithTags("Monitoring").IncludeInOpenApi().WithSummary("Drift of every loaded version against its package baseline.");
         return app;
     }
 

@@ -16,7 +16,7 @@ internal static class FeedbackEndpoints
 
     public static IEndpointRouteBuilder MapFeedbackEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/monitoring/feedback", PostAsync);
+        app.MapPost("/monitoring/feedback", PostAsync).WithTags("Monitoring").IncludeInOpenApi().WithSummary("Post true labels by prediction id.");
         return app;
     }
 

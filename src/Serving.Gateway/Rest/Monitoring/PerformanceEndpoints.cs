@@ -36,7 +36,7 @@ internal static class PerformanceEndpoints
     {
         // Created now so the series are registered before the first scrape.
         app.ServiceProvider.GetRequiredService<PerformanceMetrics>();
-        app.MapGet("/monitoring/models/{name}/performance", GetAsync);
+        app.MapGet("/monitoring/models/{name}/performance", GetAsync).WithTags("Monitoring").WithSummary("Live performance and label coverage per version.");
         app.MapFeedbackEndpoint();
         return app;
     }

@@ -9,16 +9,16 @@ internal static class OipEndpoints
 {
     public static IEndpointRouteBuilder MapOipEndpoints(this IEndpointRouteBuilder app)
     {
-        var v2 = app.MapGroup("/v2");
-        v2.MapGet("/health/live", context => WriteFlag(context, "live", true));
-        v2.MapGet("/health/ready", context => WriteFlag(context, "ready", Service(context).IsServerReady));
-        v2.MapGet(string.Empty, ServerMetadataAsync);
-        v2.MapGet("/models/{name}", ModelMetadataAsync);
-        v2.MapGet("/models/{name}/versions/{version}", ModelMetadataAsync);
-        v2.MapGet("/models/{name}/ready", ModelReadyAsync);
-        v2.MapGet("/models/{name}/versions/{version}/ready", ModelReadyAsync);
-        v2.MapPost("/models/{name}/infer", InferAsync);
-        v2.MapPost("/models/{name}/versions/{version}/infer", InferAsync);
+        var v2 = app.MapGroup("/v2").WithTags("OIP").IncludeInOpenApi();
+        v2.MapGet("/health/live", context => WriteFlag(context, "live", true)).WithSummary("Server liveness: 200 while the process runs.");
+        v2.MapGet("/health/ready", context => WriteFlag(context, "ready", Service(context).IsServerReady)).WithSummary("Server readiness: 200 when ready, else 503 with the reason.");
+        v2.MapGet(string.Empty, ServerMetadataAsync).WithSummary("Server metadata: name, version and protocol extensions.");
+        v2.MapGet("/models/{name}", ModelMetadataAsync).WithSummary("Model metadata: versions, inputs (with feature names) and outputs.");
+        v2.MapGet("/models/{name}/versions/{version}", ModelMetadataAsync).WithSummary("Metadata of one model version.");
+        v2.MapGet("/models/{name}/ready", ModelReadyAsync).WithSummary("Whether the model can serve.");
+        v2.MapGet("/models/{name}/versions/{version}/ready", ModelReadyAsync).WithSummary("Whether one model version can serve, with the reason when it cannot.");
+        v2.MapPost("/models/{name}/infer", InferAsync).WithSummary("Run a prediction (OIP v2 JSON tensors); the deployment picks the version.");
+        v2.MapPost("/models/{name}/versions/{version}/infer", InferAsync).WithSummary("Run a prediction on one pinned version.");
         return app;
     }
 

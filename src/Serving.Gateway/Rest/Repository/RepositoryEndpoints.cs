@@ -14,10 +14,13 @@ internal static class RepositoryEndpoints
 {
     public static IEndpointRouteBuilder MapRepositoryEndpoints(this IEndpointRouteBuilder app)
     {
-        var repository = app.MapGroup("/v2/repository");
-        repository.MapPost("/index", (Func<HttpContext, Task<IResult>>)IndexAsync).AddEndpointFilter(new AdminAuthorization(AdminScope.Read));
-        repository.MapPost("/models/{name}/load", Load).AddEndpointFilter(new AdminAuthorization(AdminScope.Full));
-        repository.MapPost("/models/{name}/unload", Unload).AddEndpointFilter(new AdminAuthorization(AdminScope.Full));
+        var repository = app.MapGroup("/v2/repository").WithTags("Repository");
+        repository.MapPost("/index", (Func<HttpContext, Task<IResult>>)IndexAsync).AddEndpointFilter(new AdminAuthorization(AdminScope.Read))
+            .WithSummary("List every version with its state (Triton's shape); {\"ready\": true} lists only those that serve.");
+        repository.MapPost("/models/{name}/load", Load).AddEndpointFilter(new AdminAuthorization(AdminScope.Full))
+            .WithSummary("Load every published version that is not serving.");
+        repository.MapPost("/models/{name}/unload", Unload).AddEndpointFilter(new AdminAuthorization(AdminScope.Full))
+            .WithSummary("Unload every version the deployment does not use.");
         return app;
     }
 
