@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serving.Core.Health;
 using Serving.Gateway.Grpc.Protocol;
 
 namespace Serving.Gateway.Grpc;
@@ -17,6 +18,8 @@ public static class OipGrpcExtensions
     /// </summary>
     public static IServiceCollection AddOipGrpc(this IServiceCollection services)
     {
+        // The gateway adds its readiness details; a host that adds none is ready.
+        services.TryAddSingleton<ReadinessProbe>();
         services.AddGrpc()
             .AddServiceOptions<GrpcInferenceService>(options => options.Interceptors.Add<InferenceExceptionInterceptor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<GrpcServiceOptions>, GrpcMessageSizeSetup>());
