@@ -27,8 +27,7 @@ internal static class MlflowSourceHostExtensions
 
         services.AddOptions<MlflowOptions>()
             .Bind(configuration.GetSection(MlflowOptions.SectionName))
-            .Validate(o => !o.Validate().Any(), "invalid Serving:Mlflow settings (TrackingUri must be an absolute http(s) URL; PollSeconds 1 to 86400; positive timeouts; Token or Username/Password)")
-            .ValidateOnStart();
+            .ValidateSettings(o => o.Validate());
         services.PostConfigure<DeploymentOptions>(o =>
         {
             foreach (var model in models.Where(m => m["Policy"] is null))
@@ -50,8 +49,7 @@ internal static class MlflowSourceHostExtensions
             var name = model.Key;
             services.AddOptions<MlflowModelOptions>(name)
                 .Bind(model.GetSection("Mlflow"))
-                .Validate(o => !o.Validate(name).Any(), $"invalid Serving:Models:{name}:Mlflow settings (CanaryWeight 0 to 100, two different aliases, Task binary, multiclass or regression)")
-                .ValidateOnStart();
+                .ValidateSettings(o => o.Validate(name));
 
             // Added one by one (not AddHostedService, which keeps only one service per type).
             services.AddSingleton<IHostedService>(sp => new MlflowModelSource(

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Prometheus;
@@ -16,8 +17,10 @@ internal static class MonitoringHostExtensions
     {
         services.AddOptions<PredictionLogOptions>()
             .Bind(configuration.GetSection("Serving:Monitoring:PredictionLog"))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+            .ValidateSettings("Serving:Monitoring:PredictionLog")
+            .ValidateSettings(o => o.ModelSampleRates
+                .Where(r => r.Value is not (>= 0 and <= 1))
+                .Select(r => $"Serving:Monitoring:PredictionLog:ModelSampleRates:{r.Key} is '{r.Value.ToString(CultureInfo.InvariantCulture)}'; use a number from 0 to 1"));
         // Decided when the sink is first needed, so configuration added after registration (tests) counts too.
         services.TryAddSingleton<IConnectionMultiplexer>(sp => RedisConnectionFactory.Connect(RedisConfiguration(sp)
             ?? throw new InvalidOperationException("Serving:Redis:Configuration is empty: Redis is not in use")));

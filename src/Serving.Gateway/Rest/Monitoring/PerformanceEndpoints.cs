@@ -3,6 +3,7 @@ using Serving.Core.Inference;
 using Serving.Core.Monitoring.Performance;
 using Serving.Core.Registry;
 using Serving.Core.Rollouts;
+using Serving.Gateway.Hosting;
 using Serving.Gateway.Metrics;
 using Serving.Gateway.Rest.Http;
 using Serving.Gateway.Rest.Oip;
@@ -20,8 +21,7 @@ internal static class PerformanceEndpoints
         services.AddOptions<PerformanceOptions>()
             .Configure(o => o.WindowRows = configuration.GetValue("Serving:Monitoring:WindowRows", o.WindowRows))
             .Bind(configuration.GetSection("Serving:Monitoring:Performance"))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+            .ValidateSettings("Serving:Monitoring:Performance", new Dictionary<string, string> { [nameof(PerformanceOptions.WindowRows)] = "Serving:Monitoring:WindowRows" });
         services.AddSingleton<PerformanceMonitor>();
         services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<PerformanceMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<PerformanceMonitor>());
