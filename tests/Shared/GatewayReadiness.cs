@@ -1,3 +1,4 @@
+using Serving.Core.Inference;
 using Serving.Core.Registry;
 
 namespace Serving.Tests.Shared;
@@ -10,6 +11,8 @@ internal static class GatewayReadiness
 {
     public static async Task WaitAsync(IServiceProvider services, TimeSpan? timeout = null)
     {
+        // The data plane first, as a request would: making it reads (and validates) the options its parts need.
+        _ = (IInferenceService)services.GetService(typeof(IInferenceService))!;
         var registry = (ModelRegistry)services.GetService(typeof(ModelRegistry))!;
         var limit = timeout ?? TimeSpan.FromSeconds(60);
         var deadline = DateTime.UtcNow + limit;
