@@ -14,6 +14,7 @@ using Serving.Gateway.Rest.Mlflow;
 using Serving.Gateway.Rest.Monitoring;
 using Serving.Gateway.Rest.Oip;
 using Serving.Gateway.Rest.Repository;
+using Serving.Gateway.Settings;
 
 namespace Serving.Gateway.Hosting;
 

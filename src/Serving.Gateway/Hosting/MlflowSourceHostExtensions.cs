@@ -4,6 +4,7 @@ using Serving.Core.Registry;
 using Serving.Core.Registry.Mlflow;
 using Serving.Core.Routing;
 using Serving.Core.Runtimes.Onnx;
+using Serving.Gateway.Settings;
 
 namespace Serving.Gateway.Hosting;
 

@@ -6,6 +6,7 @@ using Serving.Core.Inference;
 using Serving.Core.Monitoring.Logging;
 using Serving.Core.Monitoring.Logging.Redis;
 using Serving.Gateway.Metrics;
+using Serving.Gateway.Settings;
 using StackExchange.Redis;
 
 namespace Serving.Gateway.Hosting;

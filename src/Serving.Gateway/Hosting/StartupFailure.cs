@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using Serving.Gateway.Settings;
 
 namespace Serving.Gateway.Hosting;
 

@@ -19,9 +19,13 @@ public sealed class StartupErrorTests
     [InlineData("--Serving:Runtimes:Onnx:ExecutionMode=Fast", "Serving:Runtimes:Onnx:ExecutionMode is 'Fast'; use one of Sequential, Parallel")]
     [InlineData("--Serving:Monitoring:PredictionLog:MaxFileBytes=5", "Serving:Monitoring:PredictionLog:MaxFileBytes is '5'; use a whole number of at least 1024")]
     [InlineData("--Serving:Monitoring:WindowRows=many", "Serving:Monitoring:WindowRows is 'many'; use a whole number")]
-    public async Task A_bad_setting_ends_start_up_with_one_line_and_exit_code_2(string setting, string expected)
+    [InlineData("--Serving:Rollouts:MinSuccessRate=1.5", "Serving:Rollouts:MinSuccessRate is '1.5'; use a share from 0 to 1")]
+    [InlineData("--Serving:Monitoring:Drift:KsPValue=0", "Serving:Monitoring:Drift:KsPValue is '0'; use a number above 0 and at most 1")]
+    [InlineData("--Serving:Models:wine:Source=mlflow --Serving:Mlflow:TrackingUri=ftp://mlflow --Serving:Mlflow:PollSeconds=5", "Serving:Mlflow:TrackingUri is 'ftp://mlflow'; use the absolute http or https URL of the MLflow tracking server")]
+    [InlineData("--Serving:Admin:ApiKey=s3cret --Serving:Admin:ReadOnlyApiKey=s3cret", "Serving:Admin:ApiKey and Serving:Admin:ReadOnlyApiKey are the same key; use two different keys, or only one of them")]
+    public async Task A_bad_setting_ends_start_up_with_one_line_and_exit_code_2(string settings, string expected)
     {
-        var run = await RunGatewayAsync(setting, $"--Kestrel:Endpoints:Http:Url=http://127.0.0.1:{FreePorts.Next()}");
+        var run = await RunGatewayAsync([.. settings.Split(' '), $"--Kestrel:Endpoints:Http:Url=http://127.0.0.1:{FreePorts.Next()}"]);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Equal([$"error: {expected}"], run.ErrorLines);

@@ -3,10 +3,10 @@ using Serving.Core.Inference;
 using Serving.Core.Monitoring.Performance;
 using Serving.Core.Registry;
 using Serving.Core.Rollouts;
-using Serving.Gateway.Hosting;
 using Serving.Gateway.Metrics;
 using Serving.Gateway.Rest.Http;
 using Serving.Gateway.Rest.Oip;
+using Serving.Gateway.Settings;
 
 namespace Serving.Gateway.Rest.Monitoring;
 

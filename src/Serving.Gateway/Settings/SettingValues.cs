@@ -1,4 +1,4 @@
-namespace Serving.Gateway.Hosting;
+namespace Serving.Gateway.Settings;
 
 /// <summary>What a setting of a given type accepts, in words, for start-up errors ("a whole number", "true or false").</summary>
 internal static class SettingValues

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Serving.Gateway.Hosting;
+namespace Serving.Gateway.Settings;
 
 /// <summary>Start-up validation whose every message names the full configuration key, the value and what is allowed.</summary>
 internal static class SettingsValidation

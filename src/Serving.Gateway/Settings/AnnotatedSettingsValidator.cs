@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Options;
 
-namespace Serving.Gateway.Hosting;
+namespace Serving.Gateway.Settings;
 
 /// <summary>
 /// Checks an options class's <c>[Range]</c> and <c>[Required]</c> attributes at start-up, and says each problem as
