@@ -4,6 +4,7 @@ using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Serving.Gateway.Grpc.Protocol;
 using Serving.Gateway.Tests.Hosting;
+using Serving.Gateway.Tests.Rest.Admin;
 
 namespace Serving.Gateway.Tests.Registry;
 
@@ -26,10 +27,11 @@ public sealed class ServerReadinessTests
     {
         using var samples = new SampleRegistry("iris");
         var missing = samples.Path + "-later";
-        await using var host = await new GatewayHost(missing, new Dictionary<string, string?>
-        {
-            ["Serving:Monitoring:PredictionLog:Directory"] = samples.Path + "-predictions",
-        }).StartAsync();
+        var logs = new CapturedLogs();
+        await using var host = await new GatewayHost(
+            missing,
+            new Dictionary<string, string?> { ["Serving:Monitoring:PredictionLog:Directory"] = samples.Path + "-predictions" },
+            logs).StartAsync();
         using var client = host.CreateRestClient();
         using var channel = GrpcChannel.ForAddress(host.GrpcUri);
 
@@ -47,6 +49,13 @@ public sealed class ServerReadinessTests
         Assert.False(serverReady.Ready);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, health.Status);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, serviceHealth.Status);
+
+        // Said once at error level, however often the folder is rescanned or readiness is probed.
+        await Task.Delay(TimeSpan.FromSeconds(1.5), Cancel);
+        await ReadyAsync(client);
+        var errors = logs.Lines.Where(l => l.Contains(" Error: ", StringComparison.Ordinal) || l.Contains(" Critical: ", StringComparison.Ordinal)).ToList();
+        var error = Assert.Single(errors);
+        Assert.Contains($"registry folder '{missing}' does not exist", error, StringComparison.Ordinal);
 
         try
         {
