@@ -1,20 +1,26 @@
 using Serving.Core.Inference;
+using Serving.Core.Registry;
 
 namespace Serving.Tests.Shared;
 
-/// <summary>Waits until a started gateway has read its registry, as every test host does before its first call.</summary>
+/// <summary>
+/// Waits until a started gateway has read its registry, as every test host does before its first call. It waits for
+/// the first scan, not for readiness, so a test can start a gateway whose registry folder is missing.
+/// </summary>
 internal static class GatewayReadiness
 {
     public static async Task WaitAsync(IServiceProvider services, TimeSpan? timeout = null)
     {
-        var service = (IInferenceService)services.GetService(typeof(IInferenceService))!;
+        // The data plane first, as a request would: making it reads (and validates) the options its parts need.
+        _ = (IInferenceService)services.GetService(typeof(IInferenceService))!;
+        var registry = (ModelRegistry)services.GetService(typeof(ModelRegistry))!;
         var limit = timeout ?? TimeSpan.FromSeconds(60);
         var deadline = DateTime.UtcNow + limit;
-        while (!service.IsServerReady)
+        while (!registry.Current.InitialScanComplete)
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"the gateway did not become ready within {limit.TotalSeconds} s");
+                throw new TimeoutException($"the gateway did not read its registry within {limit.TotalSeconds} s");
             }
 
             await Task.Delay(50);

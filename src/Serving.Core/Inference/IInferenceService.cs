@@ -10,7 +10,7 @@ public interface IInferenceService
     /// <summary>Server name and version and the protocol extensions it serves.</summary>
     ServerMetadata Server { get; }
 
-    /// <summary>True once the registry has been read and every model with a loadable version serves it.</summary>
+    /// <summary>True once the registry has been read and while its folder can be read (the data plane's part of readiness).</summary>
     bool IsServerReady { get; }
 
     /// <summary>Names of all known models, sorted.</summary>

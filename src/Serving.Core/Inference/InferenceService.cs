@@ -50,7 +50,7 @@ public sealed class InferenceService : IInferenceService
 
     public ServerMetadata Server { get; }
 
-    public bool IsServerReady => _registry.Current.InitialScanComplete;
+    public bool IsServerReady => _registry.Current.IsReady;
 
     public IReadOnlyList<string> ModelNames => _registry.Current.ModelNames;
 

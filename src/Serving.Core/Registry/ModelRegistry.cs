@@ -21,7 +21,7 @@ public sealed class ModelRegistry : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<ModelRegistry> _logger;
     private RegistrySnapshot _current = RegistrySnapshot.Empty;
-    private bool _warnedMissing;
+    private string? _folderProblem;
     private bool _disposed;
 
     public ModelRegistry(ModelVersionLoader loader, IOptions<RegistryOptions> options, TimeProvider time, ILogger<ModelRegistry> logger)
@@ -141,9 +141,16 @@ public sealed class ModelRegistry : IDisposable
     private bool ScanFolders()
     {
         var root = _options.FullPath;
+        var previousProblem = _folderProblem;
         var found = ListVersionFolders(root);
+        var changed = !_current.InitialScanComplete || _folderProblem != previousProblem;
+        if (found is null)
+        {
+            // Unreadable for now (permissions, a mount going away): keep what serves; readiness reports the problem.
+            return changed;
+        }
+
         AddSourceRoots(found);
-        var changed = !_current.InitialScanComplete;
 
         foreach (var (model, versions) in found)
         {
@@ -287,7 +294,7 @@ public sealed class ModelRegistry : IDisposable
             models[model] = new ModelEntry(model, statuses, loaded);
         }
 
-        var snapshot = new RegistrySnapshot(models.ToFrozenDictionary(StringComparer.Ordinal), initialScanComplete: true);
+        var snapshot = new RegistrySnapshot(models.ToFrozenDictionary(StringComparer.Ordinal), initialScanComplete: true, _folderProblem);
         if (!_current.InitialScanComplete)
         {
             RegistryLog.InitialScanDone(_logger, models.Count, models.Values.Sum(m => m.Loaded.Count));
@@ -298,22 +305,46 @@ public sealed class ModelRegistry : IDisposable
         return snapshot;
     }
 
-    private Dictionary<string, Dictionary<int, string>> ListVersionFolders(string root)
+    /// <summary>
+    /// The version folders by model, or null when the registry folder exists but cannot be read. Records why the
+    /// folder cannot be used in <see cref="_folderProblem"/>, and logs it once when it starts and when it ends.
+    /// </summary>
+    private Dictionary<string, Dictionary<int, string>>? ListVersionFolders(string root)
     {
         var result = new Dictionary<string, Dictionary<int, string>>(StringComparer.Ordinal);
-        if (!Directory.Exists(root))
+        string[]? modelDirectories = null;
+        var unreadable = false;
+        string? problem;
+        if (File.Exists(root))
         {
-            if (!_warnedMissing)
+            problem = $"registry folder '{root}' is a file, not a folder (Serving:Registry:Path)";
+        }
+        else if (!Directory.Exists(root))
+        {
+            problem = $"registry folder '{root}' does not exist (Serving:Registry:Path)";
+        }
+        else
+        {
+            try
             {
-                RegistryLog.RegistryMissing(_logger, root);
-                _warnedMissing = true;
+                modelDirectories = Directory.GetDirectories(root);
+                problem = null;
             }
-
-            return result;
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                problem = $"registry folder '{root}' cannot be read: {ex.Message}";
+                unreadable = true;
+            }
         }
 
-        _warnedMissing = false;
-        return ReadVersionFolders(root);
+        ReportFolderProblem(root, problem);
+        if (modelDirectories is null)
+        {
+            // A missing folder holds no models; an unreadable one is left as it was.
+            return unreadable ? null : result;
+        }
+
+        return ReadVersionFolders(modelDirectories);
     }
 
     /// <summary>
@@ -330,7 +361,7 @@ public sealed class ModelRegistry : IDisposable
                 continue;
             }
 
-            foreach (var (model, versions) in ReadVersionFolders(root))
+            foreach (var (model, versions) in ReadVersionFolders(Directory.GetDirectories(root)))
             {
                 if (!found.TryGetValue(model, out var known))
                 {
@@ -346,11 +377,11 @@ public sealed class ModelRegistry : IDisposable
         }
     }
 
-    /// <summary>The version folders under a registry-shaped root that exists: model name to version to folder.</summary>
-    private static Dictionary<string, Dictionary<int, string>> ReadVersionFolders(string root)
+    /// <summary>The version folders under the model folders of a registry-shaped root: model name to version to folder.</summary>
+    private static Dictionary<string, Dictionary<int, string>> ReadVersionFolders(string[] modelDirectories)
     {
         var result = new Dictionary<string, Dictionary<int, string>>(StringComparer.Ordinal);
-        foreach (var modelDirectory in Directory.EnumerateDirectories(root))
+        foreach (var modelDirectory in modelDirectories)
         {
             var model = System.IO.Path.GetFileName(modelDirectory);
             if (model.StartsWith('.'))
@@ -375,6 +406,25 @@ public sealed class ModelRegistry : IDisposable
         }
 
         return result;
+    }
+
+    private void ReportFolderProblem(string root, string? problem)
+    {
+        if (problem == _folderProblem)
+        {
+            return;
+        }
+
+        if (problem is not null)
+        {
+            RegistryLog.RegistryUnavailable(_logger, problem);
+        }
+        else
+        {
+            RegistryLog.RegistryAvailable(_logger, root);
+        }
+
+        _folderProblem = problem;
     }
 
     private static string? Fingerprint(string directory)

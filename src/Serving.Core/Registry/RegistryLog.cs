@@ -17,8 +17,8 @@ internal static partial class RegistryLog
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "{Model} version {Version} was removed from the registry; unloading after in-flight requests")]
     public static partial void VersionRemoved(ILogger logger, string model, int version);
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Registry folder {Path} does not exist; serving no models until it appears")]
-    public static partial void RegistryMissing(ILogger logger, string path);
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "The server is not ready: {Problem}. It serves no models from it until the folder can be read")]
+    public static partial void RegistryUnavailable(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Registry scan failed")]
     public static partial void ScanFailed(ILogger logger, Exception exception);
@@ -28,4 +28,7 @@ internal static partial class RegistryLog
 
     [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Watching {Path} failed; relying on the periodic rescan")]
     public static partial void WatchFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Registry folder {Path} can be read again")]
+    public static partial void RegistryAvailable(ILogger logger, string path);
 }

@@ -10,10 +10,11 @@ public sealed class RegistrySnapshot
 {
     public static readonly RegistrySnapshot Empty = new(FrozenDictionary<string, ModelEntry>.Empty, false);
 
-    public RegistrySnapshot(FrozenDictionary<string, ModelEntry> models, bool initialScanComplete)
+    public RegistrySnapshot(FrozenDictionary<string, ModelEntry> models, bool initialScanComplete, string? folderProblem = null)
     {
         Models = models;
         InitialScanComplete = initialScanComplete;
+        FolderProblem = folderProblem;
         ModelNames = [.. models.Keys.Order(StringComparer.Ordinal)];
     }
 
@@ -24,4 +25,10 @@ public sealed class RegistrySnapshot
 
     /// <summary>True once every version folder present at start-up has been tried at least once.</summary>
     public bool InitialScanComplete { get; }
+
+    /// <summary>Why the registry folder could not be read at the last scan (missing, not a folder, no permission); null when it could.</summary>
+    public string? FolderProblem { get; }
+
+    /// <summary>The registry has been read and its folder is readable (an empty registry is ready: models may arrive later).</summary>
+    public bool IsReady => InitialScanComplete && FolderProblem is null;
 }

@@ -18,6 +18,7 @@ public sealed class RegistryWatcher : BackgroundService
     private readonly ILogger<RegistryWatcher> _logger;
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly Dictionary<string, FileSystemWatcher?> _sourceWatchers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _watchFailed = new(StringComparer.Ordinal);
 
     public RegistryWatcher(ModelRegistry registry, IOptions<RegistryOptions> options, TimeProvider time, ILogger<RegistryWatcher> logger)
     {
@@ -42,32 +43,43 @@ public sealed class RegistryWatcher : BackgroundService
     {
         // Let the host finish starting: the first scan loads models, which may take a while.
         await Task.Yield();
-        using var watcher = TryWatch(_options.FullPath);
+        var watcher = TryWatch(_options.FullPath);
         var period = TimeSpan.FromSeconds(_options.RescanSeconds);
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            WatchSourceRoots();
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                _registry.Scan();
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The watcher must outlive any one bad scan: the next one retries.
-                RegistryLog.ScanFailed(_logger, ex);
-            }
-
-            try
-            {
-                await _signal.WaitAsync(period, stoppingToken);
-                // Copies raise bursts of events; wait for the burst to pass before scanning.
-                await Task.Delay(Debounce, _time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                // A folder that did not exist at start (or could not be watched) is watched once it can be.
+                watcher ??= TryWatch(_options.FullPath);
+                WatchSourceRoots();
+                await ScanThenWaitAsync(period, stoppingToken);
             }
         }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+        finally
+        {
+            watcher?.Dispose();
+        }
+    }
+
+    private async Task ScanThenWaitAsync(TimeSpan period, CancellationToken stoppingToken)
+    {
+        try
+        {
+            _registry.Scan();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The watcher must outlive any one bad scan: the next one retries.
+            RegistryLog.ScanFailed(_logger, ex);
+        }
+
+        await _signal.WaitAsync(period, stoppingToken);
+        // Copies raise bursts of events; wait for the burst to pass before scanning.
+        await Task.Delay(Debounce, _time, stoppingToken);
     }
 
     /// <summary>Watches each source root (MLflow downloads) once it exists; one created after start is watched from the next pass.</summary>
@@ -105,7 +117,12 @@ public sealed class RegistryWatcher : BackgroundService
         }
         catch (Exception ex) when (ex is IOException or ArgumentException or PlatformNotSupportedException)
         {
-            RegistryLog.WatchFailed(_logger, root, ex);
+            // Tried again at every rescan, but said once.
+            if (_watchFailed.Add(root))
+            {
+                RegistryLog.WatchFailed(_logger, root, ex);
+            }
+
             return null;
         }
     }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Serving.Core.Rollouts;
 
 /// <summary>Canary analysis settings (<c>Serving:Rollouts</c>); a rollout request may override steps and interval.</summary>
@@ -86,53 +88,63 @@ public sealed class RolloutOptions
             ? $"intervalSeconds must be between {BucketSeconds} (Serving:Rollouts:BucketSeconds) and {MaxIntervalSeconds} (Serving:Rollouts:MaxIntervalSeconds), not {seconds}"
             : null;
 
-    /// <summary>Problems with the settings, for start-up validation.</summary>
+    /// <summary>Problems with the settings, for start-up validation: each names its key, its value and what is allowed.</summary>
     public IEnumerable<string> Validate()
     {
         if (CheckSteps(EffectiveSteps) is { } steps)
         {
-            yield return $"{SectionName}:Steps: {steps}";
+            yield return $"{SectionName}:Steps is '{string.Join(',', EffectiveSteps)}'; use ascending canary weights from 1 to 99 ({steps})";
         }
 
         if (!(BucketSeconds is >= 1 and <= 60))
         {
-            yield return $"{SectionName}:BucketSeconds must be between 1 and 60, not {BucketSeconds}";
+            yield return Invariant($"{SectionName}:BucketSeconds is '{BucketSeconds}'; use a number from 1 to 60");
         }
         else if (!(MaxIntervalSeconds >= BucketSeconds && MaxIntervalSeconds / BucketSeconds <= 3600))
         {
-            yield return $"{SectionName}:MaxIntervalSeconds must be at least BucketSeconds and at most 3600 buckets, not {MaxIntervalSeconds}";
+            yield return Invariant($"{SectionName}:MaxIntervalSeconds is '{MaxIntervalSeconds}'; use a number from {BucketSeconds} (BucketSeconds) to {BucketSeconds * 3600} (3600 buckets)");
         }
-        else if (CheckInterval(IntervalSeconds) is { } interval)
+        else if (!(IntervalSeconds >= BucketSeconds && IntervalSeconds <= MaxIntervalSeconds))
         {
-            yield return $"{SectionName}:IntervalSeconds: {interval}";
+            yield return Invariant($"{SectionName}:IntervalSeconds is '{IntervalSeconds}'; use a number from {BucketSeconds} ({SectionName}:BucketSeconds) to {MaxIntervalSeconds} ({SectionName}:MaxIntervalSeconds)");
         }
 
         if (MinRequests < 1)
         {
-            yield return $"{SectionName}:MinRequests must be at least 1: a canary with no traffic cannot be judged";
+            yield return Invariant($"{SectionName}:MinRequests is '{MinRequests}'; use a whole number of at least 1 (a canary with no traffic cannot be judged)");
         }
 
         foreach (var (name, value) in new[] { (nameof(MinSuccessRate), MinSuccessRate), (nameof(MaxErrorRateIncrease), MaxErrorRateIncrease), (nameof(MaxAccuracyDrop), MaxAccuracyDrop) })
         {
             if (!(value is >= 0 and <= 1))
             {
-                yield return $"{SectionName}:{name} is a share between 0 and 1, not {value}";
+                yield return Invariant($"{SectionName}:{name} is '{value}'; use a share from 0 to 1");
             }
         }
 
         if (!(MaxP99Ratio >= 1))
         {
-            yield return $"{SectionName}:MaxP99Ratio must be at least 1, not {MaxP99Ratio}";
+            yield return Invariant($"{SectionName}:MaxP99Ratio is '{MaxP99Ratio}'; use a number of at least 1");
         }
 
-        if (!(P99SlackMs >= 0) || !(MaxP99Ms > 0) || !(MaxPredictionPsi > 0))
+        if (!(P99SlackMs >= 0))
         {
-            yield return $"{SectionName}: P99SlackMs must be at least 0, MaxP99Ms and MaxPredictionPsi above 0";
+            yield return Invariant($"{SectionName}:P99SlackMs is '{P99SlackMs}'; use a number of at least 0");
+        }
+
+        foreach (var (name, value) in new[] { (nameof(MaxP99Ms), MaxP99Ms), (nameof(MaxPredictionPsi), MaxPredictionPsi) })
+        {
+            if (!(value > 0))
+            {
+                yield return Invariant($"{SectionName}:{name} is '{value}'; use a number above 0");
+            }
         }
 
         if (FailureLimit < 0)
         {
-            yield return $"{SectionName}:FailureLimit must be at least 0, not {FailureLimit}";
+            yield return Invariant($"{SectionName}:FailureLimit is '{FailureLimit}'; use a whole number of at least 0");
         }
     }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Serving.Core.Health;
 using Serving.Core.Inference;
 using Serving.Core.Packaging;
 using Serving.Gateway.Grpc.Codecs;
@@ -7,7 +8,7 @@ using Serving.Gateway.Grpc.Protocol;
 namespace Serving.Gateway.Grpc;
 
 /// <summary>The OIP v2 <c>inference.GRPCInferenceService</c>: decodes, calls the data plane, encodes.</summary>
-public sealed class GrpcInferenceService(IInferenceService inference) : GRPCInferenceService.GRPCInferenceServiceBase
+public sealed class GrpcInferenceService(IInferenceService inference, ReadinessProbe readiness) : GRPCInferenceService.GRPCInferenceServiceBase
 {
     private static readonly Task<ServerLiveResponse> Live = Task.FromResult(new ServerLiveResponse { Live = true });
 
@@ -16,7 +17,7 @@ public sealed class GrpcInferenceService(IInferenceService inference) : GRPCInfe
 
     /// <inheritdoc />
     public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
-        Task.FromResult(new ServerReadyResponse { Ready = inference.IsServerReady });
+        Task.FromResult(new ServerReadyResponse { Ready = readiness.Check().Ready });
 
     /// <inheritdoc />
     public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context)

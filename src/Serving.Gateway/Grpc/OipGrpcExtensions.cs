@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serving.Core.Health;
 using Serving.Gateway.Grpc.Protocol;
 
 namespace Serving.Gateway.Grpc;
@@ -11,12 +13,16 @@ namespace Serving.Gateway.Grpc;
 /// <summary>Registers and maps the OIP v2 gRPC transport, the standard health service and server reflection.</summary>
 public static class OipGrpcExtensions
 {
+    private const string HealthCheckLogCategory = "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService";
+
     /// <summary>
     /// Adds gRPC, the inference service (which resolves <c>IInferenceService</c> from DI), the
     /// <c>grpc.health.v1</c> health service fed by the data plane's readiness, and server reflection.
     /// </summary>
     public static IServiceCollection AddOipGrpc(this IServiceCollection services)
     {
+        // The gateway adds its readiness details; a host that adds none is ready.
+        services.TryAddSingleton<ReadinessProbe>();
         services.AddGrpc()
             .AddServiceOptions<GrpcInferenceService>(options => options.Interceptors.Add<InferenceExceptionInterceptor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<GrpcServiceOptions>, GrpcMessageSizeSetup>());
@@ -26,6 +32,10 @@ public static class OipGrpcExtensions
                 GRPCInferenceService.Descriptor.FullName,
                 check => check.Name == InferenceReadinessHealthCheck.Name))
             .AddCheck<InferenceReadinessHealthCheck>(InferenceReadinessHealthCheck.Name, tags: ["ready"]);
+
+        // The health service logs every unhealthy check at error level, on each probe and each publish (every 30 s).
+        // Why the server is not ready is logged once by the part that knows (the registry), so these would only repeat it.
+        services.Configure<LoggerFilterOptions>(options => options.AddFilter(HealthCheckLogCategory, LogLevel.Critical));
 
         services.AddGrpcReflection();
         return services;

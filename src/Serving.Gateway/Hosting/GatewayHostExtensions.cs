@@ -14,6 +14,7 @@ using Serving.Gateway.Rest.Mlflow;
 using Serving.Gateway.Rest.Monitoring;
 using Serving.Gateway.Rest.Oip;
 using Serving.Gateway.Rest.Repository;
+using Serving.Gateway.Settings;
 
 namespace Serving.Gateway.Hosting;
 
@@ -29,12 +30,12 @@ internal static class GatewayHostExtensions
         services.Configure<KestrelServerOptions>(configuration.GetSection("Kestrel"));
 
         services.AddOptions<ServingOptions>().Bind(configuration.GetSection("Serving")).ValidateOnStart();
-        services.AddOptions<DataPathOptions>().Bind(configuration.GetSection("Serving")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DataPathOptions>().Bind(configuration.GetSection("Serving")).ValidateSettings("Serving");
         services.AddSingleton(sp => DataPaths.From(sp.GetRequiredService<IOptions<DataPathOptions>>().Value));
         services.AddSingleton<DataDirectoryStatus>();
         // First of the hosted services: the data directory is checked (and a problem said) before the registry's first scan.
         services.AddHostedService<DataDirectoryMonitor>();
-        services.AddOptions<RegistryOptions>().Bind(configuration.GetSection("Serving:Registry")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RegistryOptions>().Bind(configuration.GetSection("Serving:Registry")).ValidateSettings("Serving:Registry");
 
         services.AddSingleton(TimeProvider.System);
         services.AddRuntimeFactories(configuration);
@@ -43,8 +44,7 @@ internal static class GatewayHostExtensions
         services.AddOptions<DeploymentOptions>()
             .Configure(o => configuration.GetSection("Serving:Deployment").Bind(o))
             .Configure(o => configuration.GetSection("Serving:Models").Bind(o.Models))
-            .Validate(o => !o.Validate().Any(), "invalid Serving:Models:<name>:Policy (use auto-stable, auto-canary or manual)")
-            .ValidateOnStart();
+            .ValidateSettings(o => o.Validate());
         services.AddSingleton<DeploymentManager>();
         services.AddSingleton<IRandomSource, SharedRandomSource>();
         services.AddSingleton<TrafficRouter>();
@@ -55,6 +55,7 @@ internal static class GatewayHostExtensions
         services.AddSingleton<IInferenceService, InferenceService>();
         services.AddRollouts(configuration);
         services.AddHostedService<RegistryWatcher>();
+        services.AddReadiness().AddReadinessDetail<DataDirectoryReadiness>();
         services.AddMlflowSources(configuration);
         services.AddOipGrpc();
         services.AddGatewayMetrics();
@@ -85,8 +86,7 @@ internal static class GatewayHostExtensions
     {
         services.AddOptions<OnnxRuntimeOptions>()
             .Bind(configuration.GetSection(OnnxRuntimeOptions.SectionName))
-            .Validate(o => o.Validate().Count == 0, "invalid Serving:Runtimes:Onnx settings")
-            .ValidateOnStart();
+            .ValidateSettings(o => o.Validate());
         services.AddSingleton(sp => ModelRuntimeFactories.CreateDefault(sp.GetRequiredService<IOptions<OnnxRuntimeOptions>>().Value));
         return services;
     }

@@ -5,6 +5,7 @@ using Serving.Core.Registry.Mlflow;
 using Serving.Core.Routing;
 using Serving.Core.Runtimes.Onnx;
 using Serving.Core.Storage;
+using Serving.Gateway.Settings;
 
 namespace Serving.Gateway.Hosting;
 
@@ -31,8 +32,7 @@ internal static class MlflowSourceHostExtensions
 
         services.AddOptions<MlflowOptions>()
             .Bind(configuration.GetSection(MlflowOptions.SectionName))
-            .Validate(o => !o.Validate().Any(), "invalid Serving:Mlflow settings (TrackingUri must be an absolute http(s) URL; PollSeconds 1 to 86400; positive timeouts; Token or Username/Password)")
-            .ValidateOnStart();
+            .ValidateSettings(o => o.Validate());
         services.AddOptions<RegistryOptions>()
             .PostConfigure<DataPaths>((o, paths) =>
             {
@@ -55,8 +55,7 @@ internal static class MlflowSourceHostExtensions
             var name = model.Key;
             services.AddOptions<MlflowModelOptions>(name)
                 .Bind(model.GetSection("Mlflow"))
-                .Validate(o => !o.Validate(name).Any(), $"invalid Serving:Models:{name}:Mlflow settings (CanaryWeight 0 to 100, two different aliases, Task binary, multiclass or regression)")
-                .ValidateOnStart();
+                .ValidateSettings(o => o.Validate(name));
 
             // Added one by one (not AddHostedService, which keeps only one service per type).
             services.AddSingleton<IHostedService>(sp => new MlflowModelSource(

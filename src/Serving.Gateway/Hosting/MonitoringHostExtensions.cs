@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Prometheus;
@@ -6,6 +7,7 @@ using Serving.Core.Monitoring.Logging;
 using Serving.Core.Monitoring.Logging.Redis;
 using Serving.Core.Storage;
 using Serving.Gateway.Metrics;
+using Serving.Gateway.Settings;
 using StackExchange.Redis;
 
 namespace Serving.Gateway.Hosting;
@@ -17,8 +19,10 @@ internal static class MonitoringHostExtensions
     {
         services.AddOptions<PredictionLogOptions>()
             .Bind(configuration.GetSection("Serving:Monitoring:PredictionLog"))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+            .ValidateSettings("Serving:Monitoring:PredictionLog")
+            .ValidateSettings(o => o.ModelSampleRates
+                .Where(r => r.Value is not (>= 0 and <= 1))
+                .Select(r => $"Serving:Monitoring:PredictionLog:ModelSampleRates:{r.Key} is '{r.Value.ToString(CultureInfo.InvariantCulture)}'; use a number from 0 to 1"));
         // Decided when the sink is first needed, so configuration added after registration (tests) counts too.
         services.TryAddSingleton<IConnectionMultiplexer>(sp => RedisConnectionFactory.Connect(RedisConfiguration(sp)
             ?? throw new InvalidOperationException("Serving:Redis:Configuration is empty: Redis is not in use")));
@@ -32,6 +36,7 @@ internal static class MonitoringHostExtensions
         services.AddSingleton<PredictionLogger>();
         services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<PredictionLogger>());
         services.AddHostedService(sp => sp.GetRequiredService<PredictionLogger>());
+        services.AddReadinessDetail<PredictionLogReadiness>();
         return services;
     }
 

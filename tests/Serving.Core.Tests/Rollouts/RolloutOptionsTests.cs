@@ -31,6 +31,6 @@ public sealed class RolloutOptionsTests
         var problems = new RolloutOptions { Steps = [50, 25], MinSuccessRate = 99 }.Validate().ToList();
 
         Assert.Contains(problems, p => p.Contains("must ascend", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("MinSuccessRate is a share", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p == "Serving:Rollouts:MinSuccessRate is '99'; use a share from 0 to 1");
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -15,14 +16,14 @@ internal sealed class TestRegistry : IDisposable
     private DeploymentManager? _deployments;
     private DataDirectoryStatus? _dataDirectory;
 
-    public TestRegistry(double settleSeconds = 10)
+    public TestRegistry(double settleSeconds = 10, ILogger<ModelRegistry>? logger = null)
     {
         Root = Directory.CreateTempSubdirectory("registry-").FullName;
         Registry = new ModelRegistry(
             new ModelVersionLoader(new ModelRuntimeFactories([Factory])),
             Options.Create(new RegistryOptions { Path = Root, SettleSeconds = settleSeconds }),
             Time,
-            NullLogger<ModelRegistry>.Instance);
+            logger ?? NullLogger<ModelRegistry>.Instance);
     }
 
     public string Root { get; }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Serving.Core.Health;
 using Serving.Core.Inference;
 using Serving.Gateway.Grpc;
 
@@ -43,6 +44,7 @@ internal sealed class GrpcTestHost : IAsyncDisposable
             }
         });
         builder.Services.AddSingleton(inference);
+        builder.Services.AddSingleton<IReadinessDetail>(new DataPlaneReadiness(inference));
         builder.Services.AddOipGrpc();
 
         var app = builder.Build();

@@ -89,6 +89,8 @@ public sealed class DataDirectoryProcessTests : IDisposable
         using var inference = await client.PostAsync("/v2/models/iris/infer", Json(IrisRow), cancellation);
         using var put = await client.PutAsync("/admin/models/iris/deployment", Json("""{"stable":1}"""), cancellation);
         var metrics = await WaitForMetricAsync(client, "serving_prediction_log_sink_failures_total", gateway);
+        using var ready = await client.GetAsync("/v2/health/ready", cancellation);
+        using var readiness = JsonDocument.Parse(await ready.Content.ReadAsStringAsync(cancellation));
 
         // One log entry at error level, the message on the line after its "fail:" header; no stack trace.
         var error = Assert.Single(startUp, line => line.StartsWith("fail:", StringComparison.Ordinal));
@@ -103,6 +105,55 @@ public sealed class DataDirectoryProcessTests : IDisposable
         Assert.Equal(0, Value(metrics, "serving_data_directory_writable"));
         // The first deployment of iris at start-up, then the change above.
         Assert.True(Value(metrics, "serving_state_save_failures_total") >= 2, metrics);
+
+        // Still ready (it serves), and the details say what does not work.
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        var details = readiness.RootElement.GetProperty("details").EnumerateArray().ToDictionary(d => d.GetProperty("name").GetString()!);
+        Assert.False(details["data-directory"].GetProperty("ready").GetBoolean());
+        Assert.Contains(data, details["data-directory"].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.False(details["prediction-log"].GetProperty("ready").GetBoolean());
+        Assert.True(details["registry"].GetProperty("ready").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_registry_folder_the_gateway_cannot_read_makes_it_not_ready_while_what_it_loaded_keeps_serving()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var gateway = await GatewayProcess.StartAsync(_work, _registry.Path, WritableDataDirectory(), "--Serving:Registry:RescanSeconds=0.2");
+        using var client = gateway.CreateClient();
+
+        // Unreadable for the gateway's user (nobody, when the tests run as root), as a lost mount or a bad chmod is.
+        File.SetUnixFileMode(_registry.Path, UnixFileMode.None);
+        var (status, body) = await WaitForReadinessAsync(client, HttpStatusCode.ServiceUnavailable, gateway);
+        using var inference = await client.PostAsync("/v2/models/iris/infer", Json(IrisRow), cancellation);
+
+        Assert.Contains("cannot be read", body, StringComparison.Ordinal);
+        Assert.Contains(_registry.Path, body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal(HttpStatusCode.OK, inference.StatusCode);
+        Assert.Single(gateway.Output, line => line.Contains("cannot be read", StringComparison.Ordinal));
+
+        // Readable again: ready again, without a restart.
+        File.SetUnixFileMode(_registry.Path, ReadOnlyFolder);
+        (status, _) = await WaitForReadinessAsync(client, HttpStatusCode.OK, gateway);
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body)> WaitForReadinessAsync(HttpClient client, HttpStatusCode wanted, GatewayProcess gateway)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            using var ready = await client.GetAsync("/v2/health/ready", TestContext.Current.CancellationToken);
+            var body = await ready.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            if (ready.StatusCode == wanted || DateTime.UtcNow > deadline)
+            {
+                Assert.True(ready.StatusCode == wanted, $"readiness stayed {(int)ready.StatusCode} {body}:\n{gateway}");
+                return (ready.StatusCode, body);
+            }
+
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
     }
 
     private string WritableDataDirectory()

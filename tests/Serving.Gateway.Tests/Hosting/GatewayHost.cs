@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Serving.Gateway.Tests.Rest.Admin;
 
 namespace Serving.Gateway.Tests.Hosting;
 
@@ -10,9 +13,11 @@ namespace Serving.Gateway.Tests.Hosting;
 public sealed class GatewayHost : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly CapturedLogs? _logs;
 
-    public GatewayHost(string registryPath, IReadOnlyDictionary<string, string?>? settings = null)
+    public GatewayHost(string registryPath, IReadOnlyDictionary<string, string?>? settings = null, CapturedLogs? logs = null)
     {
+        _logs = logs;
         RegistryPath = registryPath;
         RestPort = FreePort();
         GrpcPort = FreePort();
@@ -62,6 +67,11 @@ public sealed class GatewayHost : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        if (_logs is { } logs)
+        {
+            builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs));
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

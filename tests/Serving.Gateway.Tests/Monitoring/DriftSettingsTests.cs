@@ -17,6 +17,6 @@ public sealed class DriftSettingsTests
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(host.StartAsync);
 
-        Assert.Contains("Serving:Monitoring:Models:iris:Drift:KsPValue must be in (0, 1]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Serving:Monitoring:Models:iris:Drift:KsPValue is '1.5'; use a number above 0 and at most 1", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Serving.Core.Monitoring.Drift;
 
 /// <summary>
@@ -32,22 +34,22 @@ public sealed class DriftOptions
         var problems = new List<string>();
         if (WindowRows is < 2 or > 1_000_000)
         {
-            problems.Add("Serving:Monitoring:WindowRows must be between 2 and 1000000");
+            problems.Add($"Serving:Monitoring:WindowRows is '{WindowRows}'; use a whole number from 2 to 1000000");
         }
 
         if (WindowSeconds < 0 || double.IsNaN(WindowSeconds) || double.IsInfinity(WindowSeconds))
         {
-            problems.Add("Serving:Monitoring:WindowSeconds must be 0 (windows by count) or a positive number of seconds");
+            problems.Add($"Serving:Monitoring:WindowSeconds is '{WindowSeconds.ToString(CultureInfo.InvariantCulture)}'; use 0 (windows by count) or a positive number of seconds");
         }
 
         if (Drift.MaxRequestsPerSecond < 0)
         {
-            problems.Add("Serving:Monitoring:Drift:MaxRequestsPerSecond must be 0 (no cap) or more");
+            problems.Add($"Serving:Monitoring:Drift:MaxRequestsPerSecond is '{Drift.MaxRequestsPerSecond.ToString(CultureInfo.InvariantCulture)}'; use 0 (no cap) or a positive number");
         }
 
         if (Drift.QueueCapacity < 1)
         {
-            problems.Add("Serving:Monitoring:Drift:QueueCapacity must be at least 1");
+            problems.Add($"Serving:Monitoring:Drift:QueueCapacity is '{Drift.QueueCapacity}'; use a whole number of at least 1");
         }
 
         problems.AddRange(Drift.Apply(new DriftThresholds()).Validate("Serving:Monitoring:Drift"));

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Serving.Core.Monitoring.Drift;
 
 /// <summary>
@@ -35,7 +37,7 @@ public sealed record DriftThresholds
     {
         if (SmallReferenceRows < 0)
         {
-            yield return $"{prefix}:SmallReferenceRows must be 0 or more";
+            yield return $"{prefix}:SmallReferenceRows is '{SmallReferenceRows}'; use a whole number of at least 0";
         }
 
         foreach (var (name, value) in new[]
@@ -46,7 +48,7 @@ public sealed record DriftThresholds
         {
             if (!(value is > 0 and <= 1))
             {
-                yield return $"{prefix}:{name} must be in (0, 1]";
+                yield return $"{prefix}:{name} is '{value.ToString(CultureInfo.InvariantCulture)}'; use a number above 0 and at most 1";
             }
         }
 
@@ -54,7 +56,7 @@ public sealed record DriftThresholds
         {
             if (!(value > 0) || double.IsInfinity(value))
             {
-                yield return $"{prefix}:{name} must be a positive number";
+                yield return $"{prefix}:{name} is '{value.ToString(CultureInfo.InvariantCulture)}'; use a positive number";
             }
         }
     }

@@ -26,6 +26,7 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
     private long _written;
     private readonly StripedCounter _queued = new();
     private long _sinkFailures;
+    private string? _lastSinkError;
     private int _layoutFailed;
 
     public PredictionLogger(IPredictionSink sink, IOptions<PredictionLogOptions> options, TimeProvider time, ILogger<PredictionLogger> logger)
@@ -50,6 +51,9 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
 
     /// <summary>Failed sink writes (each retried).</summary>
     public long SinkFailures => Interlocked.Read(ref _sinkFailures);
+
+    /// <summary>Why the sink's last write failed, while writes keep failing; null once one succeeds.</summary>
+    public string? LastSinkError => Volatile.Read(ref _lastSinkError);
 
     /// <summary>Records waiting in the queue now.</summary>
     public int Depth => _queue.Reader.Count;
@@ -194,6 +198,7 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
                 Interlocked.Add(ref _written, batch.Count);
                 if (attempt > 1)
                 {
+                    Volatile.Write(ref _lastSinkError, null);
                     PredictionLogLog.SinkRecovered(_logger, attempt);
                 }
 
@@ -203,6 +208,7 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
             {
                 // The batch is held, not lost: new records queue behind it (and are dropped, counted, when full).
                 Interlocked.Increment(ref _sinkFailures);
+                Volatile.Write(ref _lastSinkError, ex.Message);
                 PredictionLogLog.SinkFailed(_logger, batch.Count, attempt, delay, ex);
                 await Task.Delay(delay, _time, stoppingToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));

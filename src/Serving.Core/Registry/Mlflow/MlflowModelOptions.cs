@@ -29,12 +29,12 @@ public sealed class MlflowModelOptions
         var prefix = $"Serving:Models:{model}:Mlflow";
         if (CanaryWeight is < 0 or > 100)
         {
-            yield return $"{prefix}:CanaryWeight must be between 0 and 100, not {CanaryWeight}";
+            yield return $"{prefix}:CanaryWeight is '{CanaryWeight}'; use a whole number from 0 to 100";
         }
 
         if (string.IsNullOrWhiteSpace(StableAlias) || string.IsNullOrWhiteSpace(CanaryAlias) || StableAlias == CanaryAlias)
         {
-            yield return $"{prefix}: StableAlias and CanaryAlias must be two different, non-empty aliases";
+            yield return $"{prefix}:StableAlias is '{StableAlias}' and {prefix}:CanaryAlias is '{CanaryAlias}'; use two different, non-empty aliases";
         }
 
         if (!string.IsNullOrEmpty(Task) && !ModelTasks.IsKnown(Task))

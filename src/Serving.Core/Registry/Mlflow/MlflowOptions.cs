@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Serving.Core.Registry.Mlflow;
 
 /// <summary>The MLflow tracking server models take versions from (<c>Serving:Mlflow</c>).</summary>
@@ -26,32 +28,42 @@ public sealed class MlflowOptions
     /// <summary>Basic-auth password (as <c>MLFLOW_TRACKING_PASSWORD</c>); optional.</summary>
     public string? Password { get; set; }
 
-    /// <summary>Problems with the settings, for start-up validation; they never quote a secret.</summary>
+    /// <summary>Problems with the settings, for start-up validation: each names its key, its value and what is allowed; they never quote a secret.</summary>
     public IEnumerable<string> Validate()
     {
         if (!Uri.TryCreate(TrackingUri, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            yield return $"{SectionName}:TrackingUri must be an absolute http or https URL of the MLflow tracking server";
+            // A URL may carry a user and password: those are not repeated.
+            var shown = TrackingUri is { } text && !text.Contains('@', StringComparison.Ordinal) ? text : "(hidden: it holds credentials)";
+            yield return $"{SectionName}:TrackingUri is '{shown}'; use the absolute http or https URL of the MLflow tracking server";
         }
 
         if (PollSeconds is < 1 or > 86400)
         {
-            yield return $"{SectionName}:PollSeconds must be between 1 and 86400, not {PollSeconds}";
+            yield return Invariant($"{SectionName}:PollSeconds is '{PollSeconds}'; use a number from 1 to 86400");
         }
 
-        if (RequestTimeoutSeconds is <= 0 or > 3600 || DownloadTimeoutSeconds is <= 0 or > 86400)
+        if (RequestTimeoutSeconds is <= 0 or > 3600)
         {
-            yield return $"{SectionName}:RequestTimeoutSeconds (up to 3600) and DownloadTimeoutSeconds (up to 86400) must be positive";
+            yield return Invariant($"{SectionName}:RequestTimeoutSeconds is '{RequestTimeoutSeconds}'; use a number above 0 and at most 3600");
+        }
+
+        if (DownloadTimeoutSeconds is <= 0 or > 86400)
+        {
+            yield return Invariant($"{SectionName}:DownloadTimeoutSeconds is '{DownloadTimeoutSeconds}'; use a number above 0 and at most 86400");
         }
 
         if (!string.IsNullOrEmpty(Token) && !string.IsNullOrEmpty(Username))
         {
-            yield return $"{SectionName}: set either Token or Username/Password, not both";
+            yield return $"{SectionName}:Token and {SectionName}:Username are both set; use one: a token, or a user name and password";
         }
 
         if (string.IsNullOrEmpty(Username) != string.IsNullOrEmpty(Password))
         {
-            yield return $"{SectionName}: Username and Password go together";
+            var missing = string.IsNullOrEmpty(Username) ? "Username" : "Password";
+            yield return $"{SectionName}:{missing} is empty; set Username and Password together, or neither";
         }
     }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -37,22 +37,22 @@ public sealed class OnnxRuntimeOptions
         var errors = new List<string>();
         if (IntraOpNumThreads is < 0 or > MaxThreads)
         {
-            errors.Add($"{SectionName}:IntraOpNumThreads must be between 0 and {MaxThreads}; got {IntraOpNumThreads}.");
+            errors.Add($"{SectionName}:IntraOpNumThreads is '{IntraOpNumThreads}'; use a whole number from 0 to {MaxThreads}");
         }
 
         if (InterOpNumThreads is < 0 or > MaxThreads)
         {
-            errors.Add($"{SectionName}:InterOpNumThreads must be between 0 and {MaxThreads}; got {InterOpNumThreads}.");
+            errors.Add($"{SectionName}:InterOpNumThreads is '{InterOpNumThreads}'; use a whole number from 0 to {MaxThreads}");
         }
 
         if (!Enum.IsDefined(ExecutionMode))
         {
-            errors.Add($"{SectionName}:ExecutionMode must be one of {string.Join(", ", Enum.GetNames<OnnxExecutionMode>())}; got {(int)ExecutionMode}.");
+            errors.Add($"{SectionName}:ExecutionMode is '{(int)ExecutionMode}'; use one of {string.Join(", ", Enum.GetNames<OnnxExecutionMode>())}");
         }
 
         if (!Enum.IsDefined(GraphOptimizationLevel))
         {
-            errors.Add($"{SectionName}:GraphOptimizationLevel must be one of {string.Join(", ", Enum.GetNames<OnnxGraphOptimizationLevel>())}; got {(int)GraphOptimizationLevel}.");
+            errors.Add($"{SectionName}:GraphOptimizationLevel is '{(int)GraphOptimizationLevel}'; use one of {string.Join(", ", Enum.GetNames<OnnxGraphOptimizationLevel>())}");
         }
 
         return errors;

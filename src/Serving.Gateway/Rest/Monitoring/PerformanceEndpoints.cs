@@ -6,6 +6,7 @@ using Serving.Core.Rollouts;
 using Serving.Gateway.Metrics;
 using Serving.Gateway.Rest.Http;
 using Serving.Gateway.Rest.Oip;
+using Serving.Gateway.Settings;
 
 namespace Serving.Gateway.Rest.Monitoring;
 
@@ -20,8 +21,7 @@ internal static class PerformanceEndpoints
         services.AddOptions<PerformanceOptions>()
             .Configure(o => o.WindowRows = configuration.GetValue("Serving:Monitoring:WindowRows", o.WindowRows))
             .Bind(configuration.GetSection("Serving:Monitoring:Performance"))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+            .ValidateSettings("Serving:Monitoring:Performance", new Dictionary<string, string> { [nameof(PerformanceOptions.WindowRows)] = "Serving:Monitoring:WindowRows" });
         services.AddSingleton<PerformanceMonitor>();
         services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<PerformanceMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<PerformanceMonitor>());

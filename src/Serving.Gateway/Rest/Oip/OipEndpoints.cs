@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Serving.Core.Health;
 using Serving.Core.Inference;
 using Serving.Gateway.Rest.Http;
 
@@ -11,7 +12,7 @@ internal static class OipEndpoints
     {
         var v2 = app.MapGroup("/v2").WithTags("OIP").IncludeInOpenApi();
         v2.MapGet("/health/live", context => WriteFlag(context, "live", true)).WithSummary("Server liveness: 200 while the process runs.");
-        v2.MapGet("/health/ready", context => WriteFlag(context, "ready", Service(context).IsServerReady)).WithSummary("Server readiness: 200 when ready, else 503 with the reason.");
+        v2.MapGet("/health/ready", ServerReadyAsync).WithSummary("Server readiness: 200 when ready, else 503 with the reason.");
         v2.MapGet(string.Empty, ServerMetadataAsync).WithSummary("Server metadata: name, version and protocol extensions.");
         v2.MapGet("/models/{name}", ModelMetadataAsync).WithSummary("Model metadata: versions, inputs (with feature names) and outputs.");
         v2.MapGet("/models/{name}/versions/{version}", ModelMetadataAsync).WithSummary("Metadata of one model version.");
@@ -32,6 +33,12 @@ internal static class OipEndpoints
             w.WriteBoolean(s.name, s.value);
             w.WriteEndObject();
         });
+
+    private static Task ServerReadyAsync(HttpContext context)
+    {
+        var report = context.RequestServices.GetRequiredService<ReadinessProbe>().Check();
+        return JsonResponse.WriteAsync(context.Response, report.Ready ? 200 : 503, report, ReadinessJsonWriter.Write);
+    }
 
     private static Task ServerMetadataAsync(HttpContext context)
     {

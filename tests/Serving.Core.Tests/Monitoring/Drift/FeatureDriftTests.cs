@@ -108,9 +108,9 @@ public sealed class FeatureDriftTests
 
         var problems = options.Validate();
 
-        Assert.Contains("Serving:Monitoring:WindowRows must be between 2 and 1000000", problems);
-        Assert.Contains("Serving:Monitoring:Drift:Psi must be a positive number", problems);
-        Assert.Contains("Serving:Monitoring:Models:iris:Drift:KsPValue must be in (0, 1]", problems);
+        Assert.Contains("Serving:Monitoring:WindowRows is '1'; use a whole number from 2 to 1000000", problems);
+        Assert.Contains("Serving:Monitoring:Drift:Psi is '-1'; use a positive number", problems);
+        Assert.Contains("Serving:Monitoring:Models:iris:Drift:KsPValue is '2'; use a number above 0 and at most 1", problems);
     }
 
     [Fact]
