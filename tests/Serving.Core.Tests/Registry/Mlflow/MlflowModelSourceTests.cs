@@ -40,10 +40,7 @@ public sealed class MlflowModelSourceTests
     public async Task Poll_serves_the_challenger_as_canary_with_the_configured_weight_and_the_MLmodel_signature()
     {
         await using var harness = await MlflowSourceHarness.StartAsync();
-        harness.AddBareVersion(1);
-        harness.AddLoggedVersion(2);
-        harness.Server.SetAlias(MlflowSourceHarness.Model, "champion", 1);
-        harness.Server.SetAlias(MlflowSourceHarness.Model, "challenger", 2);
+        harness.AddChampionOneAndChallengerTwo();
 
         await harness.Source.PollOnceAsync(Token);
 
@@ -58,10 +55,7 @@ public sealed class MlflowModelSourceTests
     public async Task Poll_follows_an_alias_change_on_the_next_poll()
     {
         await using var harness = await MlflowSourceHarness.StartAsync();
-        harness.AddBareVersion(1);
-        harness.AddLoggedVersion(2);
-        harness.Server.SetAlias(MlflowSourceHarness.Model, "champion", 1);
-        harness.Server.SetAlias(MlflowSourceHarness.Model, "challenger", 2);
+        harness.AddChampionOneAndChallengerTwo();
         await harness.Source.PollOnceAsync(Token);
 
         harness.Server.SetAlias(MlflowSourceHarness.Model, "champion", 2);
@@ -148,10 +142,7 @@ public sealed class MlflowModelSourceTests
     public async Task Poll_leaves_an_admin_change_alone_while_the_aliases_stay_put()
     {
         await using var harness = await MlflowSourceHarness.StartAsync();
-        harness.AddBareVersion(1);
-        harness.AddLoggedVersion(2);
-        harness.Server.SetAlias(MlflowSourceHarness.Model, "champion", 1);
-        harness.Server.SetAlias(MlflowSourceHarness.Model, "challenger", 2);
+        harness.AddChampionOneAndChallengerTwo();
         await harness.Source.PollOnceAsync(Token);
         harness.Deployments.Promote(MlflowSourceHarness.Model, "admin");
 
@@ -164,10 +155,7 @@ public sealed class MlflowModelSourceTests
     public async Task A_model_that_follows_MLflow_takes_no_traffic_before_its_aliases_are_applied()
     {
         await using var harness = await MlflowSourceHarness.StartAsync();
-        harness.AddBareVersion(1);
-        harness.AddLoggedVersion(2);
-        harness.Server.SetAlias(MlflowSourceHarness.Model, "champion", 1);
-        harness.Server.SetAlias(MlflowSourceHarness.Model, "challenger", 2);
+        harness.AddChampionOneAndChallengerTwo();
         var router = new TrafficRouter(new SharedRandomSource(), Options.Create(harness.Policies));
         var routedWhenPublished = new List<int?>();
 
@@ -193,10 +181,7 @@ public sealed class MlflowModelSourceTests
     public async Task After_a_restart_an_admin_rollback_stands_until_an_alias_moves()
     {
         await using var harness = await MlflowSourceHarness.StartAsync();
-        harness.AddBareVersion(1);
-        harness.AddLoggedVersion(2);
-        harness.Server.SetAlias(MlflowSourceHarness.Model, "champion", 1);
-        harness.Server.SetAlias(MlflowSourceHarness.Model, "challenger", 2);
+        harness.AddChampionOneAndChallengerTwo();
         await harness.Source.PollOnceAsync(Token);
         harness.Deployments.Rollback(MlflowSourceHarness.Model, "admin");
 
@@ -219,10 +204,7 @@ public sealed class MlflowModelSourceTests
     public async Task When_an_alias_moves_to_what_already_serves_later_admin_changes_still_stand()
     {
         await using var harness = await MlflowSourceHarness.StartAsync();
-        harness.AddBareVersion(1);
-        harness.AddLoggedVersion(2);
-        harness.Server.SetAlias(MlflowSourceHarness.Model, "champion", 1);
-        harness.Server.SetAlias(MlflowSourceHarness.Model, "challenger", 2);
+        harness.AddChampionOneAndChallengerTwo();
         await harness.Source.PollOnceAsync(Token);
         harness.Deployments.Promote(MlflowSourceHarness.Model, "admin");
 

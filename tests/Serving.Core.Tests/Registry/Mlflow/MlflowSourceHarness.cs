@@ -102,6 +102,15 @@ internal sealed class MlflowSourceHarness : IAsyncDisposable
             ["metadata/python_env.yaml"] = "python: 3.11.2\n"u8.ToArray(),
         }, runId);
 
+    /// <summary>The usual pair: version 1 (bare) as the champion, version 2 (logged by a run) as the challenger.</summary>
+    public void AddChampionOneAndChallengerTwo()
+    {
+        AddBareVersion(1);
+        AddLoggedVersion(2);
+        Server.SetAlias(Model, "champion", 1);
+        Server.SetAlias(Model, "challenger", 2);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Source.Dispose();
