@@ -24,9 +24,15 @@ public static class DataDirectoryProbe
         }
     }
 
-    /// <summary>The exception's message with the system's own words (such as "Permission denied") when .NET wraps them.</summary>
-    public static string Reason(Exception exception) =>
-        exception.InnerException is { } inner && !exception.Message.Contains(inner.Message, StringComparison.Ordinal)
+    /// <summary>
+    /// The exception's message with the system's own words (such as "Permission denied") when .NET wraps them, without
+    /// a closing full stop: it is set inside sentences of ours.
+    /// </summary>
+    public static string Reason(Exception exception)
+    {
+        var message = exception.InnerException is { } inner && !exception.Message.Contains(inner.Message, StringComparison.Ordinal)
             ? $"{exception.Message} ({inner.Message})"
             : exception.Message;
+        return message.TrimEnd('.', ' ');
+    }
 }
