@@ -23,6 +23,8 @@ internal sealed class PerformanceMetrics
     private readonly Counter _feedback;
     private readonly Counter _dropped;
     private readonly Gauge _held;
+    private readonly Counter _evicted;
+    private readonly Gauge _pendingBytes;
     private HashSet<(string Model, string Version, string Metric)> _shown = [];
 
     public PerformanceMetrics(PerformanceMonitor monitor, ModelRegistry registry, GatewayMetricsRegistry metrics)
@@ -52,6 +54,12 @@ internal sealed class PerformanceMetrics
         _held = factory.CreateGauge(
             "serving_performance_held_predictions",
             "Predictions held waiting for their labels.");
+        _evicted = factory.CreateCounter(
+            "serving_feedback_evicted_total",
+            "Held labels (sent before their prediction) forgotten early because the hold was full, by count or by bytes; also counted as expired.");
+        _pendingBytes = factory.CreateGauge(
+            "serving_feedback_pending_bytes",
+            "Estimated bytes of the labels held for predictions not seen yet (bounded by Serving:Monitoring:Performance:MaxPendingBytes).");
         foreach (var outcome in Outcomes)
         {
             _feedback.WithLabels(outcome);
@@ -70,6 +78,8 @@ internal sealed class PerformanceMetrics
             _feedback.WithLabels("invalid_label").IncTo(counts.InvalidLabels);
             _feedback.WithLabels("joined_late").IncTo(counts.JoinedLate);
             _feedback.WithLabels("expired").IncTo(counts.Expired);
+            _evicted.IncTo(counts.Evicted);
+            _pendingBytes.Set(_monitor.PendingBytes);
             _dropped.IncTo(_monitor.Dropped);
             _held.Set(_monitor.HeldPredictions);
 

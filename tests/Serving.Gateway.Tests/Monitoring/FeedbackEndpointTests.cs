@@ -29,8 +29,9 @@ public sealed class FeedbackEndpointTests(PerformanceGatewayFixture gateway) : I
     public async Task A_label_of_the_wrong_type_is_counted_and_reported()
     {
         var (id, _) = await gateway.PredictBreastCancerAsync(3);
+        var (other, _) = await gateway.PredictBreastCancerAsync(4);
 
-        var (status, body) = await gateway.PostFeedbackAsync($$$"""[{"id": "{{{id}}}", "label": "tuesday"}, {"id": "{{{id}}}", "label": {"a": 1}}, {"label": 1}]""");
+        var (status, body) = await gateway.PostFeedbackAsync($$$"""[{"id": "{{{id}}}", "label": "tuesday"}, {"id": "{{{other}}}", "label": {"a": 1}}, {"label": 1}]""");
 
         Assert.Equal(200, status);
         Assert.Equal((0, 0, 1, 2), Counts(body));

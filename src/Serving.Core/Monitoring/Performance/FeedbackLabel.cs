@@ -1,4 +1,5 @@
 using System.Globalization;
+using Serving.Core.Inference;
 
 namespace Serving.Core.Monitoring.Performance;
 
@@ -32,7 +33,8 @@ public readonly record struct FeedbackLabel
     {
         FeedbackLabelKind.Number => Number.ToString("R", CultureInfo.InvariantCulture),
         FeedbackLabelKind.Boolean => Number == 1 ? "true" : "false",
-        FeedbackLabelKind.Text => $"\"{Text}\"",
+        // The caller's text, as an error message repeats it: cut short.
+        FeedbackLabelKind.Text => $"\"{CallerText.Cut(Text)}\"",
         _ => Text ?? "nothing",
     };
 }

@@ -78,6 +78,18 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
         }
     }
 
+    /// <summary>What the labels waiting for their prediction cost now, in bytes (bounded by MaxPendingBytes).</summary>
+    public long PendingBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _store.PendingBytes;
+            }
+        }
+    }
+
     /// <summary>Feedback outcomes since start.</summary>
     public FeedbackCounts Counts
     {

@@ -32,6 +32,29 @@ public sealed class PerformanceOptions
     [Range(0, 24 * 3600)]
     public double PendingSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// Bytes the held labels may take (an estimate of what the process keeps for them: ids, labels, bookkeeping);
+    /// past it the oldest are forgotten, as past <see cref="MaxPendingLabels"/>.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int MaxPendingBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Largest feedback body in bytes (413 past it); well under the infer limit, as labels are small.</summary>
+    [Range(1024, 1024 * 1024 * 1024)]
+    public int MaxFeedbackBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Items (ids with their labels) one feedback post may carry (413 past it).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxFeedbackItems { get; set; } = 1000;
+
+    /// <summary>Labels one item may carry: one per predicted row (400 past it).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxLabelsPerItem { get; set; } = 10_000;
+
+    /// <summary>Characters of one text label (a class name; 400 past it).</summary>
+    [Range(1, 65_536)]
+    public int MaxLabelLength { get; set; } = 256;
+
     /// <summary>Finished predictions waiting to be taken in; past this, new ones are dropped (and counted).</summary>
     [Range(1, 10_000_000)]
     public int QueueCapacity { get; set; } = 50_000;

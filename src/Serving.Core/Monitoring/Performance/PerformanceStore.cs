@@ -1,25 +1,33 @@
+using Serving.Core.Inference;
+
 namespace Serving.Core.Monitoring.Performance;
 
 /// <summary>
 /// The state behind live performance: predictions held for their labels (bounded by count and age), labels held for
-/// predictions not yet seen (bounded by count and age), and each version's windows. Not thread-safe: the monitor
-/// serialises access.
+/// predictions not yet seen (bounded by count, bytes and age), and each version's windows. Not thread-safe: the
+/// monitor serialises access.
 /// </summary>
 internal sealed class PerformanceStore(PerformanceOptions options)
 {
     private const int MaxErrors = 5;
 
     private readonly HeldPredictions _predictions = new(options.MaxPredictions);
-    private readonly Dictionary<string, PendingFeedback> _pending = new(StringComparer.Ordinal);
-    private readonly Queue<PendingFeedback> _pendingOrder = new();
+    // Held labels by id, and the same entries oldest first. A label sent again for an id replaces the one held
+    // (its node leaves the list), so repeating an id costs one entry, however often it comes.
+    private readonly Dictionary<string, LinkedListNode<PendingFeedback>> _pending = new(StringComparer.Ordinal);
+    private readonly LinkedList<PendingFeedback> _pendingOrder = new();
     private readonly Dictionary<string, SortedDictionary<int, VersionWindows>> _models = new(StringComparer.Ordinal);
-    private long _accepted, _unknown, _invalid, _joinedLate, _expired;
+    private long _pendingBytes;
+    private long _accepted, _unknown, _invalid, _joinedLate, _expired, _evicted;
 
     public int HeldPredictions => _predictions.Count;
 
     public int PendingLabels => _pending.Count;
 
-    public FeedbackCounts Counts => new(_accepted, _unknown, _invalid, _joinedLate, _expired);
+    /// <summary>What the held labels cost now, by <see cref="PendingFeedback.SizeOf"/>.</summary>
+    public long PendingBytes => _pendingBytes;
+
+    public FeedbackCounts Counts => new(_accepted, _unknown, _invalid, _joinedLate, _expired, _evicted);
 
     /// <summary>Places a prediction's rows in its version's window and joins a label that was waiting for it.</summary>
     public void AddPrediction(string model, int version, string id, DateTimeOffset time, PredictionLayout layout, PredictedRows rows)
@@ -41,8 +49,11 @@ internal sealed class PerformanceStore(PerformanceOptions options)
         _predictions.Add(HeldId.From(id), held);
 
         // Labels waiting for their prediction are rare; without any, skip hashing the id.
-        if (_pending.Count > 0 && _pending.Remove(id, out var waiting))
+        if (_pending.Count > 0 && _pending.Remove(id, out var node))
         {
+            var waiting = node.Value;
+            _pendingOrder.Remove(node);
+            _pendingBytes -= waiting.Bytes;
             if (Join(held, waiting.Item.Labels, out _))
             {
                 _joinedLate++;
@@ -58,7 +69,7 @@ internal sealed class PerformanceStore(PerformanceOptions options)
     public FeedbackResult AddFeedback(IReadOnlyList<FeedbackItem> items, DateTimeOffset now)
     {
         Evict(now);
-        int accepted = 0, pending = 0, unknown = 0, invalid = 0;
+        int accepted = 0, pending = 0, unknown = 0, invalid = 0, duplicates = 0;
         var errors = new List<string>();
         void Note(string message)
         {
@@ -68,8 +79,17 @@ internal sealed class PerformanceStore(PerformanceOptions options)
             }
         }
 
-        foreach (var item in items)
+        // An id sent more than once in one batch counts once, with its last labels: the earlier items are skipped.
+        var last = LastIndexOfEachId(items);
+        for (var i = 0; i < items.Count; i++)
         {
+            var item = items[i];
+            if (!string.IsNullOrEmpty(item.Id) && last[item.Id] != i)
+            {
+                duplicates++;
+                continue;
+            }
+
             if (string.IsNullOrEmpty(item.Id))
             {
                 unknown++;
@@ -80,7 +100,7 @@ internal sealed class PerformanceStore(PerformanceOptions options)
             if (item.Labels.Count == 0)
             {
                 invalid++;
-                Note($"id '{item.Id}': no \"label\"");
+                Note($"id '{Echo(item.Id)}': no \"label\"");
                 continue;
             }
 
@@ -89,7 +109,7 @@ internal sealed class PerformanceStore(PerformanceOptions options)
                 if (held.Windows.Find(held.Window) is null)
                 {
                     unknown++;
-                    Note($"id '{item.Id}': its window is no longer held");
+                    Note($"id '{Echo(item.Id)}': its window is no longer held");
                 }
                 else if (Join(held, item.Labels, out var error))
                 {
@@ -98,7 +118,7 @@ internal sealed class PerformanceStore(PerformanceOptions options)
                 else
                 {
                     invalid++;
-                    Note($"id '{item.Id}': {error}");
+                    Note($"id '{Echo(item.Id)}': {error}");
                 }
 
                 continue;
@@ -108,18 +128,39 @@ internal sealed class PerformanceStore(PerformanceOptions options)
             if (Hold(item, now))
             {
                 pending++;
-                Note($"id '{item.Id}': no prediction with this id yet; the label is held {options.PendingSeconds:0.#} s for it");
+                Note($"id '{Echo(item.Id)}': no prediction with this id yet; the label is held {options.PendingSeconds:0.#} s for it");
+            }
+            else if (options.PendingSeconds > 0 && options.MaxPendingLabels > 0)
+            {
+                Note($"id '{Echo(item.Id)}': no prediction with this id, and its labels are too large to hold for one (Serving:Monitoring:Performance:MaxPendingBytes)");
             }
             else
             {
-                Note($"id '{item.Id}': no prediction with this id");
+                Note($"id '{Echo(item.Id)}': no prediction with this id");
             }
         }
 
         _accepted += accepted;
         _unknown += unknown;
         _invalid += invalid;
-        return new FeedbackResult(accepted, pending, unknown, invalid, errors);
+        return new FeedbackResult(accepted, pending, unknown, invalid, errors) { Duplicates = duplicates };
+    }
+
+    // Ids are the caller's text: an answer repeats them cut short.
+    private static string Echo(string id) => CallerText.Cut(id);
+
+    private static Dictionary<string, int> LastIndexOfEachId(IReadOnlyList<FeedbackItem> items)
+    {
+        var last = new Dictionary<string, int>(items.Count, StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (!string.IsNullOrEmpty(items[i].Id))
+            {
+                last[items[i].Id!] = i;
+            }
+        }
+
+        return last;
     }
 
     /// <summary>The report of one model; empty versions when it has served nothing yet.</summary>
@@ -174,37 +215,47 @@ internal sealed class PerformanceStore(PerformanceOptions options)
             _predictions.RemoveOldest();
         }
 
-        while (_pendingOrder.TryPeek(out var waiting) && waiting.Expires <= now)
+        // Every held label waits the same time, so the oldest held expires first.
+        while (_pendingOrder.First is { } oldestHeld && oldestHeld.Value.Expires <= now)
         {
-            _pendingOrder.Dequeue();
-            if (_pending.TryGetValue(waiting.Item.Id!, out var current) && ReferenceEquals(current, waiting))
-            {
-                _pending.Remove(waiting.Item.Id!);
-                _expired++;
-            }
+            RemovePending(oldestHeld);
+            _expired++;
         }
     }
 
+    // Holds a label for an id not seen yet, replacing one held under the same id; then forgets the oldest while the
+    // hold is over its count or its bytes. False when labels are not held, or this one alone is over the bytes.
     private bool Hold(FeedbackItem item, DateTimeOffset now)
     {
-        if (options.PendingSeconds <= 0 || options.MaxPendingLabels == 0)
+        var bytes = PendingFeedback.SizeOf(item);
+        if (options.PendingSeconds <= 0 || options.MaxPendingLabels == 0 || bytes > options.MaxPendingBytes)
         {
             return false;
         }
 
-        var waiting = new PendingFeedback(item, now + TimeSpan.FromSeconds(options.PendingSeconds));
-        _pending[item.Id!] = waiting;
-        _pendingOrder.Enqueue(waiting);
-        while (_pending.Count > options.MaxPendingLabels && _pendingOrder.TryDequeue(out var oldest))
+        if (_pending.TryGetValue(item.Id!, out var replaced))
         {
-            if (_pending.TryGetValue(oldest.Item.Id!, out var current) && ReferenceEquals(current, oldest))
-            {
-                _pending.Remove(oldest.Item.Id!);
-                _expired++;
-            }
+            RemovePending(replaced);
+        }
+
+        var node = _pendingOrder.AddLast(new PendingFeedback(item, now + TimeSpan.FromSeconds(options.PendingSeconds), bytes));
+        _pending[item.Id!] = node;
+        _pendingBytes += bytes;
+        while ((_pending.Count > options.MaxPendingLabels || _pendingBytes > options.MaxPendingBytes) && _pendingOrder.First is { } oldest)
+        {
+            RemovePending(oldest);
+            _expired++;
+            _evicted++;
         }
 
         return true;
+    }
+
+    private void RemovePending(LinkedListNode<PendingFeedback> node)
+    {
+        _pending.Remove(node.Value.Item.Id!);
+        _pendingOrder.Remove(node);
+        _pendingBytes -= node.Value.Bytes;
     }
 
     private static bool Join(HeldPrediction held, IReadOnlyList<FeedbackLabel> labels, out string? error)

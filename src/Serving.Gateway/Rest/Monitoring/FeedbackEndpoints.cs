@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Serving.Core.Inference;
 using Serving.Core.Monitoring.Performance;
 using Serving.Gateway.Rest.Http;
 using Serving.Gateway.Rest.Oip;
@@ -7,7 +10,9 @@ namespace Serving.Gateway.Rest.Monitoring;
 
 /// <summary>
 /// <c>POST /monitoring/feedback</c>: ground-truth labels by prediction id. Always 200 with what became of each label
-/// (accepted, pending, unknown ids, invalid labels, the first few reasons); 400 only when the body is not JSON.
+/// (accepted, pending, unknown ids, invalid labels, duplicates, the first few reasons); 400 when the body is not JSON,
+/// has an id that cannot be a prediction id, or an item over a limit; 413 when the body or its item count is over its
+/// limit. The limits are in <see cref="PerformanceOptions"/> and each refusal names the key it hit.
 /// </summary>
 internal static class FeedbackEndpoints
 {
@@ -23,16 +28,27 @@ internal static class FeedbackEndpoints
     private static async Task PostAsync(HttpContext context)
     {
         var monitor = context.RequestServices.GetRequiredService<PerformanceMonitor>();
+        var limits = context.RequestServices.GetRequiredService<IOptions<PerformanceOptions>>().Value;
         IReadOnlyList<FeedbackItem> items;
         try
         {
-            using var body = await RequestBody.ReadAsync(context.Request, context.RequestAborted);
-            items = FeedbackRequestReader.Read(body.Memory);
+            items = await ReadAsync(context, limits);
         }
-        catch (Exception ex) when (ex is JsonException or BadHttpRequestException)
+        catch (Exception ex) when (ex is JsonException or InferenceException or BadHttpRequestException)
         {
             OipErrors.TryDescribe(ex, out var status, out var message);
             await OipErrors.WriteAsync(context, status, message);
+            return;
+        }
+        catch (IOException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // Bad framing Kestrel reports as a plain IOException (a chunk size that overflows) is the caller's.
+            await OipErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "the request body could not be read");
+            return;
+        }
+        catch (IOException)
+        {
+            // The caller went away: nobody is left to answer.
             return;
         }
 
@@ -45,6 +61,7 @@ internal static class FeedbackEndpoints
             w.WriteNumber("pending", r.Pending);
             w.WriteNumber("unknownIds", r.UnknownIds);
             w.WriteNumber("invalidLabels", r.InvalidLabels);
+            w.WriteNumber("duplicates", r.Duplicates);
             w.WriteStartArray("errors");
             foreach (var error in r.Errors)
             {
@@ -55,4 +72,40 @@ internal static class FeedbackEndpoints
             w.WriteEndObject();
         });
     }
+
+    // Labels are small: the body is held to its own limit, well under the infer limit, before it is read at all
+    // (a declared length over it is refused at once; Kestrel stops a chunked one as it passes the limit).
+    private static async Task<IReadOnlyList<FeedbackItem>> ReadAsync(HttpContext context, PerformanceOptions limits)
+    {
+        var limit = limits.MaxFeedbackBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            throw TooLarge(limit);
+        }
+
+        var size = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (size is { IsReadOnly: false } && !(size.MaxRequestBodySize <= limit))
+        {
+            size.MaxRequestBodySize = limit;
+        }
+
+        BodyLease body;
+        try
+        {
+            body = await RequestBody.ReadAsync(context.Request, context.RequestAborted);
+        }
+        catch (InferenceException ex) when (ex.Kind == InferenceErrorKind.PayloadTooLarge && size?.MaxRequestBodySize == limit)
+        {
+            throw TooLarge(limit);
+        }
+
+        using (body)
+        {
+            // Where the limit could not be set on the server (it was read-only), it still holds here.
+            return body.Length > limit ? throw TooLarge(limit) : FeedbackRequestReader.Read(body.Memory, limits);
+        }
+    }
+
+    private static InferenceException TooLarge(int limit) => InferenceException.PayloadTooLarge(
+        $"the feedback body is larger than {limit} bytes (Serving:Monitoring:Performance:{nameof(PerformanceOptions.MaxFeedbackBytes)})");
 }
