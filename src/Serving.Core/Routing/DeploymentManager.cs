@@ -55,6 +55,21 @@ public sealed class DeploymentManager
     /// <summary>The deployments requests are routed by.</summary>
     public DeploymentTable Current => Volatile.Read(ref _current);
 
+    /// <summary>
+    /// Whether the saved deployments have been restored over the registry's first full scan. Until then a request
+    /// could be routed by the registry's defaults rather than by what an admin set, so the server is not ready.
+    /// </summary>
+    public bool Restored
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _restored;
+            }
+        }
+    }
+
     /// <summary>Where deployments are kept.</summary>
     public string StatePath => _store.Path;
 

@@ -55,7 +55,7 @@ internal static class GatewayHostExtensions
         services.AddSingleton<IInferenceService, InferenceService>();
         services.AddRollouts(configuration);
         services.AddHostedService<RegistryWatcher>();
-        services.AddReadiness().AddReadinessDetail<DataDirectoryReadiness>();
+        services.AddReadiness().AddReadinessDetail<DeploymentReadiness>().AddReadinessDetail<DataDirectoryReadiness>();
         services.AddMlflowSources(configuration);
         services.AddOipGrpc();
         services.AddGatewayMetrics();
