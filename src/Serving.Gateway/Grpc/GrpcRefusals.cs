@@ -2,15 +2,16 @@ using System.Globalization;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Serving.Core.Inference;
+using Serving.Gateway.Grpc.Protocol;
 using Serving.Gateway.Rest.Http;
 
 namespace Serving.Gateway.Grpc;
 
 /// <summary>
-/// What the gRPC framework refused before the inference service ran (over the message size limit, a bad frame,
-/// bytes that are not protobuf), seen by a wrapper around each of the service's endpoints: such a call is logged
-/// (rate-limited, <see cref="GrpcRefusalLog"/>), answered INVALID_ARGUMENT where the framework would say UNKNOWN or
-/// INTERNAL (the caller's request is at fault), and, on <c>ModelInfer</c>, counted, so that
+/// What the gRPC framework refused before a service ran (over the message size limit, a bad frame, bytes that are
+/// not protobuf), seen by a wrapper around each endpoint of the inference and health services: such a call is
+/// logged (rate-limited, <see cref="GrpcRefusalLog"/>), answered INVALID_ARGUMENT where the framework would say
+/// UNKNOWN or INTERNAL (the caller's request is at fault), and, on <c>ModelInfer</c>, counted, so that
 /// <c>serving_requests_total</c> sees every answered call. ModelInfer calls the service refused are counted by the
 /// service; those that reached the data plane, by the data plane.
 /// </summary>
@@ -19,7 +20,7 @@ internal static class GrpcRefusals
     private const string Protocol = "grpc";
 
     // grpc-message is percent-encoded; this text needs none.
-    private const string UnreadableMessage = "the request could not be read as one gRPC message (bad frame or compression); send one protobuf message per call";
+    private const string UnreadableMessage = "the request could not be read as one protobuf message (bad frame, compression or bytes)";
 
     // Set in HttpContext.Items on failures that were counted already (by the service or by the data plane).
     private static readonly object Counted = new();
@@ -40,7 +41,7 @@ internal static class GrpcRefusals
     /// <summary>Marks a call as having reached the service, past everything the framework checks.</summary>
     public static void MarkReached(HttpContext context) => context.Items[Reached] = Reached;
 
-    /// <summary>Endpoint convention: wraps each inference service endpoint to handle what the framework refuses.</summary>
+    /// <summary>Endpoint convention: wraps each endpoint of a service (inference, health) to handle what the framework refuses.</summary>
     public static void Wrap(EndpointBuilder builder)
     {
         if (builder.RequestDelegate is not { } next
@@ -50,7 +51,7 @@ internal static class GrpcRefusals
         }
 
         var method = grpc.Method.Name;
-        var counts = method == "ModelInfer";
+        var counts = grpc.Method.ServiceName == GRPCInferenceService.Descriptor.FullName && method == "ModelInfer";
         builder.RequestDelegate = context =>
         {
             var call = next(context);

@@ -28,8 +28,8 @@ public static class OipGrpcExtensions
     {
         // The gateway adds its readiness details; a host that adds none is ready.
         services.TryAddSingleton<ReadinessProbe>();
-        services.AddGrpc()
-            .AddServiceOptions<GrpcInferenceService>(options => options.Interceptors.Add<InferenceExceptionInterceptor>());
+        // Every service: the inference service's failures get their status codes, and any service's bounded messages.
+        services.AddGrpc(options => options.Interceptors.Add<InferenceExceptionInterceptor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<GrpcServiceOptions>, GrpcMessageSizeSetup>());
         services.TryAddSingleton<GrpcRefusalLog>();
         services.Configure<LoggerFilterOptions>(options => options.AddFilter(GrpcCallLogCategory, LogLevel.None));
@@ -54,7 +54,7 @@ public static class OipGrpcExtensions
         endpoints.MapGrpcService<GrpcInferenceService>()
             .WithMetadata(GrpcMessageSizeLimitMetadata.Instance)
             .Add(GrpcRefusals.Wrap);
-        endpoints.MapGrpcHealthChecksService();
+        endpoints.MapGrpcHealthChecksService().Add(GrpcRefusals.Wrap);
         endpoints.MapGrpcReflectionService();
         return endpoints;
     }

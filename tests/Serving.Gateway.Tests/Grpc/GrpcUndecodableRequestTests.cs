@@ -67,6 +67,24 @@ public sealed class GrpcUndecodableRequestTests
         Assert.InRange(message.Length, 1, 300);
     }
 
+    [Theory]
+    [InlineData("/grpc.health.v1.Health/Check", "random bytes")]
+    [InlineData("/grpc.health.v1.Health/Check", "compressed flag 2")]
+    [InlineData("/grpc.health.v1.Health/Watch", "truncated varint")]
+    [InlineData("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", "random bytes")]
+    [InlineData("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", "wire type 7")]
+    public async Task Garbage_to_the_health_and_reflection_services_is_INVALID_ARGUMENT_too(string path, string garbage)
+    {
+        var logs = new CapturedLogs();
+        await using var host = await GrpcTestHost.StartAsync(inference, logs: logs);
+
+        var (status, message) = await RawGrpcCall.SendAsync(host.Address, path, Garbage[garbage]);
+
+        Assert.Equal("3", status);
+        Assert.InRange(message.Length, 1, 300);
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("   at ", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task An_input_name_that_is_not_UTF8_is_INVALID_ARGUMENT()
     {
