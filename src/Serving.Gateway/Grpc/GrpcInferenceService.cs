@@ -8,6 +8,8 @@ using Serving.Gateway.Grpc.Protocol;
 namespace Serving.Gateway.Grpc;
 
 /// <summary>The OIP v2 <c>inference.GRPCInferenceService</c>: decodes, calls the data plane, encodes.</summary>
+/// <remarks>Bound with <see cref="StrictRequestBinding"/>, so requests that do not parse are INVALID_ARGUMENT.</remarks>
+[BindServiceMethod(typeof(StrictRequestBinding), nameof(StrictRequestBinding.BindService))]
 public sealed class GrpcInferenceService(IInferenceService inference, ReadinessProbe readiness) : GRPCInferenceService.GRPCInferenceServiceBase
 {
     private static readonly Task<ServerLiveResponse> Live = Task.FromResult(new ServerLiveResponse { Live = true });

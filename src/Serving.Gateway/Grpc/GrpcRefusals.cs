@@ -2,25 +2,31 @@ using System.Globalization;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Serving.Core.Inference;
+using Serving.Gateway.Grpc.Protocol;
 using Serving.Gateway.Rest.Http;
 
 namespace Serving.Gateway.Grpc;
 
 /// <summary>
-/// Counts <c>ModelInfer</c> calls that ended before the data plane saw them, so <c>serving_requests_total</c>
-/// sees every answered gRPC call: a message the service refused to decode (counted by the service), and one the
-/// gRPC framework refused before the service ran (over the message size limit, bytes that are not protobuf),
-/// counted by a wrapper around the endpoint.
+/// What the gRPC framework refused before a service ran (over the message size limit, a bad frame, bytes that are
+/// not protobuf), seen by a wrapper around each endpoint of the inference and health services: such a call is
+/// logged (rate-limited, <see cref="GrpcRefusalLog"/>), answered INVALID_ARGUMENT where the framework would say
+/// UNKNOWN or INTERNAL (the caller's request is at fault), and, on <c>ModelInfer</c>, counted, so that
+/// <c>serving_requests_total</c> sees every answered call. ModelInfer calls the service refused are counted by the
+/// service; those that reached the data plane, by the data plane.
 /// </summary>
 internal static class GrpcRefusals
 {
     private const string Protocol = "grpc";
 
     // grpc-message is percent-encoded; this text needs none.
-    private const string UndecodableMessage = "the request is not a valid inference.ModelInferRequest: its protobuf could not be parsed";
+    private const string UnreadableMessage = "the request could not be read as one protobuf message (bad frame, compression or bytes)";
 
     // Set in HttpContext.Items on failures that were counted already (by the service or by the data plane).
     private static readonly object Counted = new();
+
+    // Set in HttpContext.Items when the call reached the service (its interceptor ran).
+    private static readonly object Reached = new();
 
     /// <summary>Counts a call the service refused before the data plane, and marks it counted.</summary>
     public static void Count(HttpContext context, string model, InferenceErrorKind kind)
@@ -32,67 +38,75 @@ internal static class GrpcRefusals
     /// <summary>Marks a failed call as counted (the data plane's observers counted it).</summary>
     public static void MarkCounted(HttpContext context) => context.Items[Counted] = Counted;
 
-    /// <summary>Endpoint convention: wraps the <c>ModelInfer</c> endpoint to count what the framework refuses.</summary>
-    public static void WrapModelInfer(EndpointBuilder builder)
+    /// <summary>Marks a call as having reached the service, past everything the framework checks.</summary>
+    public static void MarkReached(HttpContext context) => context.Items[Reached] = Reached;
+
+    /// <summary>Endpoint convention: wraps each endpoint of a service (inference, health) to handle what the framework refuses.</summary>
+    public static void Wrap(EndpointBuilder builder)
     {
         if (builder.RequestDelegate is not { } next
-            || !builder.Metadata.OfType<GrpcMethodMetadata>().Any(m => m.Method.Name == "ModelInfer"))
+            || builder.Metadata.OfType<GrpcMethodMetadata>().FirstOrDefault() is not { } grpc)
         {
             return;
         }
 
+        var method = grpc.Method.Name;
+        var counts = grpc.Method.ServiceName == GRPCInferenceService.Descriptor.FullName && method == "ModelInfer";
         builder.RequestDelegate = context =>
         {
             var call = next(context);
             if (call.IsCompletedSuccessfully)
             {
-                CountIfRefused(context);
+                AfterCall(context, method, counts);
                 return Task.CompletedTask;
             }
 
-            return AfterAsync(call, context);
+            return AfterAsync(call, context, method, counts);
         };
     }
 
-    private static async Task AfterAsync(Task call, HttpContext context)
+    private static async Task AfterAsync(Task call, HttpContext context, string method, bool counts)
     {
         await call.ConfigureAwait(false);
-        CountIfRefused(context);
+        AfterCall(context, method, counts);
     }
 
-    private static void CountIfRefused(HttpContext context)
+    private static void AfterCall(HttpContext context, string method, bool counts)
     {
         // A call refused before any message was sent ends "trailers-only": its grpc-status is in the headers.
         // Successes answer a message first and carry their status in the trailers, so this costs them one lookup.
-        if (!context.Response.Headers.TryGetValue("grpc-status", out var value)
+        if (context.Items.ContainsKey(Reached)
+            || !context.Response.Headers.TryGetValue("grpc-status", out var value)
             || !int.TryParse(value.ToString(), out var code)
-            || code is (int)StatusCode.OK or (int)StatusCode.Cancelled or (int)StatusCode.DeadlineExceeded
-            || context.Items.ContainsKey(Counted))
+            || code is (int)StatusCode.OK or (int)StatusCode.Cancelled or (int)StatusCode.DeadlineExceeded)
         {
             return;
         }
 
-        if (code == (int)StatusCode.Unknown && !context.Response.HasStarted)
+        if (code is (int)StatusCode.Unknown or (int)StatusCode.Internal && !context.Response.HasStarted)
         {
-            // The framework read no message and answers that with an opaque UNKNOWN; it is the caller's bad request.
-            context.Response.Headers["grpc-status"] = ((int)StatusCode.InvalidArgument).ToString(CultureInfo.InvariantCulture);
-            context.Response.Headers["grpc-message"] = UndecodableMessage;
+            // The framework failed to read one message: a bad frame or compression (INTERNAL, or UNKNOWN with an
+            // opaque text). The service never ran; it is the caller's bad request.
+            code = (int)StatusCode.InvalidArgument;
+            context.Response.Headers["grpc-status"] = code.ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers["grpc-message"] = UnreadableMessage;
         }
 
-        RefusedRequests.Count(context.RequestServices, null, null, Protocol, KindOf((StatusCode)code));
+        context.RequestServices.GetService<GrpcRefusalLog>()?.Record(
+            method, code, Uri.UnescapeDataString(context.Response.Headers["grpc-message"].ToString()));
+        if (counts && !context.Items.ContainsKey(Counted))
+        {
+            RefusedRequests.Count(context.RequestServices, null, null, Protocol, KindOf((StatusCode)code));
+        }
     }
 
-    /// <summary>
-    /// What the framework's refusals mean: over the size limit is RESOURCE_EXHAUSTED; a message that does not
-    /// parse surfaces as an exception in the framework's own read, which it answers UNKNOWN (turned into
-    /// INVALID_ARGUMENT above), and which is the caller's bad request (the service and the data plane never ran).
-    /// </summary>
+    /// <summary>What the framework's refusals mean: over the size limit is RESOURCE_EXHAUSTED; the rest the caller's bad request.</summary>
     private static InferenceErrorKind KindOf(StatusCode code) => code switch
     {
         StatusCode.ResourceExhausted => InferenceErrorKind.PayloadTooLarge,
         StatusCode.NotFound => InferenceErrorKind.NotFound,
         StatusCode.Unavailable => InferenceErrorKind.Unavailable,
-        StatusCode.InvalidArgument or StatusCode.Unknown or StatusCode.Internal => InferenceErrorKind.BadRequest,
+        StatusCode.InvalidArgument or StatusCode.Unknown or StatusCode.Internal or StatusCode.Unimplemented => InferenceErrorKind.BadRequest,
         _ => InferenceErrorKind.Internal,
     };
 }

@@ -15,6 +15,11 @@ public static class OipGrpcExtensions
 {
     private const string HealthCheckLogCategory = "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService";
 
+    // The framework's per-call log: every refused call at information level with its whole status message, a
+    // request that does not parse twice with its stack trace (once at error level). A hostile caller controls how
+    // often and how large; the gateway logs these itself instead (GrpcRefusalLog, InferenceExceptionInterceptor).
+    private const string GrpcCallLogCategory = "Grpc.AspNetCore.Server.ServerCallHandler";
+
     /// <summary>
     /// Adds gRPC, the inference service (which resolves <c>IInferenceService</c> from DI), the
     /// <c>grpc.health.v1</c> health service fed by the data plane's readiness, and server reflection.
@@ -23,9 +28,11 @@ public static class OipGrpcExtensions
     {
         // The gateway adds its readiness details; a host that adds none is ready.
         services.TryAddSingleton<ReadinessProbe>();
-        services.AddGrpc()
-            .AddServiceOptions<GrpcInferenceService>(options => options.Interceptors.Add<InferenceExceptionInterceptor>());
+        // Every service: the inference service's failures get their status codes, and any service's bounded messages.
+        services.AddGrpc(options => options.Interceptors.Add<InferenceExceptionInterceptor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<GrpcServiceOptions>, GrpcMessageSizeSetup>());
+        services.TryAddSingleton<GrpcRefusalLog>();
+        services.Configure<LoggerFilterOptions>(options => options.AddFilter(GrpcCallLogCategory, LogLevel.None));
 
         // "" (the whole server) keeps its default of every registered check; the service's own name reports readiness only.
         services.AddGrpcHealthChecks(options => options.Services.Map(
@@ -46,8 +53,8 @@ public static class OipGrpcExtensions
     {
         endpoints.MapGrpcService<GrpcInferenceService>()
             .WithMetadata(GrpcMessageSizeLimitMetadata.Instance)
-            .Add(GrpcRefusals.WrapModelInfer);
-        endpoints.MapGrpcHealthChecksService();
+            .Add(GrpcRefusals.Wrap);
+        endpoints.MapGrpcHealthChecksService().Add(GrpcRefusals.Wrap);
         endpoints.MapGrpcReflectionService();
         return endpoints;
     }

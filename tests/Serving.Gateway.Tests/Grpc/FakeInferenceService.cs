@@ -7,11 +7,11 @@ namespace Serving.Gateway.Tests.Grpc;
 /// <summary>
 /// A small data plane for transport tests. "doubler" (version 3) doubles an FP32 input into "doubled" and
 /// sums it into "total"; "echo" returns its inputs; "broken" exists but cannot serve; "crashing" fails inside;
-/// "huge" refuses its payload. Anything else is unknown.
+/// "huge" refuses its payload; "faulty" throws what no data plane should (a bug). Anything else is unknown.
 /// </summary>
 internal sealed class FakeInferenceService : IInferenceService
 {
-    private static readonly string[] Known = ["broken", "crashing", "doubler", "echo", "huge"];
+    private static readonly string[] Known = ["broken", "crashing", "doubler", "echo", "faulty", "huge"];
 
     public ServerMetadata Server { get; } = new("fake-gateway", "0.1.0", ["model_repository"]);
 
@@ -56,6 +56,7 @@ internal sealed class FakeInferenceService : IInferenceService
             "echo" => request.Inputs,
             "broken" => throw InferenceException.Unavailable("model 'broken' has no version that can serve: checksum mismatch"),
             "crashing" => throw new InferenceException(InferenceErrorKind.Internal, "runtime failed: out of memory"),
+            "faulty" => throw new InvalidOperationException("a bug: " + new string('b', 1 << 20)),
             _ => throw new InferenceException(InferenceErrorKind.PayloadTooLarge, "request body is over 32 MiB"),
         };
 

@@ -110,4 +110,34 @@ public sealed class GatewayGrpcTests(SampleGatewayFixture gateway) : IClassFixtu
         var after = await Client.ModelInferAsync(TypedRequest(0), cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(2, after.Outputs.Count);
     }
+
+    [Theory]
+    [InlineData("model name")]
+    [InlineData("model version")]
+    [InlineData("input name")]
+    [InlineData("output name")]
+    [InlineData("datatype")]
+    public async Task A_two_megabyte_name_the_data_plane_echoes_gets_a_short_status_and_the_channel_keeps_serving(string where)
+    {
+        // Whatever the data plane's message quotes, the status message stays far under a client's trailer limit;
+        // an unbounded one would hang this call and the next one on the channel until their deadlines.
+        var huge = new string('q', 2 * 1024 * 1024);
+        var request = TypedRequest(0);
+        switch (where)
+        {
+            case "model name": request.ModelName = huge; break;
+            case "model version": request.ModelVersion = huge; break;
+            case "input name": request.Inputs[0].Name = huge; break;
+            case "output name": request.Outputs.Add(new ModelInferRequest.Types.InferRequestedOutputTensor { Name = huge }); break;
+            default: request.Inputs[0].Datatype = huge; break;
+        }
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client.ModelInferAsync(
+            request, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync);
+
+        Assert.True(error.StatusCode is StatusCode.InvalidArgument or StatusCode.NotFound, $"{where}: {error.StatusCode}");
+        Assert.InRange(error.Status.Detail.Length, 1, 1100);
+        var after = await Client.ModelInferAsync(TypedRequest(0), deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(2, after.Outputs.Count);
+    }
 }

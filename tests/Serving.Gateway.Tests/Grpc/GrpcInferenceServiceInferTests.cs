@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Serving.Gateway.Grpc.Protocol;
 using Serving.Gateway.Tests.Grpc.Codecs;
+using Serving.Gateway.Tests.Rest.Admin;
 using static Serving.Gateway.Tests.Grpc.Codecs.GrpcRequests;
 
 namespace Serving.Gateway.Tests.Grpc;
@@ -147,6 +148,24 @@ public sealed class GrpcInferenceServiceInferTests
 
         Assert.Equal(expected, error.StatusCode);
         Assert.Equal(message, error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task A_bug_in_the_data_plane_is_INTERNAL_with_a_short_message_and_logged_once_with_its_stack()
+    {
+        var logs = new CapturedLogs();
+        await using var host = await GrpcTestHost.StartAsync(inference, logs: logs);
+        var request = Typed(Input("x", "FP32", [1, 2], new() { Fp32Contents = { 1f, 2f } }));
+        request.ModelName = "faulty";
+
+        var error = await Failure(host, request);
+
+        // The exception's text (a megabyte) stays in the log, which has the stack trace to go with it.
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+        Assert.DoesNotContain("a bug", error.Status.Detail, StringComparison.Ordinal);
+        var logged = Assert.Single(logs.Lines, l => l.Contains(" Error: ", StringComparison.Ordinal));
+        Assert.Contains("gRPC /inference.GRPCInferenceService/ModelInfer failed unexpectedly", logged, StringComparison.Ordinal);
+        Assert.Contains("   at ", logged, StringComparison.Ordinal);
     }
 
     private static GRPCInferenceService.GRPCInferenceServiceClient Client(GrpcTestHost host) => new(host.Channel);

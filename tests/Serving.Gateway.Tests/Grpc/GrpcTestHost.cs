@@ -30,11 +30,22 @@ internal sealed class GrpcTestHost : IAsyncDisposable
     /// <summary>A client channel to the server (HTTP/2 cleartext).</summary>
     public GrpcChannel Channel { get; }
 
-    /// <summary>Starts a server; <paramref name="maxRequestBodySize"/> overrides Kestrel's body limit.</summary>
-    public static async Task<GrpcTestHost> StartAsync(IInferenceService inference, long? maxRequestBodySize = null)
+    /// <summary>The server's address, for raw HTTP/2 calls.</summary>
+    public Uri Address => new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+
+    /// <summary>
+    /// Starts a server; <paramref name="maxRequestBodySize"/> overrides Kestrel's body limit, and
+    /// <paramref name="logs"/> receives what it logs from Information up (the gateway's default level).
+    /// </summary>
+    public static async Task<GrpcTestHost> StartAsync(IInferenceService inference, long? maxRequestBodySize = null, ILoggerProvider? logs = null)
     {
         var builder = WebApplication.CreateSlimBuilder(Hosting.BareHostOptions.Create());
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Information).AddProvider(logs);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);

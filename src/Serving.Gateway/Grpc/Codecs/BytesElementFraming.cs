@@ -35,7 +35,7 @@ internal static class BytesElementFraming
             if (length > (uint)(blob.Length - offset))
             {
                 throw InferenceException.BadRequest(
-                    $"input '{inputName}': BYTES element {i} declares {length} bytes but only {blob.Length - offset} remain in raw_input_contents");
+                    $"input '{CallerText.Cut(inputName)}': BYTES element {i} declares {length} bytes but only {blob.Length - offset} remain in raw_input_contents");
             }
 
             elements[i] = blob.Slice(offset, (int)length).ToArray();
@@ -74,5 +74,5 @@ internal static class BytesElementFraming
 
     private static InferenceException Mismatch(string inputName, long expectedCount, string detail) =>
         InferenceException.BadRequest(
-            $"input '{inputName}': raw BYTES data must hold {expectedCount} elements, each a 4-byte little-endian length and its bytes; {detail}");
+            $"input '{CallerText.Cut(inputName)}': raw BYTES data must hold {expectedCount} elements, each a 4-byte little-endian length and its bytes; {detail}");
 }

@@ -42,7 +42,7 @@ public static class GrpcTensorDecoder
             if (!TensorDataTypes.TryParse(input.Datatype, out var type))
             {
                 throw InferenceException.BadRequest(
-                    $"input '{name}': unknown datatype '{input.Datatype}'; expected one of {string.Join(", ", TensorDataTypes.All)}");
+                    $"input '{CallerText.Cut(name)}': unknown datatype '{CallerText.Cut(input.Datatype)}'; expected one of {string.Join(", ", TensorDataTypes.All)}");
             }
 
             var shape = TensorShapes.Read(input.Shape, name, out var elementCount);
@@ -51,7 +51,7 @@ public static class GrpcTensorDecoder
                 if (HasTypedValues(input.Contents))
                 {
                     throw InferenceException.BadRequest(
-                        $"input '{name}' sets contents while the request uses raw_input_contents; send every input one way");
+                        $"input '{CallerText.Cut(name)}' sets contents while the request uses raw_input_contents; send every input one way");
                 }
 
                 tensors[i] = RawTensorReader.Read(name, type, shape, elementCount, raw[i]);

@@ -19,7 +19,7 @@ internal static class RawTensorReader
         if (blob.Length != expected)
         {
             throw InferenceException.BadRequest(
-                $"input '{name}' ({type.ToProtocolName()} {TensorShapes.Format(shape)}): raw_input_contents holds {blob.Length} bytes; " +
+                $"input '{CallerText.Cut(name)}' ({type.ToProtocolName()} {TensorShapes.Format(shape)}): raw_input_contents holds {blob.Length} bytes; " +
                 $"expected {elementCount} elements x {elementSize} bytes = {expected}");
         }
 

@@ -17,7 +17,7 @@ internal static class TensorShapes
             if (dim < 0)
             {
                 throw InferenceException.BadRequest(
-                    $"input '{inputName}': shape {Format(wire)} has a negative dimension; send the concrete size of every dimension");
+                    $"input '{CallerText.Cut(inputName)}': shape {Format(wire)} has a negative dimension; send the concrete size of every dimension");
             }
 
             shape[i] = dim;
@@ -29,8 +29,19 @@ internal static class TensorShapes
         return shape;
     }
 
-    /// <summary>Formats a shape as <c>[2,3]</c> for messages.</summary>
-    public static string Format(IEnumerable<long> shape) => "[" + string.Join(",", shape) + "]";
+    /// <summary>
+    /// Formats a shape as <c>[2,3]</c> for messages; a shape of more than <see cref="MaxShownDims"/> dimensions
+    /// shows its first ones and how many there are, since the caller chooses how many it sends.
+    /// </summary>
+    public static string Format(IEnumerable<long> shape)
+    {
+        var dims = shape as IReadOnlyCollection<long> ?? shape.ToArray();
+        return dims.Count <= MaxShownDims
+            ? "[" + string.Join(",", dims) + "]"
+            : "[" + string.Join(",", dims.Take(MaxShownDims)) + $",...] ({dims.Count} dimensions)";
+    }
+
+    private const int MaxShownDims = 8;
 
     private static long Multiply(long[] shape, string inputName)
     {
@@ -39,7 +50,7 @@ internal static class TensorShapes
         {
             if (count > long.MaxValue / dim)
             {
-                throw InferenceException.BadRequest($"input '{inputName}': shape {Format(shape)} has too many elements");
+                throw InferenceException.BadRequest($"input '{CallerText.Cut(inputName)}': shape {Format(shape)} has too many elements");
             }
 
             count *= dim;

@@ -34,7 +34,7 @@ internal static class TypedContentsReader
             TensorDataType.FP64 => Tensor.FromBytes(name, type, shape, Copy(field.Expect(contents?.Fp64Contents, "fp64_contents"))),
             TensorDataType.Bytes => Tensor.FromElements(name, shape, Elements(field.Expect(contents?.BytesContents, "bytes_contents"))),
             _ => throw InferenceException.BadRequest(
-                $"input '{name}': {type.ToProtocolName()} has no typed contents field; send it in raw_input_contents"),
+                $"input '{CallerText.Cut(name)}': {type.ToProtocolName()} has no typed contents field; send it in raw_input_contents"),
         };
     }
 

@@ -14,7 +14,7 @@ internal readonly record struct TypedInput(string Name, TensorDataType Type, lon
         if (count != ElementCount)
         {
             throw InferenceException.BadRequest(
-                $"input '{Name}' ({Type.ToProtocolName()} {TensorShapes.Format(Shape)}) needs {ElementCount} values in contents.{fieldName}; got {count}");
+                $"input '{CallerText.Cut(Name)}' ({Type.ToProtocolName()} {TensorShapes.Format(Shape)}) needs {ElementCount} values in contents.{fieldName}; got {count}");
         }
 
         return values ?? [];
@@ -23,5 +23,5 @@ internal readonly record struct TypedInput(string Name, TensorDataType Type, lon
     /// <summary>The error for a value that does not fit the declared datatype.</summary>
     public InferenceException OutOfRange(int index, string value) =>
         InferenceException.BadRequest(
-            $"input '{Name}': value {value} at element {index} is out of range for {Type.ToProtocolName()}");
+            $"input '{CallerText.Cut(Name)}': value {value} at element {index} is out of range for {Type.ToProtocolName()}");
 }
