@@ -114,7 +114,7 @@ public sealed class InferenceService : IInferenceService
 
         return entry.Versions.Any(v => v.Version == number)
             ? false
-            : throw InferenceException.NotFound($"model '{model}' has no version '{version}'");
+            : throw InferenceException.NotFound($"model '{CallerText.Cut(model)}' has no version '{CallerText.Cut(version)}'");
     }
 
     public async ValueTask<InferenceResponse> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
@@ -184,6 +184,14 @@ public sealed class InferenceService : IInferenceService
 
     private static async ValueTask<InferenceResponse> RunAsync(ModelGeneration generation, RouteKind route, InferenceRequest request, CancellationToken cancellationToken)
     {
+        // The id goes back in a header and into logs: refuse one that cannot go there before the model runs.
+        // Transports check it when they read the request; this holds for any that does not.
+        if (request.Id is { } id && !PredictionIds.IsValid(id))
+        {
+            throw InferenceException.BadRequest(
+                $"the request id '{CallerText.Cut(id)}' is not valid: an id is 1 to {PredictionIds.MaxLength} visible ASCII characters (0x21 to 0x7E)");
+        }
+
         var binding = generation.Binding;
         var inputs = RequestValidator.BindInputs(request.ModelName, binding, request.Inputs);
         var outputs = RequestValidator.SelectOutputs(request.ModelName, binding, request.RequestedOutputs);
@@ -260,7 +268,7 @@ public sealed class InferenceService : IInferenceService
             }
         }
 
-        throw InferenceException.Unavailable($"model '{request.ModelName}' is being swapped; retry");
+        throw InferenceException.Unavailable($"model '{CallerText.Cut(request.ModelName)}' is being swapped; retry");
     }
 
     /// <summary>
@@ -275,7 +283,7 @@ public sealed class InferenceService : IInferenceService
         }
         catch (InferenceException ex) when (routedAs is not null && ex.Kind == InferenceErrorKind.NotFound)
         {
-            throw InferenceException.Unavailable($"version {version} of model '{entry.Name}' was removed while the request was read; retry");
+            throw InferenceException.Unavailable($"version {CallerText.Cut(version)} of model '{entry.Name}' was removed while the request was read; retry");
         }
     }
 
@@ -293,7 +301,7 @@ public sealed class InferenceService : IInferenceService
     private ModelEntry FindModel(string model) =>
         _registry.Current.Models.TryGetValue(model, out var entry)
             ? entry
-            : throw InferenceException.NotFound($"model '{model}' not found");
+            : throw InferenceException.NotFound($"model '{CallerText.Cut(model)}' not found");
 
     private static ModelGeneration FindVersion(ModelEntry entry, string version)
     {
@@ -305,15 +313,15 @@ public sealed class InferenceService : IInferenceService
 
         var status = entry.Versions.FirstOrDefault(v => v.Version == number);
         return status is null
-            ? throw InferenceException.NotFound($"model '{entry.Name}' has no version '{version}'")
+            ? throw InferenceException.NotFound($"model '{entry.Name}' has no version '{CallerText.Cut(version)}'")
             : throw InferenceException.Unavailable(
-                $"version {version} of model '{entry.Name}' is {status.State.ToString().ToLowerInvariant()}{(status.Reason is null ? string.Empty : ": " + status.Reason)}");
+                $"version {CallerText.Cut(version)} of model '{entry.Name}' is {status.State.ToString().ToLowerInvariant()}{(status.Reason is null ? string.Empty : ": " + status.Reason)}");
     }
 
     private static int ParseVersion(string model, string version) =>
         int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
             ? number
-            : throw InferenceException.NotFound($"model '{model}' has no version '{version}' (versions are positive integers)");
+            : throw InferenceException.NotFound($"model '{CallerText.Cut(model)}' has no version '{CallerText.Cut(version)}' (versions are positive integers)");
 
     private static InferenceException Unavailable(ModelEntry entry)
     {

@@ -19,12 +19,12 @@ public static class RequestValidator
             if (!binding.InputsByName.TryGetValue(tensor.Name, out var spec))
             {
                 throw InferenceException.BadRequest(
-                    $"model '{model}' has no input '{tensor.Name}'; its inputs are {string.Join(", ", binding.Inputs.Select(b => $"'{b.Spec.Name}'"))}");
+                    $"model '{CallerText.Cut(model)}' has no input '{CallerText.Cut(tensor.Name)}'; its inputs are {string.Join(", ", binding.Inputs.Select(b => $"'{b.Spec.Name}'"))}");
             }
 
             if (bound[spec.Index] is not null)
             {
-                throw InferenceException.BadRequest($"input '{tensor.Name}' is given twice");
+                throw InferenceException.BadRequest($"input '{CallerText.Cut(tensor.Name)}' is given twice");
             }
 
             CheckTensor(tensor, spec);
@@ -35,7 +35,7 @@ public static class RequestValidator
                 if (batch >= 0 && tensor.Shape[0] != batch)
                 {
                     throw InferenceException.BadRequest(
-                        $"input '{tensor.Name}' has {tensor.Shape[0]} rows but other inputs have {batch}");
+                        $"input '{CallerText.Cut(tensor.Name)}' has {tensor.Shape[0]} rows but other inputs have {batch}");
                 }
 
                 batch = tensor.Shape[0];
@@ -71,7 +71,14 @@ public static class RequestValidator
             if (!binding.OutputsByName.TryGetValue(requested[i], out var output))
             {
                 throw InferenceException.BadRequest(
-                    $"model '{model}' has no output '{requested[i]}'; its outputs are {string.Join(", ", binding.Outputs.Select(b => $"'{b.Spec.Name}'"))}");
+                    $"model '{CallerText.Cut(model)}' has no output '{CallerText.Cut(requested[i])}'; its outputs are {string.Join(", ", binding.Outputs.Select(b => $"'{b.Spec.Name}'"))}");
+            }
+
+            // An output asked for twice would be computed and sent twice: one name repeated could make an answer
+            // as many times larger as the request is long.
+            if (Array.IndexOf(selected, output, 0, i) >= 0)
+            {
+                throw InferenceException.BadRequest($"output '{CallerText.Cut(requested[i])}' is asked for twice; ask for each output once");
             }
 
             selected[i] = output;
@@ -85,7 +92,7 @@ public static class RequestValidator
         if (tensor.DataType != spec.DataType)
         {
             throw InferenceException.BadRequest(
-                $"input '{tensor.Name}' has datatype {tensor.DataType.ToProtocolName()} but the model expects {spec.Spec.Datatype}");
+                $"input '{CallerText.Cut(tensor.Name)}' has datatype {tensor.DataType.ToProtocolName()} but the model expects {spec.Spec.Datatype}");
         }
 
         var shape = tensor.Shape;
@@ -98,20 +105,20 @@ public static class RequestValidator
         if (!fits)
         {
             throw InferenceException.BadRequest(
-                $"input '{tensor.Name}' has shape [{string.Join(',', shape)}] but the model expects {spec.ShapeText} (-1 is any size)");
+                $"input '{CallerText.Cut(tensor.Name)}' has shape {ShapeText(shape)} but the model expects {spec.ShapeText} (-1 is any size)");
         }
 
         var count = tensor.ElementCount;
         if (count == 0)
         {
-            throw InferenceException.BadRequest($"input '{tensor.Name}' has no elements (shape [{string.Join(',', shape)}])");
+            throw InferenceException.BadRequest($"input '{CallerText.Cut(tensor.Name)}' has no elements (shape {ShapeText(shape)})");
         }
 
         var actual = tensor.DataType == TensorDataType.Bytes ? tensor.Elements!.Length : tensor.Data.Length / tensor.DataType.ElementSize();
         if (actual != count || (tensor.DataType != TensorDataType.Bytes && tensor.Data.Length % tensor.DataType.ElementSize() != 0))
         {
             throw InferenceException.BadRequest(
-                $"input '{tensor.Name}' has shape [{string.Join(',', shape)}], which holds {count} elements, but {actual} were given");
+                $"input '{CallerText.Cut(tensor.Name)}' has shape {ShapeText(shape)}, which holds {count} elements, but {actual} were given");
         }
 
         if (!spec.Spec.AllowNonFinite && tensor.DataType.IsFloatingPoint())
@@ -120,10 +127,13 @@ public static class RequestValidator
             if (index >= 0)
             {
                 throw InferenceException.BadRequest(
-                    $"input '{tensor.Name}' holds a non-finite value (NaN or infinity) at element {index}; this model takes finite numbers only");
+                    $"input '{CallerText.Cut(tensor.Name)}' holds a non-finite value (NaN or infinity) at element {index}; this model takes finite numbers only");
             }
         }
     }
+
+    /// <summary>A caller's shape as an error message shows it: <c>[2,4]</c>, cut like any caller text when it has many dimensions.</summary>
+    public static string ShapeText(IReadOnlyList<long> shape) => $"[{CallerText.Cut(string.Join(',', shape))}]";
 
     private static int FirstNonFinite(Tensor tensor)
     {

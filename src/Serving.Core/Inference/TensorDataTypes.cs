@@ -30,7 +30,7 @@ public static class TensorDataTypes
     public static TensorDataType Parse(string? name, string context) =>
         TryParse(name, out var type)
             ? type
-            : throw InferenceException.BadRequest($"{context}: unknown datatype '{name}'; expected one of {string.Join(", ", Names)}");
+            : throw InferenceException.BadRequest($"{context}: unknown datatype '{CallerText.Cut(name)}'; expected one of {string.Join(", ", Names)}");
 
     /// <summary>All protocol names, for messages.</summary>
     public static IReadOnlyList<string> All => Names;

@@ -168,6 +168,43 @@ public sealed class InferenceServiceTests : IDisposable
         Assert.Equal("1", (await _service.InferAsync(Request(Features()), CancellationToken.None)).ModelVersion);
     }
 
+    [Fact]
+    public async Task An_output_asked_for_twice_is_refused()
+    {
+        var error = await BadRequest(Request(Features()) with { RequestedOutputs = ["doubled", "doubled"] });
+
+        Assert.Equal("output 'doubled' is asked for twice; ask for each output once", error.Message);
+    }
+
+    [Theory]
+    [InlineData("a\u0000b")]
+    [InlineData("a\r\nX-Injected: 1")]
+    [InlineData("")]
+    [InlineData("\ud800")]
+    public async Task A_request_id_that_cannot_go_in_a_header_is_refused(string id)
+    {
+        var error = await BadRequest(Request(Features()) with { Id = id });
+
+        Assert.Contains("request id", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public async Task Megabyte_names_come_back_cut_in_messages()
+    {
+        var name = new string('n', 1 << 20);
+        var unknownModel = await Assert.ThrowsAsync<InferenceException>(
+            () => _service.InferAsync(new InferenceRequest { ModelName = name, Inputs = [Features()] }, CancellationToken.None).AsTask());
+        var unknownInput = await BadRequest(Request(Features(), Tensor.FromValues(name, TensorDataType.FP32, [1, 3], (ReadOnlySpan<float>)[1f, 2f, 3f])));
+        var unknownOutput = await BadRequest(Request(Features()) with { RequestedOutputs = [name] });
+
+        Assert.All([unknownModel, unknownInput, unknownOutput], e =>
+        {
+            Assert.True(e.Message.Length < 512, $"{e.Message.Length} characters");
+            Assert.Contains("more characters)", e.Message, StringComparison.Ordinal);
+        });
+    }
+
     private async Task<InferenceException> BadRequest(InferenceRequest request)
     {
         var error = await Assert.ThrowsAsync<InferenceException>(() => _service.InferAsync(request, CancellationToken.None).AsTask());

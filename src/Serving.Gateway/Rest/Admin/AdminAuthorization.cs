@@ -1,3 +1,5 @@
+using Serving.Core.Inference;
+
 namespace Serving.Gateway.Rest.Admin;
 
 /// <summary>
@@ -14,7 +16,9 @@ internal sealed class AdminAuthorization(AdminScope required) : IEndpointFilter
         var http = context.HttpContext;
         var keys = http.RequestServices.GetRequiredService<AdminKeys>();
         var logger = http.RequestServices.GetRequiredService<ILogger<AdminAuthorization>>();
-        var path = http.Request.Path.Value ?? string.Empty;
+
+        // The path is the caller's text and goes into a log line: cut like any echo.
+        var path = CallerText.Cut(http.Request.Path.Value, 256);
         if (!keys.Configured)
         {
             AdminLog.Refused(logger, http.Request.Method, path, "no admin key is configured");

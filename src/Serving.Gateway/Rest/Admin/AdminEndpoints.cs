@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Serving.Core.Inference;
 using Serving.Core.Registry;
 using Serving.Core.Rollouts;
 using Serving.Core.Routing;
@@ -48,7 +49,7 @@ internal static class AdminEndpoints
 
         return Manager(context).Current.Find(name) is { } deployment
             ? AdminResults.Ok(AdminDeploymentView.Of(deployment.Spec))
-            : AdminResults.Error(StatusCodes.Status404NotFound, $"model '{name}' has no deployment yet: none of its versions has loaded");
+            : AdminResults.Error(StatusCodes.Status404NotFound, $"model '{CallerText.Cut(name)}' has no deployment yet: none of its versions has loaded");
     }
 
     private static async Task<IResult> PutDeploymentAsync(HttpContext context, string name)
@@ -60,7 +61,11 @@ internal static class AdminEndpoints
         }
         catch (JsonException ex)
         {
-            return AdminResults.Error(StatusCodes.Status400BadRequest, $"malformed JSON: {ex.Message}");
+            return AdminResults.Error(StatusCodes.Status400BadRequest, $"malformed JSON: {AdminResults.JsonProblem(ex)}");
+        }
+        catch (IOException ex) when (AdminResults.BodyRefused(context.Request, ex) is { } refused)
+        {
+            return refused;
         }
 
         if (body?.Stable is not { } stable)
@@ -101,7 +106,7 @@ internal static class AdminEndpoints
 
         return rollouts.Get(name) is { } status
             ? AdminResults.Ok(status)
-            : AdminResults.Error(StatusCodes.Status404NotFound, $"model '{name}' has had no rollout");
+            : AdminResults.Error(StatusCodes.Status404NotFound, $"model '{CallerText.Cut(name)}' has had no rollout");
     }
 
     private static async Task<IResult> StartRolloutAsync(HttpContext context, string name)
@@ -113,7 +118,11 @@ internal static class AdminEndpoints
         }
         catch (JsonException ex)
         {
-            return AdminResults.Error(StatusCodes.Status400BadRequest, $"malformed rollout request (expected {{\"canary\": N, \"steps\": [5, 10, 25, 50], \"intervalSeconds\": 60}}): {ex.Message}");
+            return AdminResults.Error(StatusCodes.Status400BadRequest, $"malformed rollout request (expected {{\"canary\": N, \"steps\": [5, 10, 25, 50], \"intervalSeconds\": 60}}): {AdminResults.JsonProblem(ex)}");
+        }
+        catch (IOException ex) when (AdminResults.BodyRefused(context.Request, ex) is { } refused)
+        {
+            return refused;
         }
 
         if (request is null)
@@ -169,7 +178,7 @@ internal static class AdminEndpoints
         AdminLog.VersionActed(Logger(context), action, version, name, actor);
         var status = context.RequestServices.GetRequiredService<ModelRegistry>().Current.Models[name].Versions.FirstOrDefault(v => v.Version == version);
         return status is null
-            ? AdminResults.Error(StatusCodes.Status404NotFound, $"model '{name}' has no version {version}")
+            ? AdminResults.Error(StatusCodes.Status404NotFound, $"model '{CallerText.Cut(name)}' has no version {version}")
             : AdminResults.Ok(AdminVersionView.Of(status));
     }
 
@@ -184,7 +193,7 @@ internal static class AdminEndpoints
 
     private static string Actor(HttpContext context) => context.Items[AdminAuthorization.ActorKey] as string ?? "admin";
 
-    private static IResult UnknownModel(string name) => AdminResults.Error(StatusCodes.Status404NotFound, $"model '{name}' not found");
+    private static IResult UnknownModel(string name) => AdminResults.Error(StatusCodes.Status404NotFound, $"model '{CallerText.Cut(name)}' not found");
 
     private static IResult NoRollouts() => AdminResults.Error(StatusCodes.Status501NotImplemented,
         "analysed rollouts are not available: this gateway has no rollout controller; set the deployment with PUT /admin/models/{name}/deployment instead");

@@ -1,6 +1,8 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Serving.Core.Inference;
 using Serving.Core.Routing;
+using Serving.Gateway.Rest.Http;
 
 namespace Serving.Gateway.Rest.Admin;
 
@@ -23,6 +25,24 @@ internal static class AdminResults
         DeploymentErrorKind.NotFound => StatusCodes.Status404NotFound,
         _ => StatusCodes.Status409Conflict,
     }, exception.Message);
+
+    /// <summary>
+    /// A body Kestrel would not read (over the size limit: 413; bad framing such as an overflowing chunk size: 400),
+    /// or null when the exception is not that (the caller went away).
+    /// </summary>
+    public static IResult? BodyRefused(HttpRequest request, IOException exception)
+    {
+        if (!RequestBody.IsRefusal(request, exception))
+        {
+            return null;
+        }
+
+        var refusal = RequestBody.Refusal(request, exception);
+        return Error(ErrorStatus.Of(refusal.Kind), refusal.Message);
+    }
+
+    /// <summary>A JSON error as an answer shows it: the serializer's message names the path, which is the caller's text.</summary>
+    public static string JsonProblem(JsonException exception) => CallerText.Cut(exception.Message, 256);
 
     /// <summary>The error body every admin and repository endpoint writes.</summary>
     public sealed record ErrorBody(string Error);

@@ -6,12 +6,16 @@ using Serving.Core.Inference;
 namespace Serving.Gateway.Rest.Http;
 
 /// <summary>
-/// Reads a whole request body into one contiguous buffer, so parsers can take slices of it. Kestrel enforces
-/// <c>MaxRequestBodySize</c> while this reads; a body over it ends in <see cref="InferenceErrorKind.PayloadTooLarge"/>.
+/// Reads a whole request body into one contiguous buffer, so parsers can take slices of it, and says what a body
+/// Kestrel would not read means to the caller. Kestrel enforces <c>MaxRequestBodySize</c> while this reads (413);
+/// bad framing (a chunk size that overflows, a body cut short) is the caller's fault too (400), never a 500.
 /// </summary>
 internal static class RequestBody
 {
-    /// <summary>Reads the body; the caller must return the lease.</summary>
+    /// <summary>
+    /// Reads the body; the caller must return the lease. A body Kestrel refuses ends in a
+    /// <see cref="BadHttpRequestException"/> with status 400 or 413 and a message that says why, whatever Kestrel threw.
+    /// </summary>
     public static async ValueTask<BodyLease> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var reader = request.BodyReader;
@@ -31,20 +35,29 @@ internal static class RequestBody
                 reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
             }
         }
-        catch (BadHttpRequestException e)
+        catch (IOException e) when (IsRefusal(request, e))
         {
-            throw Refusal(request, e);
+            var refusal = Refusal(request, e);
+            throw new BadHttpRequestException(refusal.Message, ErrorStatus.Of(refusal.Kind), e);
         }
     }
+
+    /// <summary>
+    /// Whether an exception from reading the body is Kestrel refusing it. Kestrel reports most framing errors as
+    /// <see cref="BadHttpRequestException"/>, but an overflowing chunk size (<c>ffffffffffffffff</c>) as a plain
+    /// <see cref="IOException"/>; a caller that went away (the request aborted) is neither, and no one hears an answer.
+    /// </summary>
+    public static bool IsRefusal(HttpRequest request, IOException exception) =>
+        exception is BadHttpRequestException || !request.HttpContext.RequestAborted.IsCancellationRequested;
 
     /// <summary>
     /// What Kestrel's refusal of a body means to the data plane's callers: over <c>MaxRequestBodySize</c> is
     /// <see cref="InferenceErrorKind.PayloadTooLarge"/> (413, RESOURCE_EXHAUSTED, outcome <c>too_large</c>);
     /// anything else wrong with the body (cut short, bad framing) is a bad request.
     /// </summary>
-    public static InferenceException Refusal(HttpRequest request, BadHttpRequestException exception)
+    public static InferenceException Refusal(HttpRequest request, IOException exception)
     {
-        if (exception.StatusCode != StatusCodes.Status413PayloadTooLarge)
+        if (exception is not BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
         {
             return new InferenceException(InferenceErrorKind.BadRequest, $"the request body could not be read: {exception.Message}", exception);
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Serving.Core.Inference;
 
 namespace Serving.Gateway.Rest.Mlflow;
 
@@ -29,6 +30,6 @@ internal readonly struct MlflowCell
     public string Describe()
     {
         var raw = Text is not null ? $"'{Text}'" : Json.ValueKind == JsonValueKind.Undefined ? "no value" : Json.GetRawText();
-        return raw.Length <= 40 ? raw : string.Concat(raw.AsSpan(0, 37), "...");
+        return CallerText.Cut(raw, 40);
     }
 }

@@ -1,3 +1,4 @@
+using Serving.Core.Inference;
 namespace Serving.Gateway.Rest.Mlflow;
 
 /// <summary>Reads a Content-Type header the way MLflow's scoring server does: JSON or CSV, UTF-8 only.</summary>
@@ -30,7 +31,7 @@ public static class MlflowContentType
         else
         {
             throw MlflowRequestException.UnsupportedMediaType(
-                $"This predictor only supports the following content types: {Csv}, {Json}. Got '{contentType}'.");
+                $"This predictor only supports the following content types: {Csv}, {Json}. Got '{CallerText.Cut(contentType)}'.");
         }
 
         if (semicolon >= 0)
@@ -62,7 +63,7 @@ public static class MlflowContentType
             if (!name.Equals("charset", StringComparison.OrdinalIgnoreCase))
             {
                 throw MlflowRequestException.UnsupportedMediaType(
-                    $"Unrecognized content type parameter '{name}' in '{contentType}'. Only 'charset' is accepted; " +
+                    $"Unrecognized content type parameter '{CallerText.Cut(name.ToString())}' in '{CallerText.Cut(contentType)}'. Only 'charset' is accepted; " +
                     "the body format is chosen by its top-level key (dataframe_split, dataframe_records, instances, inputs).");
             }
 
@@ -70,7 +71,7 @@ public static class MlflowContentType
                 !value.Equals("utf8", StringComparison.OrdinalIgnoreCase))
             {
                 throw MlflowRequestException.UnsupportedMediaType(
-                    $"The scoring server only supports UTF-8; got charset '{value}'.");
+                    $"The scoring server only supports UTF-8; got charset '{CallerText.Cut(value.ToString())}'.");
             }
         }
     }

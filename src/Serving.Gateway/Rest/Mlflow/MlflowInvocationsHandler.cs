@@ -117,9 +117,10 @@ internal static class MlflowInvocationsHandler
                 reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
             }
         }
-        catch (BadHttpRequestException e)
+        catch (IOException e) when (RequestBody.IsRefusal(context.Request, e))
         {
-            // Kestrel's MaxRequestBodySize surfaces here, while the body is read: 413 RESOURCE_EXHAUSTED.
+            // Kestrel's MaxRequestBodySize surfaces here, while the body is read: 413 RESOURCE_EXHAUSTED;
+            // bad framing (an overflowing chunk size) is 400 BAD_REQUEST.
             throw RequestBody.Refusal(context.Request, e);
         }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Serving.Core.Inference;
 
 namespace Serving.Gateway.Rest.Mlflow;
 
@@ -43,7 +44,8 @@ internal static class MlflowJsonTableReader
 
         if (count != 1)
         {
-            var present = string.Join(", ", root.EnumerateObject().Select(p => $"'{p.Name}'"));
+            // The keys are the caller's, as many and as long as the body allows: echo a short cut of them.
+            var present = CallerText.Cut(string.Join(", ", root.EnumerateObject().Select(p => $"'{p.Name}'")), 256);
             throw MlflowRequestException.BadRequest(
                 $"Invalid input: the JSON body must have exactly one of the keys {AcceptedKeys}; " +
                 $"it has {(present.Length == 0 ? "no keys" : present)}.");

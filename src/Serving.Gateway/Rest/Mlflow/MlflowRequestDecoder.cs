@@ -32,7 +32,22 @@ public static class MlflowRequestDecoder
     public static Tensor[] DecodeInputs(ReadOnlySequence<byte> body, MlflowBodyFormat format, ModelMetadata model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var layout = MlflowInputLayout.For(model);
+        try
+        {
+            return DecodeWith(body, format, MlflowInputLayout.For(model));
+        }
+        catch (InvalidOperationException ex)
+        {
+            // System.Text.Json checks a string's encoding only when it is read as text: invalid UTF-8 and lone
+            // surrogates (\ud800) in a column name or a string value surface here. The caller's fault, not ours.
+            throw new MlflowRequestException(
+                "Failed to parse input from JSON: a string is not valid text (invalid UTF-8, or a lone surrogate escape such as \\ud800).",
+                ex);
+        }
+    }
+
+    private static Tensor[] DecodeWith(ReadOnlySequence<byte> body, MlflowBodyFormat format, MlflowInputLayout layout)
+    {
         Tensor[] inputs;
         if (format == MlflowBodyFormat.Csv)
         {
@@ -77,7 +92,7 @@ public static class MlflowRequestDecoder
             throw new MlflowRequestException(
                 400,
                 MlflowErrorCodes.BadRequest,
-                $"Failed to parse input from JSON. Ensure that input is a valid JSON formatted string. {first.Message}");
+                $"Failed to parse input from JSON. Ensure that input is a valid JSON formatted string. {CallerText.Cut(first.Message, 256)}");
         }
     }
 }

@@ -7,6 +7,8 @@ namespace Serving.Gateway.Rest.Oip;
 /// <summary>OIP REST error bodies: <c>{"error": "..."}</c> with the matching status.</summary>
 internal static class OipErrors
 {
+    private const string LimitKey = "Kestrel:Limits:MaxRequestBodySize";
+
     public static bool TryDescribe(Exception exception, out int status, out string message)
     {
         switch (exception)
@@ -21,8 +23,9 @@ internal static class OipErrors
                 return true;
             case BadHttpRequestException bad:
                 status = bad.StatusCode;
-                message = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
-                    ? "request body is larger than the configured limit (Kestrel:Limits:MaxRequestBodySize)"
+                // RequestBody's refusals already say why and name the limit; Kestrel's own 413 does not name the key.
+                message = bad.StatusCode == StatusCodes.Status413PayloadTooLarge && !bad.Message.Contains(LimitKey, StringComparison.Ordinal)
+                    ? $"request body is larger than the configured limit ({LimitKey})"
                     : bad.Message;
                 return true;
             default:

@@ -14,6 +14,23 @@ internal static class OipJsonRequestReader
 
     public static InferenceRequest Read(ReadOnlySpan<byte> body, string model, string? version)
     {
+        try
+        {
+            return ReadRequest(body, model, version);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader checks a string's encoding only when it is read as text: invalid UTF-8 and lone
+            // surrogates (\ud800) surface here, in a name, an id or a BYTES element. The caller's fault, not ours.
+            throw new InferenceException(
+                InferenceErrorKind.BadRequest,
+                "the request holds a string that is not valid text (invalid UTF-8, or a lone surrogate escape such as \\ud800)",
+                ex);
+        }
+    }
+
+    private static InferenceRequest ReadRequest(ReadOnlySpan<byte> body, string model, string? version)
+    {
         var reader = new Utf8JsonReader(body, Options);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -53,6 +70,13 @@ internal static class OipJsonRequestReader
         if (inputs is null || inputs.Count == 0)
         {
             throw InferenceException.BadRequest("the request has no 'inputs'");
+        }
+
+        // The id goes back in X-Prediction-Id and into the prediction log: refuse one that cannot, before the model runs.
+        if (id is not null && !PredictionIds.IsValid(id))
+        {
+            throw InferenceException.BadRequest(
+                $"'id' '{CallerText.Cut(id)}' is not valid: an id is 1 to {PredictionIds.MaxLength} visible ASCII characters (0x21 to 0x7E)");
         }
 
         return new InferenceRequest
@@ -126,7 +150,7 @@ internal static class OipJsonRequestReader
             }
         }
 
-        var label = name is null ? $"inputs[{position}]" : $"input '{name}'";
+        var label = name is null ? $"inputs[{position}]" : $"input '{CallerText.Cut(name)}'";
         if (string.IsNullOrEmpty(name))
         {
             throw InferenceException.BadRequest($"{label} has no 'name'");

@@ -24,14 +24,14 @@ internal static class OipTensorDataReader
         }
         catch (OverflowException)
         {
-            throw Bad(name, $"shape [{string.Join(',', shape)}] is too large");
+            throw Bad(name, $"shape {RequestValidator.ShapeText(shape)} is too large");
         }
 
         // Every JSON value takes at least one byte, so a shape that needs more values than the body has bytes
         // left cannot be satisfied: refuse it before allocating anything that size.
         if (expected > bytesLeft)
         {
-            throw Bad(name, $"shape [{string.Join(',', shape)}] needs {expected} values but data holds fewer");
+            throw Bad(name, $"shape {RequestValidator.ShapeText(shape)} needs {expected} values but data holds fewer");
         }
 
         var count = (int)expected;
@@ -273,15 +273,15 @@ internal static class OipTensorDataReader
 
     private static InferenceException NotA(ref Utf8JsonReader reader, string name, int index, TensorDataType type)
     {
-        var shown = reader.TokenType == JsonTokenType.String ? $"\"{reader.GetString()}\"" : Encoding.UTF8.GetString(reader.ValueSpan);
+        var shown = CallerText.Cut(reader.TokenType == JsonTokenType.String ? $"\"{reader.GetString()}\"" : Encoding.UTF8.GetString(reader.ValueSpan));
         return Bad(name, $"element {index} is {shown}, which is not a valid {type.ToProtocolName()} value");
     }
 
     private static InferenceException CountMismatch(string name, long[] shape, int expected, int actual) =>
-        Bad(name, $"shape [{string.Join(',', shape)}] needs {expected} values but data has {actual}");
+        Bad(name, $"shape {RequestValidator.ShapeText(shape)} needs {expected} values but data has {actual}");
 
     private static InferenceException Bad(string name, string problem) =>
-        InferenceException.BadRequest($"input '{name}': {problem}");
+        InferenceException.BadRequest($"input '{CallerText.Cut(name)}': {problem}");
 
     private static string Describe(JsonTokenType token) => token switch
     {

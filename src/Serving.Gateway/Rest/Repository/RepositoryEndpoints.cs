@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Serving.Core.Inference;
 using Serving.Core.Registry;
 using Serving.Core.Routing;
 using Serving.Gateway.Rest.Admin;
@@ -36,7 +37,11 @@ internal static class RepositoryEndpoints
         }
         catch (JsonException ex)
         {
-            return AdminResults.Error(StatusCodes.Status400BadRequest, $"malformed JSON: {ex.Message}");
+            return AdminResults.Error(StatusCodes.Status400BadRequest, $"malformed JSON: {AdminResults.JsonProblem(ex)}");
+        }
+        catch (IOException ex) when (AdminResults.BodyRefused(context.Request, ex) is { } refused)
+        {
+            return refused;
         }
 
         var snapshot = context.RequestServices.GetRequiredService<ModelRegistry>().Current;
@@ -54,7 +59,7 @@ internal static class RepositoryEndpoints
         var registry = context.RequestServices.GetRequiredService<ModelRegistry>();
         if (!registry.Current.Models.TryGetValue(name, out var entry))
         {
-            return AdminResults.Error(StatusCodes.Status400BadRequest, $"failed to load '{name}': no such model in the repository");
+            return AdminResults.Error(StatusCodes.Status400BadRequest, $"failed to load '{CallerText.Cut(name)}': no such model in the repository");
         }
 
         var manager = context.RequestServices.GetRequiredService<DeploymentManager>();
@@ -83,7 +88,7 @@ internal static class RepositoryEndpoints
         var registry = context.RequestServices.GetRequiredService<ModelRegistry>();
         if (!registry.Current.Models.TryGetValue(name, out var entry))
         {
-            return AdminResults.Error(StatusCodes.Status400BadRequest, $"failed to unload '{name}': no such model in the repository");
+            return AdminResults.Error(StatusCodes.Status400BadRequest, $"failed to unload '{CallerText.Cut(name)}': no such model in the repository");
         }
 
         var manager = context.RequestServices.GetRequiredService<DeploymentManager>();
