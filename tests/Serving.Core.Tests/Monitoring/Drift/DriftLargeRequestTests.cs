@@ -139,6 +139,20 @@ public sealed class DriftLargeRequestTests
         Assert.Equal(100, version.Current!.Rows);
     }
 
+    [Fact]
+    public void Row_limits_are_validated_with_their_full_keys()
+    {
+        var options = new DriftOptions();
+        options.Drift.MaxRowsPerRequest = 0;
+        options.Drift.MaxQueuedRows = -1;
+
+        var problems = options.Validate();
+
+        Assert.Contains(problems, p => p.StartsWith("Serving:Monitoring:Drift:MaxRowsPerRequest is '0'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Serving:Monitoring:Drift:MaxQueuedRows is '-1'", StringComparison.Ordinal));
+        Assert.Empty(new DriftOptions().Validate());
+    }
+
     // The test runtime's signature (three features in, three values out) with three of breast-cancer's baseline
     // features, so the drift worker does real work on every row.
     private static TestRegistry RegistryWithBaseline()
