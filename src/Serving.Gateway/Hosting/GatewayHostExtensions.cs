@@ -48,6 +48,7 @@ internal static class GatewayHostExtensions
         services.AddSingleton<DeploymentManager>();
         services.AddSingleton<IRandomSource, SharedRandomSource>();
         services.AddSingleton<TrafficRouter>();
+        services.AddOptions<ShadowOptions>().Bind(configuration.GetSection("Serving:Shadow")).ValidateSettings("Serving:Shadow");
         services.AddSingleton<ShadowMirror>();
         services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<ShadowMirror>());
         services.AddHostedService(sp => sp.GetRequiredService<ShadowMirror>());

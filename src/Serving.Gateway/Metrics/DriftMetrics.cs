@@ -47,11 +47,15 @@ internal sealed class DriftMetrics : IDisposable
         _predictionPValue = factory.CreateGauge("serving_drift_prediction_p_value", "p-value of the prediction drift test in the last closed window.", ["model", "version", "method"]);
         _predictionDrifted = factory.CreateGauge("serving_drift_prediction_drifted", "1 when the model's predictions drifted in the last closed window.", ["model", "version", "method"]);
         var depth = factory.CreateGauge("serving_drift_queue_depth", "Finished requests waiting for the drift worker.");
-        var dropped = factory.CreateCounter("serving_drift_dropped_total", "Finished requests the drift worker never saw because its queue was full.");
+        var queuedRows = factory.CreateGauge("serving_drift_queue_rows", "Rows waiting for the drift worker (bounded by Serving:Monitoring:Drift:MaxQueuedRows).");
+        var dropped = factory.CreateCounter("serving_drift_dropped_total", "Finished requests the drift worker never saw because its queue was full (of requests or of rows).");
+        var leftOut = factory.CreateCounter("serving_drift_unsampled_rows_total", "Rows of large requests left out of drift: each request hands it at most Serving:Monitoring:Drift:MaxRowsPerRequest rows.");
         registry.AddBeforeCollectCallback(() =>
         {
             depth.Set(monitor.Depth);
+            queuedRows.Set(monitor.QueuedRows);
             dropped.IncTo(monitor.Dropped);
+            leftOut.IncTo(monitor.RowsLeftOut);
         });
 
         monitor.Tracker.WindowClosed += OnWindowClosed;

@@ -12,6 +12,7 @@ using Serving.Core.Registry;
 using Serving.Core.Registry.Mlflow;
 using Serving.Core.Rollouts;
 using Serving.Core.Routing;
+using Serving.Core.Routing.Shadow;
 using Serving.Core.Runtimes.Onnx;
 using Serving.Core.Storage;
 using AdminOptions = gateway::Serving.Gateway.Rest.Admin.AdminOptions;
@@ -55,6 +56,7 @@ internal static partial class ConfigurationKeys
         new("Serving:Monitoring:WindowRows", null, "Serving:Monitoring:WindowRows"),
         new("Serving:Monitoring:PredictionLog", typeof(PredictionLogOptions), "Serving:Monitoring:PredictionLog"),
         new("Serving:Monitoring:Performance", typeof(PerformanceOptions), "Serving:Monitoring:Performance"),
+        new("Serving:Shadow", typeof(ShadowOptions), "Serving:Shadow"),
     ];
 
     /// <summary>Keys named in a piece of code: <c>Serving:...</c>/<c>Kestrel:...</c>, also as <c>--Key=value</c> or as environment variables (<c>Serving__Registry__Path</c>).</summary>

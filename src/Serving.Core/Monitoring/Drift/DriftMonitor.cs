@@ -11,6 +11,9 @@ namespace Serving.Core.Monitoring.Drift;
 /// Watches drift without slowing a request: the request path makes one non-blocking write to a bounded queue
 /// (a full queue drops the record and counts it). A background worker reads the served version's baseline from
 /// the registry, feeds the rows into the windows and closes time windows as their slots end.
+/// What one request hands over is bounded whatever its size: past <see cref="DriftSettings.MaxRowsPerRequest"/> rows
+/// the queue gets a copied row sample instead of the request, and the queue is bounded in rows
+/// (<see cref="DriftSettings.MaxQueuedRows"/>) as well as in requests, so its memory and the work left at shutdown are too.
 /// </summary>
 public sealed class DriftMonitor : BackgroundService, IInferenceObserver
 {
@@ -19,13 +22,15 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
     private long _budgetSecond = -1;
     private long _budgetUsed;
     private readonly StripedCounter _unsampled = new();
-    private readonly Channel<InferenceRecord> _queue;
+    private readonly Channel<Queued> _queue;
     private readonly ModelRegistry _registry;
     private readonly DriftOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<DriftMonitor> _logger;
     private long _dropped;
     private long _processed;
+    private long _queuedRows;
+    private long _rowsLeftOut;
     private int _busy;
 
     public DriftMonitor(ModelRegistry registry, IOptions<DriftOptions> options, TimeProvider time, ILogger<DriftMonitor> logger)
@@ -38,9 +43,13 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
         Tracker = new DriftTracker(_options);
         Tracker.WindowClosed += (model, report) => DriftLog.WindowClosed(
             _logger, model, report.Version, report.Window?.Rows ?? 0, report.Features.Count(f => f.Drifted), report.Features.Count, report.DatasetDrift);
-        _queue = Channel.CreateBounded<InferenceRecord>(
+        _queue = Channel.CreateBounded<Queued>(
             new BoundedChannelOptions(_options.Drift.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
-            _ => Interlocked.Increment(ref _dropped));
+            dropped =>
+            {
+                Interlocked.Add(ref _queuedRows, -dropped.Rows);
+                Interlocked.Increment(ref _dropped);
+            });
         _registry.Changed += OnRegistryChanged;
     }
 
@@ -50,7 +59,7 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
     /// <summary>Raised when a version's drift state is dropped because it is no longer loaded.</summary>
     public event Action<string, int>? VersionForgotten;
 
-    /// <summary>Records dropped because the queue was full.</summary>
+    /// <summary>Records dropped because the queue was full (of requests or of rows).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Records the worker has taken in.</summary>
@@ -59,12 +68,58 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
     /// <summary>Records waiting in the queue now.</summary>
     public int Depth => _queue.Reader.Count;
 
+    /// <summary>Rows waiting in the queue now (a sampled request counts its sample).</summary>
+    public long QueuedRows => Interlocked.Read(ref _queuedRows);
+
+    /// <summary>Rows of large requests that drift never saw because only a sample of each was kept.</summary>
+    public long RowsLeftOut => Interlocked.Read(ref _rowsLeftOut);
+
     public void OnCompleted(InferenceRecord record)
     {
         if (_options.Drift.Enabled && Admit())
         {
-            _queue.Writer.TryWrite(record);
+            Enqueue(record);
         }
+    }
+
+    private void Enqueue(InferenceRecord record)
+    {
+        var rows = RowsOf(record.Request);
+        var maxRows = _options.Drift.MaxRowsPerRequest;
+        var kept = Math.Min(rows, maxRows);
+
+        // The row bound is checked before any sampling, so a full queue costs a dropped request nothing more.
+        if (Interlocked.Add(ref _queuedRows, kept) > _options.Drift.MaxQueuedRows)
+        {
+            Interlocked.Add(ref _queuedRows, -kept);
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
+
+        // Ordinary requests (rows within the cap) go in as they are: no copy, no allocation.
+        if (rows > maxRows)
+        {
+            Interlocked.Add(ref _rowsLeftOut, rows - maxRows);
+            record = DriftSample.Take(record, rows, maxRows);
+        }
+
+        _queue.Writer.TryWrite(new Queued(record, kept));
+    }
+
+    /// <summary>A request's rows: the largest leading dimension of its inputs (1 for scalars).</summary>
+    private static int RowsOf(InferenceRequest request)
+    {
+        var rows = 1;
+        var inputs = request.Inputs;
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (RowSample.RowsOf(inputs[i]) is { } n && n > rows)
+            {
+                rows = n;
+            }
+        }
+
+        return rows;
     }
 
     /// <summary>Requests not sampled because of <see cref="DriftSettings.MaxRequestsPerSecond"/>.</summary>
@@ -128,6 +183,8 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Off the host's start-up thread at once: a queue already holding work must not hold up StartAsync.
+        await Task.Yield();
         var ticks = _options.TimeWindows ? TickAsync(stoppingToken) : Task.CompletedTask;
         var reader = _queue.Reader;
         try
@@ -135,9 +192,12 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
             while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
                 Volatile.Write(ref _busy, 1);
-                while (reader.TryRead(out var record))
+
+                // Stopping is checked per record: what is still queued at shutdown is dropped, not worked through.
+                while (!stoppingToken.IsCancellationRequested && reader.TryRead(out var queued))
                 {
-                    Process(record);
+                    Interlocked.Add(ref _queuedRows, -queued.Rows);
+                    Process(queued.Record);
                 }
 
                 Volatile.Write(ref _busy, 0);
@@ -201,4 +261,7 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
             VersionForgotten?.Invoke(model, version);
         }
     }
+
+    /// <summary>A queued record and the rows it counts against <see cref="DriftSettings.MaxQueuedRows"/>.</summary>
+    private readonly record struct Queued(InferenceRecord Record, int Rows);
 }

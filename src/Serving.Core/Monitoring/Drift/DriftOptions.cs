@@ -52,6 +52,16 @@ public sealed class DriftOptions
             problems.Add($"Serving:Monitoring:Drift:QueueCapacity is '{Drift.QueueCapacity}'; use a whole number of at least 1");
         }
 
+        if (Drift.MaxRowsPerRequest is < 1 or > 1_000_000)
+        {
+            problems.Add($"Serving:Monitoring:Drift:MaxRowsPerRequest is '{Drift.MaxRowsPerRequest}'; use a whole number from 1 to 1000000");
+        }
+
+        if (Drift.MaxQueuedRows < Drift.MaxRowsPerRequest)
+        {
+            problems.Add($"Serving:Monitoring:Drift:MaxQueuedRows is '{Drift.MaxQueuedRows}'; use a whole number of at least Serving:Monitoring:Drift:MaxRowsPerRequest ({Drift.MaxRowsPerRequest})");
+        }
+
         problems.AddRange(Drift.Apply(new DriftThresholds()).Validate("Serving:Monitoring:Drift"));
         foreach (var (model, settings) in Models)
         {

@@ -187,7 +187,9 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
             }
 
             var layout = _layouts.GetValue(manifest, PredictionLayout.For);
-            return layout.Read(response) is { } rows ? new ReadPrediction(record.Model, record.Version, id, record.StartedAt, layout, rows) : null;
+            return layout.Read(response, _options.MaxRowsPerRequest) is { } rows
+                ? new ReadPrediction(record.Model, record.Version, id, record.StartedAt, layout, rows, ServedRows(response, layout, rows))
+                : null;
         }
         catch (Exception ex)
         {
@@ -202,7 +204,7 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     {
         lock (_lock)
         {
-            _store.AddPrediction(prediction.Model, prediction.Version, prediction.Id, prediction.At, prediction.Layout, prediction.Rows);
+            _store.AddPrediction(prediction.Model, prediction.Version, prediction.Id, prediction.At, prediction.Layout, prediction.Rows, prediction.Served);
         }
     }
 
@@ -247,7 +249,27 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     }
 
     /// <summary>A served prediction as the queue holds it: a struct, so the queue stores it inline.</summary>
-    private readonly record struct ReadPrediction(string Model, int Version, string Id, DateTimeOffset At, PredictionLayout Layout, PredictedRows Rows);
+    /// <remarks><paramref name="Served"/>: rows the answer had, which the label list must match; <paramref name="Rows"/> may be a sample of them.</remarks>
+    private readonly record struct ReadPrediction(string Model, int Version, string Id, DateTimeOffset At, PredictionLayout Layout, PredictedRows Rows, int Served);
+
+    // Only a capped read needs the prediction's own row count; otherwise every row was read.
+    private int ServedRows(InferenceResponse response, PredictionLayout layout, PredictedRows rows)
+    {
+        if (rows.Count < _options.MaxRowsPerRequest)
+        {
+            return rows.Count;
+        }
+
+        foreach (var output in response.Outputs)
+        {
+            if (output.Name == layout.PredictionOutput)
+            {
+                return output.Shape.Length == 0 ? 1 : (int)output.Shape[0];
+            }
+        }
+
+        return rows.Count;
+    }
 
     private static Func<string, int, ModelManifest?> ManifestsOf(ModelRegistry registry) => (model, version) =>
         registry.Current.Models.TryGetValue(model, out var entry) && entry.Loaded.TryGetValue(version, out var generation)

@@ -58,4 +58,12 @@ public sealed class PerformanceOptions
     /// <summary>Finished predictions waiting to be taken in; past this, new ones are dropped (and counted).</summary>
     [Range(1, 10_000_000)]
     public int QueueCapacity { get; set; } = 50_000;
+
+    /// <summary>
+    /// Rows of one prediction read for scoring, at most. A larger answer is read on the request's thread only at this
+    /// many rows, evenly spread over the batch (the middle row of each equal stretch); its label list still has one
+    /// label per served row, and only the labels of the rows read are scored.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxRowsPerRequest { get; set; } = 100;
 }

@@ -30,7 +30,8 @@ internal sealed class PerformanceStore(PerformanceOptions options)
     public FeedbackCounts Counts => new(_accepted, _unknown, _invalid, _joinedLate, _expired, _evicted);
 
     /// <summary>Places a prediction's rows in its version's window and joins a label that was waiting for it.</summary>
-    public void AddPrediction(string model, int version, string id, DateTimeOffset time, PredictionLayout layout, PredictedRows rows)
+    /// <summary>Files the rows read of one prediction; <paramref name="served"/> is how many rows the answer had (its labels' count).</summary>
+    public void AddPrediction(string model, int version, string id, DateTimeOffset time, PredictionLayout layout, PredictedRows rows, int served)
     {
         Evict(time);
         if (rows.Count == 0)
@@ -45,7 +46,7 @@ internal sealed class PerformanceStore(PerformanceOptions options)
         }
 
         var (window, row) = windows.Add(layout, time, rows);
-        var held = new HeldPrediction(windows, layout, window, row, rows.Count, time);
+        var held = new HeldPrediction(windows, layout, window, row, served, time);
         _predictions.Add(HeldId.From(id), held);
 
         // Labels waiting for their prediction are rare; without any, skip hashing the id.
@@ -258,21 +259,25 @@ internal sealed class PerformanceStore(PerformanceOptions options)
         _pendingBytes -= node.Value.Bytes;
     }
 
-    private static bool Join(HeldPrediction held, IReadOnlyList<FeedbackLabel> labels, out string? error)
+    private bool Join(HeldPrediction held, IReadOnlyList<FeedbackLabel> labels, out string? error)
     {
-        var rows = held.Rows;
-        if (labels.Count != rows)
+        var served = held.Rows;
+        if (labels.Count != served)
         {
-            error = rows == 1
+            error = served == 1
                 ? $"expected one label, got {labels.Count}"
-                : $"the prediction has {rows} rows: send a list of {rows} labels, got {labels.Count}";
+                : $"the prediction has {served} rows: send a list of {served} labels, got {labels.Count}";
             return false;
         }
 
+        // Past MaxRowsPerRequest only a sample of the rows was read (the same rows PredictionLayout.Read took): only
+        // their labels are scored, and only they are checked.
+        var sample = RowSample.Middle(served, options.MaxRowsPerRequest);
+        var rows = sample.Count;
         var values = new double[rows];
         for (var i = 0; i < rows; i++)
         {
-            if (!held.Layout.TryResolve(labels[i], out values[i], out error))
+            if (!held.Layout.TryResolve(labels[sample.Row(i)], out values[i], out error))
             {
                 return false;
             }

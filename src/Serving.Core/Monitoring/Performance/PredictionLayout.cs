@@ -62,8 +62,12 @@ internal sealed class PredictionLayout
         return new PredictionLayout(manifest.Task, prediction, probability?.Name, classes, count);
     }
 
-    /// <summary>Reads the rows of a response; null when it lacks the prediction output.</summary>
-    public PredictedRows? Read(InferenceResponse response)
+    /// <summary>
+    /// Reads the rows of a response, at most <paramref name="maxRows"/> of them: past that, the middle row of each
+    /// of <paramref name="maxRows"/> equal strata (<see cref="RowSample.Middle"/>, so a label list maps back to the
+    /// same rows). Null when it lacks the prediction output.
+    /// </summary>
+    public PredictedRows? Read(InferenceResponse response, int maxRows = int.MaxValue)
     {
         Tensor? prediction = null, probability = null;
         foreach (var output in response.Outputs)
@@ -85,14 +89,15 @@ internal sealed class PredictionLayout
         }
 
         var rows = Rows(prediction);
+        var sample = RowSample.Middle(rows, maxRows);
         var (probabilities, width) = IsClassification && probability is not null && probability.DataType != TensorDataType.Bytes && Rows(probability) == rows
-            ? Probabilities(probability, rows)
+            ? Probabilities(probability, sample)
             : (null, 0);
-        var predicted = new double[rows];
+        var predicted = new double[sample.Count];
         var perRow = rows == 0 ? 0 : prediction.ElementCount / rows;
-        for (var row = 0; row < rows; row++)
+        for (var i = 0; i < predicted.Length; i++)
         {
-            predicted[row] = PredictedValue(prediction, row, perRow, probabilities, width);
+            predicted[i] = PredictedValue(prediction, sample.Row(i), i, perRow, probabilities, width);
         }
 
         return new PredictedRows(predicted, probabilities, width);
@@ -160,7 +165,8 @@ internal sealed class PredictionLayout
         return null;
     }
 
-    private double PredictedValue(Tensor prediction, int row, long perRow, double[]? probabilities, int width)
+    // row: in the response; kept: the same row's place among the rows read (and in probabilities).
+    private double PredictedValue(Tensor prediction, int row, int kept, long perRow, double[]? probabilities, int width)
     {
         if (prediction.DataType == TensorDataType.Bytes)
         {
@@ -171,7 +177,7 @@ internal sealed class PredictionLayout
 
         if (IsClassification && perRow > 1 && prediction.Name == ProbabilityOutput && probabilities is not null)
         {
-            return ArgMax(probabilities.AsSpan(row * width, width));
+            return ArgMax(probabilities.AsSpan(kept * width, width));
         }
 
         return TensorNumbers.At(prediction, row * perRow);
@@ -179,27 +185,32 @@ internal sealed class PredictionLayout
 
     private static int Rows(Tensor tensor) => (int)(tensor.Shape.Length == 0 ? 1 : tensor.Shape[0]);
 
-    // All rows' probabilities in one array, row after row; one column (binary: P(class 1)) becomes two.
-    private static (double[] Values, int Width) Probabilities(Tensor tensor, int rows)
+    // The sampled rows' probabilities in one array, row after row; one column (binary: P(class 1)) becomes two.
+    private static (double[] Values, int Width) Probabilities(Tensor tensor, RowSample sample)
     {
+        var rows = sample.Of;
         var columns = rows == 0 ? 0 : (int)(tensor.ElementCount / rows);
         if (columns == 1)
         {
-            var pairs = new double[rows * 2];
-            for (var row = 0; row < rows; row++)
+            var pairs = new double[sample.Count * 2];
+            for (var i = 0; i < sample.Count; i++)
             {
-                var p = TensorNumbers.At(tensor, row);
-                pairs[row * 2] = 1 - p;
-                pairs[(row * 2) + 1] = p;
+                var p = TensorNumbers.At(tensor, sample.Row(i));
+                pairs[i * 2] = 1 - p;
+                pairs[(i * 2) + 1] = p;
             }
 
             return (pairs, 2);
         }
 
-        var values = new double[rows * columns];
-        for (var i = 0; i < values.Length; i++)
+        var values = new double[sample.Count * columns];
+        for (var i = 0; i < sample.Count; i++)
         {
-            values[i] = TensorNumbers.At(tensor, i);
+            var first = (long)sample.Row(i) * columns;
+            for (var c = 0; c < columns; c++)
+            {
+                values[(i * columns) + c] = TensorNumbers.At(tensor, first + c);
+            }
         }
 
         return (values, columns);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Serving.Core.Inference;
 using Serving.Core.Registry;
 
@@ -12,33 +13,40 @@ namespace Serving.Core.Routing.Shadow;
 /// Sends a copy of live requests to the deployment's shadow version, off the request path: the request only
 /// pays for a non-blocking write to a bounded queue, and a full queue drops the copy (counted). A background
 /// worker runs the shadow and compares its prediction with the answer the caller got. The shadow's answers
-/// are never returned and its failures never reach a caller.
+/// are never returned and its failures never reach a caller. What a request hands the queue is bounded whatever its
+/// size: past <see cref="ShadowOptions.MaxRowsPerRequest"/> rows a copied row sample of the request and of the answer
+/// it is compared with, and the queue is bounded in rows (<see cref="ShadowOptions.MaxQueuedRows"/>) as well as requests.
 /// </summary>
 public sealed class ShadowMirror : BackgroundService, IInferenceObserver
 {
-    private const int Capacity = 1024;
-
     private readonly Channel<ShadowWork> _queue;
     private readonly ConcurrentDictionary<(string Model, int Version), ShadowStats> _stats = new();
     private readonly ConcurrentDictionary<string, long> _dropped = new(StringComparer.Ordinal);
     private readonly ModelRegistry _registry;
     private readonly DeploymentManager _deployments;
     private readonly ILogger<ShadowMirror> _logger;
+    private readonly ShadowOptions _options;
+    private long _queuedRows;
 
-    public ShadowMirror(ModelRegistry registry, DeploymentManager deployments, ILogger<ShadowMirror> logger)
+    public ShadowMirror(ModelRegistry registry, DeploymentManager deployments, ILogger<ShadowMirror> logger, IOptions<ShadowOptions>? options = null)
     {
         _registry = registry;
         _deployments = deployments;
         _logger = logger;
+        _options = options?.Value ?? new ShadowOptions();
         _queue = Channel.CreateBounded<ShadowWork>(
-            new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
+            new BoundedChannelOptions(_options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             dropped =>
             {
                 // A copy that does not fit is dropped: give back the reference it held on the shadow.
                 dropped.Shadow.Release();
-                _dropped.AddOrUpdate(dropped.Request.ModelName, 1, (_, n) => n + 1);
+                Interlocked.Add(ref _queuedRows, -dropped.Rows);
+                CountDrop(dropped.Request.ModelName);
             });
     }
+
+    /// <summary>Rows waiting for the shadow now (a sampled request counts its sample).</summary>
+    public long QueuedRows => Interlocked.Read(ref _queuedRows);
 
     /// <summary>The model's shadow figures for its current shadow version; null when it has none.</summary>
     public ShadowReport? Report(string model)
@@ -62,7 +70,61 @@ public sealed class ShadowMirror : BackgroundService, IInferenceObserver
             return;
         }
 
-        _queue.Writer.TryWrite(new ShadowWork(shadow, record.Request, record.Response, record.Latency));
+        var rows = RowsOf(record.Request);
+        var kept = Math.Min(rows, _options.MaxRowsPerRequest);
+        if (Interlocked.Add(ref _queuedRows, kept) > _options.MaxQueuedRows)
+        {
+            Interlocked.Add(ref _queuedRows, -kept);
+            shadow.Release();
+            CountDrop(record.Model);
+            return;
+        }
+
+        var (request, primary) = rows > kept ? Sample(record.Request, record.Response, RowSample.Random(rows, kept)) : (record.Request, record.Response);
+        _queue.Writer.TryWrite(new ShadowWork(shadow, request, primary, record.Latency, kept));
+    }
+
+    private void CountDrop(string model) => _dropped.AddOrUpdate(model, 1, (_, n) => n + 1);
+
+    /// <summary>A request's rows: the largest leading dimension of its inputs (1 for scalars).</summary>
+    private static int RowsOf(InferenceRequest request)
+    {
+        var rows = 1;
+        var inputs = request.Inputs;
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (RowSample.RowsOf(inputs[i]) is { } n && n > rows)
+            {
+                rows = n;
+            }
+        }
+
+        return rows;
+    }
+
+    // The same rows of the request and of the answer, copied: inputs and outputs that are batches of the request's
+    // rows are sampled, other inputs (not per row) go as they are, other outputs are left out (not compared).
+    private static (InferenceRequest, InferenceResponse) Sample(InferenceRequest request, InferenceResponse primary, RowSample sample)
+    {
+        var inputs = new Tensor[request.Inputs.Count];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var input = request.Inputs[i];
+            inputs[i] = RowSample.RowsOf(input) == sample.Of ? sample.Take(input) : input;
+        }
+
+        var outputs = new List<Tensor>(primary.Outputs.Count);
+        foreach (var output in primary.Outputs)
+        {
+            if (RowSample.RowsOf(output) == sample.Of)
+            {
+                outputs.Add(sample.Take(output));
+            }
+        }
+
+        return (
+            request with { Inputs = inputs },
+            new InferenceResponse { ModelName = primary.ModelName, ModelVersion = primary.ModelVersion, Route = primary.Route, Id = primary.Id, Outputs = outputs });
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -71,6 +133,7 @@ public sealed class ShadowMirror : BackgroundService, IInferenceObserver
         {
             await foreach (var work in _queue.Reader.ReadAllAsync(stoppingToken))
             {
+                Interlocked.Add(ref _queuedRows, -work.Rows);
                 await RunAsync(work, stoppingToken);
             }
         }
@@ -82,6 +145,7 @@ public sealed class ShadowMirror : BackgroundService, IInferenceObserver
         {
             while (_queue.Reader.TryRead(out var left))
             {
+                Interlocked.Add(ref _queuedRows, -left.Rows);
                 left.Shadow.Release();
             }
         }

@@ -112,4 +112,45 @@ public sealed class ShadowMirrorTests : IAsyncLifetime
         Assert.Equal(1, _mirror.Report("m")!.Requests);
         Assert.Equal(1, report.Requests);
     }
+
+    [Fact]
+    public async Task A_large_request_is_mirrored_as_a_sample_compared_with_the_same_rows_of_the_answer()
+    {
+        _test.Deployments.Set("m", new DeploymentSpec { Stable = 1, Shadow = 2 }, "test", "shadow");
+        // Every row differs, so a sample of the request compared with other rows of the answer would disagree.
+        const int rows = 10_000;
+        var values = Enumerable.Range(0, rows * 3).Select(i => (float)i).ToArray();
+        await _service.InferAsync(
+            new InferenceRequest { ModelName = "m", Inputs = [Tensor.FromValues("features", TensorDataType.FP32, [rows, 3], values)] },
+            CancellationToken.None);
+
+        var report = await WaitForAsync(1);
+        Assert.Equal(1, report.Requests);
+        Assert.Equal(1.0, report.Agreement);
+    }
+
+    [Fact]
+    public async Task A_burst_of_large_requests_stays_within_the_row_bound_and_counts_the_drops()
+    {
+        _test.Deployments.Set("m", new DeploymentSpec { Stable = 1, Shadow = 2 }, "test", "shadow");
+
+        // Not started: nothing leaves the queue while the burst comes in.
+        using var mirror = new ShadowMirror(_test.Registry, _test.Deployments, NullLogger<ShadowMirror>.Instance, Options.Create(new ShadowOptions { MaxQueuedRows = 1_000 }));
+        var large = LargeRecord(100_000);
+        for (var i = 0; i < 120; i++)
+        {
+            mirror.OnCompleted(large);
+        }
+
+        Assert.Equal(1_000, mirror.QueuedRows);
+        Assert.Equal(110, mirror.Report("m")!.Dropped);
+    }
+
+    private static InferenceRecord LargeRecord(int rows)
+    {
+        var values = new float[rows * 3];
+        var request = new InferenceRequest { ModelName = "m", Inputs = [Tensor.FromValues("features", TensorDataType.FP32, [rows, 3], values)] };
+        var response = new InferenceResponse { ModelName = "m", ModelVersion = "1", Outputs = [Tensor.FromValues("doubled", TensorDataType.FP32, [rows, 3], values)] };
+        return new InferenceRecord("m", 1, RouteKind.Stable, "rest", DateTimeOffset.UnixEpoch, TimeSpan.FromMilliseconds(1), null, request, response);
+    }
 }
