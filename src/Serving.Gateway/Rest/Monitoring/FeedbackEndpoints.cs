@@ -94,7 +94,7 @@ internal static class FeedbackEndpoints
         {
             body = await RequestBody.ReadAsync(context.Request, context.RequestAborted);
         }
-        catch (InferenceException ex) when (ex.Kind == InferenceErrorKind.PayloadTooLarge && size?.MaxRequestBodySize == limit)
+        catch (Exception ex) when (IsTooLarge(ex) && size?.MaxRequestBodySize == limit)
         {
             throw TooLarge(limit);
         }
@@ -105,6 +105,10 @@ internal static class FeedbackEndpoints
             return body.Length > limit ? throw TooLarge(limit) : FeedbackRequestReader.Read(body.Memory, limits);
         }
     }
+
+    // RequestBody reports a body over the server's limit as a 413 BadHttpRequestException; here that limit is ours.
+    private static bool IsTooLarge(Exception exception) =>
+        exception is InferenceException { Kind: InferenceErrorKind.PayloadTooLarge } or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge };
 
     private static InferenceException TooLarge(int limit) => InferenceException.PayloadTooLarge(
         $"the feedback body is larger than {limit} bytes (Serving:Monitoring:Performance:{nameof(PerformanceOptions.MaxFeedbackBytes)})");
