@@ -269,7 +269,10 @@ public sealed class PredictionLoggerTests
 
         public int FailuresLeft { get; set; }
 
-        /// <summary>Only batches holding this model fail (while <see cref="FailuresLeft"/> lasts); null: any batch.</summary>
+        /// <summary>
+        /// Only batches holding this model fail (while <see cref="FailuresLeft"/> lasts), after the other models'
+        /// records in them are written; null: any batch fails, and nothing of it is written.
+        /// </summary>
         public string? FailingModel { get; init; }
 
         /// <summary>Records of this model can never be written: a batch holding one throws as a too-long path does.</summary>
@@ -303,6 +306,13 @@ public sealed class PredictionLoggerTests
             if (FailuresLeft > 0 && (FailingModel is null || batch.Any(l => l.Model == FailingModel)))
             {
                 FailuresLeft--;
+
+                // As files do: the other models' records land before the failing model's write throws.
+                lock (Lines)
+                {
+                    Lines.AddRange(batch.Where(l => FailingModel is not null && l.Model != FailingModel));
+                }
+
                 throw new IOException("disk full");
             }
 
