@@ -238,6 +238,12 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
                 batch.AddRange(left);
             }
 
+            if (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping: shutdown writes what is left once, and nothing already written again.
+                throw new OperationCanceledException(stoppingToken);
+            }
+
             if (error is null)
             {
                 if (attempt > 1)
@@ -271,6 +277,13 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
         Exception? transient = null;
         foreach (var records in ByModel(batch))
         {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Stopping: the rest is not tried now, and stays for the one write at shutdown.
+                left.AddRange(records);
+                continue;
+            }
+
             var error = await TryWriteAsync(records, cancellationToken);
             if (error is null)
             {
@@ -286,6 +299,12 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
 
             foreach (var record in records)
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    left.Add(record);
+                    continue;
+                }
+
                 var recordError = records.Count == 1 ? error : await TryWriteAsync([record], cancellationToken);
                 if (recordError is null)
                 {
@@ -321,7 +340,10 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
             : batch.GroupBy(r => r.Model, StringComparer.Ordinal).Select(g => g.ToList());
     }
 
-    /// <summary>One sink write: null when it took the records (counted as written), else what it threw.</summary>
+    /// <summary>
+    /// One sink write: null when it took the records (counted as written), else what it threw (a cancellation
+    /// included, which is no reason to drop them).
+    /// </summary>
     private async Task<Exception?> TryWriteAsync(List<LoggedPrediction> records, CancellationToken cancellationToken)
     {
         try
@@ -330,7 +352,7 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
             Interlocked.Add(ref _written, records.Count);
             return null;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
             return ex;
         }
