@@ -30,7 +30,7 @@ internal static class MonitoringHostExtensions
         {
             var options = sp.GetRequiredService<IOptions<PredictionLogOptions>>().Value;
             return RedisConfiguration(sp) is null
-                ? new JsonLinesPredictionSink(options.DirectoryIn(sp.GetRequiredService<DataPaths>()), options.MaxFileBytes)
+                ? new JsonLinesPredictionSink(options.DirectoryIn(sp.GetRequiredService<DataPaths>()), options.MaxFileBytes, options.MaxOpenFiles)
                 : new RedisStreamPredictionSink(sp.GetRequiredService<IConnectionMultiplexer>(), options.RedisMaxLength);
         });
         services.AddSingleton<PredictionLogger>();
@@ -47,7 +47,14 @@ internal static class MonitoringHostExtensions
         var registry = services.GetRequiredService<GatewayMetricsRegistry>().Registry;
         var factory = Prometheus.Metrics.WithCustomRegistry(registry);
         var depth = factory.CreateGauge("serving_prediction_log_queue_depth", "Prediction records waiting to be written.");
-        var dropped = factory.CreateCounter("serving_prediction_log_dropped_total", "Prediction records dropped because the queue was full.");
+        var dropped = factory.CreateCounter("serving_prediction_log_dropped_total", "Prediction records dropped: the queue was full, or the record can never be written (see serving_prediction_log_unwritable_total).");
+        var unwritable = factory.CreateCounter("serving_prediction_log_unwritable_total", "Prediction records dropped because they can never be written (path too long, invalid name, serialization), by reason.", ["reason"]);
+        foreach (var reason in PredictionWriteFailure.Reasons)
+        {
+            // Every reason from the start, at zero, so that rate() and alerts see the series before the first drop.
+            unwritable.WithLabels(reason);
+        }
+
         var written = factory.CreateCounter("serving_prediction_log_written_total", "Prediction records written to the sink.");
         var failures = factory.CreateCounter("serving_prediction_log_sink_failures_total", "Failed writes to the prediction log sink (each retried).");
         registry.AddBeforeCollectCallback(() =>
@@ -56,6 +63,10 @@ internal static class MonitoringHostExtensions
             dropped.IncTo(logger.Dropped);
             written.IncTo(logger.Written);
             failures.IncTo(logger.SinkFailures);
+            foreach (var (reason, count) in logger.Unwritable)
+            {
+                unwritable.WithLabels(reason).IncTo(count);
+            }
         });
     }
 

@@ -18,6 +18,7 @@ public sealed class StartupErrorTests
     [InlineData("--Serving:Registry:SettleSeconds=abc", "Serving:Registry:SettleSeconds is 'abc'; use a number")]
     [InlineData("--Serving:Runtimes:Onnx:ExecutionMode=Fast", "Serving:Runtimes:Onnx:ExecutionMode is 'Fast'; use one of Sequential, Parallel")]
     [InlineData("--Serving:Monitoring:PredictionLog:MaxFileBytes=5", "Serving:Monitoring:PredictionLog:MaxFileBytes is '5'; use a whole number of at least 1024")]
+    [InlineData("--Serving:Monitoring:PredictionLog:MaxOpenFiles=0", "Serving:Monitoring:PredictionLog:MaxOpenFiles is '0'; use a whole number from 1 to 10000")]
     [InlineData("--Serving:Monitoring:WindowRows=many", "Serving:Monitoring:WindowRows is 'many'; use a whole number")]
     [InlineData("--Serving:Rollouts:MinSuccessRate=1.5", "Serving:Rollouts:MinSuccessRate is '1.5'; use a share from 0 to 1")]
     [InlineData("--Serving:Monitoring:Drift:KsPValue=0", "Serving:Monitoring:Drift:KsPValue is '0'; use a number above 0 and at most 1")]

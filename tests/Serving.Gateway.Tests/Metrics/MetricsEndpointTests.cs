@@ -52,6 +52,19 @@ public sealed class MetricsEndpointTests(SampleGatewayFixture gateway) : IClassF
     }
 
     [Fact]
+    public async Task The_prediction_log_shows_every_reason_a_record_can_never_be_written_from_the_start()
+    {
+        var text = await ScrapeAsync();
+
+        foreach (var reason in new[] { "path_too_long", "invalid_name", "serialization" })
+        {
+            Assert.Contains($"serving_prediction_log_unwritable_total{{reason=\"{reason}\"}} 0", text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("serving_prediction_log_dropped_total 0", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Promtool_finds_nothing_to_complain_about()
     {
         var promtool = RequiredTool.Find("promtool", "apt-get install prometheus");

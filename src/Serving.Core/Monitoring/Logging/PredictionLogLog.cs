@@ -13,4 +13,7 @@ internal static partial class PredictionLogLog
 
     [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "A prediction record of model {Model} could not be laid out as JSON and was dropped; later failures are only counted")]
     public static partial void LayoutFailed(ILogger logger, string model, Exception exception);
+
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "A prediction record of model {Model} can never be written ({Reason}) and was dropped; later ones for this reason are only counted (serving_prediction_log_unwritable_total)")]
+    public static partial void RecordUnwritable(ILogger logger, string model, string reason, Exception exception);
 }

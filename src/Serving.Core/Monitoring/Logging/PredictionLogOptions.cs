@@ -26,6 +26,13 @@ public sealed class PredictionLogOptions
     [Range(1024, long.MaxValue)]
     public long MaxFileBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// JSON Lines files kept open at once (one per model being logged); opening one more closes the one least
+    /// recently written to. Bounds the file descriptors the log holds, whatever the traffic.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxOpenFiles { get; set; } = JsonLinesPredictionSink.DefaultMaxOpenFiles;
+
     /// <summary>Entries kept per model's Redis stream (approximately) when the Redis sink is on.</summary>
     [Range(1, long.MaxValue)]
     public long RedisMaxLength { get; set; } = 100_000;

@@ -10,7 +10,10 @@ namespace Serving.Core.Monitoring.Logging;
 /// Logs predictions without ever failing one: the request path samples, lays the record out as JSON (about a
 /// microsecond, while its data is still in cache; large records are left to the writer) and makes a non-blocking
 /// write to a bounded queue (a full queue drops the record and counts it). A background writer drains the queue
-/// in batches into the sink and retries a failing sink with back-off, holding its batch.
+/// in batches into the sink and retries a failing sink with back-off, holding its batch. A record that can never be
+/// written (its path too long, its name invalid) is dropped and counted instead, so it cannot hold the rest up.
+/// Only requests a served model version answered are logged: a request refused before routing (an unknown model or
+/// version) carries whatever name the caller typed, and logging it per name would let callers mint files.
 /// </summary>
 public sealed class PredictionLogger : BackgroundService, IInferenceObserver
 {
@@ -28,6 +31,8 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
     private long _sinkFailures;
     private string? _lastSinkError;
     private int _layoutFailed;
+    private readonly long[] _unwritable = new long[PredictionWriteFailure.Reasons.Count];
+    private readonly int[] _unwritableLogged = new int[PredictionWriteFailure.Reasons.Count];
 
     public PredictionLogger(IPredictionSink sink, IOptions<PredictionLogOptions> options, TimeProvider time, ILogger<PredictionLogger> logger)
     {
@@ -40,7 +45,7 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
             _ => Interlocked.Increment(ref _dropped));
     }
 
-    /// <summary>Records dropped because the queue was full.</summary>
+    /// <summary>Records dropped for any reason: the queue was full, or the record could never be written.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Records the sink has accepted.</summary>
@@ -48,6 +53,10 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
 
     /// <summary>Records offered to the queue (after sampling), dropped or not.</summary>
     public long Queued => _queued.Value;
+
+    /// <summary>Records dropped because they can never be written, by reason (<see cref="PredictionWriteFailure.Reasons"/>).</summary>
+    public IReadOnlyDictionary<string, long> Unwritable =>
+        PredictionWriteFailure.Reasons.Select((reason, i) => (reason, i)).ToDictionary(r => r.reason, r => Interlocked.Read(ref _unwritable[r.i]), StringComparer.Ordinal);
 
     /// <summary>Failed sink writes (each retried).</summary>
     public long SinkFailures => Interlocked.Read(ref _sinkFailures);
@@ -60,7 +69,9 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
 
     public void OnCompleted(InferenceRecord record)
     {
-        if (!_options.Enabled)
+        // Version 0: no version was chosen, so the request was refused before routing and its model name is the
+        // caller's text, not a served model's. Logging it would open a file per name a caller can make up.
+        if (!_options.Enabled || record.Version <= 0)
         {
             return;
         }
@@ -116,10 +127,36 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
     private void LayoutFailed(string model, Exception ex)
     {
         Interlocked.Increment(ref _dropped);
+        Interlocked.Increment(ref _unwritable[ReasonIndex(PredictionWriteFailure.Serialization)]);
         if (Interlocked.Exchange(ref _layoutFailed, 1) == 0)
         {
-            PredictionLogLog.LayoutFailed(_logger, model, ex);
+            PredictionLogLog.LayoutFailed(_logger, CallerText.Cut(model), ex);
         }
+    }
+
+    /// <summary>Drops a record the sink can never write, counts it by reason, and says so once per reason.</summary>
+    private void DropUnwritable(LoggedPrediction record, string reason, Exception ex)
+    {
+        var index = ReasonIndex(reason);
+        Interlocked.Increment(ref _dropped);
+        Interlocked.Increment(ref _unwritable[index]);
+        if (Interlocked.Exchange(ref _unwritableLogged[index], 1) == 0)
+        {
+            PredictionLogLog.RecordUnwritable(_logger, CallerText.Cut(record.Model), reason, ex);
+        }
+    }
+
+    private static int ReasonIndex(string reason)
+    {
+        for (var i = 0; i < PredictionWriteFailure.Reasons.Count; i++)
+        {
+            if (PredictionWriteFailure.Reasons[i] == reason)
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(reason), reason, "not a reason of PredictionWriteFailure");
     }
 
     /// <summary>Waits until everything queued so far has been written or dropped (tests, shutdown).</summary>
@@ -175,27 +212,40 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
         LayOutLargeRecords(batch);
         if (batch.Count > 0)
         {
-            try
+            // One try: records that can never be written are dropped as ever, the rest are lost if the sink is down.
+            var (left, error) = await WriteWhatCanBeWrittenAsync(batch, CancellationToken.None);
+            if (error is not null)
             {
-                await _sink.WriteAsync(batch, CancellationToken.None);
-                Interlocked.Add(ref _written, batch.Count);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
-            {
-                PredictionLogLog.SinkFailed(_logger, batch.Count, 1, TimeSpan.Zero, ex);
+                PredictionLogLog.SinkFailed(_logger, left.Count, 1, TimeSpan.Zero, error);
             }
         }
     }
 
+    /// <summary>
+    /// Writes the batch, retrying with back-off while the sink fails for a reason that may pass. Only what is still
+    /// unwritten is retried: records written, and records dropped as never writable, leave <paramref name="batch"/>
+    /// (which is what shutdown finds there if it comes during a wait).
+    /// </summary>
     private async Task WriteWithRetryAsync(List<LoggedPrediction> batch, CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         for (var attempt = 1; ; attempt++)
         {
-            try
+            var (left, error) = await WriteWhatCanBeWrittenAsync(batch, stoppingToken);
+            if (!ReferenceEquals(left, batch))
             {
-                await _sink.WriteAsync(batch, stoppingToken);
-                Interlocked.Add(ref _written, batch.Count);
+                batch.Clear();
+                batch.AddRange(left);
+            }
+
+            if (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping: shutdown writes what is left once, and nothing already written again.
+                throw new OperationCanceledException(stoppingToken);
+            }
+
+            if (error is null)
+            {
                 if (attempt > 1)
                 {
                     Volatile.Write(ref _lastSinkError, null);
@@ -204,15 +254,107 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
 
                 return;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+
+            // The rest is held, not lost: new records queue behind it (and are dropped, counted, when full).
+            Interlocked.Increment(ref _sinkFailures);
+            Volatile.Write(ref _lastSinkError, error.Message);
+            PredictionLogLog.SinkFailed(_logger, batch.Count, attempt, delay, error);
+            await Task.Delay(delay, _time, stoppingToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
+        }
+    }
+
+    /// <summary>
+    /// Writes the batch model by model (nearly always one model, so one call), so that a model whose records fail
+    /// neither stops the others nor has them written twice when it is retried. A model's part that fails for a
+    /// reason permanent for some record is written record by record, so that the records that can never be written
+    /// are found, dropped and counted, and the rest written. Returns what is left unwritten for a reason that may
+    /// pass (in order within each model) with that reason; nothing and null once done.
+    /// </summary>
+    private async Task<(List<LoggedPrediction> Left, Exception? Error)> WriteWhatCanBeWrittenAsync(List<LoggedPrediction> batch, CancellationToken cancellationToken)
+    {
+        var left = new List<LoggedPrediction>();
+        Exception? transient = null;
+        foreach (var records in ByModel(batch))
+        {
+            if (cancellationToken.IsCancellationRequested)
             {
-                // The batch is held, not lost: new records queue behind it (and are dropped, counted, when full).
-                Interlocked.Increment(ref _sinkFailures);
-                Volatile.Write(ref _lastSinkError, ex.Message);
-                PredictionLogLog.SinkFailed(_logger, batch.Count, attempt, delay, ex);
-                await Task.Delay(delay, _time, stoppingToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
+                // Stopping: the rest is not tried now, and stays for the one write at shutdown.
+                left.AddRange(records);
+                continue;
             }
+
+            var error = await TryWriteAsync(records, cancellationToken);
+            if (error is null)
+            {
+                continue;
+            }
+
+            if (PredictionWriteFailure.PermanentReason(error) is null)
+            {
+                left.AddRange(records);
+                transient = error;
+                continue;
+            }
+
+            foreach (var record in records)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    left.Add(record);
+                    continue;
+                }
+
+                var recordError = records.Count == 1 ? error : await TryWriteAsync([record], cancellationToken);
+                if (recordError is null)
+                {
+                    continue;
+                }
+
+                if (PredictionWriteFailure.PermanentReason(recordError) is { } reason)
+                {
+                    DropUnwritable(record, reason, recordError);
+                }
+                else
+                {
+                    left.Add(record);
+                    transient = recordError;
+                }
+            }
+        }
+
+        return (left, transient);
+    }
+
+    /// <summary>The batch's records by model, each in order; the batch itself when it holds one model (the usual case).</summary>
+    private static IEnumerable<List<LoggedPrediction>> ByModel(List<LoggedPrediction> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return [];
+        }
+
+        var model = batch[0].Model;
+        return batch.TrueForAll(r => r.Model == model)
+            ? [batch]
+            : batch.GroupBy(r => r.Model, StringComparer.Ordinal).Select(g => g.ToList());
+    }
+
+    /// <summary>
+    /// One sink write: null when it took the records (counted as written), else what it threw (a cancellation
+    /// included, which is no reason to drop them).
+    /// </summary>
+    private async Task<Exception?> TryWriteAsync(List<LoggedPrediction> records, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _sink.WriteAsync(records, cancellationToken);
+            Interlocked.Add(ref _written, records.Count);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return ex;
         }
     }
 }

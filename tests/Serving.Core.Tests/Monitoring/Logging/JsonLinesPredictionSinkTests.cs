@@ -75,4 +75,95 @@ public sealed class JsonLinesPredictionSinkTests : IDisposable
         Assert.Equal(["p1", "p3", "p4"], ids);
         Assert.Single(File.ReadAllLines(Path.Combine(_root, "b", "2026-03-01.jsonl")));
     }
+
+    [Fact]
+    public async Task At_most_max_open_files_are_open_and_the_least_recently_written_is_closed_first()
+    {
+        await using var sink = new JsonLinesPredictionSink(_root, 1 << 20, maxOpenFiles: 8);
+        var at = DateTimeOffset.Parse("2026-03-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+        for (var i = 0; i < 200; i++)
+        {
+            await sink.WriteAsync([Record($"m{i}", at, $"p{i}")], CancellationToken.None);
+            Assert.True(sink.OpenFiles <= 8, $"{sink.OpenFiles} files open after {i + 1} models");
+        }
+
+        Assert.True(OpenHandlesUnder(_root) <= 8, $"{OpenHandlesUnder(_root)} handles open under the log folder");
+
+        // m192..m199 are open; writing m192 again makes m193 the least recently written, so the next model closes it.
+        await sink.WriteAsync([Record("m192", at, "again")], CancellationToken.None);
+        await sink.WriteAsync([Record("new", at, "p-new")], CancellationToken.None);
+        var open = OpenPathsUnder(_root);
+        Assert.Contains(open, p => p.Contains($"{Path.DirectorySeparatorChar}m192{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        Assert.DoesNotContain(open, p => p.Contains($"{Path.DirectorySeparatorChar}m193{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        await sink.DisposeAsync();
+
+        // A closed file is opened again and appended to: nothing written before is lost.
+        Assert.Equal(200, Directory.GetDirectories(_root).Count(d => Path.GetFileName(d).StartsWith('m')));
+        Assert.Equal(["p192", "again"], File.ReadAllLines(Path.Combine(_root, "m192", "2026-03-01.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()));
+        Assert.Single(File.ReadAllLines(Path.Combine(_root, "m0", "2026-03-01.jsonl")));
+    }
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData(".")]
+    [InlineData("")]
+    [InlineData("../../etc/passwd")]
+    [InlineData("a/b\\c")]
+    [InlineData("nul\0byte")]
+    [InlineData("...hidden")]
+    public void A_model_name_becomes_one_plain_folder_inside_the_log_folder(string model)
+    {
+        var safe = JsonLinesPredictionSink.SafeName(model);
+
+        Assert.NotEmpty(safe);
+        Assert.False(safe.StartsWith('.'), safe);
+        Assert.DoesNotContain('/', safe);
+        Assert.DoesNotContain('\\', safe);
+        Assert.DoesNotContain('\0', safe);
+        Assert.Equal(_root, Path.GetDirectoryName(Path.GetFullPath(Path.Combine(_root, safe))));
+    }
+
+    [Fact]
+    public async Task A_name_too_long_for_a_folder_is_cut_to_fit_and_two_such_names_stay_apart()
+    {
+        var common = new string('x', 300);
+        var (first, second) = (JsonLinesPredictionSink.SafeName(common + "1"), JsonLinesPredictionSink.SafeName(common + "2"));
+        var wide = JsonLinesPredictionSink.SafeName(new string('\u00e9', 300));
+
+        Assert.All([first, second, wide], name => Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(name), 1, JsonLinesPredictionSink.MaxFolderNameBytes));
+        Assert.NotEqual(first, second);
+        Assert.Equal(first, JsonLinesPredictionSink.SafeName(common + "1"));
+
+        await using var sink = new JsonLinesPredictionSink(_root, 1 << 20);
+        var at = DateTimeOffset.Parse("2026-03-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        await sink.WriteAsync([Record(common + "1", at, "long")], CancellationToken.None);
+        await sink.DisposeAsync();
+
+        Assert.Single(File.ReadAllLines(Path.Combine(_root, first, "2026-03-01.jsonl")));
+    }
+
+    /// <summary>Files this process holds open under <paramref name="root"/> (Linux: the links in /proc/self/fd).</summary>
+    internal static List<string> OpenPathsUnder(string root)
+    {
+        var open = new List<string>();
+        foreach (var fd in new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos())
+        {
+            try
+            {
+                if (fd.LinkTarget is { } target && target.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                {
+                    open.Add(target);
+                }
+            }
+            catch (IOException)
+            {
+                // Closed between listing and reading: not open.
+            }
+        }
+
+        return open;
+    }
+
+    private static int OpenHandlesUnder(string root) => OpenPathsUnder(root).Count;
 }

@@ -170,10 +170,85 @@ public sealed class PredictionLoggerTests
         Assert.Equal(["r0", "r2"], sink.Ids);
     }
 
-    /// <summary>Logs r0, <paramref name="middle"/> and r2 through a started logger, then flushes and stops it.</summary>
-    private static async Task<(PredictionLogger Logger, RecordingSink Sink)> LogBetweenTwoGoodRecordsAsync(InferenceRecord middle)
+    [Fact]
+    public async Task A_request_refused_before_routing_is_not_logged_whatever_model_it_names()
     {
-        var sink = new RecordingSink();
+        // Version 0: no version was chosen (unknown model or version), so the name is only what the caller typed.
+        var refused = Record(1, "no-such-model") with { Version = 0, Error = InferenceErrorKind.NotFound, Response = null };
+
+        var (logger, sink) = await LogBetweenTwoGoodRecordsAsync(refused);
+
+        Assert.Equal(["r0", "r2"], sink.Ids);
+        Assert.DoesNotContain(sink.Lines, l => l.Model == "no-such-model");
+        Assert.Equal(2, logger.Queued);
+        Assert.Equal(0, logger.Dropped);
+    }
+
+    [Fact]
+    public async Task A_record_the_sink_can_never_write_is_dropped_and_counted_and_the_rest_and_later_ones_are_written()
+    {
+        var sink = new RecordingSink { Unwritable = "bad" };
+        var logger = Logger(sink);
+        await logger.StartAsync(CancellationToken.None);
+
+        // One batch mixing both models, then later records of the good one.
+        for (var i = 0; i < 10; i++)
+        {
+            logger.OnCompleted(Record(i, i % 3 == 0 ? "bad" : "m"));
+        }
+
+        await logger.FlushAsync(TimeSpan.FromSeconds(5));
+        for (var i = 10; i < 13; i++)
+        {
+            logger.OnCompleted(Record(i));
+        }
+
+        await logger.FlushAsync(TimeSpan.FromSeconds(5));
+        await logger.StopAsync(CancellationToken.None);
+
+        Assert.Equal(["r1", "r2", "r4", "r5", "r7", "r8", "r10", "r11", "r12"], sink.Ids);
+        Assert.Equal(4, logger.Dropped);
+        Assert.Equal(4, logger.Unwritable[PredictionWriteFailure.PathTooLong]);
+        Assert.Equal(0, logger.SinkFailures);
+        Assert.Equal(logger.Queued, logger.Written + logger.Dropped);
+    }
+
+    [Fact]
+    public async Task One_record_that_cannot_be_encoded_among_good_ones_of_its_model_is_dropped_alone()
+    {
+        var (logger, sink) = await LogBetweenTwoGoodRecordsAsync(Record(1), new RecordingSink { UnwritableId = "r1" });
+
+        Assert.Equal(["r0", "r2"], sink.Ids);
+        Assert.Equal(1, logger.Dropped);
+        Assert.Equal(1, logger.Unwritable[PredictionWriteFailure.Serialization]);
+        Assert.Equal(0, logger.SinkFailures);
+    }
+
+    [Fact]
+    public async Task A_model_whose_writes_fail_for_a_while_is_retried_alone_and_the_others_are_written_once()
+    {
+        var sink = new RecordingSink { FailingModel = "b", FailuresLeft = 2 };
+        var logger = Logger(sink);
+        await logger.StartAsync(CancellationToken.None);
+
+        for (var i = 0; i < 6; i++)
+        {
+            logger.OnCompleted(Record(i, i % 2 == 0 ? "a" : "b"));
+        }
+
+        await logger.FlushAsync(TimeSpan.FromSeconds(10));
+        await logger.StopAsync(CancellationToken.None);
+
+        Assert.Equal(["r0", "r2", "r4"], sink.Lines.Where(l => l.Model == "a").Select(l => l.Id));
+        Assert.Equal(["r1", "r3", "r5"], sink.Lines.Where(l => l.Model == "b").Select(l => l.Id));
+        Assert.Equal(2, logger.SinkFailures);
+        Assert.Equal(0, logger.Dropped);
+    }
+
+    /// <summary>Logs r0, <paramref name="middle"/> and r2 through a started logger, then flushes and stops it.</summary>
+    private static async Task<(PredictionLogger Logger, RecordingSink Sink)> LogBetweenTwoGoodRecordsAsync(InferenceRecord middle, RecordingSink? into = null)
+    {
+        var sink = into ?? new RecordingSink();
         var logger = Logger(sink);
         await logger.StartAsync(CancellationToken.None);
         logger.OnCompleted(Record(0));
@@ -194,6 +269,21 @@ public sealed class PredictionLoggerTests
 
         public int FailuresLeft { get; set; }
 
+        /// <summary>
+        /// Only batches holding this model fail (while <see cref="FailuresLeft"/> lasts), after the other models'
+        /// records in them are written; null: any batch fails, and nothing of it is written.
+        /// </summary>
+        public string? FailingModel { get; init; }
+
+        /// <summary>Records of this model can never be written: a batch holding one throws as a too-long path does.</summary>
+        public string? Unwritable { get; init; }
+
+        /// <summary>The record with this id can never be written (a serialization failure).</summary>
+        public string? UnwritableId { get; init; }
+
+        /// <summary>Batches refused because they held an unwritable record.</summary>
+        public int Rejected { get; private set; }
+
         public async ValueTask WriteAsync(IReadOnlyList<LoggedPrediction> batch, CancellationToken cancellationToken)
         {
             if (Gate is not null)
@@ -201,9 +291,28 @@ public sealed class PredictionLoggerTests
                 await Gate.Task.WaitAsync(cancellationToken);
             }
 
-            if (FailuresLeft > 0)
+            if (batch.Any(l => l.Model == Unwritable))
+            {
+                Rejected++;
+                throw new PathTooLongException("The path is too long");
+            }
+
+            if (batch.Any(l => l.Id == UnwritableId))
+            {
+                Rejected++;
+                throw new System.Text.Json.JsonException("cannot encode");
+            }
+
+            if (FailuresLeft > 0 && (FailingModel is null || batch.Any(l => l.Model == FailingModel)))
             {
                 FailuresLeft--;
+
+                // As files do: the other models' records land before the failing model's write throws.
+                lock (Lines)
+                {
+                    Lines.AddRange(batch.Where(l => FailingModel is not null && l.Model != FailingModel));
+                }
+
                 throw new IOException("disk full");
             }
 
