@@ -115,21 +115,39 @@ public sealed class HostileInputTests(HostileGateway gateway)
 
     private async Task AssertAftermathAsync(HostileTally tally, int errorsBefore)
     {
-        Assert.True(tally.Bad == 0, tally.ToString());
+        // Every check runs and every problem is reported together, so one run on a broken build shows them all.
+        var problems = new List<string>();
+        if (tally.Bad > 0)
+        {
+            problems.Add("bad answers (see below)");
+        }
 
         using (var client = gateway.CreateRestClient(1))
         {
             using var live = await client.GetAsync("/v2/health/live", TestContext.Current.CancellationToken);
-            Assert.True(live.IsSuccessStatusCode, $"not live after the class ({(int)live.StatusCode}); {tally}");
+            if (!live.IsSuccessStatusCode)
+            {
+                problems.Add($"not live ({(int)live.StatusCode})");
+            }
         }
 
         var (status, outputs, id) = await gateway.SendGoodAsync();
-        Assert.True(status == 200, $"the good request got {status} after the class: {outputs}; {tally}");
-        Assert.True(outputs == gateway.GoodOutputs, $"the good request was answered {outputs}, at the start {gateway.GoodOutputs}; {tally}");
-        await gateway.FlushPredictionLogAsync();
-        Assert.True(gateway.PredictionLogged(id), $"the prediction log did not write the good request {id} after the class; {tally}");
+        if (status != 200 || outputs != gateway.GoodOutputs)
+        {
+            problems.Add($"the good request got {status} {outputs}, at the start 200 {gateway.GoodOutputs}");
+        }
 
-        Assert.Equal(gateway.StartFolders, gateway.PredictionFolders());
+        await gateway.FlushPredictionLogAsync();
+        if (status == 200 && !gateway.PredictionLogged(id))
+        {
+            problems.Add($"the prediction log did not write the good request {id}");
+        }
+
+        var folders = gateway.PredictionFolders();
+        if (!folders.SequenceEqual(gateway.StartFolders))
+        {
+            problems.Add($"{folders.Count} prediction-log folders, {gateway.StartFolders.Count} at the start ({string.Join(", ", gateway.StartFolders)})");
+        }
 
         // Closed connections leave Kestrel's side a moment later: allow a few seconds to settle.
         var descriptors = HostileGateway.OpenDescriptors();
@@ -139,17 +157,28 @@ public sealed class HostileInputTests(HostileGateway gateway)
             descriptors = HostileGateway.OpenDescriptors();
         }
 
-        Assert.True(
-            descriptors <= gateway.StartDescriptors + DescriptorTolerance,
-            $"{descriptors} open descriptors after the class, {gateway.StartDescriptors} at the start (tolerance {DescriptorTolerance}); {tally}");
+        if (descriptors > gateway.StartDescriptors + DescriptorTolerance)
+        {
+            problems.Add($"{descriptors} open descriptors, {gateway.StartDescriptors} at the start (tolerance {DescriptorTolerance})");
+        }
 
         var memory = GC.GetTotalMemory(forceFullCollection: true);
-        Assert.True(
-            memory <= gateway.StartMemory + MemoryBound,
-            $"managed memory {memory >> 20} MB after a full collection, {gateway.StartMemory >> 20} MB at the start (bound +{MemoryBound >> 20} MB); {tally}");
+        if (memory > gateway.StartMemory + MemoryBound)
+        {
+            problems.Add($"managed memory {memory >> 20} MB after a full collection, {gateway.StartMemory >> 20} MB at the start (bound +{MemoryBound >> 20} MB)");
+        }
 
-        Assert.True(gateway.Logs.Longest <= LogLineBound, $"a log line of {gateway.Logs.Longest} characters: {gateway.Logs.LongestHead}; {tally}");
+        if (gateway.Logs.Longest > LogLineBound)
+        {
+            problems.Add($"a log line of {gateway.Logs.Longest} characters (bound {LogLineBound}): {gateway.Logs.LongestHead}");
+        }
+
         var errors = gateway.Logs.Errors - errorsBefore;
-        Assert.True(errors <= ErrorLogBound, $"{errors} error-level log entries during the class (bound {ErrorLogBound}); {tally}");
+        if (errors > ErrorLogBound)
+        {
+            problems.Add($"{errors} error-level log entries (bound {ErrorLogBound})");
+        }
+
+        Assert.True(problems.Count == 0, $"after class {tally.Name}: {string.Join("; ", problems)}{Environment.NewLine}{tally}");
     }
 }

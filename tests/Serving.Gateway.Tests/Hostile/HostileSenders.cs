@@ -20,6 +20,7 @@ internal static class HostileSenders
     public static Task SendAsync(HttpClient client, IEnumerable<HostileRequest> requests, HostileTally tally) =>
         Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = Senders }, async (request, _) =>
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 using var message = new HttpRequestMessage(new HttpMethod(request.Method), request.Path);
@@ -39,6 +40,7 @@ internal static class HostileSenders
 
                 using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead);
                 var body = await response.Content.ReadAsByteArrayAsync();
+                tally.Took(System.Diagnostics.Stopwatch.GetElapsedTime(started), request.Describe);
                 var status = (int)response.StatusCode;
                 var longHeader = response.Headers.Concat(response.Content.Headers).FirstOrDefault(h => h.Value.Any(v => v.Length > HeaderBound)).Key;
                 if (longHeader is not null)
@@ -111,13 +113,16 @@ internal static class HostileSenders
         Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = Senders }, async (request, _) =>
         {
             var options = new CallOptions(deadline: DateTime.UtcNow.AddSeconds(5));
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 await call(channel.CreateCallInvoker(), request, options);
+                tally.Took(System.Diagnostics.Stopwatch.GetElapsedTime(started), () => describe(request));
                 tally.Record("OK", bad: false, () => describe(request));
             }
             catch (RpcException ex)
             {
+                tally.Took(System.Diagnostics.Stopwatch.GetElapsedTime(started), () => describe(request));
                 var code = ex.StatusCode;
                 if (ex.Status.Detail.Length > HeaderBound)
                 {
