@@ -3,14 +3,13 @@ using System.Collections.Concurrent;
 namespace Serving.Gateway.Tests.Hostile;
 
 /// <summary>
-/// What one class of hostile requests got back: counts by status (HTTP code or gRPC status name) and the first few
-/// requests that were answered badly (5xx, UNKNOWN, INTERNAL, or no answer at all), for the failure message.
+/// What one class of hostile requests got back: counts by status (HTTP code or gRPC status name) and, for each kind of
+/// bad answer (5xx, UNKNOWN, INTERNAL, an unbounded echo, or no answer at all), the first request that got it.
 /// </summary>
 public sealed class HostileTally(string name)
 {
-    private const int ExamplesKept = 8;
     private readonly ConcurrentDictionary<string, int> _counts = new();
-    private readonly ConcurrentQueue<string> _examples = new();
+    private readonly ConcurrentDictionary<string, string> _examples = new();
     private readonly Lock _slowestLock = new();
     private int _sent;
     private int _bad;
@@ -40,9 +39,13 @@ public sealed class HostileTally(string name)
     {
         Interlocked.Increment(ref _sent);
         _counts.AddOrUpdate(outcome, 1, static (_, n) => n + 1);
-        if (bad && Interlocked.Increment(ref _bad) <= ExamplesKept)
+        if (bad)
         {
-            _examples.Enqueue($"{outcome} <- {describe()}");
+            Interlocked.Increment(ref _bad);
+            if (!_examples.ContainsKey(outcome))
+            {
+                _examples.TryAdd(outcome, describe());
+            }
         }
     }
 
@@ -50,7 +53,7 @@ public sealed class HostileTally(string name)
     public override string ToString()
     {
         var counts = string.Join(" ", _counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={c.Value}"));
-        var examples = _examples.IsEmpty ? string.Empty : Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", _examples);
+        var examples = string.Concat(_examples.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{Environment.NewLine}  {e.Key} <- {e.Value}"));
         return $"{Name}: {Sent} sent, {Bad} answered with 5xx/UNKNOWN/INTERNAL, an unbounded echo or not at all; {counts}; slowest {_slowest.TotalSeconds:F1} s: {_slowestRequest}{examples}";
     }
 }
