@@ -33,13 +33,13 @@ public sealed class HostileInputTests(HostileGateway gateway)
     [Fact]
     public async Task Oip_rest_bodies_get_4xx_and_leave_the_gateway_well()
     {
-        await RunHttpAsync("oip-rest", HostileRequests.OipRest(3_000));
+        await RunHttpAsync("oip-rest", () => HostileRequests.OipRest(3_000));
     }
 
     [Fact]
     public async Task Unknown_model_names_get_4xx_and_open_no_file_or_folder()
     {
-        await RunHttpAsync("unknown-models", HostileRequests.UnknownModels(1_500));
+        await RunHttpAsync("unknown-models", () => HostileRequests.UnknownModels(1_500));
     }
 
     [Fact]
@@ -47,32 +47,33 @@ public sealed class HostileInputTests(HostileGateway gateway)
     {
         var tally = new HostileTally("transport");
         var errors = gateway.Logs.Errors;
+        var memory = MemoryAfterGenerating(HostileRequests.Transport);
         await HostileSenders.SendRawAsync(gateway.RestPort, HostileRequests.Transport(), tally);
-        await AssertAftermathAsync(tally, errors);
+        await AssertAftermathAsync(tally, errors, memory);
     }
 
     [Fact]
     public async Task Mlflow_json_bodies_get_4xx_and_leave_the_gateway_well()
     {
-        await RunHttpAsync("mlflow-json", HostileRequests.MlflowJson(1_500));
+        await RunHttpAsync("mlflow-json", () => HostileRequests.MlflowJson(1_500));
     }
 
     [Fact]
     public async Task Mlflow_csv_bodies_get_4xx_and_large_ones_leave_memory_bounded()
     {
-        await RunHttpAsync("mlflow-csv", HostileRequests.MlflowCsv(1_000, largeRows: 50_000, largeCount: 4));
+        await RunHttpAsync("mlflow-csv", () => HostileRequests.MlflowCsv(1_000, largeRows: 50_000, largeCount: 4));
     }
 
     [Fact]
     public async Task Admin_calls_without_the_key_or_with_bad_bodies_get_4xx()
     {
-        await RunHttpAsync("admin", HostileRequests.Admin(1_000));
+        await RunHttpAsync("admin", () => HostileRequests.Admin(1_000));
     }
 
     [Fact]
     public async Task Feedback_posts_get_4xx_or_accounts_and_pin_no_memory()
     {
-        await RunHttpAsync("feedback", HostileRequests.Feedback(800));
+        await RunHttpAsync("feedback", () => HostileRequests.Feedback(800));
     }
 
     [Fact]
@@ -80,6 +81,7 @@ public sealed class HostileInputTests(HostileGateway gateway)
     {
         var tally = new HostileTally("grpc");
         var errors = gateway.Logs.Errors;
+        var memory = MemoryAfterGenerating(() => HostileGrpcCalls.Sample(2_000));
         using (var channel = GrpcChannel.ForAddress(gateway.GrpcUri, new GrpcChannelOptions { MaxReceiveMessageSize = 16 << 20, MaxSendMessageSize = 16 << 20 }))
         {
             await HostileSenders.SendGrpcAsync(channel, HostileGrpcCalls.Sample(2_000), static (invoker, call, options) => call.Call(invoker, options), static c => c.Label, tally);
@@ -96,24 +98,38 @@ public sealed class HostileInputTests(HostileGateway gateway)
             Assert.True(good.Outputs.Count > 0, $"a good gRPC call after the class answered no outputs; {tally}");
         }
 
-        await AssertAftermathAsync(tally, errors);
+        await AssertAftermathAsync(tally, errors, memory);
     }
 
-    private async Task RunHttpAsync(string name, HostileRequest[] requests)
+    private async Task RunHttpAsync(string name, Func<HostileRequest[]> generate)
     {
         var tally = new HostileTally(name);
         var errors = gateway.Logs.Errors;
+        var memory = MemoryAfterGenerating(generate);
         var watch = Stopwatch.StartNew();
-        using (var client = gateway.CreateRestClient(HostileSenders.Senders))
-        {
-            await HostileSenders.SendAsync(client, requests, tally);
-        }
+        await SendAsync(generate, tally);
 
         TestContext.Current.SendDiagnosticMessage($"{tally} in {watch.Elapsed.TotalSeconds:F1} s");
-        await AssertAftermathAsync(tally, errors);
+        await AssertAftermathAsync(tally, errors, memory);
     }
 
-    private async Task AssertAftermathAsync(HostileTally tally, int errorsBefore)
+    // Generated and sent in a method of its own, so the requests (some are tens of megabytes) are garbage by the time
+    // the aftermath measures the process's memory: what is left then is the gateway's.
+    private async Task SendAsync(Func<HostileRequest[]> generate, HostileTally tally)
+    {
+        using var client = gateway.CreateRestClient(HostileSenders.Senders);
+        await HostileSenders.SendAsync(client, generate(), tally);
+    }
+
+    // Generating a class's requests leaves memory in this process that is not the gateway's (about 130 MB for the
+    // feedback class, the same after every generation): the class is measured from what one throwaway generation left.
+    private static long MemoryAfterGenerating<T>(Func<T[]> generate)
+    {
+        _ = generate();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    private async Task AssertAftermathAsync(HostileTally tally, int errorsBefore, long memoryBefore)
     {
         // Every check runs and every problem is reported together, so one run on a broken build shows them all.
         var problems = new List<string>();
@@ -162,10 +178,18 @@ public sealed class HostileInputTests(HostileGateway gateway)
             problems.Add($"{descriptors} open descriptors, {gateway.StartDescriptors} at the start (tolerance {DescriptorTolerance})");
         }
 
+        // Pools the gateway leans on (Kestrel's block pool, the shared array pool) give memory back when idle, not at
+        // once: a leak stays put, a pool does not. Allow them a few seconds, as for descriptors above.
         var memory = GC.GetTotalMemory(forceFullCollection: true);
-        if (memory > gateway.StartMemory + MemoryBound)
+        var start = Math.Max(gateway.StartMemory, memoryBefore);
+        for (var wait = 0; wait < 20 && memory > start + MemoryBound; wait++)
         {
-            problems.Add($"managed memory {memory >> 20} MB after a full collection, {gateway.StartMemory >> 20} MB at the start (bound +{MemoryBound >> 20} MB)");
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+            memory = GC.GetTotalMemory(forceFullCollection: true);
+        }
+        if (memory > start + MemoryBound)
+        {
+            problems.Add($"managed memory {memory >> 20} MB after a full collection, {start >> 20} MB before the class (bound +{MemoryBound >> 20} MB)");
         }
 
         if (gateway.Logs.Longest > LogLineBound)
