@@ -145,10 +145,8 @@ public sealed class HostileGateway : WebApplicationFactory<Program>, IAsyncLifet
         return false;
     }
 
-    /// <summary>Open file descriptors of this process (Kestrel runs in it): /proc/self/fd on Linux, handles elsewhere.</summary>
-    public static int OpenDescriptors() => OperatingSystem.IsLinux()
-        ? Directory.GetFileSystemEntries("/proc/self/fd").Length
-        : System.Diagnostics.Process.GetCurrentProcess().HandleCount;
+    /// <summary>Open file descriptors of this process (Kestrel runs in it).</summary>
+    public static int OpenDescriptors() => OpenFiles.Descriptors();
 
     /// <summary>The folder names under the prediction log, sorted.</summary>
     public IReadOnlyList<string> PredictionFolders() => Directory.Exists(PredictionLogPath)

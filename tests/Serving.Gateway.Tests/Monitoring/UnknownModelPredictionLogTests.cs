@@ -52,8 +52,8 @@ public sealed class UnknownModelPredictionLogTests : IAsyncLifetime
         var cancellation = TestContext.Current.CancellationToken;
         await AssertLoggedAsync(await InferAsync("iris", cancellation), cancellation);
         var folders = Folders();
-        var openUnderLog = OpenPathsUnder(LogPath).Count;
-        var openInProcess = OpenDescriptors();
+        var openUnderLog = OpenFiles.PathsUnder(LogPath).Count;
+        var openInProcess = OpenFiles.Descriptors();
 
         var statuses = new int[20_000];
         await Parallel.ForEachAsync(Enumerable.Range(0, statuses.Length), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellation }, async (k, ct) =>
@@ -65,10 +65,10 @@ public sealed class UnknownModelPredictionLogTests : IAsyncLifetime
 
         Assert.All(statuses, s => Assert.Equal((int)HttpStatusCode.NotFound, s));
         Assert.Equal(folders, Folders());
-        Assert.True(OpenPathsUnder(LogPath).Count <= openUnderLog, $"{OpenPathsUnder(LogPath).Count} files open under the log folder, {openUnderLog} before");
+        Assert.True(OpenFiles.PathsUnder(LogPath).Count <= openUnderLog, $"{OpenFiles.PathsUnder(LogPath).Count} files open under the log folder, {openUnderLog} before");
 
         // Other tests run beside this one in the process, so its total moves a little; one descriptor per name would be 20,000.
-        Assert.True(OpenDescriptors() < openInProcess + 500, $"{OpenDescriptors()} descriptors open, {openInProcess} before");
+        Assert.True(OpenFiles.Descriptors() < openInProcess + 500, $"{OpenFiles.Descriptors()} descriptors open, {openInProcess} before");
         await AssertLoggedAsync(await InferAsync("iris", cancellation), cancellation);
     }
 
@@ -111,28 +111,4 @@ public sealed class UnknownModelPredictionLogTests : IAsyncLifetime
 
     private List<string> Folders() =>
         Directory.Exists(LogPath) ? [.. new DirectoryInfo(LogPath).GetDirectories().Select(d => d.Name).Order(StringComparer.Ordinal)] : [];
-
-    private static int OpenDescriptors() => Directory.GetFileSystemEntries("/proc/self/fd").Length;
-
-    /// <summary>Files this process holds open under <paramref name="root"/> (the links in /proc/self/fd).</summary>
-    private static List<string> OpenPathsUnder(string root)
-    {
-        var open = new List<string>();
-        foreach (var fd in new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos())
-        {
-            try
-            {
-                if (fd.LinkTarget is { } target && target.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                {
-                    open.Add(target);
-                }
-            }
-            catch (IOException)
-            {
-                // Closed between listing and reading: not open.
-            }
-        }
-
-        return open;
-    }
 }

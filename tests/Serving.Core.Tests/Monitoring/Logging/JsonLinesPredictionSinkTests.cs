@@ -93,7 +93,7 @@ public sealed class JsonLinesPredictionSinkTests : IDisposable
         // m192..m199 are open; writing m192 again makes m193 the least recently written, so the next model closes it.
         await sink.WriteAsync([Record("m192", at, "again")], CancellationToken.None);
         await sink.WriteAsync([Record("new", at, "p-new")], CancellationToken.None);
-        var open = OpenPathsUnder(_root);
+        var open = OpenFiles.PathsUnder(_root);
         Assert.Contains(open, p => p.Contains($"{Path.DirectorySeparatorChar}m192{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
         Assert.DoesNotContain(open, p => p.Contains($"{Path.DirectorySeparatorChar}m193{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
         await sink.DisposeAsync();
@@ -143,27 +143,5 @@ public sealed class JsonLinesPredictionSinkTests : IDisposable
         Assert.Single(File.ReadAllLines(Path.Combine(_root, first, "2026-03-01.jsonl")));
     }
 
-    /// <summary>Files this process holds open under <paramref name="root"/> (Linux: the links in /proc/self/fd).</summary>
-    internal static List<string> OpenPathsUnder(string root)
-    {
-        var open = new List<string>();
-        foreach (var fd in new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos())
-        {
-            try
-            {
-                if (fd.LinkTarget is { } target && target.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                {
-                    open.Add(target);
-                }
-            }
-            catch (IOException)
-            {
-                // Closed between listing and reading: not open.
-            }
-        }
-
-        return open;
-    }
-
-    private static int OpenHandlesUnder(string root) => OpenPathsUnder(root).Count;
+    private static int OpenHandlesUnder(string root) => OpenFiles.PathsUnder(root).Count;
 }
