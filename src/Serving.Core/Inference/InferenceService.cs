@@ -22,6 +22,7 @@ public sealed class InferenceService : IInferenceService
     private readonly DeploymentManager _deployments;
     private readonly TrafficRouter _router;
     private readonly ServingOptions _options;
+    private readonly RequestLimits _limits;
     private readonly IInferenceObserver[] _observers;
     private readonly TimeProvider _time;
     private readonly InferenceObserverFailures _observerFailures;
@@ -36,8 +37,10 @@ public sealed class InferenceService : IInferenceService
         IOptions<ServingOptions> options,
         IEnumerable<IInferenceObserver>? observers = null,
         TimeProvider? time = null,
-        InferenceObserverFailures? observerFailures = null)
+        InferenceObserverFailures? observerFailures = null,
+        IOptions<RequestLimits>? limits = null)
     {
+        _limits = limits?.Value ?? new RequestLimits();
         _observers = [.. observers ?? []];
         _time = time ?? TimeProvider.System;
         _observerFailures = observerFailures ?? new InferenceObserverFailures(time: _time);
@@ -140,7 +143,7 @@ public sealed class InferenceService : IInferenceService
             InferenceResponse response;
             try
             {
-                response = await RunAsync(generation, route, request, cancellationToken);
+                response = await RunAsync(generation, route, request, _limits, cancellationToken);
             }
             catch (Exception ex) when (ex is not InferenceException and not OperationCanceledException)
             {
@@ -182,7 +185,7 @@ public sealed class InferenceService : IInferenceService
         }
     }
 
-    private static async ValueTask<InferenceResponse> RunAsync(ModelGeneration generation, RouteKind route, InferenceRequest request, CancellationToken cancellationToken)
+    private static async ValueTask<InferenceResponse> RunAsync(ModelGeneration generation, RouteKind route, InferenceRequest request, RequestLimits limits, CancellationToken cancellationToken)
     {
         // The id goes back in a header and into logs: refuse one that cannot go there before the model runs.
         // Transports check it when they read the request; this holds for any that does not.
@@ -193,7 +196,7 @@ public sealed class InferenceService : IInferenceService
         }
 
         var binding = generation.Binding;
-        var inputs = RequestValidator.BindInputs(request.ModelName, binding, request.Inputs);
+        var inputs = RequestValidator.BindInputs(request.ModelName, binding, request.Inputs, limits);
         var outputs = RequestValidator.SelectOutputs(request.ModelName, binding, request.RequestedOutputs);
         var sourceNames = ReferenceEquals(outputs, binding.Outputs)
             ? binding.AllOutputSourceNames

@@ -8,8 +8,12 @@ namespace Serving.Core.Inference;
 /// </summary>
 public static class RequestValidator
 {
-    /// <summary>Returns the inputs in signature order under artifact names, or throws a bad-request error.</summary>
-    public static Tensor[] BindInputs(string model, SignatureBinding binding, IReadOnlyList<Tensor> inputs)
+    /// <summary>
+    /// Returns the inputs in signature order under artifact names, or throws a bad-request error. With
+    /// <paramref name="limits"/> each input's rows and elements are held to them; without, only to what memory can hold
+    /// (a shadow copy of a request the primary already checked).
+    /// </summary>
+    public static Tensor[] BindInputs(string model, SignatureBinding binding, IReadOnlyList<Tensor> inputs, RequestLimits? limits = null)
     {
         var bound = new Tensor[binding.Inputs.Length];
         long batch = -1;
@@ -27,7 +31,7 @@ public static class RequestValidator
                 throw InferenceException.BadRequest($"input '{CallerText.Cut(tensor.Name)}' is given twice");
             }
 
-            CheckTensor(tensor, spec);
+            CheckTensor(tensor, spec, limits);
 
             // Inputs that share a variable leading (batch) dimension must agree on it.
             if (spec.Shape[0] == -1)
@@ -87,7 +91,7 @@ public static class RequestValidator
         return selected;
     }
 
-    private static void CheckTensor(Tensor tensor, BoundTensor spec)
+    private static void CheckTensor(Tensor tensor, BoundTensor spec, RequestLimits? limits)
     {
         if (tensor.DataType != spec.DataType)
         {
@@ -108,7 +112,22 @@ public static class RequestValidator
                 $"input '{CallerText.Cut(tensor.Name)}' has shape {ShapeText(shape)} but the model expects {spec.ShapeText} (-1 is any size)");
         }
 
-        var count = tensor.ElementCount;
+        // Rows first: the likelier limit for a batch, and the clearer message.
+        if (limits is not null && spec.Shape.Length > 0 && spec.Shape[0] == -1 && shape[0] > limits.MaxRowsPerRequest)
+        {
+            throw InferenceException.BadRequest(
+                $"input '{CallerText.Cut(tensor.Name)}' has {shape[0]} rows; at most {limits.MaxRowsPerRequest} are allowed ({RequestLimits.SectionName}:{nameof(RequestLimits.MaxRowsPerRequest)})");
+        }
+
+        var most = limits?.MaxTensorElements ?? long.MaxValue;
+        var count = ElementCountWithin(shape, most);
+        if (count < 0)
+        {
+            throw InferenceException.BadRequest(limits is null
+                ? $"input '{CallerText.Cut(tensor.Name)}' has shape {ShapeText(shape)}, which holds more elements than can be counted"
+                : $"input '{CallerText.Cut(tensor.Name)}' has shape {ShapeText(shape)}, which holds more than {most} elements; at most {most} are allowed ({RequestLimits.SectionName}:{nameof(RequestLimits.MaxTensorElements)})");
+        }
+
         if (count == 0)
         {
             throw InferenceException.BadRequest($"input '{CallerText.Cut(tensor.Name)}' has no elements (shape {ShapeText(shape)})");
@@ -130,6 +149,33 @@ public static class RequestValidator
                     $"input '{CallerText.Cut(tensor.Name)}' holds a non-finite value (NaN or infinity) at element {index}; this model takes finite numbers only");
             }
         }
+    }
+
+    /// <summary>
+    /// The product of a shape whose dimensions are all at least 0, or -1 when it is above <paramref name="most"/>.
+    /// Never overflows, whatever the caller sent: the running product stays at most <paramref name="most"/>.
+    /// </summary>
+    private static long ElementCountWithin(ReadOnlySpan<long> shape, long most)
+    {
+        // A zero anywhere makes the product zero, however large the other dimensions.
+        if (shape.Contains(0L))
+        {
+            return 0;
+        }
+
+        long count = 1;
+        foreach (var dim in shape)
+        {
+            // count * dim > most, asked without computing a product that could overflow.
+            if (dim > most / count)
+            {
+                return -1;
+            }
+
+            count *= dim;
+        }
+
+        return count;
     }
 
     /// <summary>A caller's shape as an error message shows it: <c>[2,4]</c>, cut like any caller text when it has many dimensions.</summary>

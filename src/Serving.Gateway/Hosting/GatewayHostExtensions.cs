@@ -30,6 +30,7 @@ internal static class GatewayHostExtensions
         services.Configure<KestrelServerOptions>(configuration.GetSection("Kestrel"));
 
         services.AddOptions<ServingOptions>().Bind(configuration.GetSection("Serving")).ValidateOnStart();
+        services.AddOptions<RequestLimits>().Bind(configuration.GetSection("Serving:Limits")).ValidateSettings("Serving:Limits");
         services.AddOptions<DataPathOptions>().Bind(configuration.GetSection("Serving")).ValidateSettings("Serving");
         services.AddSingleton(sp => DataPaths.From(sp.GetRequiredService<IOptions<DataPathOptions>>().Value));
         services.AddSingleton<DataDirectoryStatus>();

@@ -41,6 +41,7 @@ internal static partial class ConfigurationKeys
         new("Kestrel:Endpoints:<name>:Protocols", null, null),
         new("Serving", typeof(ServingOptions), "Serving"),
         new("Serving", typeof(DataPathOptions), "Serving"),
+        new(RequestLimits.SectionName, typeof(RequestLimits), "Serving:Limits"),
         new("Serving:Registry", typeof(RegistryOptions), "Serving:Registry"),
         new("Serving:Deployment", typeof(DeploymentOptions), "Serving:Deployment", nameof(DeploymentOptions.Models)),
         new("Serving:Models:<name>", typeof(ModelOptions), "Serving:Models"),

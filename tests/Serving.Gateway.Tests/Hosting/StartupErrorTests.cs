@@ -16,6 +16,7 @@ public sealed class StartupErrorTests
     [InlineData("--Serving:Models:iris:Policy=autostable", "Serving:Models:iris:Policy is 'autostable'; use auto-stable, auto-canary or manual")]
     [InlineData("--Serving:Registry:SettleSeconds=-1", "Serving:Registry:SettleSeconds is '-1'; use a number from 0 to 3600")]
     [InlineData("--Serving:Registry:SettleSeconds=abc", "Serving:Registry:SettleSeconds is 'abc'; use a number")]
+    [InlineData("--Serving:Limits:MaxRowsPerRequest=0", "Serving:Limits:MaxRowsPerRequest is '0'; use a whole number from 1 to 100000000")]
     [InlineData("--Serving:Runtimes:Onnx:ExecutionMode=Fast", "Serving:Runtimes:Onnx:ExecutionMode is 'Fast'; use one of Sequential, Parallel")]
     [InlineData("--Serving:Monitoring:PredictionLog:MaxFileBytes=5", "Serving:Monitoring:PredictionLog:MaxFileBytes is '5'; use a whole number of at least 1024")]
     [InlineData("--Serving:Monitoring:PredictionLog:MaxOpenFiles=0", "Serving:Monitoring:PredictionLog:MaxOpenFiles is '0'; use a whole number from 1 to 10000")]

@@ -1,0 +1,81 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Serving.Gateway.Tests.Hosting;
+
+namespace Serving.Gateway.Tests.Rest;
+
+/// <summary>
+/// <c>Serving:Limits:MaxRowsPerRequest</c> set on the real host: a request one row past it is a 400 in the protocol's
+/// own format naming the key, on OIP REST and on <c>/invocations</c>; a request at the limit runs.
+/// </summary>
+public sealed class RequestLimitsRestTests : IAsyncLifetime
+{
+    private const string Row = "[5.1,3.5,1.4,0.2]";
+    private readonly SampleRegistry _registry = new("iris");
+    private GatewayHost _host = null!;
+    private HttpClient _client = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _host = await new GatewayHost(_registry.Path, new Dictionary<string, string?>
+        {
+            ["Serving:DefaultModel"] = "iris",
+            ["Serving:Limits:MaxRowsPerRequest"] = "2",
+        }).StartAsync();
+        _client = _host.CreateRestClient();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _host.DisposeAsync();
+        _registry.Dispose();
+    }
+
+    private static string Rows(int count) => string.Join(',', Enumerable.Repeat(Row, count));
+
+    private static string Oip(int rows) =>
+        $$"""{"inputs":[{"name":"input","shape":[{{rows}},4],"datatype":"FP32","data":[{{Rows(rows)}}]}]}""";
+
+    private static string Invocations(int rows) => $$"""{"instances":[{{Rows(rows)}}]}""";
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await _client.PostAsync(path, content, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task Oip_rest_past_the_row_limit_is_400_naming_the_key()
+    {
+        var (status, body) = await PostAsync("/v2/models/iris/infer", Oip(3));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("input 'input' has 3 rows; at most 2 are allowed (Serving:Limits:MaxRowsPerRequest)", body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Invocations_past_the_row_limit_is_400_naming_the_key()
+    {
+        var (status, body) = await PostAsync("/invocations", Invocations(3));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(body.TryGetProperty("error_code", out _), body.ToString());
+        Assert.Contains("has 3 rows; at most 2 are allowed (Serving:Limits:MaxRowsPerRequest)", body.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Requests_at_the_row_limit_run()
+    {
+        var (oip, oipBody) = await PostAsync("/v2/models/iris/infer", Oip(2));
+        var (invocations, invocationsBody) = await PostAsync("/invocations", Invocations(2));
+
+        Assert.Equal(HttpStatusCode.OK, oip);
+        Assert.Equal(2, oipBody.GetProperty("outputs")[0].GetProperty("shape")[0].GetInt32());
+        Assert.Equal(HttpStatusCode.OK, invocations);
+        Assert.Equal(2, invocationsBody.GetProperty("predictions").GetArrayLength());
+    }
+}
