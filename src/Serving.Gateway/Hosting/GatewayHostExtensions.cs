@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serving.Core.Events;
 using Serving.Core.Inference;
 using Serving.Core.Registry;
 using Serving.Core.Routing;
@@ -39,6 +41,8 @@ internal static class GatewayHostExtensions
         services.AddOptions<RegistryOptions>().Bind(configuration.GetSection("Serving:Registry")).ValidateSettings("Serving:Registry");
 
         services.AddSingleton(TimeProvider.System);
+        // Replaced by the webhook outbox when it is wired; producers always have somewhere to hand events.
+        services.TryAddSingleton<IGatewayEventPublisher>(NoEventPublisher.Instance);
         services.AddRuntimeFactories(configuration);
         services.AddSingleton<ModelVersionLoader>();
         services.AddSingleton<ModelRegistry>();
