@@ -189,12 +189,13 @@ public sealed class InferenceService : IInferenceService
     {
         // The id goes back in a header and into logs: refuse one that cannot go there before the model runs.
         // Transports check it when they read the request; this holds for any that does not.
-        if (request.Id is { } id && !PredictionIds.IsValid(id))
+        if (request.Id is { } id && !PredictionIds.IsValid(id, limits.MaxIdLength))
         {
             throw InferenceException.BadRequest(
-                $"the request id '{CallerText.Cut(id)}' is not valid: an id is 1 to {PredictionIds.MaxLength} visible ASCII characters (0x21 to 0x7E)");
+                $"the request id '{CallerText.Cut(id)}' ({id.Length} characters) is not valid: an id is {PredictionIds.Rule(limits.MaxIdLength)}");
         }
 
+        RequestNames.CheckTensors(request, limits);
         var binding = generation.Binding;
         var inputs = RequestValidator.BindInputs(request.ModelName, binding, request.Inputs, limits);
         var outputs = RequestValidator.SelectOutputs(request.ModelName, binding, request.RequestedOutputs);
@@ -301,10 +302,13 @@ public sealed class InferenceService : IInferenceService
             ? stable
             : entry.Default ?? throw Unavailable(entry);
 
-    private ModelEntry FindModel(string model) =>
-        _registry.Current.Models.TryGetValue(model, out var entry)
+    private ModelEntry FindModel(string model)
+    {
+        RequestNames.Check("model", model, _limits);
+        return _registry.Current.Models.TryGetValue(model, out var entry)
             ? entry
             : throw InferenceException.NotFound($"model '{CallerText.Cut(model)}' not found");
+    }
 
     private static ModelGeneration FindVersion(ModelEntry entry, string version)
     {

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Serving.Core.Inference;
 
 namespace Serving.Gateway.Grpc;
@@ -14,8 +15,10 @@ namespace Serving.Gateway.Grpc;
 /// <see cref="OipGrpcExtensions"/>), so this is where handler bugs are logged. It also marks the call as having
 /// reached the service, so <see cref="GrpcRefusals"/> can tell the calls the framework refused before it.
 /// </summary>
-internal sealed partial class InferenceExceptionInterceptor(ILogger<InferenceExceptionInterceptor> logger) : Interceptor
+internal sealed partial class InferenceExceptionInterceptor(ILogger<InferenceExceptionInterceptor> logger, IOptions<RequestLimits> limits) : Interceptor
 {
+    private readonly int _maxMessageLength = limits.Value.MaxStatusMessageLength;
+
     private const string InternalMessage = "the gateway failed to answer this call; the failure is in its log";
 
     private const string UnparsableMessage = "a request message could not be parsed (malformed protobuf, or a string that is not UTF-8)";
@@ -76,10 +79,10 @@ internal sealed partial class InferenceExceptionInterceptor(ILogger<InferenceExc
         switch (exception)
         {
             case InferenceException inference:
-                return InferenceStatusCodes.ToRpcException(inference);
+                return InferenceStatusCodes.ToRpcException(inference, _maxMessageLength);
             case RpcException rpc:
-                return rpc.Status.Detail.Length > InferenceStatusCodes.MaxStatusDetail
-                    ? new RpcException(InferenceStatusCodes.Bounded(rpc.StatusCode, rpc.Status.Detail), rpc.Trailers)
+                return rpc.Status.Detail.Length > _maxMessageLength
+                    ? new RpcException(InferenceStatusCodes.Bounded(rpc.StatusCode, rpc.Status.Detail, _maxMessageLength), rpc.Trailers)
                     : null;
             case OperationCanceledException:
                 return null;

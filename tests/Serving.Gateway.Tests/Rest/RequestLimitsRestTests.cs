@@ -7,7 +7,8 @@ namespace Serving.Gateway.Tests.Rest;
 
 /// <summary>
 /// <c>Serving:Limits:MaxRowsPerRequest</c> set on the real host: a request one row past it is a 400 in the protocol's
-/// own format naming the key, on OIP REST and on <c>/invocations</c>; a request at the limit runs.
+/// own format naming the key, on OIP REST and on <c>/invocations</c>; a request at the limit runs. The same for
+/// <c>MaxIdLength</c> (a request id and a feedback id) and <c>MaxNameLength</c> (model, input and output names).
 /// </summary>
 public sealed class RequestLimitsRestTests : IAsyncLifetime
 {
@@ -22,6 +23,8 @@ public sealed class RequestLimitsRestTests : IAsyncLifetime
         {
             ["Serving:DefaultModel"] = "iris",
             ["Serving:Limits:MaxRowsPerRequest"] = "2",
+            ["Serving:Limits:MaxIdLength"] = "8",
+            ["Serving:Limits:MaxNameLength"] = "16",
         }).StartAsync();
         _client = _host.CreateRestClient();
     }
@@ -77,5 +80,54 @@ public sealed class RequestLimitsRestTests : IAsyncLifetime
         Assert.Equal(2, oipBody.GetProperty("outputs")[0].GetProperty("shape")[0].GetInt32());
         Assert.Equal(HttpStatusCode.OK, invocations);
         Assert.Equal(2, invocationsBody.GetProperty("predictions").GetArrayLength());
+    }
+
+    private static string OipWithId(string id) =>
+        $$"""{"id":"{{id}}","inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[{{Row}}]}]}""";
+
+    [Fact]
+    public async Task A_request_id_past_the_configured_length_is_400_naming_the_key_and_one_at_it_runs()
+    {
+        var (refused, refusedBody) = await PostAsync("/v2/models/iris/infer", OipWithId("abcdefghi"));
+        var (accepted, _) = await PostAsync("/v2/models/iris/infer", OipWithId("abcdefgh"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.Contains("1 to 8 visible ASCII characters", refusedBody.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Serving:Limits:MaxIdLength", refusedBody.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, accepted);
+    }
+
+    [Fact]
+    public async Task A_feedback_id_past_the_configured_length_is_400_naming_the_key()
+    {
+        var (status, body) = await PostAsync("/monitoring/feedback", """{"id": "abcdefghi", "label": 1}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("Serving:Limits:MaxIdLength", body.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_model_name_past_the_configured_length_is_400_naming_the_key_while_a_short_unknown_one_is_404()
+    {
+        var (tooLong, tooLongBody) = await PostAsync($"/v2/models/{new string('x', 17)}/infer", Oip(1));
+        var (unknown, _) = await PostAsync($"/v2/models/{new string('x', 16)}/infer", Oip(1));
+
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong);
+        Assert.Equal(
+            $"model name '{new string('x', 17)}' is 17 characters; names are at most 16 (Serving:Limits:MaxNameLength)",
+            tooLongBody.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, unknown);
+    }
+
+    [Fact]
+    public async Task An_output_name_past_the_configured_length_is_400_naming_the_key()
+    {
+        var body = $$"""{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[{{Row}}]}],"outputs":[{"name":"{{new string('o', 17)}}"}]}""";
+
+        var (status, error) = await PostAsync("/v2/models/iris/infer", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("output name", error.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("(Serving:Limits:MaxNameLength)", error.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 }

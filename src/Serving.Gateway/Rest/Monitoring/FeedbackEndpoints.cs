@@ -102,7 +102,7 @@ internal static class FeedbackEndpoints
         using (body)
         {
             // Where the limit could not be set on the server (it was read-only), it still holds here.
-            return body.Length > limit ? throw TooLarge(limit) : FeedbackRequestReader.Read(body.Memory, limits);
+            return body.Length > limit ? throw TooLarge(limit) : FeedbackRequestReader.Read(body.Memory, limits, context.RequestServices.GetRequiredService<IOptions<RequestLimits>>().Value.MaxIdLength);
         }
     }
 

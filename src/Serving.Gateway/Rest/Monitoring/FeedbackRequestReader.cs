@@ -15,7 +15,7 @@ internal static class FeedbackRequestReader
 {
     private const string Section = "Serving:Monitoring:Performance";
 
-    public static IReadOnlyList<FeedbackItem> Read(ReadOnlyMemory<byte> body, PerformanceOptions limits)
+    public static IReadOnlyList<FeedbackItem> Read(ReadOnlyMemory<byte> body, PerformanceOptions limits, int maxIdLength = PredictionIds.DefaultMaxLength)
     {
         ArgumentNullException.ThrowIfNull(limits);
         using var document = JsonDocument.Parse(body);
@@ -23,7 +23,7 @@ internal static class FeedbackRequestReader
         switch (root.ValueKind)
         {
             case JsonValueKind.Object:
-                return [Item(root, 0, limits)];
+                return [Item(root, 0, limits, maxIdLength)];
             case JsonValueKind.Array:
                 var count = root.GetArrayLength();
                 if (count > limits.MaxFeedbackItems)
@@ -36,7 +36,7 @@ internal static class FeedbackRequestReader
                 var index = 0;
                 foreach (var element in root.EnumerateArray())
                 {
-                    items[index] = Item(element, index, limits);
+                    items[index] = Item(element, index, limits, maxIdLength);
                     index++;
                 }
 
@@ -46,7 +46,7 @@ internal static class FeedbackRequestReader
         }
     }
 
-    private static FeedbackItem Item(JsonElement element, int index, PerformanceOptions limits)
+    private static FeedbackItem Item(JsonElement element, int index, PerformanceOptions limits, int maxIdLength)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -59,7 +59,7 @@ internal static class FeedbackRequestReader
         {
             if (property.NameEquals("id"))
             {
-                id = Id(property.Value, index);
+                id = Id(property.Value, index, maxIdLength);
             }
             else if (property.NameEquals("label"))
             {
@@ -71,7 +71,7 @@ internal static class FeedbackRequestReader
     }
 
     // An id the gateway could never have given a prediction is refused, not held: it can only cost memory.
-    private static string? Id(JsonElement value, int index)
+    private static string? Id(JsonElement value, int index, int maxIdLength)
     {
         var id = value.ValueKind switch
         {
@@ -81,10 +81,10 @@ internal static class FeedbackRequestReader
         };
 
         // An empty id is an item without one, counted and explained as before.
-        if (!string.IsNullOrEmpty(id) && !PredictionIds.IsValid(id))
+        if (!string.IsNullOrEmpty(id) && !PredictionIds.IsValid(id, maxIdLength))
         {
             throw InferenceException.BadRequest(
-                $"item {index}: \"id\" '{CallerText.Cut(id)}' ({id.Length} characters) is not a prediction id; ids are {PredictionIds.Rule}");
+                $"item {index}: \"id\" '{CallerText.Cut(id)}' ({id.Length} characters) is not a prediction id; ids are {PredictionIds.Rule(maxIdLength)}");
         }
 
         return id;

@@ -72,13 +72,6 @@ internal static class OipJsonRequestReader
             throw InferenceException.BadRequest("the request has no 'inputs'");
         }
 
-        // The id goes back in X-Prediction-Id and into the prediction log: refuse one that cannot, before the model runs.
-        if (id is not null && !PredictionIds.IsValid(id))
-        {
-            throw InferenceException.BadRequest(
-                $"'id' '{CallerText.Cut(id)}' is not valid: an id is 1 to {PredictionIds.MaxLength} visible ASCII characters (0x21 to 0x7E)");
-        }
-
         return new InferenceRequest
         {
             ModelName = model,
