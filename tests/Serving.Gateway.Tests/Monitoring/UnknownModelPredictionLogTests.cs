@@ -78,7 +78,8 @@ public sealed class UnknownModelPredictionLogTests : IAsyncLifetime
         var cancellation = TestContext.Current.CancellationToken;
         using var refused = await _rest.PostAsync($"/v2/models/{new string('y', 300)}/infer", new StringContent(IrisRow, Encoding.UTF8, "application/json"), cancellation);
 
-        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        // Past Serving:Limits:MaxNameLength (256) it is refused before any lookup; logging must go on either way.
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         await AssertLoggedAsync(await InferAsync("iris", cancellation), cancellation);
         Assert.Equal(0, Logger.SinkFailures);
         Assert.Equal(["iris"], Folders());

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Serving.Core.Health;
 using Serving.Core.Inference;
 using Serving.Gateway.Rest.Http;
@@ -22,6 +23,9 @@ internal static class OipEndpoints
         v2.MapPost("/models/{name}/versions/{version}/infer", InferAsync).WithSummary("Run a prediction on one pinned version.");
         return app;
     }
+
+    private static RequestLimits Limits(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IOptions<RequestLimits>>().Value;
 
     private static IInferenceService Service(HttpContext context) =>
         context.RequestServices.GetRequiredService<IInferenceService>();
@@ -89,7 +93,7 @@ internal static class OipEndpoints
             InferenceRequest request;
             using (var body = await RequestBody.ReadAsync(context.Request, context.RequestAborted))
             {
-                request = OipJsonRequestReader.Read(body.Span, name, version);
+                request = OipJsonRequestReader.Read(body.Span, name, version, Limits(context).MaxIdLength);
             }
 
             if (RoutingKey(context) is { } key)

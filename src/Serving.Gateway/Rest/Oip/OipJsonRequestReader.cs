@@ -12,11 +12,11 @@ internal static class OipJsonRequestReader
 {
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
 
-    public static InferenceRequest Read(ReadOnlySpan<byte> body, string model, string? version)
+    public static InferenceRequest Read(ReadOnlySpan<byte> body, string model, string? version, int maxIdLength = PredictionIds.DefaultMaxLength)
     {
         try
         {
-            return ReadRequest(body, model, version);
+            return ReadRequest(body, model, version, maxIdLength);
         }
         catch (InvalidOperationException ex)
         {
@@ -29,7 +29,7 @@ internal static class OipJsonRequestReader
         }
     }
 
-    private static InferenceRequest ReadRequest(ReadOnlySpan<byte> body, string model, string? version)
+    private static InferenceRequest ReadRequest(ReadOnlySpan<byte> body, string model, string? version, int maxIdLength)
     {
         var reader = new Utf8JsonReader(body, Options);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -70,6 +70,13 @@ internal static class OipJsonRequestReader
         if (inputs is null || inputs.Count == 0)
         {
             throw InferenceException.BadRequest("the request has no 'inputs'");
+        }
+
+        // The id goes back in X-Prediction-Id and into the prediction log: refuse one that cannot, before routing.
+        if (id is not null && !PredictionIds.IsValid(id, maxIdLength))
+        {
+            throw InferenceException.BadRequest(
+                $"'id' '{CallerText.Cut(id)}' ({id.Length} characters) is not valid: an id is {PredictionIds.Rule(maxIdLength)}");
         }
 
         return new InferenceRequest
