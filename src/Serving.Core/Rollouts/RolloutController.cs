@@ -11,13 +11,14 @@ namespace Serving.Core.Rollouts;
 /// Runs analysed canary rollouts: sets the canary at the first step's weight, judges each step against stable
 /// when its interval ends, then steps up, promotes, holds, or rolls back. State lives in memory.
 /// </summary>
+/// <remarks>
+/// Each step's window opens once its weight is set; it is judged at its due time (a timer aimed at the earliest
+/// due step, not a periodic tick) on exactly [window start, due), the same window for every gate.
+/// </remarks>
 public sealed class RolloutController : BackgroundService, IRolloutController
 {
     /// <summary>Who the controller's own deployment changes are attributed to.</summary>
     public const string Actor = "rollout";
-
-    // Steps are judged at most this late; cheap, since a check only compares timestamps until one is due.
-    private static readonly TimeSpan CheckPeriod = TimeSpan.FromSeconds(1);
 
     // A step that waits for traffic records a decision each interval; keep the newest ones, bounded.
     private const int MaxDecisions = 500;
@@ -34,7 +35,7 @@ public sealed class RolloutController : BackgroundService, IRolloutController
 
     // True while this controller changes the deployment itself, so its own change events are not taken for a hand's.
     private bool _applying;
-    private ITimer? _timer;
+    private DueTimer? _timer;
 
     public RolloutController(
         DeploymentManager deployments,
@@ -106,6 +107,7 @@ public sealed class RolloutController : BackgroundService, IRolloutController
             {
                 run.State = RolloutStates.Paused;
                 run.NextCheckAt = null;
+                _stats.Close(model);
                 Record(run, RolloutStates.Paused, null, [Text($"paused by {actor}")]);
             }
 
@@ -122,7 +124,7 @@ public sealed class RolloutController : BackgroundService, IRolloutController
             if (run.State == RolloutStates.Paused)
             {
                 run.State = RolloutStates.Running;
-                StartStep(run, _time.GetUtcNow());
+                StartStep(run);
                 Record(run, RolloutStates.Resumed, null, [Text($"resumed by {actor}")]);
             }
 
@@ -145,22 +147,29 @@ public sealed class RolloutController : BackgroundService, IRolloutController
         }
     }
 
-    /// <summary>Judges every step whose interval has ended; the timer calls it each second.</summary>
+    /// <summary>Judges every step that is due, then aims the timer at the next due step; the timer calls it.</summary>
     internal void Evaluate()
     {
         lock (_lock)
         {
-            var now = _time.GetUtcNow();
-            foreach (var run in _runs.Values.Where(r => r.NextCheckAt <= now).ToList())
+            try
             {
-                try
+                var now = _time.GetUtcNow();
+                foreach (var run in _runs.Values.Where(r => r.NextCheckAt <= now).ToList())
                 {
-                    Judge(run, now);
+                    try
+                    {
+                        Judge(run, now);
+                    }
+                    catch (DeploymentException ex)
+                    {
+                        End(run, RolloutStates.Aborted, null, [Text($"the deployment could not be changed: {ex.Message}")]);
+                    }
                 }
-                catch (DeploymentException ex)
-                {
-                    End(run, RolloutStates.Aborted, null, [Text($"the deployment could not be changed: {ex.Message}")]);
-                }
+            }
+            finally
+            {
+                ArmForNextDue();
             }
         }
     }
@@ -170,7 +179,8 @@ public sealed class RolloutController : BackgroundService, IRolloutController
     {
         lock (_lock)
         {
-            _timer ??= _time.CreateTimer(_ => Tick(), null, CheckPeriod, CheckPeriod);
+            _timer ??= new DueTimer(_time, Tick);
+            ArmForNextDue();
         }
 
         return base.StartAsync(cancellationToken);
@@ -219,7 +229,7 @@ public sealed class RolloutController : BackgroundService, IRolloutController
         {
             Evaluate();
         }
-#pragma warning disable CA1031 // A timer callback that throws ends the process; log it and try again next tick.
+#pragma warning disable CA1031 // A timer callback that throws ends the process; log it (the timer was armed again).
         catch (Exception ex)
 #pragma warning restore CA1031
         {
@@ -283,8 +293,8 @@ public sealed class RolloutController : BackgroundService, IRolloutController
             FailureLimit = _options.FailureLimit,
             StartedAt = now,
         };
-        StartStep(run, now);
         _runs[model] = run;
+        StartStep(run);
         Record(run, RolloutStates.Started, null, [Text($"started by {actor}")]);
         return run;
     }
@@ -298,21 +308,23 @@ public sealed class RolloutController : BackgroundService, IRolloutController
             return;
         }
 
-        // A long wait is judged on the newest traffic the statistics still hold.
-        var from = run.WindowStart > now - _stats.Coverage ? run.WindowStart : now - _stats.Coverage;
+        // Exactly [window start, due), the same for every gate; a long wait keeps the newest whole intervals the
+        // statistics still hold. Traffic after the due time belongs to the next window, however late this runs.
+        var window = RolloutWindow.Judged(run.WindowStart, run.Interval, run.NextCheckAt ?? now, _stats.Coverage);
         var verdict = RolloutAnalysis.Judge(
-            _stats.Window(run.Model, run.Stable, from, now),
-            _stats.Window(run.Model, run.Canary, from, now),
-            _accuracy.Accuracy(run.Model, run.Stable, from, now),
-            _accuracy.Accuracy(run.Model, run.Canary, from, now),
+            _stats.Window(run.Model, run.Stable, window.From, window.To),
+            _stats.Window(run.Model, run.Canary, window.From, window.To),
+            _accuracy.Accuracy(run.Model, run.Stable, window.From, window.To),
+            _accuracy.Accuracy(run.Model, run.Canary, window.From, window.To),
             _options);
+        verdict = verdict with { Figures = verdict.Figures with { Window = window } };
 
         switch (verdict.Outcome)
         {
             case RolloutOutcome.Wait:
                 // Hold the step and keep the window open, so a quiet model accumulates enough traffic to judge.
                 run.State = RolloutStates.Waiting;
-                run.NextCheckAt = now + run.Interval;
+                run.NextCheckAt = StepSchedule.NextDue(run.WindowStart, run.Interval, now);
                 Record(run, RolloutStates.Waiting, verdict.Figures, verdict.Reasons);
                 break;
             case RolloutOutcome.Pass when run.StepIndex == run.Steps.Count - 1:
@@ -324,7 +336,7 @@ public sealed class RolloutController : BackgroundService, IRolloutController
                 run.StepIndex++;
                 run.State = RolloutStates.Running;
                 Apply(() => _deployments.SetCanaryWeight(run.Model, run.Weight, Actor, Text($"rollout step {run.StepIndex} of {run.Steps.Count} passed")));
-                StartStep(run, now);
+                StartStep(run);
                 break;
             default:
                 run.Failures++;
@@ -338,7 +350,7 @@ public sealed class RolloutController : BackgroundService, IRolloutController
                     // Tolerated: hold the step and judge a fresh interval.
                     Record(run, RolloutStates.Failed, verdict.Figures, verdict.Reasons);
                     run.State = RolloutStates.Running;
-                    StartStep(run, now);
+                    StartStep(run);
                 }
 
                 break;
@@ -383,17 +395,34 @@ public sealed class RolloutController : BackgroundService, IRolloutController
     private bool OwnsCanary(RolloutRun run) =>
         _deployments.Current.Find(run.Model)?.Spec is { } spec && spec.Canary == run.Canary && spec.Stable == run.Stable;
 
-    private static void StartStep(RolloutRun run, DateTimeOffset now)
+    /// <summary>
+    /// Opens the step's window once its weight is set: traffic is counted from now, and the step is judged one
+    /// interval later, on time.
+    /// </summary>
+    private void StartStep(RolloutRun run)
     {
+        var now = _time.GetUtcNow();
         run.StepStartedAt = now;
         run.WindowStart = now;
         run.NextCheckAt = now + run.Interval;
+        _stats.Open(run.Model, run.Stable, run.Canary, now, run.Interval);
+        _timer?.Arm(now + run.Interval);
+    }
+
+    /// <summary>Aims the timer at the earliest step due; a firing with nothing due just aims it again.</summary>
+    private void ArmForNextDue()
+    {
+        if (_runs.Values.Min(r => r.NextCheckAt) is { } next)
+        {
+            _timer?.Arm(next);
+        }
     }
 
     private void End(RolloutRun run, string state, RolloutFigures? figures, IReadOnlyList<string> reasons)
     {
         run.State = state;
         run.NextCheckAt = null;
+        _stats.Close(run.Model);
         Record(run, state, figures, reasons);
     }
 

@@ -10,6 +10,6 @@ internal static partial class RolloutLog
         ILogger logger, string model, int canary, int stable, string outcome, int weight, long canaryRequests, long stableRequests,
         double canaryErrorRate, double stableErrorRate, double? canaryP99Ms, double? stableP99Ms, double? psi, string reasons);
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Error, Message = "Rollout checks failed unexpectedly; they run again on the next tick")]
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Error, Message = "Rollout checks failed unexpectedly; they run again when the next step is due")]
     public static partial void CheckFailed(ILogger logger, Exception exception);
 }
