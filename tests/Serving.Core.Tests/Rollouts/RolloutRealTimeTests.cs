@@ -18,7 +18,7 @@ public sealed class RolloutRealTimeTests
         var options = new RolloutOptions { BucketSeconds = 1, IntervalSeconds = 1 };
         using var stats = new VersionTrafficStats(bed.Test.Registry, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System);
         using var controller = new RolloutController(
-            bed.Test.Deployments, bed.Test.Registry, stats, new SettableAccuracy(), Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, NullLogger<RolloutController>.Instance);
+            bed.Test.Deployments, bed.Test.Registry, stats, new SettableAccuracy(), Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, Serving.Core.Events.NoEventPublisher.Instance, NullLogger<RolloutController>.Instance);
         await controller.StartAsync(TestContext.Current.CancellationToken);
         try
         {
