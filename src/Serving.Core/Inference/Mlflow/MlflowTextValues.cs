@@ -1,0 +1,84 @@
+using System.Globalization;
+
+namespace Serving.Core.Inference.Mlflow;
+
+/// <summary>
+/// Reads one text field (a CSV cell) as a typed value the way MLflow's <c>text/csv</c> input does: pandas' missing
+/// spellings and an empty field are NaN for floating-point inputs, integers may be written <c>3.0</c>. Shared by
+/// <c>/invocations</c> and <c>serving score</c> so a file scores as the same rows posted would.
+/// </summary>
+public static class MlflowTextValues
+{
+    public static bool TryReadSingle(ReadOnlySpan<char> text, out float value)
+    {
+        if (TryReadMissingOrInfinity(text, out var special))
+        {
+            value = (float)special;
+            return true;
+        }
+
+        return float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    public static bool TryReadDouble(ReadOnlySpan<char> text, out double value) =>
+        TryReadMissingOrInfinity(text, out value) ||
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>An integer; one written with a zero fraction (<c>3.0</c>) counts, since many writers emit those.</summary>
+    public static bool TryReadInt64(ReadOnlySpan<char> text, out long value)
+    {
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value))
+        {
+            return true;
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && TryIntegral(real, out value);
+    }
+
+    public static bool TryReadUInt64(ReadOnlySpan<char> text, out ulong value) =>
+        ulong.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
+
+    public static bool TryReadBoolean(ReadOnlySpan<char> text, out bool value)
+    {
+        var trimmed = text.Trim();
+        value = trimmed.Equals("true", StringComparison.OrdinalIgnoreCase);
+        return value || trimmed.Equals("false", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A whole number that fits a long; 2^63 is exactly representable, and anything at or past it does not fit.</summary>
+    public static bool TryIntegral(double real, out long value)
+    {
+        if (Math.Floor(real) == real && real >= -9.2233720368547758E18 && real < 9.2233720368547758E18)
+        {
+            value = (long)real;
+            return true;
+        }
+
+        value = 0;
+        return false;
+    }
+
+    /// <summary>pandas' default missing-value spellings (and an empty field), and the infinities Python and .NET print.</summary>
+    public static bool TryReadMissingOrInfinity(ReadOnlySpan<char> text, out double value)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.IsEmpty || trimmed is "NaN" or "nan" or "-NaN" or "-nan" or "NA" or "N/A" or "n/a" or "<NA>" or "NULL" or "null" or "None" or "#N/A")
+        {
+            value = double.NaN;
+            return true;
+        }
+
+        var negative = trimmed[0] == '-';
+        var magnitude = negative || trimmed[0] == '+' ? trimmed[1..] : trimmed;
+        if (magnitude.Equals("inf", StringComparison.OrdinalIgnoreCase) ||
+            magnitude.Equals("infinity", StringComparison.OrdinalIgnoreCase) ||
+            magnitude is "∞")
+        {
+            value = negative ? double.NegativeInfinity : double.PositiveInfinity;
+            return true;
+        }
+
+        value = 0;
+        return false;
+    }
+}
