@@ -8,15 +8,16 @@ using Serving.Core.Runtimes;
 namespace Serving.Cli.Scoring;
 
 /// <summary>
-/// Scores a file chunk by chunk: one task reads and types the next chunks while the runtime scores the current one,
-/// with at most <see cref="ChunksAhead"/> chunks waiting, so memory stays bounded whatever the file's length.
+/// Scores a file chunk by chunk: the next chunks are read and typed while the runtime scores the current one and the
+/// one before is written, with at most <see cref="ChunksAhead"/> chunks waiting at each step, so memory stays bounded
+/// whatever the file's length.
 /// Each chunk goes through the data plane's validation (<see cref="RequestValidator.BindInputs"/>) and the version's
 /// runtime exactly as a request to the gateway does.
 /// </summary>
 internal sealed class BatchScorer
 {
     /// <summary>Chunks read ahead of the runtime: enough to keep it busy, few enough to bound memory.</summary>
-    private const int ChunksAhead = 2;
+    private const int ChunksAhead = 3;
 
     private readonly ModelRuntimeFactories _factories;
 
@@ -71,16 +72,22 @@ internal sealed class BatchScorer
         OutputColumns.From(generation, null, reader.Columns);
 
         await using var rejected = rejectedOutput is null ? null : new RejectedRowsWriter(rejectedOutput.TemporaryPath);
-        IScoreWriter? writer = null;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var chunks = Channel.CreateBounded<BuiltBatch>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
-        var producer = Task.Run(() => ProduceAsync(reader, builder, request.BatchSize, chunks.Writer, stop.Token), stop.Token);
-        long scored = 0;
+
+        // Three stages on their own threads: reading (with typing, chunks in parallel, handed on in file order),
+        // the runtime, and writing. Bounded channels between them bound memory to a few chunks.
+        var built = Channel.CreateBounded<Task<BuiltBatch>>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
+        var scored = Channel.CreateBounded<ScoredBatch>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(() => ProduceAsync(reader, builder, request.BatchSize, built.Writer, stop.Token), stop.Token);
+        IScoreWriter? writer = null;
+        Task? writing = null;
+        long scoredRows = 0;
         long refused = 0;
         try
         {
-            await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var pending in built.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
             {
+                var chunk = await pending.ConfigureAwait(false);
                 foreach (var rejection in chunk.Rejected)
                 {
                     if (rejected is null)
@@ -94,13 +101,24 @@ internal sealed class BatchScorer
 
                 if (chunk.Kept.Length > 0)
                 {
-                    var outputs = await RunAsync(generation, request, chunk, cancellationToken).ConfigureAwait(false);
-                    writer ??= await CreateWriterAsync(request, output.TemporaryPath, reader, OutputColumns.From(generation, outputs, reader.Columns), cancellationToken).ConfigureAwait(false);
-                    await writer.WriteAsync(new ScoredBatch(chunk.Rows, chunk.Kept, outputs), cancellationToken).ConfigureAwait(false);
-                    scored += chunk.Kept.Length;
+                    var outputs = await RunAsync(generation, request, chunk, stop.Token).ConfigureAwait(false);
+                    if (writer is null)
+                    {
+                        writer = await CreateWriterAsync(request, output.TemporaryPath, reader, OutputColumns.From(generation, outputs, reader.Columns), stop.Token).ConfigureAwait(false);
+                        writing = Task.Run(() => ConsumeAsync(writer, scored.Reader, stop), stop.Token);
+                    }
+
+                    await scored.Writer.WriteAsync(new ScoredBatch(chunk.Rows, chunk.Kept, outputs), stop.Token).ConfigureAwait(false);
+                    scoredRows += chunk.Kept.Length;
                 }
 
                 progress(reader.Progress);
+            }
+
+            scored.Writer.Complete();
+            if (writing is not null)
+            {
+                await writing.ConfigureAwait(false);
             }
 
             // An input with no rows (or none valid) still gets an output with the header, so a pipeline's next step finds it.
@@ -111,16 +129,25 @@ internal sealed class BatchScorer
                 await rejected.CompleteAsync(cancellationToken).ConfigureAwait(false);
             }
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && writing is { IsFaulted: true })
+        {
+            // The writer failed and stopped the others: its error is the one to report.
+            await writing.ConfigureAwait(false);
+            throw;
+        }
+        catch (ChannelClosedException ex) when (ex.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerException);
+            throw;
+        }
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            try
+            scored.Writer.TryComplete();
+            await Quietly(producer).ConfigureAwait(false);
+            if (writing is not null)
             {
-                await producer.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped because scoring stopped first; that error is the one to report.
+                await Quietly(writing).ConfigureAwait(false);
             }
 
             if (writer is not null)
@@ -129,16 +156,30 @@ internal sealed class BatchScorer
             }
         }
 
-        return new ScoreSummary(request.Model, generation.Version, scored, refused, TimeSpan.Zero);
+        return new ScoreSummary(request.Model, generation.Version, scoredRows, refused, TimeSpan.Zero);
     }
 
-    private static async Task ProduceAsync(ITableReader reader, BatchTensorBuilder builder, int batchSize, ChannelWriter<BuiltBatch> chunks, CancellationToken cancellationToken)
+    /// <summary>Waits for a stage that was stopped because another failed first; that other error is the one reported.</summary>
+    private static async Task Quietly(Task stage)
+    {
+        try
+        {
+            await stage.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ScoringException or IOException or InvalidDataException)
+        {
+            // Reported by whoever saw it first.
+        }
+    }
+
+    private static async Task ProduceAsync(ITableReader reader, BatchTensorBuilder builder, int batchSize, ChannelWriter<Task<BuiltBatch>> chunks, CancellationToken cancellationToken)
     {
         try
         {
             while (await reader.ReadAsync(batchSize, cancellationToken).ConfigureAwait(false) is { } rows)
             {
-                await chunks.WriteAsync(builder.Build(rows), cancellationToken).ConfigureAwait(false);
+                // Typing the cells is most of the work: chunks are typed in parallel and still handed on in order.
+                await chunks.WriteAsync(Task.Run(() => builder.Build(rows), cancellationToken), cancellationToken).ConfigureAwait(false);
             }
 
             chunks.Complete();
@@ -147,6 +188,22 @@ internal sealed class BatchScorer
         {
             // The scoring loop rethrows it where it reads, in file order: rows before it were already handled.
             chunks.Complete(ex);
+        }
+    }
+
+    private static async Task ConsumeAsync(IScoreWriter writer, ChannelReader<ScoredBatch> scored, CancellationTokenSource stop)
+    {
+        try
+        {
+            await foreach (var batch in scored.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            {
+                await writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
