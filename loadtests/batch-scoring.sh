@@ -24,7 +24,7 @@ fi
 cli=(dotnet "$root/src/Serving.Cli/bin/Release/net10.0/linux-x64/serving.dll")
 bench=(dotnet "$here/BatchScoring/bin/Release/net10.0/linux-x64/BatchScoring.dll")
 
-printf '| model | rows | batch | runtime loop rows/s | serving score rows/s | ratio | loop rows/CPU-s | score rows/CPU-s | CPU ratio |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
+printf '| model | rows | batch | runtime loop rows/s | serving score rows/s | ratio | loop rows/CPU-s | score rows/CPU-s | CPU ratio | score max RSS |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
 status=0
 for model in $models; do
   input=$work/$model.csv
@@ -32,13 +32,14 @@ for model in $models; do
   read -r loop loop_cpu < <(timeout 600 "${bench[@]}" loop "$registry" "$model" "$input" "$batch" | tail -n 1)
   # CPU seconds of the whole serving score process (start-up and model load included), for a shared machine
   # where wall-clock rates move with the neighbours' load.
-  timeout 600 /usr/bin/time -f 'cpu %U %S' -o "$work/$model-time.txt" "${cli[@]}" score --model "$model" --registry "$registry" --input "$input" --output "$work/$model-scored.csv" \
+  timeout 600 /usr/bin/time -f 'cpu %U %S %M' -o "$work/$model-time.txt" "${cli[@]}" score --model "$model" --registry "$registry" --input "$input" --output "$work/$model-scored.csv" \
     --batch-size "$batch" 2>"$work/$model-score.log" || { cat "$work/$model-score.log" >&2; exit 2; }
   scored=$(grep -o '([0-9]* rows/s)' "$work/$model-score.log" | tr -dc '0-9')
   ratio=$(awk -v s="$scored" -v l="$loop" 'BEGIN { printf "%.2f", s / l }')
   score_cpu=$(awk -v n="$rows" '/^cpu/ { printf "%.0f", n / ($2 + $3) }' "$work/$model-time.txt")
   cpu_ratio=$(awk -v s="$score_cpu" -v l="$loop_cpu" 'BEGIN { printf "%.2f", s / l }')
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$model" "$rows" "$batch" "$loop" "$scored" "$ratio" "$loop_cpu" "$score_cpu" "$cpu_ratio"
+  rss=$(awk '/^cpu/ { printf "%.0f MiB", $4 / 1024 }' "$work/$model-time.txt")
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$model" "$rows" "$batch" "$loop" "$scored" "$ratio" "$loop_cpu" "$score_cpu" "$cpu_ratio" "$rss"
   awk -v r="$ratio" 'BEGIN { exit !(r >= 0.8) }' || status=1
   rm -f "$input" "$work/$model-scored.csv"
 done

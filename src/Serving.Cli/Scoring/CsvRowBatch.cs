@@ -17,6 +17,9 @@ internal sealed class CsvRowBatch : RowBatch
     private readonly int[] _rowFirstField;
     private readonly int[] _rowFieldCount;
     private readonly long[] _lines;
+    private readonly int[] _rowStart;
+    private readonly int[] _rowEnd;
+    private readonly bool[] _rowQuoted;
     private string?[]? _problems;
     private int _rows;
 
@@ -25,6 +28,9 @@ internal sealed class CsvRowBatch : RowBatch
         _rowFirstField = new int[maxRows];
         _rowFieldCount = new int[maxRows];
         _lines = new long[maxRows];
+        _rowStart = new int[maxRows];
+        _rowEnd = new int[maxRows];
+        _rowQuoted = new bool[maxRows];
         _fieldStart = new int[maxRows * Math.Max(columns, 1)];
         _fieldLength = new int[_fieldStart.Length];
         _text = new char[maxRows * Math.Max(columns, 1) * 8];
@@ -41,6 +47,14 @@ internal sealed class CsvRowBatch : RowBatch
     public override string? ProblemOf(int row) => _problems?[row];
 
     public int FieldCount(int row) => _rowFieldCount[row];
+
+    /// <summary>
+    /// The row as the file wrote it (without its line break), when that is its fields joined by commas: no field was
+    /// quoted; empty when one was. Lets the output copy a plain row in one piece instead of field by field.
+    /// </summary>
+    public ReadOnlySpan<char> Plain(int row) => _rowQuoted[row] ? default : _text.AsSpan(_rowStart[row], _rowEnd[row] - _rowStart[row]);
+
+    public bool IsPlain(int row) => !_rowQuoted[row];
 
     /// <summary>The field as text (unquoted); a short row's missing trailing fields are empty, as pandas reads them.</summary>
     public ReadOnlySpan<char> Field(int row, int column) =>
@@ -70,7 +84,15 @@ internal sealed class CsvRowBatch : RowBatch
         _lines[_rows] = line;
         _rowFirstField[_rows] = _fields;
         _rowFieldCount[_rows] = 0;
+        _rowStart[_rows] = _textLength;
+        _rowQuoted[_rows] = false;
     }
+
+    /// <summary>Notes that the row has a quoted field, whose text is kept unquoted and so is not the row as written.</summary>
+    public void MarkQuoted() => _rowQuoted[_rows] = true;
+
+    /// <summary>Appends a comma between fields: not part of any field, it keeps a plain row's text as the file had it.</summary>
+    public void AppendSeparator() => Append(',');
 
     /// <summary>Appends characters to the field being read.</summary>
     public void Append(ReadOnlySpan<char> chars)
@@ -111,6 +133,7 @@ internal sealed class CsvRowBatch : RowBatch
 
     public void EndRow(string? problem)
     {
+        _rowEnd[_rows] = _textLength;
         if (problem is not null)
         {
             _problems ??= new string?[_lines.Length];

@@ -45,14 +45,22 @@ internal sealed class CsvScoreWriter : IScoreWriter
         for (var k = 0; k < batch.Kept.Length; k++)
         {
             var row = batch.Kept[k];
-            for (var c = 0; c < _inputColumns; c++)
+            if (csv is not null && csv.IsPlain(row) && csv.FieldCount(row) == _inputColumns)
             {
-                if (c > 0)
+                // Most rows: copied as the file had them, in one piece.
+                _writer.Write(csv.Plain(row));
+            }
+            else
+            {
+                for (var c = 0; c < _inputColumns; c++)
                 {
-                    _writer.Write(',');
-                }
+                    if (c > 0)
+                    {
+                        _writer.Write(',');
+                    }
 
-                WriteField(csv is not null ? csv.Field(row, c) : ParquetCells.Format(parquet!.Columns[c], parquet.Offset + row));
+                    WriteField(csv is not null ? csv.Field(row, c) : ParquetCells.Format(parquet!.Columns[c], parquet.Offset + row));
+                }
             }
 
             foreach (var column in _outputs)

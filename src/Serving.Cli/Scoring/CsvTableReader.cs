@@ -108,6 +108,7 @@ internal sealed class CsvTableReader : ITableReader
             if (EnsureData() && _buffer[_position] == '"')
             {
                 _position++;
+                batch.MarkQuoted();
                 ReadQuoted(batch);
                 problem ??= SkipAfterClosingQuote();
             }
@@ -121,6 +122,7 @@ internal sealed class CsvTableReader : ITableReader
             if (EnsureData() && _buffer[_position] == ',')
             {
                 _position++;
+                batch.AppendSeparator();
                 continue;
             }
 

@@ -173,4 +173,30 @@ public sealed class ScoreCommandTests
         Assert.Equal(0, named.ExitCode);
         Assert.Equal(40, ScoringFiles.Column(temp.Combine("out.txt"), "prediction").Length);
     }
+
+    [Fact]
+    public async Task Quoted_text_is_carried_through_and_lines_are_counted_as_an_editor_counts_them()
+    {
+        using var temp = new TemporaryDirectory();
+        CommittedSamples.CopyTo(temp.Combine("models"), "diabetes");
+        var lines = File.ReadAllLines(ScoringFiles.Sample("diabetes"));
+
+        // A note column; the first row's note spans two lines, so the bad third row starts on line 5, not 4.
+        var input = ScoringFiles.Write(temp.Combine("notes.csv"),
+        [
+            "note," + lines[0],
+            "\"two\nlines, \"\"quoted\"\"\"," + lines[1],
+            "plain," + lines[2],
+            "bad,x" + lines[3][lines[3].IndexOf(',', StringComparison.Ordinal)..],
+        ]);
+
+        var run = await CliRun.Of("score", "--model", "diabetes", "--registry", temp.Combine("models"), "--input", input, "--output", temp.Combine("out.csv"), "--skip-invalid");
+
+        Assert.Equal(0, run.ExitCode);
+        var output = await File.ReadAllTextAsync(temp.Combine("out.csv"), TestContext.Current.CancellationToken);
+        Assert.StartsWith("note," + lines[0] + ",prediction\n\"two\nlines, \"\"quoted\"\"\"," + lines[1] + ",", output, StringComparison.Ordinal);
+        Assert.Contains("\nplain," + lines[2] + ",", output, StringComparison.Ordinal);
+        var rejected = File.ReadAllLines(temp.Combine("out.csv" + RejectedRowsWriter.Suffix));
+        Assert.StartsWith("5,\"column 'age': expected a number (FP32), got 'x'", rejected[1], StringComparison.Ordinal);
+    }
 }

@@ -9,20 +9,27 @@ namespace Serving.Core.Inference.Mlflow;
 /// </summary>
 public static class MlflowTextValues
 {
+    // A number first: that is almost every cell, and no missing or infinity spelling parses as a finite number
+    // (those that parse at all, NaN and Infinity, give the same value either way).
     public static bool TryReadSingle(ReadOnlySpan<char> text, out float value)
     {
+        if (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+        {
+            return true;
+        }
+
         if (TryReadMissingOrInfinity(text, out var special))
         {
             value = (float)special;
             return true;
         }
 
-        return float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        return false;
     }
 
     public static bool TryReadDouble(ReadOnlySpan<char> text, out double value) =>
-        TryReadMissingOrInfinity(text, out value) ||
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) ||
+        TryReadMissingOrInfinity(text, out value);
 
     /// <summary>An integer; one written with a zero fraction (<c>3.0</c>) counts, since many writers emit those.</summary>
     public static bool TryReadInt64(ReadOnlySpan<char> text, out long value)
