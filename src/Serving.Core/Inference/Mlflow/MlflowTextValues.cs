@@ -13,7 +13,7 @@ public static class MlflowTextValues
     // (those that parse at all, NaN and Infinity, give the same value either way).
     public static bool TryReadSingle(ReadOnlySpan<char> text, out float value)
     {
-        if (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+        if (TryReadShortDecimal(text, out value) || float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
         {
             return true;
         }
@@ -25,6 +25,59 @@ public static class MlflowTextValues
         }
 
         return false;
+    }
+
+    /// <summary>Powers of ten that a float holds exactly (5^10 &lt; 2^24).</summary>
+    private static ReadOnlySpan<float> ExactPowersOfTen => [1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f];
+
+    /// <summary>
+    /// What data files mostly hold, <c>[-]digits[.digits]</c> with a mantissa below 2^24 and at most 10 decimals, read
+    /// about five times faster than <see cref="float.TryParse(ReadOnlySpan{char}, NumberStyles, IFormatProvider, out float)"/>
+    /// and to the same float: the mantissa and the power of ten are both exact floats, so one IEEE division rounds
+    /// correctly (Clinger's fast path). Anything else returns false and goes to the full parser.
+    /// </summary>
+    public static bool TryReadShortDecimal(ReadOnlySpan<char> text, out float value)
+    {
+        value = 0;
+        var i = text.Length > 0 && text[0] == '-' ? 1 : 0;
+        long mantissa = 0;
+        var decimals = -1;
+        var digits = 0;
+        for (; i < text.Length; i++)
+        {
+            var digit = (uint)(text[i] - '0');
+            if (digit <= 9)
+            {
+                mantissa = (mantissa * 10) + digit;
+                if (mantissa >= 1 << 24)
+                {
+                    return false;
+                }
+
+                digits++;
+                if (decimals >= 0)
+                {
+                    decimals++;
+                }
+            }
+            else if (text[i] == '.' && decimals < 0)
+            {
+                decimals = 0;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (digits == 0 || decimals > 10)
+        {
+            return false;
+        }
+
+        var result = decimals > 0 ? mantissa / ExactPowersOfTen[decimals] : mantissa;
+        value = text[0] == '-' ? -result : result;
+        return true;
     }
 
     public static bool TryReadDouble(ReadOnlySpan<char> text, out double value) =>
