@@ -15,6 +15,7 @@ public static class ServingCli
         var root = new RootCommand("Package, train and publish models for the serving gateway, and manage what it serves.");
         root.Subcommands.Add(PackageCommand.Create(output, builder));
         root.Subcommands.Add(TrainCommand.Create(output, builder));
+        root.Subcommands.Add(ScoreCommand.Create(output));
         root.Subcommands.Add(LogsCommand.Create(output));
         AdminCommands.AddTo(root, output);
         root.Subcommands.Add(Commands.Monitoring.DriftCommand.Create(output));

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Serving.Core.Inference.Mlflow;
 
 namespace Serving.Gateway.Rest.Mlflow;
 
@@ -15,13 +15,7 @@ internal static class MlflowCellReader
     {
         if (cell.Text is { } text)
         {
-            if (TryReadMissingOrInfinity(text, out var special))
-            {
-                value = (float)special;
-                return true;
-            }
-
-            return float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+            return MlflowTextValues.TryReadSingle(text, out value);
         }
 
         var json = cell.Json;
@@ -45,8 +39,7 @@ internal static class MlflowCellReader
     {
         if (cell.Text is { } text)
         {
-            return TryReadMissingOrInfinity(text, out value) ||
-                double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+            return MlflowTextValues.TryReadDouble(text, out value);
         }
 
         var json = cell.Json;
@@ -70,18 +63,13 @@ internal static class MlflowCellReader
     {
         if (cell.Text is { } text)
         {
-            if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value))
-            {
-                return true;
-            }
-
-            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && TryIntegral(real, out value);
+            return MlflowTextValues.TryReadInt64(text, out value);
         }
 
         var json = cell.Json;
         if (json.ValueKind == JsonValueKind.Number)
         {
-            return json.TryGetInt64(out value) || (json.TryGetDouble(out var real) && TryIntegral(real, out value));
+            return json.TryGetInt64(out value) || (json.TryGetDouble(out var real) && MlflowTextValues.TryIntegral(real, out value));
         }
 
         value = 0;
@@ -92,7 +80,7 @@ internal static class MlflowCellReader
     {
         if (cell.Text is { } text)
         {
-            return ulong.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
+            return MlflowTextValues.TryReadUInt64(text, out value);
         }
 
         if (cell.Json.ValueKind == JsonValueKind.Number && cell.Json.TryGetUInt64(out value))
@@ -114,9 +102,7 @@ internal static class MlflowCellReader
     {
         if (cell.Text is { } text)
         {
-            var trimmed = text.AsSpan().Trim();
-            value = trimmed.Equals("true", StringComparison.OrdinalIgnoreCase);
-            return value || trimmed.Equals("false", StringComparison.OrdinalIgnoreCase);
+            return MlflowTextValues.TryReadBoolean(text, out value);
         }
 
         value = cell.Json.ValueKind == JsonValueKind.True;
@@ -142,48 +128,11 @@ internal static class MlflowCellReader
         return false;
     }
 
-    private static bool TryIntegral(double real, out long value)
-    {
-        // 2^63 is exactly representable; anything at or past it does not fit a long.
-        if (Math.Floor(real) == real && real >= -9.2233720368547758E18 && real < 9.2233720368547758E18)
-        {
-            value = (long)real;
-            return true;
-        }
-
-        value = 0;
-        return false;
-    }
-
     /// <summary>A JSON string standing for NaN or an infinity (<c>"NaN"</c>, <c>"-Infinity"</c>); an empty string is not one.</summary>
     private static bool TryReadNonFiniteString(JsonElement json, out double value)
     {
         var text = json.GetString()!;
         value = 0;
-        return text.Length > 0 && TryReadMissingOrInfinity(text, out value);
-    }
-
-    /// <summary>pandas' default missing-value spellings, and the infinities Python and .NET print.</summary>
-    private static bool TryReadMissingOrInfinity(string text, out double value)
-    {
-        var trimmed = text.AsSpan().Trim();
-        if (trimmed.IsEmpty || trimmed is "NaN" or "nan" or "-NaN" or "-nan" or "NA" or "N/A" or "n/a" or "<NA>" or "NULL" or "null" or "None" or "#N/A")
-        {
-            value = double.NaN;
-            return true;
-        }
-
-        var negative = trimmed[0] == '-';
-        var magnitude = negative || trimmed[0] == '+' ? trimmed[1..] : trimmed;
-        if (magnitude.Equals("inf", StringComparison.OrdinalIgnoreCase) ||
-            magnitude.Equals("infinity", StringComparison.OrdinalIgnoreCase) ||
-            magnitude is "∞")
-        {
-            value = negative ? double.NegativeInfinity : double.PositiveInfinity;
-            return true;
-        }
-
-        value = 0;
-        return false;
+        return text.Length > 0 && MlflowTextValues.TryReadMissingOrInfinity(text, out value);
     }
 }

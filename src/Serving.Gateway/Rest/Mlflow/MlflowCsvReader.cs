@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Serving.Core.Inference.Mlflow;
 
 namespace Serving.Gateway.Rest.Mlflow;
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Serving.Core.Inference;
+using Serving.Core.Inference.Mlflow;
 
 namespace Serving.Gateway.Rest.Mlflow;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Serving.Core.Inference;
+using Serving.Core.Inference.Mlflow;
 
 namespace Serving.Gateway.Rest.Mlflow;
 

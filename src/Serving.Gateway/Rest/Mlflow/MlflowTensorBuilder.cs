@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Serving.Core.Inference;
+using Serving.Core.Inference.Mlflow;
 
 namespace Serving.Gateway.Rest.Mlflow;
 

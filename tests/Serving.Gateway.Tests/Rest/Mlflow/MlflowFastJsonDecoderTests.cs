@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Serving.Core.Inference;
+using Serving.Core.Inference.Mlflow;
 using Serving.Gateway.Rest.Mlflow;
 
 namespace Serving.Gateway.Tests.Rest.Mlflow;

@@ -1,10 +1,9 @@
-using Serving.Core.Inference;
 using Serving.Core.Packaging;
 
-namespace Serving.Gateway.Rest.Mlflow;
+namespace Serving.Core.Inference.Mlflow;
 
 /// <summary>One model input as MLflow's column matching sees it: a run of <see cref="Width"/> features.</summary>
-internal sealed class MlflowInputSlot
+public sealed class MlflowInputSlot
 {
     public MlflowInputSlot(TensorSpec spec, TensorDataType dataType, int offset, int width, long[] trailingShape, bool named)
     {

@@ -1,30 +1,30 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using Serving.Core.Inference;
 using Serving.Core.Packaging;
 
-namespace Serving.Gateway.Rest.Mlflow;
+namespace Serving.Core.Inference.Mlflow;
 
 /// <summary>
 /// A model's inputs flattened into one list of features, so every body format fills the same grid of
-/// rows x features. Built once per <see cref="ModelMetadata"/> instance and cached with it.
+/// rows x features. Built once per <see cref="ModelMetadata"/> instance and cached with it. In Core so that
+/// <c>/invocations</c> and <c>serving score</c> match columns to features by one rule.
 /// </summary>
-internal sealed class MlflowInputLayout
+public sealed class MlflowInputLayout
 {
     private static readonly ConditionalWeakTable<ModelMetadata, MlflowInputLayout> Cache = [];
 
     private readonly Dictionary<string, int> featureIndex;
     private readonly Dictionary<string, int> inputIndex;
 
-    private MlflowInputLayout(ModelMetadata model)
+    private MlflowInputLayout(IReadOnlyList<TensorSpec> inputs)
     {
-        var slots = new List<MlflowInputSlot>(model.Inputs.Count);
+        var slots = new List<MlflowInputSlot>(inputs.Count);
         var names = new List<string>();
         var owners = new List<int>();
         var namedFlags = new List<bool>();
         featureIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         inputIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var spec in model.Inputs)
+        foreach (var spec in inputs)
         {
             var dataType = TensorDataTypes.Parse(spec.Datatype, $"input '{spec.Name}'");
             var trailing = TrailingShape(spec);
@@ -83,7 +83,10 @@ internal sealed class MlflowInputLayout
 
     public int FeatureCount => FeatureNames.Length;
 
-    public static MlflowInputLayout For(ModelMetadata model) => Cache.GetValue(model, static m => new MlflowInputLayout(m));
+    public static MlflowInputLayout For(ModelMetadata model) => Cache.GetValue(model, static m => new MlflowInputLayout(m.Inputs));
+
+    /// <summary>A layout over a signature's inputs, not cached: for a caller that builds it once and keeps it.</summary>
+    public static MlflowInputLayout Of(IReadOnlyList<TensorSpec> inputs) => new(inputs);
 
     /// <summary>The feature a column name matches, or -1 when the model does not use that column.</summary>
     public int FindFeature(string column) => featureIndex.TryGetValue(column, out var index) ? index : -1;

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# serving score against its own ceiling: the same model's runtime called in a tight loop over the same rows, in
+# batches of the same size, in the same run (loadtests/BatchScoring). For each model it resamples the data set's rows
+# into a large CSV (1,000,000 rows by default), runs the loop, then scores the file with serving score, and prints
+# rows per second for both and their ratio. Target: serving score at least 0.8 of the loop.
+#
+#   loadtests/batch-scoring.sh    (BATCH_ROWS, BATCH_SIZE, BATCH_MODELS, LOADTEST_SKIP_BUILD=1)
+# Bounded: each step has a timeout; generated files live in a temporary folder removed on exit.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+rows=${BATCH_ROWS:-1000000}
+batch=${BATCH_SIZE:-4096}
+models=${BATCH_MODELS:-"breast-cancer diabetes"}
+registry=${LOADTEST_REGISTRY:-$root/models}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+if [[ ${LOADTEST_SKIP_BUILD:-0} != 1 ]]; then
+  dotnet build -c Release "$root/src/Serving.Cli" -v q -nologo >/dev/null
+  dotnet build -c Release "$here/BatchScoring" -v q -nologo >/dev/null
+fi
+cli=(dotnet "$root/src/Serving.Cli/bin/Release/net10.0/linux-x64/serving.dll")
+bench=(dotnet "$here/BatchScoring/bin/Release/net10.0/linux-x64/BatchScoring.dll")
+
+printf '| model | rows | batch | runtime loop rows/s | serving score rows/s | ratio | loop rows/CPU-s | score rows/CPU-s | CPU ratio | score max RSS |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
+status=0
+for model in $models; do
+  input=$work/$model.csv
+  timeout 300 "${bench[@]}" generate "$root/data/$model.csv" "$rows" "$input" 1
+  read -r loop loop_cpu < <(timeout 600 "${bench[@]}" loop "$registry" "$model" "$input" "$batch" | tail -n 1)
+  # CPU seconds of the whole serving score process (start-up and model load included), for a shared machine
+  # where wall-clock rates move with the neighbours' load.
+  timeout 600 /usr/bin/time -f 'cpu %U %S %M' -o "$work/$model-time.txt" "${cli[@]}" score --model "$model" --registry "$registry" --input "$input" --output "$work/$model-scored.csv" \
+    --batch-size "$batch" 2>"$work/$model-score.log" || { cat "$work/$model-score.log" >&2; exit 2; }
+  scored=$(grep -o '([0-9]* rows/s)' "$work/$model-score.log" | tr -dc '0-9')
+  ratio=$(awk -v s="$scored" -v l="$loop" 'BEGIN { printf "%.2f", s / l }')
+  score_cpu=$(awk -v n="$rows" '/^cpu/ { printf "%.0f", n / ($2 + $3) }' "$work/$model-time.txt")
+  cpu_ratio=$(awk -v s="$score_cpu" -v l="$loop_cpu" 'BEGIN { printf "%.2f", s / l }')
+  rss=$(awk '/^cpu/ { printf "%.0f MiB", $4 / 1024 }' "$work/$model-time.txt")
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$model" "$rows" "$batch" "$loop" "$scored" "$ratio" "$loop_cpu" "$score_cpu" "$cpu_ratio" "$rss"
+  awk -v r="$ratio" 'BEGIN { exit !(r >= 0.8) }' || status=1
+  rm -f "$input" "$work/$model-scored.csv"
+done
+[[ $status == 0 ]] && echo "target met: serving score >= 0.8 of the runtime loop" || echo "target missed: serving score < 0.8 of the runtime loop"
+exit $status

@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Serving.Core.Inference;
+using Serving.Core.Inference.Mlflow;
+using Serving.Core.Registry;
+using Serving.Core.Runtimes;
+
+namespace Serving.Cli.Scoring;
+
+/// <summary>
+/// Scores a file chunk by chunk: the next chunks are read and typed while the runtime scores the current one and the
+/// one before is written, with at most <see cref="ChunksAhead"/> chunks waiting at each step, so memory stays bounded
+/// whatever the file's length.
+/// Each chunk goes through the data plane's validation (<see cref="RequestValidator.BindInputs"/>) and the version's
+/// runtime exactly as a request to the gateway does.
+/// </summary>
+internal sealed class BatchScorer
+{
+    /// <summary>Chunks read ahead of the runtime: enough to keep it busy, few enough to bound memory.</summary>
+    private const int ChunksAhead = 3;
+
+    private readonly ModelRuntimeFactories _factories;
+
+    public BatchScorer(ModelRuntimeFactories factories) => _factories = factories;
+
+    /// <param name="progress">Told how far through the input reading is (0 to 1) after each chunk.</param>
+    public async Task<ScoreSummary> RunAsync(ScoreRequest request, Action<double> progress, CancellationToken cancellationToken)
+    {
+        if (string.Equals(Path.GetFullPath(request.InputPath), Path.GetFullPath(request.OutputPath), StringComparison.Ordinal))
+        {
+            throw new ScoringException("--output names the input file; write the scores to another file");
+        }
+
+        if (!File.Exists(request.InputPath))
+        {
+            throw new ScoringException($"input file '{request.InputPath}' does not exist");
+        }
+
+        var output = new TemporaryOutput(request.OutputPath);
+        var rejectedOutput = request.SkipInvalid ? new TemporaryOutput(request.OutputPath + RejectedRowsWriter.Suffix) : null;
+        var generation = ScoringModel.Load(_factories, request.RegistryPath, request.Model, request.Version);
+
+        // Timed from here: rows per second say how fast rows are scored, not how long a model takes to load.
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var summary = await ScoreAsync(generation, request, output, rejectedOutput, progress, cancellationToken).ConfigureAwait(false);
+            output.Commit();
+            rejectedOutput?.Commit();
+            return summary with { Elapsed = Stopwatch.GetElapsedTime(started) };
+        }
+        catch
+        {
+            output.Discard();
+            rejectedOutput?.Discard();
+            throw;
+        }
+        finally
+        {
+            generation.Retire();
+        }
+    }
+
+    private static async Task<ScoreSummary> ScoreAsync(
+        ModelGeneration generation, ScoreRequest request, TemporaryOutput output, TemporaryOutput? rejectedOutput, Action<double> progress, CancellationToken cancellationToken)
+    {
+        await using var reader = await OpenAsync(request, cancellationToken).ConfigureAwait(false);
+        var match = ColumnMatch.Create(MlflowInputLayout.Of(generation.Manifest.Signature.Inputs), reader.Columns, request.Model);
+        var builder = new BatchTensorBuilder(match);
+
+        // Refuse an output name that shadows an input column before a single row is read.
+        OutputColumns.From(generation, null, reader.Columns);
+
+        await using var rejected = rejectedOutput is null ? null : new RejectedRowsWriter(rejectedOutput.TemporaryPath);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // Three stages on their own threads: reading (with typing, chunks in parallel, handed on in file order),
+        // the runtime, and writing. Bounded channels between them bound memory to a few chunks.
+        var built = Channel.CreateBounded<Task<BuiltBatch>>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
+        var scored = Channel.CreateBounded<ScoredBatch>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(() => ProduceAsync(reader, builder, request.BatchSize, built.Writer, stop.Token), stop.Token);
+        IScoreWriter? writer = null;
+        Task? writing = null;
+        long scoredRows = 0;
+        long refused = 0;
+        try
+        {
+            await foreach (var pending in built.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            {
+                var chunk = await pending.ConfigureAwait(false);
+                foreach (var rejection in chunk.Rejected)
+                {
+                    if (rejected is null)
+                    {
+                        throw new ScoringException($"{LineWord(request)} {rejection.Line}: {rejection.Reason} (pass --skip-invalid to skip such rows and list them in {Path.GetFileName(request.OutputPath)}{RejectedRowsWriter.Suffix})");
+                    }
+
+                    rejected.Add(rejection);
+                    refused++;
+                }
+
+                if (chunk.Kept.Length > 0)
+                {
+                    var outputs = await RunAsync(generation, request, chunk, stop.Token).ConfigureAwait(false);
+                    if (writer is null)
+                    {
+                        writer = await CreateWriterAsync(request, output.TemporaryPath, reader, OutputColumns.From(generation, outputs, reader.Columns), stop.Token).ConfigureAwait(false);
+                        writing = Task.Run(() => ConsumeAsync(writer, scored.Reader, stop), stop.Token);
+                    }
+
+                    await scored.Writer.WriteAsync(new ScoredBatch(chunk.Rows, chunk.Kept, outputs), stop.Token).ConfigureAwait(false);
+                    scoredRows += chunk.Kept.Length;
+                }
+
+                progress(reader.Progress);
+            }
+
+            scored.Writer.Complete();
+            if (writing is not null)
+            {
+                await writing.ConfigureAwait(false);
+            }
+
+            // An input with no rows (or none valid) still gets an output with the header, so a pipeline's next step finds it.
+            writer ??= await CreateWriterAsync(request, output.TemporaryPath, reader, OutputColumns.From(generation, null, reader.Columns), cancellationToken).ConfigureAwait(false);
+            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            if (rejected is not null)
+            {
+                await rejected.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && writing is { IsFaulted: true })
+        {
+            // The writer failed and stopped the others: its error is the one to report.
+            await writing.ConfigureAwait(false);
+            throw;
+        }
+        catch (ChannelClosedException ex) when (ex.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerException);
+            throw;
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            scored.Writer.TryComplete();
+            await Quietly(producer).ConfigureAwait(false);
+            if (writing is not null)
+            {
+                await Quietly(writing).ConfigureAwait(false);
+            }
+
+            if (writer is not null)
+            {
+                await writer.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        return new ScoreSummary(request.Model, generation.Version, scoredRows, refused, TimeSpan.Zero);
+    }
+
+    /// <summary>Waits for a stage that was stopped because another failed first; that other error is the one reported.</summary>
+    private static async Task Quietly(Task stage)
+    {
+        try
+        {
+            await stage.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ScoringException or IOException or InvalidDataException)
+        {
+            // Reported by whoever saw it first.
+        }
+    }
+
+    private static async Task ProduceAsync(ITableReader reader, BatchTensorBuilder builder, int batchSize, ChannelWriter<Task<BuiltBatch>> chunks, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await reader.ReadAsync(batchSize, cancellationToken).ConfigureAwait(false) is { } rows)
+            {
+                // Typing the cells is most of the work: chunks are typed in parallel and still handed on in order.
+                await chunks.WriteAsync(Task.Run(() => builder.Build(rows), cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+
+            chunks.Complete();
+        }
+        catch (Exception ex)
+        {
+            // The scoring loop rethrows it where it reads, in file order: rows before it were already handled.
+            chunks.Complete(ex);
+        }
+    }
+
+    private static async Task ConsumeAsync(IScoreWriter writer, ChannelReader<ScoredBatch> scored, CancellationTokenSource stop)
+    {
+        try
+        {
+            await foreach (var batch in scored.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            {
+                await writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<Tensor[]> RunAsync(ModelGeneration generation, ScoreRequest request, BuiltBatch chunk, CancellationToken cancellationToken)
+    {
+        var binding = generation.Binding;
+        Tensor[] inputs;
+        try
+        {
+            inputs = RequestValidator.BindInputs(request.Model, binding, chunk.Inputs);
+        }
+        catch (InferenceException ex)
+        {
+            throw new ScoringException($"{Lines(request, chunk)}: {ex.Message}", ex);
+        }
+
+        try
+        {
+            return await generation.Runtime.RunAsync(inputs, binding.AllOutputSourceNames, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            throw new ScoringException($"the model failed on {Lines(request, chunk)}: {ex.Message}", ex);
+        }
+    }
+
+    private static string LineWord(ScoreRequest request) => request.InputFormat == TableFormat.Csv ? "line" : "row";
+
+    private static string Lines(ScoreRequest request, BuiltBatch chunk) =>
+        $"{LineWord(request)}s {chunk.Rows.LineOf(chunk.Kept[0])} to {chunk.Rows.LineOf(chunk.Kept[^1])}";
+
+    private static async Task<ITableReader> OpenAsync(ScoreRequest request, CancellationToken cancellationToken) =>
+        request.InputFormat == TableFormat.Csv
+            ? CsvTableReader.Open(request.InputPath)
+            : await ParquetTableReader.OpenAsync(request.InputPath, cancellationToken).ConfigureAwait(false);
+
+    private static async Task<IScoreWriter> CreateWriterAsync(ScoreRequest request, string path, ITableReader reader, OutputColumn[] outputs, CancellationToken cancellationToken) =>
+        request.OutputFormat == TableFormat.Csv
+            ? new CsvScoreWriter(path, reader.Columns, outputs)
+            : await ParquetScoreWriter.CreateAsync(path, reader.Columns, (reader as ParquetTableReader)?.Fields, outputs, cancellationToken).ConfigureAwait(false);
+}

@@ -1,0 +1,158 @@
+using Parquet;
+using Parquet.Schema;
+
+namespace Serving.Cli.Scoring;
+
+/// <summary>
+/// Streams a Parquet file one row group at a time, handing it out in chunks. Memory is bounded by the largest row
+/// group (Parquet reads a column chunk whole), not by the file; <c>serving score</c>'s own output uses row groups
+/// of one chunk each.
+/// </summary>
+internal sealed class ParquetTableReader : ITableReader
+{
+    private readonly FileStream _stream;
+    private readonly ParquetReader _reader;
+    private readonly DataField[] _fields;
+    private readonly long _totalRows;
+    private int _nextGroup;
+    private Array[]? _group;
+    private int _groupRows;
+    private int _groupOffset;
+    private long _rowsHandedOut;
+
+    private ParquetTableReader(FileStream stream, ParquetReader reader, DataField[] fields)
+    {
+        _stream = stream;
+        _reader = reader;
+        _fields = fields;
+        Columns = [.. fields.Select(f => f.Name)];
+        _totalRows = reader.RowGroups.Sum(g => g.RowCount);
+    }
+
+    public IReadOnlyList<string> Columns { get; }
+
+    /// <summary>The file's fields, in file order, for an output that keeps their types.</summary>
+    public IReadOnlyList<DataField> Fields => _fields;
+
+    public double Progress => _totalRows == 0 ? 1 : (double)_rowsHandedOut / _totalRows;
+
+    public static async Task<ParquetTableReader> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
+        try
+        {
+            ParquetReader reader;
+            try
+            {
+                reader = await ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException || ex.GetType().Namespace?.StartsWith("Parquet", StringComparison.Ordinal) == true)
+            {
+                throw new ScoringException($"'{path}' is not a Parquet file this tool can read: {ex.Message}", ex);
+            }
+
+            var fields = new List<DataField>();
+            foreach (var field in reader.Schema.Fields)
+            {
+                // Nested columns (lists, maps, structs) are not a table of rows x features.
+                if (field is not DataField data || data.IsArray || !(ParquetCells.Supported.Contains(data.ClrType) || IsText(data)))
+                {
+                    await reader.DisposeAsync().ConfigureAwait(false);
+                    throw new ScoringException(
+                        $"'{path}': column '{field.Name}' is {Describe(field)}; serving score reads flat columns of numbers, booleans, strings and timestamps");
+                }
+
+                fields.Add(data);
+            }
+
+            return new ParquetTableReader(stream, reader, [.. fields]);
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async ValueTask<RowBatch?> ReadAsync(int maxRows, CancellationToken cancellationToken)
+    {
+        while (_group is null || _groupOffset == _groupRows)
+        {
+            if (_nextGroup == _reader.RowGroupCount)
+            {
+                return null;
+            }
+
+            await LoadGroupAsync(_nextGroup++, cancellationToken).ConfigureAwait(false);
+        }
+
+        var rows = Math.Min(maxRows, _groupRows - _groupOffset);
+        var batch = new ParquetRowBatch(_group, _groupOffset, rows, _rowsHandedOut + 1);
+        _groupOffset += rows;
+        _rowsHandedOut += rows;
+        return batch;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _reader.DisposeAsync().ConfigureAwait(false);
+        await _stream.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task LoadGroupAsync(int index, CancellationToken cancellationToken)
+    {
+        using var group = _reader.OpenRowGroupReader(index);
+        var rows = checked((int)group.RowCount);
+        var columns = new Array[_fields.Length];
+        for (var c = 0; c < _fields.Length; c++)
+        {
+            columns[c] = await ReadColumnAsync(group, _fields[c], rows, cancellationToken).ConfigureAwait(false);
+        }
+
+        _group = columns;
+        _groupRows = rows;
+        _groupOffset = 0;
+    }
+
+    private static async Task<Array> ReadColumnAsync(ParquetRowGroupReader group, DataField field, int rows, CancellationToken cancellationToken)
+    {
+        var type = field.ClrType;
+        if (IsText(field))
+        {
+            var text = new string?[rows];
+            await group.ReadAsync(field, text.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+            return text;
+        }
+
+        return type switch
+        {
+            _ when type == typeof(bool) => await ReadAsync<bool>(group, field, rows, cancellationToken).ConfigureAwait(false),
+            _ when type == typeof(sbyte) => await ReadAsync<sbyte>(group, field, rows, cancellationToken).ConfigureAwait(false),
+            _ when type == typeof(byte) => await ReadAsync<byte>(group, field, rows, cancellationToken).ConfigureAwait(false),
+            _ when type == typeof(short) => await ReadAsync<short>(group, field, rows, cancellationToken).ConfigureAwait(false),
+            _ when type == typeof(ushort) => await ReadAsync<ushort>(group, field, rows, cancellationToken).ConfigureAwait(false),
+            _ when type == typeof(int) => await ReadAsync<int>(group, field, rows, cancellationToken).ConfigureAwait(false),
+            _ when type == typeof(uint) => await ReadAsync<uint>(group, field, rows, cancellationToken).ConfigureAwait(false),
+            _ when type == typeof(long) => await ReadAsync<long>(group, field, rows, cancellationToken).ConfigureAwait(false),
+            _ when type == typeof(ulong) => await ReadAsync<ulong>(group, field, rows, cancellationToken).ConfigureAwait(false),
+            _ when type == typeof(float) => await ReadAsync<float>(group, field, rows, cancellationToken).ConfigureAwait(false),
+            _ when type == typeof(double) => await ReadAsync<double>(group, field, rows, cancellationToken).ConfigureAwait(false),
+            _ when type == typeof(decimal) => await ReadAsync<decimal>(group, field, rows, cancellationToken).ConfigureAwait(false),
+            _ => await ReadAsync<DateTime>(group, field, rows, cancellationToken).ConfigureAwait(false),
+        };
+    }
+
+    private static async Task<Array> ReadAsync<T>(ParquetRowGroupReader group, DataField field, int rows, CancellationToken cancellationToken)
+        where T : struct
+    {
+        var values = new T?[rows];
+        await group.ReadAsync(field, values.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+        return values;
+    }
+
+    /// <summary>A UTF-8 string column, which Parquet.Net describes as <c>string</c> or as <c>ReadOnlyMemory&lt;char&gt;</c>.</summary>
+    private static bool IsText(DataField field) => field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>);
+
+    private static string Describe(Field field) =>
+        field is DataField data ? (data.IsArray ? $"a repeated {data.ClrType.Name}" : $"of type {data.ClrType.Name}") : $"a nested {field.SchemaType} column";
+}

@@ -1,0 +1,6 @@
+using Serving.Core.Inference;
+
+namespace Serving.Cli.Scoring;
+
+/// <summary>A chunk after the runtime: the input rows kept (indexes into <see cref="Rows"/>) and the outputs, one row each, in signature order.</summary>
+internal sealed record ScoredBatch(RowBatch Rows, int[] Kept, Tensor[] Outputs);

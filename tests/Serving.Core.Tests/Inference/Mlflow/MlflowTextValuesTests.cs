@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+using Serving.Core.Inference.Mlflow;
+
+namespace Serving.Core.Tests.Inference.Mlflow;
+
+/// <summary>Text cells read as MLflow's CSV input reads them; the short-decimal fast path gives exactly float.Parse's float.</summary>
+public sealed class MlflowTextValuesTests
+{
+    [Fact]
+    public void Short_decimals_read_to_the_same_bits_as_float_parse()
+    {
+        // Seeded: the same 200,000 strings on every run. Digits, a point anywhere (or none), a sign, up to 12 digits,
+        // so both the fast path and its fall-back to the full parser are exercised.
+        var random = new Random(20261207);
+        var text = new StringBuilder();
+        var fast = 0;
+        for (var n = 0; n < 200_000; n++)
+        {
+            text.Clear();
+            if (random.Next(4) == 0)
+            {
+                text.Append('-');
+            }
+
+            var digits = random.Next(1, 13);
+            var point = random.Next(-1, digits + 1);
+            for (var d = 0; d < digits; d++)
+            {
+                if (d == point)
+                {
+                    text.Append('.');
+                }
+
+                text.Append((char)('0' + random.Next(10)));
+            }
+
+            var s = text.ToString();
+            var expected = float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+            Assert.True(MlflowTextValues.TryReadSingle(s, out var value));
+            Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(value), $"'{s}': float.Parse {expected:R}, read {value:R}");
+            fast += MlflowTextValues.TryReadShortDecimal(s, out _) ? 1 : 0;
+        }
+
+        // Most of these are short enough for the fast path; had it declined them all, the test would prove nothing.
+        Assert.True(fast > 50_000, $"only {fast} strings took the fast path");
+    }
+
+    [Theory]
+    [InlineData("-0", -0f)]
+    [InlineData("0.006399", 0.006399f)]
+    [InlineData(".5", 0.5f)]
+    [InlineData("1.", 1f)]
+    [InlineData("16777215", 16777215f)]
+    public void Edge_cases_of_the_fast_path_read_as_float_parse_does(string text, float expected)
+    {
+        Assert.True(MlflowTextValues.TryReadShortDecimal(text, out var value));
+        Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(value));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-")]
+    [InlineData(".")]
+    [InlineData("1e5")]
+    [InlineData(" 1")]
+    [InlineData("+1")]
+    [InlineData("1.2.3")]
+    [InlineData("16777216")]
+    [InlineData("0.00000000001")]
+    public void Anything_else_is_left_to_the_full_parser(string text) =>
+        Assert.False(MlflowTextValues.TryReadShortDecimal(text, out _));
+
+    [Theory]
+    [InlineData("", float.NaN)]
+    [InlineData("NA", float.NaN)]
+    [InlineData("nan", float.NaN)]
+    [InlineData("-inf", float.NegativeInfinity)]
+    [InlineData("Infinity", float.PositiveInfinity)]
+    [InlineData(" 2.5 ", 2.5f)]
+    [InlineData("1e3", 1000f)]
+    public void Missing_values_infinities_and_other_spellings_still_read(string text, float expected)
+    {
+        Assert.True(MlflowTextValues.TryReadSingle(text, out var value));
+        Assert.Equal(expected, value);
+    }
+}
