@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,8 +18,12 @@ public static class RetrainerHost
     public static WebApplication Build(RetrainerSettings settings, TimeProvider? time = null, Action<ILoggingBuilder>? logging = null, IReadOnlyList<IModelRuntimeFactory>? factories = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        // Content root at the executable, so an appsettings.json in whatever folder it is started from is not read.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+
+        // Everything comes from the command line: an appsettings.json or ASPNETCORE_ variables meant for the gateway
+        // (its Kestrel endpoints, say) must not move the retrainer's address.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
         builder.WebHost.UseUrls(settings.Listen);
         builder.Logging.ClearProviders();
         if (logging is null)
