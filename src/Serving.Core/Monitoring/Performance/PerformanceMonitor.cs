@@ -36,13 +36,19 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     {
     }
 
-    internal PerformanceMonitor(Func<string, int, ModelManifest?> manifests, PerformanceOptions options, TimeProvider time, ILogger<PerformanceMonitor> logger)
+    /// <summary>As the other, and every accepted label is also handed to <paramref name="labels"/> (the durable labels log).</summary>
+    public PerformanceMonitor(ModelRegistry registry, IOptions<PerformanceOptions> options, TimeProvider time, ILogger<PerformanceMonitor> logger, IFeedbackLabelSink labels)
+        : this(ManifestsOf(registry), options.Value, time, logger, labels)
+    {
+    }
+
+    internal PerformanceMonitor(Func<string, int, ModelManifest?> manifests, PerformanceOptions options, TimeProvider time, ILogger<PerformanceMonitor> logger, IFeedbackLabelSink? labels = null)
     {
         _manifests = manifests;
         _options = options;
         _time = time;
         _logger = logger;
-        _store = new PerformanceStore(options);
+        _store = new PerformanceStore(options, labels);
         _queue = Channel.CreateBounded<ReadPrediction>(
             new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             _ => Interlocked.Increment(ref _dropped));

@@ -10,10 +10,10 @@ namespace Serving.Core.Tests.Monitoring.Performance;
 /// <summary>A monitor over three hand-made manifests (binary, multiclass, regression) on a fake clock, fed directly.</summary>
 internal sealed class PerformanceFixture
 {
-    public PerformanceFixture(PerformanceOptions? options = null)
+    public PerformanceFixture(PerformanceOptions? options = null, IFeedbackLabelSink? labels = null)
     {
         Options = options ?? new PerformanceOptions { WindowRows = 4 };
-        Monitor = new PerformanceMonitor(Manifest, Options, Time, NullLogger<PerformanceMonitor>.Instance);
+        Monitor = new PerformanceMonitor(Manifest, Options, Time, NullLogger<PerformanceMonitor>.Instance, labels);
     }
 
     public PerformanceOptions Options { get; }
