@@ -153,6 +153,15 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
         return result;
     }
 
+    /// <summary>Start of the metric's episode in progress for a version; null when it is not degraded (tests).</summary>
+    internal DateTimeOffset? EpisodeStart(string model, int version, string metric)
+    {
+        lock (_lock)
+        {
+            return _episodes.EpisodeStart(model, version, metric);
+        }
+    }
+
     /// <summary>Waits until every <c>performance.degraded</c> raised so far is handed to the publisher (tests, shutdown).</summary>
     public Task FlushEventsAsync() => _events.FlushAsync();
 
