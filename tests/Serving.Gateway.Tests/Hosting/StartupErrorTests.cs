@@ -27,6 +27,7 @@ public sealed class StartupErrorTests
     [InlineData("--Serving:Rollouts:MinSuccessRate=1.5", "Serving:Rollouts:MinSuccessRate is '1.5'; use a share from 0 to 1")]
     [InlineData("--Serving:Monitoring:Drift:KsPValue=0", "Serving:Monitoring:Drift:KsPValue is '0'; use a number above 0 and at most 1")]
     [InlineData("--Serving:Models:wine:Source=mlflow --Serving:Mlflow:TrackingUri=ftp://mlflow --Serving:Mlflow:PollSeconds=5", "Serving:Mlflow:TrackingUri is 'ftp://mlflow'; use the absolute http or https URL of the MLflow tracking server")]
+    [InlineData("--Serving:Retraining:Schedules:iris=daily", "Serving:Retraining:Schedules:iris is 'daily'; use five cron fields (minute hour day-of-month month day-of-week), such as '0 3 * * 1' for Mondays at 03:00; it has 1")]
     [InlineData("--Serving:Admin:ApiKey=s3cret --Serving:Admin:ReadOnlyApiKey=s3cret", "Serving:Admin:ApiKey and Serving:Admin:ReadOnlyApiKey are the same key; use two different keys, or only one of them")]
     public async Task A_bad_setting_ends_start_up_with_one_line_and_exit_code_2(string settings, string expected)
     {

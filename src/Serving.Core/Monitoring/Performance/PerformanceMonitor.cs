@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serving.Core.Events;
 using Serving.Core.Inference;
 using Serving.Core.Packaging;
 using Serving.Core.Registry;
@@ -26,6 +27,8 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     private readonly ILogger<PerformanceMonitor> _logger;
     private readonly Lock _lock = new();
     private readonly PerformanceStore _store;
+    private readonly PerformanceEpisodes _episodes;
+    private readonly EventSender _events;
     private readonly ConditionalWeakTable<ModelManifest, PredictionLayout> _layouts = [];
     private readonly StripedCounter _queued = new();
     private long _processed;
@@ -36,14 +39,19 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     {
     }
 
-    /// <summary>As the other, and every accepted label is also handed to <paramref name="labels"/> (the durable labels log).</summary>
-    public PerformanceMonitor(ModelRegistry registry, IOptions<PerformanceOptions> options, TimeProvider time, ILogger<PerformanceMonitor> logger, IFeedbackLabelSink labels)
-        : this(ManifestsOf(registry), options.Value, time, logger, labels)
+    /// <summary>
+    /// A monitor that also sends <c>performance.degraded</c> through <paramref name="events"/> (one per episode) and
+    /// hands every accepted label to <paramref name="labels"/> (the durable labels log), where given.
+    /// </summary>
+    public PerformanceMonitor(ModelRegistry registry, IOptions<PerformanceOptions> options, TimeProvider time, ILogger<PerformanceMonitor> logger, IGatewayEventPublisher? events, IFeedbackLabelSink? labels)
+        : this(ManifestsOf(registry), options.Value, time, logger, events, labels)
     {
     }
 
-    internal PerformanceMonitor(Func<string, int, ModelManifest?> manifests, PerformanceOptions options, TimeProvider time, ILogger<PerformanceMonitor> logger, IFeedbackLabelSink? labels = null)
+    internal PerformanceMonitor(Func<string, int, ModelManifest?> manifests, PerformanceOptions options, TimeProvider time, ILogger<PerformanceMonitor> logger, IGatewayEventPublisher? events = null, IFeedbackLabelSink? labels = null)
     {
+        _episodes = new PerformanceEpisodes(options);
+        _events = new EventSender(events ?? NoEventPublisher.Instance, logger);
         _manifests = manifests;
         _options = options;
         _time = time;
@@ -138,9 +146,54 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     public FeedbackResult AddFeedback(IReadOnlyList<FeedbackItem> items)
     {
         ArgumentNullException.ThrowIfNull(items);
+        FeedbackResult result;
         lock (_lock)
         {
-            return _store.AddFeedback(items, _time.GetUtcNow());
+            result = _store.AddFeedback(items, _time.GetUtcNow());
+        }
+
+        JudgeThresholds();
+        return result;
+    }
+
+    /// <summary>Start of the metric's episode in progress for a version; null when it is not degraded (tests).</summary>
+    internal DateTimeOffset? EpisodeStart(string model, int version, string metric)
+    {
+        lock (_lock)
+        {
+            return _episodes.EpisodeStart(model, version, metric);
+        }
+    }
+
+    /// <summary>Waits until every <c>performance.degraded</c> raised so far is handed to the publisher (tests, shutdown).</summary>
+    public Task FlushEventsAsync() => _events.FlushAsync();
+
+    /// <summary>
+    /// Judges windows that became ready (closed, with enough labels) against the configured thresholds and sends the
+    /// events of episodes that opened. Cheap when nothing is ready: windows are judged once, and only models with
+    /// thresholds are looked at.
+    /// </summary>
+    internal void JudgeThresholds()
+    {
+        if (_options.Thresholds.Count == 0)
+        {
+            return;
+        }
+
+        List<GatewayEvent> opened = [];
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            foreach (var model in _options.Thresholds.Keys)
+            {
+                opened.AddRange(_episodes.Judge(model, _store.VersionsOf(model), now));
+            }
+        }
+
+        foreach (var gatewayEvent in opened)
+        {
+            PerformanceLog.Degraded(_logger, gatewayEvent.Data["model"]!.GetValue<string>(), gatewayEvent.Data["version"]!.GetValue<int>(), gatewayEvent.Data["metric"]!.GetValue<string>(), gatewayEvent.Id);
+            _events.Send(gatewayEvent);
         }
     }
 
@@ -218,6 +271,15 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     {
         _queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
+        // An episode's event is handed over before the host goes, unless the host stops waiting.
+        try
+        {
+            await _events.FlushAsync().WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host gave up waiting; the publisher has whatever it finished.
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -241,6 +303,9 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
                 }
 
                 Interlocked.Add(ref _processed, taken);
+
+                // Labels may have joined rows of the window that just closed before it closed.
+                JudgeThresholds();
 
                 if (!await MonitoringPace.RestAsync(stoppingToken))
                 {
