@@ -10,7 +10,8 @@ namespace Serving.Core.Events.Outbox;
 /// </summary>
 internal sealed class OutboxJournal : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Relaxed escaping keeps bodies readable in the file (it is never HTML); the JSON is the same.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private FileStream? _stream;
 
     // The folder is made on the first write, not here: an unwritable data directory must not stop the gateway.
