@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Serving.Core.Inference;
 using Serving.Core.Inference.Mlflow;
@@ -60,12 +61,16 @@ internal sealed class CsvRowBatch : RowBatch
     public bool IsPlain(int row) => !_rowQuoted[row];
 
     /// <summary>The field's UTF-8 bytes (unquoted); a short row's missing trailing fields are empty, as pandas reads them.</summary>
+    // Per-row code of a process that lives seconds: compiled optimised at once, not first as unoptimised tier-0 code
+    // that a short run spends much of its time in before tiering catches up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<byte> Utf8Field(int row, int column) =>
         column < _rowFieldCount[row] ? _text.AsSpan(_fieldStart[_rowFirstField[row] + column], _fieldLength[_rowFirstField[row] + column]) : [];
 
     /// <summary>The field as text; invalid UTF-8 reads as U+FFFD, as a UTF-8 text reader decodes it.</summary>
     public string Field(int row, int column) => Encoding.UTF8.GetString(Utf8Field(row, column));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool TryReadSingle(int row, int column, out float value) =>
         MlflowTextValues.TryReadShortDecimal(Utf8Field(row, column), out value) || MlflowTextValues.TryReadSingle(Decode(row, column, stackalloc char[128]), out value);
 
@@ -112,6 +117,7 @@ internal sealed class CsvRowBatch : RowBatch
     /// Appends a whole row that has no quote, split at its commas; returns its field count. The reader's fast path:
     /// one copy and one vectorised comma search per field instead of a call per field.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int AppendPlainRow(ReadOnlySpan<byte> row)
     {
         var start = _textLength;
@@ -158,6 +164,7 @@ internal sealed class CsvRowBatch : RowBatch
     /// <summary>Closes the field that began at text offset <paramref name="start"/>.</summary>
     public void EndField(int start) => AddField(start, _textLength - start);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddField(int start, int length)
     {
         if (_fields == _fieldStart.Length)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 using Serving.Core.Inference;
@@ -43,6 +44,9 @@ internal sealed class CsvScoreWriter : IScoreWriter
         Write((byte)'\n');
     }
 
+    // Per-row code of a process that lives seconds: compiled optimised at once, not first as unoptimised tier-0 code
+    // that a short run spends much of its time in before tiering catches up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ValueTask WriteAsync(ScoredBatch batch, CancellationToken cancellationToken)
     {
         var csv = batch.Rows as CsvRowBatch;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Serving.Core.Inference.Mlflow;
 
@@ -43,6 +44,9 @@ public static class MlflowTextValues
     public static bool TryReadShortDecimal(ReadOnlySpan<byte> utf8, out float value) => TryReadShortDecimal<byte>(utf8, out value);
 
     // One body for chars and UTF-8 bytes: the digits, '-' and '.' are ASCII, the same code unit in both.
+    // Called per cell by serving score, a process that lives seconds: compiled optimised at once, not first as
+    // unoptimised tier-0 code that a short run spends much of its time in before tiering catches up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryReadShortDecimal<T>(ReadOnlySpan<T> text, out float value)
         where T : unmanaged, IBinaryInteger<T>
     {
