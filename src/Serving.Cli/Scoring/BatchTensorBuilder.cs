@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Serving.Core.Inference;
 using Serving.Core.Inference.Mlflow;
@@ -25,6 +26,9 @@ internal sealed class BatchTensorBuilder
         }
     }
 
+    // Per-row code of a process that lives seconds: compiled optimised at once, not first as unoptimised tier-0 code
+    // that a short run spends much of its time in before tiering catches up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public BuiltBatch Build(RowBatch batch)
     {
         var slots = _match.Layout.Slots;
@@ -79,6 +83,7 @@ internal sealed class BatchTensorBuilder
         return new BuiltBatch(batch, kept[..keptCount], tensors, rejected ?? (IReadOnlyList<RowRejection>)[]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string? Fill(RowBatch batch, int row, MlflowInputSlot slot, byte[] buffer, int at)
     {
         var finiteOnly = !slot.Spec.AllowNonFinite;

@@ -1,15 +1,19 @@
+using System.Runtime.CompilerServices;
+using System.Text;
 using Serving.Core.Inference;
 using Serving.Core.Inference.Mlflow;
 
 namespace Serving.Cli.Scoring;
 
 /// <summary>
-/// CSV rows as one character buffer with field offsets: no string per field, so a million rows of thirty features
-/// cost no thirty million allocations. Cells are read with MLflow's text rules (<see cref="MlflowTextValues"/>).
+/// CSV rows as one buffer of the file's UTF-8 bytes with field offsets: no string per field, so a million rows of
+/// thirty features cost no thirty million allocations, and no decoding: numbers are read straight from the bytes and a
+/// plain row is copied to the output as it came. Cells are read with MLflow's text rules (<see cref="MlflowTextValues"/>),
+/// those off the fast number path through their decoded text, so they read exactly as text would.
 /// </summary>
 internal sealed class CsvRowBatch : RowBatch
 {
-    private char[] _text;
+    private byte[] _text;
     private int _textLength;
     private int[] _fieldStart;
     private int[] _fieldLength;
@@ -33,7 +37,7 @@ internal sealed class CsvRowBatch : RowBatch
         _rowQuoted = new bool[maxRows];
         _fieldStart = new int[maxRows * Math.Max(columns, 1)];
         _fieldLength = new int[_fieldStart.Length];
-        _text = new char[maxRows * Math.Max(columns, 1) * 8];
+        _text = new byte[maxRows * Math.Max(columns, 1) * 8];
     }
 
     public override int Rows => _rows;
@@ -52,32 +56,47 @@ internal sealed class CsvRowBatch : RowBatch
     /// The row as the file wrote it (without its line break), when that is its fields joined by commas: no field was
     /// quoted; empty when one was. Lets the output copy a plain row in one piece instead of field by field.
     /// </summary>
-    public ReadOnlySpan<char> Plain(int row) => _rowQuoted[row] ? default : _text.AsSpan(_rowStart[row], _rowEnd[row] - _rowStart[row]);
+    public ReadOnlySpan<byte> Plain(int row) => _rowQuoted[row] ? default : _text.AsSpan(_rowStart[row], _rowEnd[row] - _rowStart[row]);
 
     public bool IsPlain(int row) => !_rowQuoted[row];
 
-    /// <summary>The field as text (unquoted); a short row's missing trailing fields are empty, as pandas reads them.</summary>
-    public ReadOnlySpan<char> Field(int row, int column) =>
+    /// <summary>The field's UTF-8 bytes (unquoted); a short row's missing trailing fields are empty, as pandas reads them.</summary>
+    // Per-row code of a process that lives seconds: compiled optimised at once, not first as unoptimised tier-0 code
+    // that a short run spends much of its time in before tiering catches up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public ReadOnlySpan<byte> Utf8Field(int row, int column) =>
         column < _rowFieldCount[row] ? _text.AsSpan(_fieldStart[_rowFirstField[row] + column], _fieldLength[_rowFirstField[row] + column]) : [];
 
-    public override bool TryReadSingle(int row, int column, out float value) => MlflowTextValues.TryReadSingle(Field(row, column), out value);
+    /// <summary>The field as text; invalid UTF-8 reads as U+FFFD, as a UTF-8 text reader decodes it.</summary>
+    public string Field(int row, int column) => Encoding.UTF8.GetString(Utf8Field(row, column));
 
-    public override bool TryReadDouble(int row, int column, out double value) => MlflowTextValues.TryReadDouble(Field(row, column), out value);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override bool TryReadSingle(int row, int column, out float value) =>
+        MlflowTextValues.TryReadShortDecimal(Utf8Field(row, column), out value) || MlflowTextValues.TryReadSingle(Decode(row, column, stackalloc char[128]), out value);
 
-    public override bool TryReadInt64(int row, int column, out long value) => MlflowTextValues.TryReadInt64(Field(row, column), out value);
+    public override bool TryReadDouble(int row, int column, out double value) => MlflowTextValues.TryReadDouble(Decode(row, column, stackalloc char[128]), out value);
 
-    public override bool TryReadUInt64(int row, int column, out ulong value) => MlflowTextValues.TryReadUInt64(Field(row, column), out value);
+    public override bool TryReadInt64(int row, int column, out long value) => MlflowTextValues.TryReadInt64(Decode(row, column, stackalloc char[128]), out value);
 
-    public override bool TryReadBoolean(int row, int column, out bool value) => MlflowTextValues.TryReadBoolean(Field(row, column), out value);
+    public override bool TryReadUInt64(int row, int column, out ulong value) => MlflowTextValues.TryReadUInt64(Decode(row, column, stackalloc char[128]), out value);
+
+    public override bool TryReadBoolean(int row, int column, out bool value) => MlflowTextValues.TryReadBoolean(Decode(row, column, stackalloc char[128]), out value);
 
     public override bool TryReadText(int row, int column, out string value)
     {
-        value = Field(row, column).ToString();
+        value = Field(row, column);
         return true;
     }
 
     public override string Describe(int row, int column) =>
-        column < _rowFieldCount[row] ? $"'{CallerText.Cut(Field(row, column).ToString(), 40)}'" : "no value (the row is short)";
+        column < _rowFieldCount[row] ? $"'{CallerText.Cut(Field(row, column), 40)}'" : "no value (the row is short)";
+
+    /// <summary>The field decoded into <paramref name="scratch"/> when it fits (a number always does), else into a new string.</summary>
+    private ReadOnlySpan<char> Decode(int row, int column, Span<char> scratch)
+    {
+        var bytes = Utf8Field(row, column);
+        return bytes.Length <= scratch.Length ? scratch[..Encoding.UTF8.GetChars(bytes, scratch)] : Encoding.UTF8.GetString(bytes);
+    }
 
     public void BeginRow(long line)
     {
@@ -92,10 +111,36 @@ internal sealed class CsvRowBatch : RowBatch
     public void MarkQuoted() => _rowQuoted[_rows] = true;
 
     /// <summary>Appends a comma between fields: not part of any field, it keeps a plain row's text as the file had it.</summary>
-    public void AppendSeparator() => Append(',');
+    public void AppendSeparator() => Append((byte)',');
+
+    /// <summary>
+    /// Appends a whole row that has no quote, split at its commas; returns its field count. The reader's fast path:
+    /// one copy and one vectorised comma search per field instead of a call per field.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int AppendPlainRow(ReadOnlySpan<byte> row)
+    {
+        var start = _textLength;
+        Append(row);
+        var fields = 0;
+        var at = 0;
+        while (true)
+        {
+            var comma = row[at..].IndexOf((byte)',');
+            var length = comma < 0 ? row.Length - at : comma;
+            AddField(start + at, length);
+            fields++;
+            if (comma < 0)
+            {
+                return fields;
+            }
+
+            at += comma + 1;
+        }
+    }
 
     /// <summary>Appends characters to the field being read.</summary>
-    public void Append(ReadOnlySpan<char> chars)
+    public void Append(ReadOnlySpan<byte> chars)
     {
         if (_textLength + chars.Length > _text.Length)
         {
@@ -106,7 +151,7 @@ internal sealed class CsvRowBatch : RowBatch
         _textLength += chars.Length;
     }
 
-    public void Append(char c)
+    public void Append(byte c)
     {
         if (_textLength == _text.Length)
         {
@@ -117,7 +162,10 @@ internal sealed class CsvRowBatch : RowBatch
     }
 
     /// <summary>Closes the field that began at text offset <paramref name="start"/>.</summary>
-    public void EndField(int start)
+    public void EndField(int start) => AddField(start, _textLength - start);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddField(int start, int length)
     {
         if (_fields == _fieldStart.Length)
         {
@@ -126,7 +174,7 @@ internal sealed class CsvRowBatch : RowBatch
         }
 
         _fieldStart[_fields] = start;
-        _fieldLength[_fields] = _textLength - start;
+        _fieldLength[_fields] = length;
         _fields++;
         _rowFieldCount[_rows]++;
     }

@@ -60,7 +60,7 @@ internal sealed class ParquetScoreWriter : IScoreWriter
             var field = _inputFields[c];
             if (batch.Rows is CsvRowBatch csv)
             {
-                await group.WriteAsync(field, batch.Kept.Select(row => csv.Field(row, c).ToString()).ToArray()).ConfigureAwait(false);
+                await group.WriteAsync(field, batch.Kept.Select(row => csv.Field(row, c)).ToArray()).ConfigureAwait(false);
             }
             else
             {

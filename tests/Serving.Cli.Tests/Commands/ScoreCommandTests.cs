@@ -199,4 +199,31 @@ public sealed class ScoreCommandTests
         var rejected = File.ReadAllLines(temp.Combine("out.csv" + RejectedRowsWriter.Suffix));
         Assert.StartsWith("5,\"column 'age': expected a number (FP32), got 'x'", rejected[1], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_file_larger_than_the_read_and_write_buffers_keeps_every_row_whole_and_in_order()
+    {
+        using var temp = new TemporaryDirectory();
+        CommittedSamples.CopyTo(temp.Combine("models"), "diabetes");
+        var lines = File.ReadAllLines(ScoringFiles.Sample("diabetes"));
+
+        // About 2.5 MB in and out: rows straddle the reader's and the writer's 1 MiB blocks more than once.
+        var rows = Enumerable.Range(0, 50_000).Select(i => lines[1 + (i % (lines.Length - 1))]).ToArray();
+        var input = ScoringFiles.Write(temp.Combine("big.csv"), [lines[0], .. rows]);
+
+        var run = await CliRun.Of("score", "--model", "diabetes", "--registry", temp.Combine("models"), "--input", input, "--output", temp.Combine("out.csv"));
+
+        Assert.Equal(0, run.ExitCode);
+        var output = File.ReadAllLines(temp.Combine("out.csv"));
+        Assert.Equal(rows.Length + 1, output.Length);
+        var predictions = ScoringFiles.Column(temp.Combine("out.csv"), "prediction");
+        for (var i = 0; i < rows.Length; i++)
+        {
+            Assert.Equal(rows[i], output[i + 1][..output[i + 1].LastIndexOf(',')]);
+
+            // The same row scores the same wherever it falls in the file.
+            var first = i % (lines.Length - 1);
+            Assert.True(Math.Abs(predictions[i] - predictions[first]) <= Tolerance, $"row {i}: {predictions[i]}, its twin {predictions[first]}");
+        }
+    }
 }

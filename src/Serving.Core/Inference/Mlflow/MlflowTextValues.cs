@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Serving.Core.Inference.Mlflow;
 
@@ -36,16 +38,27 @@ public static class MlflowTextValues
     /// and to the same float: the mantissa and the power of ten are both exact floats, so one IEEE division rounds
     /// correctly (Clinger's fast path). Anything else returns false and goes to the full parser.
     /// </summary>
-    public static bool TryReadShortDecimal(ReadOnlySpan<char> text, out float value)
+    public static bool TryReadShortDecimal(ReadOnlySpan<char> text, out float value) => TryReadShortDecimal<char>(text, out value);
+
+    /// <summary>The same fast path over a UTF-8 field, so a CSV read as bytes needs no decoding for its numbers.</summary>
+    public static bool TryReadShortDecimal(ReadOnlySpan<byte> utf8, out float value) => TryReadShortDecimal<byte>(utf8, out value);
+
+    // One body for chars and UTF-8 bytes: the digits, '-' and '.' are ASCII, the same code unit in both.
+    // Called per cell by serving score, a process that lives seconds: compiled optimised at once, not first as
+    // unoptimised tier-0 code that a short run spends much of its time in before tiering catches up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool TryReadShortDecimal<T>(ReadOnlySpan<T> text, out float value)
+        where T : unmanaged, IBinaryInteger<T>
     {
         value = 0;
-        var i = text.Length > 0 && text[0] == '-' ? 1 : 0;
+        var minus = T.CreateTruncating('-');
+        var i = text.Length > 0 && text[0] == minus ? 1 : 0;
         long mantissa = 0;
         var decimals = -1;
         var digits = 0;
         for (; i < text.Length; i++)
         {
-            var digit = (uint)(text[i] - '0');
+            var digit = uint.CreateTruncating(text[i]) - (uint)'0';
             if (digit <= 9)
             {
                 mantissa = (mantissa * 10) + digit;
@@ -60,7 +73,7 @@ public static class MlflowTextValues
                     decimals++;
                 }
             }
-            else if (text[i] == '.' && decimals < 0)
+            else if (text[i] == T.CreateTruncating('.') && decimals < 0)
             {
                 decimals = 0;
             }
@@ -76,7 +89,7 @@ public static class MlflowTextValues
         }
 
         var result = decimals > 0 ? mantissa / ExactPowersOfTen[decimals] : mantissa;
-        value = text[0] == '-' ? -result : result;
+        value = text[0] == minus ? -result : result;
         return true;
     }
 

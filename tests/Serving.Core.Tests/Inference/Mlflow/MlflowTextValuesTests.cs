@@ -39,7 +39,12 @@ public sealed class MlflowTextValuesTests
             var expected = float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
             Assert.True(MlflowTextValues.TryReadSingle(s, out var value));
             Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(value), $"'{s}': float.Parse {expected:R}, read {value:R}");
-            fast += MlflowTextValues.TryReadShortDecimal(s, out _) ? 1 : 0;
+            var tookFastPath = MlflowTextValues.TryReadShortDecimal(s, out _);
+            fast += tookFastPath ? 1 : 0;
+
+            // The UTF-8 overload (serving score reads CSV as bytes) takes the same strings to the same bits.
+            Assert.Equal(tookFastPath, MlflowTextValues.TryReadShortDecimal(Encoding.UTF8.GetBytes(s), out var fromBytes));
+            Assert.True(!tookFastPath || BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(fromBytes), $"'{s}' as UTF-8: {fromBytes:R}");
         }
 
         // Most of these are short enough for the fast path; had it declined them all, the test would prove nothing.
@@ -56,6 +61,8 @@ public sealed class MlflowTextValuesTests
     {
         Assert.True(MlflowTextValues.TryReadShortDecimal(text, out var value));
         Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(value));
+        Assert.True(MlflowTextValues.TryReadShortDecimal(Encoding.UTF8.GetBytes(text), out var fromBytes));
+        Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(fromBytes));
     }
 
     [Theory]
@@ -68,8 +75,12 @@ public sealed class MlflowTextValuesTests
     [InlineData("1.2.3")]
     [InlineData("16777216")]
     [InlineData("0.00000000001")]
-    public void Anything_else_is_left_to_the_full_parser(string text) =>
+    [InlineData("\u0661")]
+    public void Anything_else_is_left_to_the_full_parser(string text)
+    {
         Assert.False(MlflowTextValues.TryReadShortDecimal(text, out _));
+        Assert.False(MlflowTextValues.TryReadShortDecimal(Encoding.UTF8.GetBytes(text), out _));
+    }
 
     [Theory]
     [InlineData("", float.NaN)]
