@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Serving.Cli.Retraining;
+using Serving.Cli.Training;
+using Serving.Core.Packaging;
 using YamlDotNet.RepresentationModel;
 
 namespace Serving.Cli.Tests.Retraining.DvcLive;
@@ -138,5 +140,45 @@ public sealed class DvcLiveRunTests
         Assert.Equal(2, plots.Children.Count);
         Assert.Equal("fpr", DvcLiveFormat.Scalar((YamlMappingNode)plots.Children[1], "roc.json", "x"));
         Assert.Single((YamlSequenceNode)dvcYaml.Children[new YamlScalarNode("metrics")]);
+    }
+
+    [Fact]
+    public async Task A_refused_run_writes_its_verdict_as_gate_passed_zero_with_both_versions_figures()
+    {
+        using var work = new TemporaryDirectory();
+        var lines = File.ReadAllLines(RetrainerTestBed.TrainingData);
+        var flipped = work.Combine("flipped.csv");
+        File.WriteAllLines(flipped, [lines[0], .. lines.Skip(1).Where(l => l.Length > 0).Select(l => l[..^1] + (l[^1] == '0' ? "1" : "0"))]);
+        var bad = work.Combine("bad.onnx");
+        SampleTrainer.Train(SampleCatalog.Of("breast-cancer")[0], CsvDataSet.Load(flipped)).SaveArtifact(bad);
+        var jobs = new JsonObject
+        {
+            [RetrainerTestBed.Model] = new JsonObject
+            {
+                ["kind"] = "command",
+                ["trainingData"] = RetrainerTestBed.TrainingData,
+                ["command"] = $"cp '{bad}' \"$SERVING_OUTPUT\"",
+                ["metric"] = "f1",
+                ["outputs"] = new JsonObject { ["label"] = "ClassIndex.output", ["probability"] = "Probability.output" },
+                ["predictionOutput"] = "label",
+            },
+        };
+        await using var bed = await RetrainerTestBed.StartAsync(jobs);
+        bed.LogLabelledPredictions(RetrainerTestBed.SampleRows(scale: 1));
+
+        var (_, answer) = await bed.PostWebhookAsync("evt-dvclive-3", RetrainerTestBed.DriftEvent());
+        var run = await bed.FinishedRunAsync(answer["run"]!.ToString());
+
+        Assert.True(run.Stage == RunStages.Refused, $"{run.Stage}: {run.Message}");
+        var dir = run.DvcLive!.Dir;
+        var metrics = DvcLiveFormat.Metrics(dir);
+        Assert.Equal(["gate"], metrics.Select(p => p.Key));
+        Assert.Equal(0.0, DvcLiveFormat.Number(metrics["gate"]!["passed"]));
+        Assert.Equal(run.Evaluation!.Candidate["f1"], DvcLiveFormat.Number(metrics["gate"]!["candidate"]!["f1"]), 12);
+        Assert.Equal(run.Evaluation.Stable!["f1"], DvcLiveFormat.Number(metrics["gate"]!["stable"]!["f1"]), 12);
+        Assert.Equal([(0L, 0.0)], DvcLiveFormat.Tsv(dir, "gate/passed"));
+        Assert.Equal("f1", DvcLiveFormat.Scalar(DvcLiveFormat.Yaml(run.DvcLive.Params), "metric"));
+        Assert.Equal("command", DvcLiveFormat.Scalar(DvcLiveFormat.Yaml(run.DvcLive.Params), "job", "kind"));
+        DvcLiveFormat.DvcYaml(dir);
     }
 }
