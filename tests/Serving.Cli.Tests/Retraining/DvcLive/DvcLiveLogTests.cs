@@ -52,4 +52,25 @@ public sealed class DvcLiveLogTests
         Assert.Null(DvcLiveFormat.Metrics(work.Path)["step"]);
         Assert.Equal([(0L, 3.5)], DvcLiveFormat.Tsv(work.Path, "gate/candidate/rmse"));
     }
+
+    [Fact]
+    public void A_missing_parameter_is_YAML_null_and_nested_parameters_are_mappings()
+    {
+        using var work = new TemporaryDirectory();
+        var log = new DvcLiveLog();
+        log.Param("parent_version", null);
+        log.Param("event", new Dictionary<string, object?> { ["id"] = "e-1", ["type"] = "drift.detected" });
+        log.Param("margin", 0.01);
+
+        log.Write(work.Path);
+
+        var yaml = DvcLiveFormat.Yaml(work.Combine("params.yaml"));
+        var parent = Assert.IsType<YamlDotNet.RepresentationModel.YamlScalarNode>(yaml.Children[new YamlDotNet.RepresentationModel.YamlScalarNode("parent_version")]);
+        Assert.Equal(YamlDotNet.Core.ScalarStyle.Plain, parent.Style);
+        Assert.Contains(parent.Value, new[] { string.Empty, "null", "~" });
+        Assert.Equal("drift.detected", DvcLiveFormat.Scalar(yaml, "event", "type"));
+        Assert.Equal("0.01", DvcLiveFormat.Scalar(yaml, "margin"));
+        Assert.Equal("{}", File.ReadAllText(work.Combine("metrics.json")));
+        Assert.DoesNotContain("plots", File.ReadAllText(work.Combine("dvc.yaml")), StringComparison.Ordinal);
+    }
 }
