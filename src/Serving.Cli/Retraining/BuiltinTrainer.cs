@@ -9,7 +9,8 @@ internal static class BuiltinTrainer
     public static TrainedCandidate Train(JobContext context)
     {
         var recipe = SampleCatalog.Of(context.Job.Sample!).Single(r => r.Version == context.Job.Recipe);
-        var trained = SampleTrainer.Train(recipe, CsvDataSet.Load(context.Data.TrainPath));
+        var train = CsvDataSet.Load(context.Data.TrainPath);
+        var trained = SampleTrainer.Train(recipe, train);
         var artifact = Path.Combine(context.Run.Directory, ModelFormats.ArtifactFile(recipe.Format));
         trained.SaveArtifact(artifact);
         context.Run.Log($"trained {recipe.Sample} recipe {recipe.Version} ({recipe.Description}) on {context.Data.TrainRows} rows; ML.NET's own held-out metrics: "
@@ -18,6 +19,9 @@ internal static class BuiltinTrainer
         {
             ModelName = context.Model,
             Trainer = $"serving retrainer (builtin {recipe.Sample} recipe {recipe.Version}: {recipe.Description}, seed {SampleTrainer.Seed})",
-        });
+        })
+        {
+            Steps = DvcLive.FastTreeSteps.Measure(trained, train, CsvDataSet.Load(context.Data.HeldOutPath)),
+        };
     }
 }

@@ -20,6 +20,7 @@ internal static class CommandTrainer
     public const string ModelVariable = "SERVING_MODEL";
     public const string LabelVariable = "SERVING_LABEL";
     public const string RunVariable = "SERVING_RUN_ID";
+    public const string DvcLiveVariable = "SERVING_DVCLIVE_DIR";
 
     public static async Task<TrainedCandidate> TrainAsync(JobContext context, CancellationToken cancellationToken)
     {
@@ -40,6 +41,7 @@ internal static class CommandTrainer
         start.Environment[ModelVariable] = context.Model;
         start.Environment[LabelVariable] = context.Data.Label;
         start.Environment[RunVariable] = context.Run.Id;
+        start.Environment[DvcLiveVariable] = Path.Combine(context.Run.Directory, DvcLive.DvcLiveLayout.DefaultDirectory);
 
         using var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => Line(context.Run, "stdout", e.Data);

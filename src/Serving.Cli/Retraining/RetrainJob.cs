@@ -44,4 +44,7 @@ public sealed record RetrainJob
 
     /// <summary>command: the public output holding the prediction (default: chosen as <c>serving package</c> does).</summary>
     public string? PredictionOutput { get; init; }
+
+    /// <summary>DVCLive files: always in the run's folder, also in <c>dvclive.dir</c> when set.</summary>
+    public DvcLive.DvcLiveOptions? Dvclive { get; init; }
 }

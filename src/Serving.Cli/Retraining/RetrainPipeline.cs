@@ -40,6 +40,7 @@ public sealed class RetrainPipeline(
             var packaged = await PackageAsync(run, candidate, cancellationToken).ConfigureAwait(false);
             var evaluation = await EvaluateAsync(model, job, data, packaged, stable, stableVersion, cancellationToken).ConfigureAwait(false);
             run.Judged(stableVersion, evaluation, data.Sha256);
+            run.DvcLiveWritten(DvcLive.DvcLiveRecorder.Record(run, job, data, stableVersion, candidate, evaluation));
             run.Log($"candidate {Figures(evaluation.Candidate)}; stable {(evaluation.Stable is null ? "none" : Figures(evaluation.Stable))}; verdict {evaluation.Verdict}");
             var lineage = new RetrainingLineage
             {

@@ -181,7 +181,8 @@ public sealed record RetrainerConfig
             errors.Add($"{at}: '{trainingData}' has no label column '{job.Label}'");
         }
 
-        return errors.Count > before ? null : job with { TrainingData = trainingData };
+        var dvclive = job.Dvclive?.Dir is { } dvcliveDir ? job.Dvclive with { Dir = Path.GetFullPath(dvcliveDir, baseDirectory) } : job.Dvclive;
+        return errors.Count > before ? null : job with { TrainingData = trainingData, Dvclive = dvclive };
     }
 
     private static string? TryFindDataFolder()

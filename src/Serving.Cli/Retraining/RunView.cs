@@ -34,6 +34,9 @@ public sealed record RunView
 
     public string? DataSha256 { get; init; }
 
+    /// <summary>The run's DVCLive files (metrics, plots, params, dvc.yaml), once judged.</summary>
+    public DvcLive.DvcLiveFiles? DvcLive { get; init; }
+
     /// <summary>Triggers that came while it ran (event type and id), recorded instead of starting another run.</summary>
     public IReadOnlyList<string> Coalesced { get; init; } = [];
 

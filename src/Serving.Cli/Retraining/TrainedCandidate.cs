@@ -3,4 +3,8 @@ using Serving.Core.Packaging;
 namespace Serving.Cli.Retraining;
 
 /// <summary>What a job produced: the artifact and how to package it (a <see cref="PackageRequest"/> without registry or lineage filled in).</summary>
-public sealed record TrainedCandidate(PackageRequest Package);
+public sealed record TrainedCandidate(PackageRequest Package)
+{
+    /// <summary>The training curve the trainer exposes (DVCLive's per-step metrics); empty when it exposes none.</summary>
+    public IReadOnlyList<DvcLive.TrainingStep> Steps { get; init; } = [];
+}
