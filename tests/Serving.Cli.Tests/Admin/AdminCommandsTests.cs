@@ -72,7 +72,7 @@ public sealed class AdminCommandsTests
 
         Assert.Equal(0, run.ExitCode);
         var cells = run.Result.TrimEnd().Split('\n')[2].Split('\t');
-        Assert.Equal([RetrainedLineage.RunId, string.Empty, RetrainedLineage.DataMd5, "8", RetrainedLineage.DataPath, RetrainedLineage.DataPath + ".dvc", "1", "drift.detected", "evt-drift-1", "passed"], cells[5..]);
+        Assert.Equal([RetrainedLineage.RunId, "-", RetrainedLineage.DataMd5, "8", RetrainedLineage.DataPath, RetrainedLineage.DataPath + ".dvc", "1", "drift.detected", "evt-drift-1", "passed"], cells[5..]);
     }
 
     [Fact]
@@ -218,10 +218,10 @@ public sealed class AdminCommandsTests
         var run = await host.RunAsync(CliGatewayHost.ReadKey, "models", "show", "iris", "-o", "tsv");
 
         Assert.Equal(0, run.ExitCode);
-        var lines = run.Result.TrimEnd('\n').Split('\n');
+        var lines = run.Result.TrimEnd().Split('\n');
         Assert.Equal("model\tversion\tstate\tsince\treason\tmlflow_run_id\tmlflow_run_url\tdata_md5\tdata_size\tdata_path\tdvc_file\tparent_version\tevent_type\tevent_id\tverdict", lines[0]);
-        Assert.Matches(@"^iris\t1\tunloaded\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\t[^\t]*unloaded by admin[^\t]*(\t){10}$", lines[1]);
-        Assert.Matches(@"^iris\t2\tready\t[^\t]+\t[^\t]+\t\t\t\t\tiris\.csv\t\t\t\t\t$", lines[2]);
+        Assert.Matches(@"^iris\t1\tunloaded\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\t[^\t]*unloaded by admin[^\t]*(\t-){10}$", lines[1]);
+        Assert.Matches(@"^iris\t2\tready\t[^\t]+\t[^\t]+\t-\t-\t-\t-\tiris\.csv(\t-){5}$", lines[2]);
         Assert.Equal(3, lines.Length);
     }
 
