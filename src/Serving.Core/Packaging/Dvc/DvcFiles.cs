@@ -113,7 +113,9 @@ public static partial class DvcFiles
                 : throw new InvalidDataException($"{file}: outs[0].size is '{sizeText}'; expected a whole number of bytes");
         }
 
-        return new DvcOut(md5!.ToLowerInvariant(), size, path, hash);
+        // wdir (rare: written by hand or old releases) moves the outs' paths relative to the .dvc file's folder.
+        var wdir = root.Children.TryGetValue(new YamlScalarNode("wdir"), out var wdirNode) && wdirNode is YamlScalarNode { Value: { Length: > 0 } w } && w != "." ? w : null;
+        return new DvcOut(md5!.ToLowerInvariant(), size, wdir is null ? path : $"{wdir.TrimEnd('/')}/{path}", hash);
     }
 
     private static string? Value(YamlMappingNode entry, string key) =>

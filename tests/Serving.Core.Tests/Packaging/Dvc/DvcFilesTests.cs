@@ -59,6 +59,16 @@ public sealed class DvcFilesTests
     }
 
     [Fact]
+    public void A_wdir_is_put_in_front_of_the_path_and_other_fields_are_ignored()
+    {
+        using var folder = new TemporaryDirectory();
+        var file = folder.Combine("data.csv.dvc");
+        File.WriteAllText(file, "wdir: ../raw\nouts:\n- md5: e5ebd4c02cefbe7955977c67ada242b7\n  size: 8\n  hash: md5\n  path: data.csv\n  desc: the data\n  remote: store\n");
+
+        Assert.Equal("../raw/data.csv", DvcFiles.Read(file).Path);
+    }
+
+    [Fact]
     public void Written_files_read_back_in_dvc_adds_field_order()
     {
         using var folder = new TemporaryDirectory();
