@@ -1,3 +1,5 @@
+using Serving.Cli.Retraining.Dvc;
+
 namespace Serving.Cli.Retraining;
 
 /// <summary>How one model is retrained: one entry under <c>jobs</c> in the retrainer's config file.</summary>
@@ -21,8 +23,11 @@ public sealed record RetrainJob
     /// <summary>command: the folder it runs in (default: the config file's folder).</summary>
     public string? WorkingDirectory { get; init; }
 
-    /// <summary>The model's original training CSV (default for builtin: the sample's file in the repository's data folder).</summary>
+    /// <summary>The model's original training CSV, or a <c>.dvc</c> file tracking it (default for builtin: the sample's file in the repository's data folder).</summary>
     public string? TrainingData { get; init; }
+
+    /// <summary>The DVC repository the combined training set is exported into, and where (see <see cref="DvcJobSettings"/>).</summary>
+    public DvcJobSettings? Dvc { get; init; }
 
     /// <summary>Label column of that CSV (default <c>target</c>).</summary>
     public string Label { get; init; } = "target";

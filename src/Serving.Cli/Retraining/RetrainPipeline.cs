@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Serving.Cli.Retraining.Dvc;
 using Serving.Core.Events;
 using Serving.Core.Packaging;
 using Serving.Core.Runtimes;
@@ -28,7 +29,9 @@ public sealed class RetrainPipeline(
         {
             Enter(run, RunStages.ReadingData, $"registry {settings.Registry}, predictions {settings.PredictionLogs}");
             var (stableVersion, stable) = await StableAsync(model, cancellationToken).ConfigureAwait(false);
-            var data = ReadData(run, job, stable, stableVersion);
+            var source = DvcTrainingData.Resolve(job, run);
+            var data = ReadData(run, job, stable, stableVersion, source.CsvPath);
+            var dataVersion = DvcExport.Write(model, job, run, data, source);
 
             Enter(run, RunStages.Training, $"{job.Kind} job on {data.TrainRows} rows");
             var context = new JobContext(model, job, run, data, stable, time);
@@ -49,6 +52,8 @@ public sealed class RetrainPipeline(
                 EventId = run.Trigger.EventId,
                 EventType = run.Trigger.EventType,
                 DataSha256 = data.Sha256,
+                DataVersion = dataVersion,
+                OriginalDataVersion = source.Lineage(data.OriginalRows),
                 OriginalRows = data.OriginalRows,
                 LoggedRows = data.LoggedRows,
                 Evaluation = evaluation,
@@ -116,14 +121,14 @@ public sealed class RetrainPipeline(
 
     private string ModelDirectory(string model) => Path.Combine(settings.Registry, model);
 
-    private TrainingSet ReadData(RetrainRun run, RetrainJob job, ModelManifest? stable, int? stableVersion)
+    private TrainingSet ReadData(RetrainRun run, RetrainJob job, ModelManifest? stable, int? stableVersion, string originalCsv)
     {
         var to = run.Trigger.WindowEnd ?? run.Trigger.At;
         var from = run.Trigger.WindowStart ?? to - TimeSpan.FromHours(settings.Config.LookbackHours);
         var manifests = new Dictionary<int, ModelManifest?>();
         var logged = LoggedExamples.Read(settings.PredictionLogs, run.Trigger.Model, from, to, v =>
             manifests.TryGetValue(v, out var m) ? m : manifests[v] = ManifestOf(run.Trigger.Model, v) ?? stable);
-        var data = TrainingDataBuilder.Build(job.TrainingData!, job.Label, logged, settings.Config.MinHeldOutRows, run.Directory);
+        var data = TrainingDataBuilder.Build(originalCsv, job.Label, logged, settings.Config.MinHeldOutRows, run.Directory);
         run.Log($"stable version {stableVersion?.ToString(CultureInfo.InvariantCulture) ?? "none"}; window {from:O} to {to:O}; "
             + $"{logged.Labels} labels, {logged.Predictions} labelled predictions ({logged.Rows.Count} rows) in the window, {logged.Skipped} unusable; "
             + $"{data.OriginalRows} original rows + {data.LoggedRows} logged rows = combined.csv sha256 {data.Sha256}; {data.TrainRows} train, {data.HeldOutRows} held out");

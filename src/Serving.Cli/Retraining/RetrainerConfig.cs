@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Serving.Cli.Retraining.Dvc;
 using Serving.Cli.Training;
 using Serving.Core.Packaging;
 
@@ -176,11 +177,16 @@ public sealed record RetrainerConfig
         {
             errors.Add($"{at}.trainingData '{trainingData}' does not exist");
         }
+        else if (DvcTrainingData.IsDvcFile(trainingData))
+        {
+            DvcTrainingData.Check(at, trainingData, errors);
+        }
         else if (!CsvDataSet.ReadColumnNames(trainingData).Contains(job.Label))
         {
             errors.Add($"{at}: '{trainingData}' has no label column '{job.Label}'");
         }
 
+        job = job with { Dvc = DvcJobSettings.Resolve(at, job.Dvc, baseDirectory, errors) };
         var dvclive = job.Dvclive?.Dir is { } dvcliveDir ? job.Dvclive with { Dir = Path.GetFullPath(dvcliveDir, baseDirectory) } : job.Dvclive;
         return errors.Count > before ? null : job with { TrainingData = trainingData, Dvclive = dvclive };
     }

@@ -23,7 +23,11 @@ public sealed record ModelLineage
     public RetrainingLineage? Retraining { get; init; }
 }
 
-/// <summary>The training data file and its fingerprint.</summary>
+/// <summary>
+/// The training data file and its fingerprints: our SHA-256, and the fields of a DVC <c>.dvc</c> file's <c>outs</c>
+/// entry (md5 of the file's raw bytes as DVC 3 computes it, size in bytes, path), so a version can be matched to a data
+/// commit with <c>dvc</c>.
+/// </summary>
 public sealed record TrainingDataReference
 {
     public required string File { get; init; }
@@ -31,4 +35,16 @@ public sealed record TrainingDataReference
     public required string Sha256 { get; init; }
 
     public int Rows { get; init; }
+
+    /// <summary>Lowercase hex MD5 of the file's bytes, as a DVC 3 <c>.dvc</c> file's <c>outs[].md5</c> holds it.</summary>
+    public string? Md5 { get; init; }
+
+    /// <summary>The file's size in bytes (<c>outs[].size</c>).</summary>
+    public long? Size { get; init; }
+
+    /// <summary>The file's path in its DVC repository (relative to the repository root, <c>/</c>-separated), when it lies in one.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>The <c>.dvc</c> file that tracks it, relative to the repository root, when there is one.</summary>
+    public string? DvcFile { get; init; }
 }

@@ -161,7 +161,7 @@ public sealed class PackageBuilder
                 {
                     TrainingData = data is null
                         ? null
-                        : new TrainingDataReference { File = Path.GetFileName(data.Path), Sha256 = Checksums.Sha256OfFile(data.Path), Rows = data.Rows },
+                        : Dvc.DvcRepository.Describe(new TrainingDataReference { File = Path.GetFileName(data.Path), Sha256 = Checksums.Sha256OfFile(data.Path), Rows = data.Rows }, data.Path),
                     CodeCommit = request.CodeCommit,
                     Trainer = request.Trainer,
                     Metrics = request.Metrics,

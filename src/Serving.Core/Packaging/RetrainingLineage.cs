@@ -21,6 +21,12 @@ public sealed record RetrainingLineage
     /// <summary>SHA-256 (lowercase hex) of the combined training CSV: the original data plus the labelled logged predictions.</summary>
     public required string DataSha256 { get; init; }
 
+    /// <summary>The combined training CSV as DVC records it (md5, size, and where it was exported in a DVC repository), when the retrainer wrote its <c>.dvc</c> file.</summary>
+    public TrainingDataReference? DataVersion { get; init; }
+
+    /// <summary>The model's original training data, when it came from a DVC-tracked data set (its <c>.dvc</c> file's md5 and path).</summary>
+    public TrainingDataReference? OriginalDataVersion { get; init; }
+
     /// <summary>Rows of the model's original training data in the combined CSV.</summary>
     public int OriginalRows { get; init; }
 

@@ -48,6 +48,34 @@ public sealed class AdminCommandsTests
     }
 
     [Fact]
+    public async Task Models_show_prints_each_versions_mlflow_run_data_version_parent_event_and_verdict()
+    {
+        await using var host = await CliGatewayHost.StartAsync(versions: 2, prepare: registry => RetrainedLineage.WriteInto(Path.Combine(registry, "iris", "2")));
+
+        var run = await host.RunAsync(CliGatewayHost.ReadKey, "models", "show", "iris");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains(RetrainedLineage.RunId, run.Messages, StringComparison.Ordinal);
+        Assert.Contains($"md5 {RetrainedLineage.DataMd5}", run.Messages, StringComparison.Ordinal);
+        Assert.Contains($"{RetrainedLineage.DataPath} ({RetrainedLineage.DataPath}.dvc)", run.Messages, StringComparison.Ordinal);
+        Assert.Contains("drift.detected evt-drift-1", run.Messages, StringComparison.Ordinal);
+        Assert.Contains("passed (accuracy 0.9600 vs stable 0.9000)", run.Messages, StringComparison.Ordinal);
+        Assert.Matches(@"2\s*│[^\n]*│\s*1\s*│\s*drift\.detected", run.Messages);
+    }
+
+    [Fact]
+    public async Task Models_show_as_tsv_carries_the_lineage_columns()
+    {
+        await using var host = await CliGatewayHost.StartAsync(versions: 2, prepare: registry => RetrainedLineage.WriteInto(Path.Combine(registry, "iris", "2")));
+
+        var run = await host.RunAsync(CliGatewayHost.ReadKey, "models", "show", "iris", "-o", "tsv");
+
+        Assert.Equal(0, run.ExitCode);
+        var cells = run.Result.TrimEnd().Split('\n')[2].Split('\t');
+        Assert.Equal([RetrainedLineage.RunId, "-", RetrainedLineage.DataMd5, "8", RetrainedLineage.DataPath, RetrainedLineage.DataPath + ".dvc", "1", "drift.detected", "evt-drift-1", "passed"], cells[5..]);
+    }
+
+    [Fact]
     public async Task Deploy_sets_stable_canary_weight_and_shadow_on_the_gateway()
     {
         await using var host = await CliGatewayHost.StartAsync(versions: 4);
@@ -191,9 +219,9 @@ public sealed class AdminCommandsTests
 
         Assert.Equal(0, run.ExitCode);
         var lines = run.Result.TrimEnd().Split('\n');
-        Assert.Equal("model\tversion\tstate\tsince\treason", lines[0]);
-        Assert.Matches(@"^iris\t1\tunloaded\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\t[^\t]*unloaded by admin[^\t]*$", lines[1]);
-        Assert.Matches(@"^iris\t2\tready\t[^\t]+\t[^\t]+$", lines[2]);
+        Assert.Equal("model\tversion\tstate\tsince\treason\tmlflow_run_id\tmlflow_run_url\tdata_md5\tdata_size\tdata_path\tdvc_file\tparent_version\tevent_type\tevent_id\tverdict", lines[0]);
+        Assert.Matches(@"^iris\t1\tunloaded\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\t[^\t]*unloaded by admin[^\t]*(\t-){10}$", lines[1]);
+        Assert.Matches(@"^iris\t2\tready\t[^\t]+\t[^\t]+\t-\t-\t-\t-\tiris\.csv(\t-){5}$", lines[2]);
         Assert.Equal(3, lines.Length);
     }
 

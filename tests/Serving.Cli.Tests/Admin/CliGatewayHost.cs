@@ -34,8 +34,8 @@ internal sealed class CliGatewayHost : WebApplicationFactory<gateway::Program>
 
     public DeploymentSpec Deployment(string model) => Services.GetRequiredService<DeploymentManager>().Current.Find(model)!.Spec;
 
-    /// <summary>Starts a gateway serving iris versions 1 to <paramref name="versions"/>.</summary>
-    public static async Task<CliGatewayHost> StartAsync(int versions, IRolloutController? rollouts = null)
+    /// <summary>Starts a gateway serving iris versions 1 to <paramref name="versions"/>; <paramref name="prepare"/> gets the registry first.</summary>
+    public static async Task<CliGatewayHost> StartAsync(int versions, IRolloutController? rollouts = null, Action<string>? prepare = null)
     {
         var registry = Directory.CreateTempSubdirectory("cli-admin-registry-").FullName;
         for (var v = 1; v <= versions; v++)
@@ -43,6 +43,7 @@ internal sealed class CliGatewayHost : WebApplicationFactory<gateway::Program>
             CommittedSamples.CopyVersion("iris", 1, Path.Combine(registry, "iris", v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
+        prepare?.Invoke(registry);
         var host = new CliGatewayHost(registry, rollouts);
         host.UseKestrel();
         host.StartServer();

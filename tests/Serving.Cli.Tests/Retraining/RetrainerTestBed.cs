@@ -59,10 +59,14 @@ internal sealed class RetrainerTestBed : IAsyncDisposable
 
     public string Combine(params string[] parts) => _root.Combine(parts);
 
-    /// <summary>Starts the fake gateway and a retrainer with the given jobs (the "jobs" object of the config file).</summary>
-    public static async Task<RetrainerTestBed> StartAsync(JsonObject jobs, double margin = 0.01)
+    /// <summary>
+    /// Starts the fake gateway and a retrainer with the given jobs (the "jobs" object of the config file);
+    /// <paramref name="prepare"/> gets the bed's root folder (what relative paths in the jobs resolve against) first.
+    /// </summary>
+    public static async Task<RetrainerTestBed> StartAsync(JsonObject jobs, double margin = 0.01, Action<string>? prepare = null)
     {
         var bed = new RetrainerTestBed();
+        prepare?.Invoke(bed._root.Path);
         bed.Gateway = await FakeGateway.StartAsync();
         var config = new RetrainerConfig { Margin = margin, MinHeldOutRows = 20, Jobs = JsonSerializer.Deserialize<Dictionary<string, RetrainJob>>(jobs.ToJsonString(), RunJson.Options)! }
             .Resolved(bed._root.Path, Repository.DataDirectory);

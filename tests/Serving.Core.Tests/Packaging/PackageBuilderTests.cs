@@ -51,6 +51,10 @@ public sealed class PackageBuilderTests
         Assert.Equal("iris.csv", manifest.Lineage!.TrainingData!.File);
         Assert.Equal(Checksums.Sha256OfFile(RepositoryFiles.Data("iris.csv")), manifest.Lineage.TrainingData.Sha256);
         Assert.Equal(150, manifest.Lineage.TrainingData.Rows);
+#pragma warning disable CA5351 // DVC's md5, computed here independently of the code under test
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(RepositoryFiles.Data("iris.csv")))), manifest.Lineage.TrainingData.Md5);
+#pragma warning restore CA5351
+        Assert.Equal(new FileInfo(RepositoryFiles.Data("iris.csv")).Length, manifest.Lineage.TrainingData.Size);
         Assert.Equal("abc123", manifest.Lineage.CodeCommit);
         Assert.Equal(FixedTime.Now, manifest.Lineage.CreatedAt);
         Assert.Equal(4, manifest.Baseline!.Features.Count);

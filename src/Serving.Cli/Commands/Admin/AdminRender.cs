@@ -42,6 +42,11 @@ internal static class AdminRender
             new Markup($"deployment: {Markup.Escape(model.Deployment?.Describe() ?? "none")}"),
             versions,
         };
+        if (LineageRender.Table(model) is { } lineage)
+        {
+            lines.Add(lineage);
+        }
+
         if (model.Rollout is { } rollout)
         {
             lines.Add(RolloutRender.Status(rollout));

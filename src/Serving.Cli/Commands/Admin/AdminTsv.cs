@@ -21,9 +21,9 @@ internal static class AdminTsv
             m.Rollout?.State, Number(m.Rollout?.Weight), string.Join(',', m.Versions.Select(v => $"{Number(v.Version)}:{v.State}")),
         ]));
 
-    /// <summary><c>models show</c>: one row per version.</summary>
+    /// <summary><c>models show</c>: one row per version, with its lineage (empty cells where it has none).</summary>
     public static Task VersionsAsync(TextWriter writer, ModelView model) =>
-        TsvWriter.WriteAsync(writer, VersionHeader, model.Versions.Select(v => VersionRow(model.Name, v)));
+        TsvWriter.WriteAsync(writer, [.. VersionHeader, .. LineageRender.TsvHeader], model.Versions.Select(v => (IReadOnlyList<string?>)[.. VersionRow(model.Name, v), .. LineageRender.TsvCells(v.Lineage)]));
 
     /// <summary><c>versions load|unload</c>: the version's new state.</summary>
     public static Task VersionAsync(TextWriter writer, string model, VersionView version) =>

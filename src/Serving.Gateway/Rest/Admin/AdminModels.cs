@@ -12,13 +12,14 @@ internal static class AdminModels
     public static IReadOnlyList<AdminModelView> All(IServiceProvider services)
     {
         var registry = services.GetRequiredService<ModelRegistry>().Current;
-        return [.. registry.ModelNames.Select(name => View(services, registry.Models[name]))];
+        return [.. registry.ModelNames.Select(name => View(services, registry.Models[name], lineage: false))];
     }
 
     public static AdminModelView? Find(IServiceProvider services, string name) =>
-        services.GetRequiredService<ModelRegistry>().Current.Models.TryGetValue(name, out var entry) ? View(services, entry) : null;
+        services.GetRequiredService<ModelRegistry>().Current.Models.TryGetValue(name, out var entry) ? View(services, entry, lineage: true) : null;
 
-    private static AdminModelView View(IServiceProvider services, ModelEntry entry)
+    // The list stays lean; one model's view carries each loaded version's lineage.
+    private static AdminModelView View(IServiceProvider services, ModelEntry entry, bool lineage)
     {
         var deployments = services.GetRequiredService<DeploymentManager>();
         var deployment = deployments.Current.Find(entry.Name);
@@ -27,7 +28,7 @@ internal static class AdminModels
             PolicyName(deployments.PolicyOf(entry.Name)),
             deployment is null ? null : AdminDeploymentView.Of(deployment.Spec),
             services.GetService<IRolloutController>()?.Get(entry.Name),
-            [.. entry.Versions.Select(AdminVersionView.Of)],
+            [.. entry.Versions.Select(v => AdminVersionView.Of(v, lineage && entry.Loaded.TryGetValue(v.Version, out var loaded) ? loaded.Manifest : null))],
             services.GetService<ShadowMirror>()?.Report(entry.Name),
             services.GetService<MlflowSourceStatus>()?.Find(entry.Name));
     }

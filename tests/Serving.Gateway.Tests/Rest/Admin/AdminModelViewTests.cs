@@ -36,11 +36,58 @@ public sealed class AdminModelViewTests(AdminReadFixture fixture) : IClassFixtur
 
         var versions = body.GetProperty("versions").EnumerateArray().ToList();
         Assert.Equal([1, 2, 3], versions.Select(v => v.GetProperty("version").GetInt32()));
-        Assert.All(versions, v => Assert.Equal(["version", "state", "reason", "since"], v.EnumerateObject().Select(p => p.Name)));
+        // Loaded versions add where they came from; the corrupt one, never loaded, has no manifest to read it from.
+        Assert.All(versions[..2], v => Assert.Equal(["version", "state", "reason", "since", "lineage"], v.EnumerateObject().Select(p => p.Name)));
+        Assert.Equal(["version", "state", "reason", "since"], versions[2].EnumerateObject().Select(p => p.Name));
         Assert.Equal(["ready", "ready", "failed"], versions.Select(v => v.GetProperty("state").GetString()));
         Assert.Equal(JsonValueKind.Null, versions[0].GetProperty("reason").ValueKind);
         Assert.False(string.IsNullOrEmpty(versions[2].GetProperty("reason").GetString()));
         Assert.True(versions[2].GetProperty("since").TryGetDateTimeOffset(out _));
+    }
+
+    [Fact]
+    public async Task Each_loaded_version_shows_its_mlflow_run_data_version_parent_event_and_verdict()
+    {
+        using var client = fixture.Host.CreateClient(AdminGatewayHost.ReadKey);
+
+        var (_, body) = await client.GetAsync("/admin/models/iris");
+
+        var lineage = body.GetProperty("versions")[1].GetProperty("lineage");
+        Assert.Equal(RetrainedLineage.RunId, lineage.GetProperty("mlflow").GetProperty("runId").GetString());
+        var data = lineage.GetProperty("data");
+        Assert.Equal(RetrainedLineage.DataMd5, data.GetProperty("md5").GetString());
+        Assert.Equal(RetrainedLineage.DataPath, data.GetProperty("path").GetString());
+        Assert.Equal(RetrainedLineage.DataPath + ".dvc", data.GetProperty("dvcFile").GetString());
+        Assert.Equal(8, data.GetProperty("size").GetInt64());
+        Assert.Equal(1, lineage.GetProperty("parentVersion").GetInt32());
+        Assert.Equal("drift.detected", lineage.GetProperty("event").GetProperty("type").GetString());
+        Assert.Equal("evt-drift-1", lineage.GetProperty("event").GetProperty("id").GetString());
+        Assert.Equal("passed", lineage.GetProperty("evaluation").GetProperty("verdict").GetString());
+        Assert.Equal(0.96, lineage.GetProperty("evaluation").GetProperty("candidate").GetProperty("accuracy").GetDouble(), 1e-12);
+        Assert.Equal("20261207-120000-abcd", lineage.GetProperty("retrainingRunId").GetString());
+    }
+
+    [Fact]
+    public async Task A_packaged_version_shows_its_training_datas_md5_and_no_retraining_fields()
+    {
+        using var client = fixture.Host.CreateClient(AdminGatewayHost.ReadKey);
+
+        var (_, body) = await client.GetAsync("/admin/models/iris");
+
+        // Version 1 is the committed package: its data is iris.csv, made before DVC fields were recorded.
+        var lineage = body.GetProperty("versions")[0].GetProperty("lineage");
+        Assert.Equal(["data", "trainer", "createdAt"], lineage.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("iris.csv", lineage.GetProperty("data").GetProperty("file").GetString());
+    }
+
+    [Fact]
+    public async Task The_list_leaves_lineage_to_the_one_model_view()
+    {
+        using var client = fixture.Host.CreateClient(AdminGatewayHost.ReadKey);
+
+        var (_, body) = await client.GetAsync("/admin/models");
+
+        Assert.All(body.EnumerateArray().SelectMany(m => m.GetProperty("versions").EnumerateArray()), v => Assert.False(v.TryGetProperty("lineage", out _)));
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using Serving.Gateway.Tests.Hosting;
 namespace Serving.Gateway.Tests.Rest.Admin;
 
 /// <summary>
-/// One gateway for tests that only read (or are refused): iris versions 1 and 2, a corrupt version 3, and the
+/// One gateway for tests that only read (or are refused): iris versions 1 and 2 (2 with a retrainer's lineage), a corrupt version 3, and the
 /// diabetes model; a fake rollout controller.
 /// </summary>
 public sealed class AdminReadFixture : IAsyncLifetime
@@ -17,6 +17,7 @@ public sealed class AdminReadFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         AdminRegistry.AddCorruptVersion(Registry, "iris", 3);
+        RetrainedLineage.WriteInto(Path.Combine(Registry.Path, "iris", "2"));
         CommittedSamples.CopyTo(Registry.Path, "diabetes");
         Host = await new AdminGatewayHost(Registry.Path, Rollouts).StartAsync();
     }
