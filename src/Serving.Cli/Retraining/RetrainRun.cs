@@ -22,6 +22,7 @@ public sealed class RetrainRun
     private int? _parentVersion;
     private EvaluationLineage? _evaluation;
     private string? _dataSha256;
+    private string? _tracking;
 
     public RetrainRun(string id, RetrainTrigger trigger, DateTimeOffset started, string directory)
     {
@@ -83,6 +84,15 @@ public sealed class RetrainRun
         }
     }
 
+    /// <summary>Where the run's MLflow tracking stands (its run and link, or <c>failed: reason</c>).</summary>
+    public void Tracked(string tracking)
+    {
+        lock (_lock)
+        {
+            _tracking = tracking;
+        }
+    }
+
     /// <summary>A trigger that came while this run was going: recorded here, and no second run starts for it.</summary>
     public void Coalesce(string what)
     {
@@ -135,6 +145,7 @@ public sealed class RetrainRun
                 Verdict = _evaluation?.Verdict,
                 Evaluation = _evaluation,
                 DataSha256 = _dataSha256,
+                Tracking = _tracking,
                 Coalesced = [.. _coalesced],
                 Log = withLog ? [.. _log] : null,
             };

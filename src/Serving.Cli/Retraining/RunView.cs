@@ -34,6 +34,9 @@ public sealed record RunView
 
     public string? DataSha256 { get; init; }
 
+    /// <summary>The MLflow run (<c>mlflow run &lt;id&gt; FINISHED: &lt;url&gt;</c>) or <c>failed: &lt;reason&gt;</c>; null when tracking is off.</summary>
+    public string? Tracking { get; init; }
+
     /// <summary>Triggers that came while it ran (event type and id), recorded instead of starting another run.</summary>
     public IReadOnlyList<string> Coalesced { get; init; } = [];
 

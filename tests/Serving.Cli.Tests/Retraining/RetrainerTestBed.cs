@@ -60,11 +60,11 @@ internal sealed class RetrainerTestBed : IAsyncDisposable
     public string Combine(params string[] parts) => _root.Combine(parts);
 
     /// <summary>Starts the fake gateway and a retrainer with the given jobs (the "jobs" object of the config file).</summary>
-    public static async Task<RetrainerTestBed> StartAsync(JsonObject jobs, double margin = 0.01)
+    public static async Task<RetrainerTestBed> StartAsync(JsonObject jobs, double margin = 0.01, Serving.Cli.Retraining.Mlflow.MlflowTrackingConfig? mlflow = null)
     {
         var bed = new RetrainerTestBed();
         bed.Gateway = await FakeGateway.StartAsync();
-        var config = new RetrainerConfig { Margin = margin, MinHeldOutRows = 20, Jobs = JsonSerializer.Deserialize<Dictionary<string, RetrainJob>>(jobs.ToJsonString(), RunJson.Options)! }
+        var config = new RetrainerConfig { Margin = margin, MinHeldOutRows = 20, Jobs = JsonSerializer.Deserialize<Dictionary<string, RetrainJob>>(jobs.ToJsonString(), RunJson.Options)!, Mlflow = mlflow }
             .Resolved(bed._root.Path, Repository.DataDirectory);
         var settings = new RetrainerSettings(
             bed.Registry, bed.DataPath, "http://127.0.0.1:0", bed.Gateway.Url, FakeGateway.AdminKey, bed.Secret, config,
