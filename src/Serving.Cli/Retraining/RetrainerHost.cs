@@ -47,7 +47,7 @@ public static class RetrainerHost
         builder.Services.AddSingleton<RetrainPipeline>();
         builder.Services.AddSingleton<RetrainRuns>();
         builder.Services.AddSingleton(new WebhookIds(clock, TimeSpan.FromMinutes(11)));
-        builder.Services.AddSingleton(sp => new WebhookReceiver(settings, sp.GetRequiredService<RetrainRuns>(), sp.GetRequiredService<WebhookIds>(), clock, sp.GetRequiredService<ILogger<WebhookReceiver>>()));
+        builder.Services.AddSingleton(sp => new WebhookReceiver(settings, sp.GetRequiredService<RetrainRuns>(), sp.GetRequiredService<WebhookIds>(), clock, sp.GetRequiredService<ILogger<WebhookReceiver>>(), sp.GetRequiredService<Mlflow.MlflowRunTracker>()));
 
         var app = builder.Build();
         app.MapRetrainerEndpoints();

@@ -103,6 +103,11 @@ internal static class RetrainerCommand
                 problems.AddRange(mlflow.Problems(jobs.Jobs.Keys).Select(p => $"--mlflow-tracking-uri: {p}"));
                 jobs = jobs with { Mlflow = mlflow };
             }
+
+            if (jobs.Mlflow?.MissingTrackingUri is { } missing)
+            {
+                problems.Add($"--config: {missing}");
+            }
         }
         catch (RetrainerConfigException ex)
         {

@@ -218,6 +218,42 @@ public sealed class MlflowRunTracker(MlflowTrackingConfig? config, MlflowTrackin
         }
     }
 
+    /// <summary>
+    /// A <c>rollout.promoted</c> from the gateway: when the model follows MLflow, the champion alias is moved to the
+    /// promoted version in the background (the webhook is answered at once) and a line saying so is answered; null
+    /// when the model does not follow MLflow. The gateway numbers a followed model's versions as MLflow does.
+    /// </summary>
+    public string? Promoted(System.Text.Json.Nodes.JsonObject? data)
+    {
+        var model = data?["model"] is System.Text.Json.Nodes.JsonValue m && m.TryGetValue<string>(out var name) ? name : null;
+        var version = data?["version"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<int>(out var number) ? number : (int?)null;
+        if (model is null || version is null || RegisteredModelOf(model) is not { } registered)
+        {
+            return null;
+        }
+
+        var text = version.Value.ToString(CultureInfo.InvariantCulture);
+        LastPromotion = Task.Run(() => MoveChampionAsync(model, registered, text));
+        return $"moving {registered}@{config!.ChampionAlias} to version {text}";
+    }
+
+    /// <summary>The latest champion move (tests wait on it).</summary>
+    public Task LastPromotion { get; private set; } = Task.CompletedTask;
+
+    private async Task MoveChampionAsync(string model, string registered, string version)
+    {
+        try
+        {
+            await client!.SetAliasAsync(registered, config!.ChampionAlias, version, CancellationToken.None).ConfigureAwait(false);
+            MlflowTrackingLog.ChampionMoved(logger, model, version, config.ChampionAlias, registered);
+        }
+        catch (Exception ex) when (IsTrackingFailure(ex, CancellationToken.None))
+        {
+            Interlocked.Increment(ref _failures);
+            MlflowTrackingLog.ChampionFailed(logger, model, version, config!.ChampionAlias, registered, ex.Message);
+        }
+    }
+
     /// <summary>Whether an exception is the tracking server's (answer, transport, time limit), not the run being stopped.</summary>
     private static bool IsTrackingFailure(Exception ex, CancellationToken cancellationToken) =>
         ex is MlflowTrackingException or HttpRequestException or IOException

@@ -48,11 +48,7 @@ public sealed record MlflowTrackingConfig
         var jobs = models.ToHashSet(StringComparer.Ordinal);
         if (!Enabled)
         {
-            if (RegisteredModels.Count > 0)
-            {
-                yield return "mlflow.registeredModels is set but mlflow.trackingUri is not; registering versions needs the tracking server (set it, or --mlflow-tracking-uri)";
-            }
-
+            // A missing URI may still come from --mlflow-tracking-uri: see MissingTrackingUri, checked after it.
             yield break;
         }
 
@@ -100,6 +96,11 @@ public sealed record MlflowTrackingConfig
             yield return string.Create(CultureInfo.InvariantCulture, $"mlflow.retryDelaySeconds is {RetryDelaySeconds}; use a number from 0 to 60");
         }
     }
+
+    /// <summary>The problem when models are to be registered but no tracking server is named (after the command line had its say).</summary>
+    public string? MissingTrackingUri => !Enabled && RegisteredModels.Count > 0
+        ? "mlflow.registeredModels is set but mlflow.trackingUri is not; registering versions needs the tracking server (set it, or --mlflow-tracking-uri)"
+        : null;
 
     /// <summary>The registered model a model follows, or null.</summary>
     public string? RegisteredModelOf(string model) => Enabled && RegisteredModels.TryGetValue(model, out var name) ? name : null;

@@ -143,6 +143,28 @@ public sealed class MlflowTrackingTests
     }
 
     [Fact]
+    public async Task A_gateway_promotion_of_a_followed_model_moves_the_champion_alias_and_other_models_are_ignored()
+    {
+        await using var mlflow = await FakeMlflow.StartAsync();
+        var config = Config(mlflow.Url) with { RegisteredModels = new() { [RetrainerTestBed.Model] = "bc-registered" } };
+        await using var bed = await RetrainerTestBed.StartAsync(Jobs(), mlflow: config);
+
+        var (status, answer) = await bed.PostWebhookAsync("evt-promoted", Promoted(RetrainerTestBed.Model, 4));
+        var (otherStatus, other) = await bed.PostWebhookAsync("evt-promoted-other", Promoted("iris", 2));
+        for (var i = 0; i < 200 && !mlflow.Aliases.ContainsKey("bc-registered@champion"); i++)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(202, status);
+        Assert.Equal("moving bc-registered@champion to version 4", answer["champion"]!.ToString());
+        Assert.Equal("4", mlflow.Aliases["bc-registered@champion"]);
+        Assert.Equal(200, otherStatus);
+        Assert.NotNull(other["ignored"]);
+        Assert.Single(mlflow.Aliases);
+    }
+
+    [Fact]
     public async Task A_model_that_follows_mlflow_fails_its_run_when_mlflow_is_down()
     {
         var config = Config(ClosedPort()) with { RegisteredModels = new() { [RetrainerTestBed.Model] = "bc-registered" } };
@@ -180,15 +202,23 @@ public sealed class MlflowTrackingTests
     [Fact]
     public void Registered_models_without_a_tracking_uri_or_naming_no_job_are_refused_at_start()
     {
-        var noUri = new MlflowTrackingConfig { RegisteredModels = new() { ["breast-cancer"] = "bc" } }.Problems(["breast-cancer"]).ToList();
+        var noUri = new MlflowTrackingConfig { RegisteredModels = new() { ["breast-cancer"] = "bc" } }.MissingTrackingUri;
         var noJob = new MlflowTrackingConfig { TrackingUri = "http://mlflow:5000", RegisteredModels = new() { ["iris"] = "iris" } }.Problems(["breast-cancer"]).ToList();
         var badUri = new MlflowTrackingConfig { TrackingUri = "ftp://mlflow" }.Problems([]).ToList();
 
-        Assert.Contains(noUri, p => p.StartsWith("mlflow.registeredModels is set but mlflow.trackingUri is not", StringComparison.Ordinal));
+        Assert.StartsWith("mlflow.registeredModels is set but mlflow.trackingUri is not", noUri, StringComparison.Ordinal);
+        Assert.Null(new MlflowTrackingConfig { TrackingUri = "http://mlflow:5000", RegisteredModels = new() { ["breast-cancer"] = "bc" } }.MissingTrackingUri);
         Assert.Contains(noJob, p => p.Contains("names 'iris', which has no job", StringComparison.Ordinal));
         Assert.Contains(badUri, p => p.StartsWith("mlflow.trackingUri is 'ftp://mlflow'", StringComparison.Ordinal));
         Assert.Empty(new MlflowTrackingConfig { TrackingUri = "http://mlflow:5000" }.Problems(["breast-cancer"]));
     }
+
+    private static byte[] Promoted(string model, int version) => Encoding.UTF8.GetBytes(new JsonObject
+    {
+        ["type"] = "rollout.promoted",
+        ["timestamp"] = RetrainerTestBed.Now.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        ["data"] = new JsonObject { ["model"] = model, ["version"] = version, ["stableVersion"] = version - 1, ["outcome"] = "promoted" },
+    }.ToJsonString());
 
     private static JsonObject Jobs() => (JsonObject)Builtin.DeepClone();
 
