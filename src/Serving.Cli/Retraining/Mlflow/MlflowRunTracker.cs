@@ -110,7 +110,8 @@ public sealed class MlflowRunTracker(MlflowTrackingConfig? config, MlflowTrackin
                 tags["mlflow.log-model.history"] = MlflowModelFile.HistoryTag(tracked.RunId, tracked.ModelUuid, now);
             }
 
-            await client.LogBatchAsync(tracked.RunId, parameters, metrics, tags, cancellationToken).ConfigureAwait(false);
+            // Servers before MLflow 2.10 take param values of at most 500 characters (the split's text can be longer).
+            await client.LogBatchAsync(tracked.RunId, parameters.ToDictionary(p => p.Key, p => Truncated(p.Value, 500)), metrics, tags, cancellationToken).ConfigureAwait(false);
             await UploadModelAsync(tracked, manifest, candidateDirectory, now, cancellationToken).ConfigureAwait(false);
             run.Log($"tracking: logged {parameters.Count} params, {metrics.Count} metrics and the model at {tracked.ModelUri}");
             return new MlflowLineage

@@ -116,6 +116,8 @@ public sealed class MlflowTrackingTests
         Assert.StartsWith("failed: experiments/get-by-name: cannot reach the tracking server", run.Tracking, StringComparison.Ordinal);
         Assert.Contains(run.Log!, l => l.StartsWith("tracking failed: ", StringComparison.Ordinal));
         Assert.Null(ManifestSerializer.Read(Path.Combine(bed.Registry, RetrainerTestBed.Model, "3")).Lineage!.Mlflow);
+        var health = JsonNode.Parse(await bed.Http.GetStringAsync($"{bed.Url}/healthz", TestContext.Current.CancellationToken))!;
+        Assert.Equal(1, (long)health["mlflowTrackingFailures"]!);
     }
 
     [Fact]
