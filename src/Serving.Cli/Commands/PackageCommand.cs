@@ -18,10 +18,12 @@ internal static class PackageCommand
         var task = new Option<string?>("--task") { Description = "binary, multiclass or regression (default: inferred from the label column)." };
         task.AcceptOnlyFromAmong(ModelTasks.Binary, ModelTasks.Multiclass, ModelTasks.Regression);
         var predictionOutput = new Option<string?>("--prediction-output") { Description = "Output that holds the prediction (default: one named like label/prediction, else a probability's argmax, else the first)." };
+        var runId = new Option<string?>("--run-id") { Description = "MLflow run the model came from: recorded in the version's lineage (lineage.mlflow.runId)." };
+        var trackingUri = new Option<string?>("--tracking-uri") { Description = "MLflow tracking server of --run-id: the run is looked up and its experiment, page and artifact URI recorded too." };
 
         var command = new Command("package", "Publish a trained ONNX or ML.NET model as the next version in a registry; prints the version.")
         {
-            artifact, name, registry, trainData, label, task, predictionOutput,
+            artifact, name, registry, trainData, label, task, predictionOutput, runId, trackingUri,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.Guard(output, async () =>
         {
@@ -42,6 +44,15 @@ internal static class PackageCommand
             {
                 // The folder's MLmodel gives the ONNX file, the signature's names and the run it was logged by.
                 request = MlflowPackaging.ForFolder(request with { Trainer = "serving package (MLflow model folder)" });
+            }
+
+            if (parse.GetValue(runId) is { } run)
+            {
+                request = request with { Mlflow = await Serving.Cli.Retraining.Mlflow.MlflowRunReference.ResolveAsync(request.Mlflow, run, parse.GetValue(trackingUri), cancellationToken).ConfigureAwait(false) };
+            }
+            else if (parse.GetValue(trackingUri) is not null)
+            {
+                throw new PackagingException("--tracking-uri names where --run-id's run is; give --run-id too");
             }
 
             var result = await builder().BuildAsync(request, cancellationToken).ConfigureAwait(false);

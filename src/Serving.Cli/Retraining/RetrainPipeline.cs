@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Serving.Cli.Retraining.Dvc;
+using Serving.Cli.Retraining.Mlflow;
 using Serving.Core.Events;
 using Serving.Core.Packaging;
 using Serving.Core.Runtimes;
@@ -18,6 +19,7 @@ public sealed class RetrainPipeline(
     GatewayClient gateway,
     IReadOnlyList<IModelRuntimeFactory> factories,
     TimeProvider time,
+    MlflowRunTracker mlflow,
     ILogger<RetrainPipeline> logger)
 {
     public async Task RunAsync(RetrainRun run, CancellationToken cancellationToken)
@@ -25,8 +27,10 @@ public sealed class RetrainPipeline(
         var model = run.Trigger.Model;
         var job = settings.Config.Jobs[model];
         RetrainerLog.RunStarted(logger, run.Id, model, run.Trigger.EventType, run.Trigger.EventId ?? "(by hand)");
+        MlflowTrackedRun? tracked = null;
         try
         {
+            tracked = await mlflow.BeginAsync(run, cancellationToken).ConfigureAwait(false);
             Enter(run, RunStages.ReadingData, $"registry {settings.Registry}, predictions {settings.PredictionLogs}");
             var (stableVersion, stable) = await StableAsync(model, cancellationToken).ConfigureAwait(false);
             var source = DvcTrainingData.Resolve(job, run);
@@ -58,6 +62,7 @@ public sealed class RetrainPipeline(
                 LoggedRows = data.LoggedRows,
                 Evaluation = evaluation,
             };
+            var mlflowLineage = await mlflow.LogCandidateAsync(tracked, run, job, data, packaged, evaluation, cancellationToken).ConfigureAwait(false);
 
             if (evaluation.Verdict != "passed")
             {
@@ -70,7 +75,10 @@ public sealed class RetrainPipeline(
             }
 
             Enter(run, RunStages.Publishing, $"into {settings.Registry}");
-            var version = Publish(model, packaged, lineage);
+            // A model that follows MLflow is published by registering it there (the gateway's MLflow source fetches it).
+            var version = mlflow.RegisteredModelOf(model) is null
+                ? Publish(model, packaged, lineage, mlflowLineage)
+                : await mlflow.RegisterAsync(tracked, run, cancellationToken).ConfigureAwait(false);
             run.Published(version);
             var message = $"published {model} version {version}";
             run.Enter(RunStages.Done, time.GetUtcNow(), message);
@@ -91,6 +99,10 @@ public sealed class RetrainPipeline(
             run.Log($"failed: {ex.Message}");
             RetrainerLog.Failed(logger, run.Id, model, ex.Message, ex is RetrainException or PackagingException or ModelLoadException ? null : ex);
             await ReportFailedAsync(run, "failed", ex.Message, null, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            await mlflow.FinishAsync(tracked, run).ConfigureAwait(false);
         }
     }
 
@@ -183,7 +195,7 @@ public sealed class RetrainPipeline(
     /// lineage into its manifest, and renames it to the next version number in one step: the gateway's watcher never
     /// sees half a package.
     /// </summary>
-    private int Publish(string model, string candidateDirectory, RetrainingLineage retraining)
+    private int Publish(string model, string candidateDirectory, RetrainingLineage retraining, Serving.Core.Packaging.Mlflow.MlflowLineage? mlflowLineage)
     {
         var modelDirectory = ModelDirectory(model);
         var staging = VersionFolders.CreateStaging(modelDirectory);
@@ -195,7 +207,7 @@ public sealed class RetrainPipeline(
             }
 
             var manifest = ManifestSerializer.Read(staging);
-            var lineage = (manifest.Lineage ?? new ModelLineage { CreatedAt = time.GetUtcNow() }) with { Retraining = retraining };
+            var lineage = (manifest.Lineage ?? new ModelLineage { CreatedAt = time.GetUtcNow() }) with { Retraining = retraining, Mlflow = mlflowLineage ?? manifest.Lineage?.Mlflow };
             ManifestSerializer.Write(staging, manifest with { Lineage = lineage });
             return VersionFolders.Publish(staging, modelDirectory, version: null);
         }

@@ -23,6 +23,7 @@ public sealed class RetrainRun
     private EvaluationLineage? _evaluation;
     private string? _dataSha256;
     private DvcLive.DvcLiveFiles? _dvcLive;
+    private string? _tracking;
 
     public RetrainRun(string id, RetrainTrigger trigger, DateTimeOffset started, string directory)
     {
@@ -93,6 +94,15 @@ public sealed class RetrainRun
         }
     }
 
+    /// <summary>Where the run's MLflow tracking stands (its run and link, or <c>failed: reason</c>).</summary>
+    public void Tracked(string tracking)
+    {
+        lock (_lock)
+        {
+            _tracking = tracking;
+        }
+    }
+
     /// <summary>A trigger that came while this run was going: recorded here, and no second run starts for it.</summary>
     public void Coalesce(string what)
     {
@@ -146,6 +156,7 @@ public sealed class RetrainRun
                 Evaluation = _evaluation,
                 DataSha256 = _dataSha256,
                 DvcLive = _dvcLive,
+                Tracking = _tracking,
                 Coalesced = [.. _coalesced],
                 Log = withLog ? [.. _log] : null,
             };

@@ -33,6 +33,9 @@ public sealed record RetrainerConfig
     /// <summary>Jobs by model name.</summary>
     public Dictionary<string, RetrainJob> Jobs { get; init; } = new(StringComparer.Ordinal);
 
+    /// <summary>MLflow tracking of each run and registering of new versions (off without a tracking URI).</summary>
+    public Mlflow.MlflowTrackingConfig? Mlflow { get; init; }
+
     /// <summary>The folder relative paths in the file are resolved against.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
@@ -81,6 +84,7 @@ public sealed record RetrainerConfig
             errors.Add("jobs is empty; name at least one model, e.g. \"jobs\": {\"breast-cancer\": {\"kind\": \"builtin\"}}");
         }
 
+        errors.AddRange(Mlflow?.Problems(Jobs.Keys) ?? []);
         var jobs = new Dictionary<string, RetrainJob>(StringComparer.Ordinal);
         foreach (var (model, job) in Jobs)
         {

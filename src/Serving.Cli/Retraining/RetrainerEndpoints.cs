@@ -22,7 +22,8 @@ internal static class RetrainerEndpoints
             ? Results.Json(run.View(withLog: true), RunJson.Options)
             : Error(404, $"no run '{id}'"));
         app.MapPost("/runs", StartAsync);
-        app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
+        // The count of MLflow tracking failures since start: the retrainer has no metrics endpoint, so it is shown here.
+        app.MapGet("/healthz", (Mlflow.MlflowRunTracker mlflow) => Results.Json(new { status = "ok", mlflowTrackingFailures = mlflow.Failures }));
     }
 
     private static async Task<IResult> ReceiveAsync(HttpContext context, WebhookReceiver receiver)

@@ -36,6 +36,8 @@ public sealed record RunView
 
     /// <summary>The run's DVCLive files (metrics, plots, params, dvc.yaml), once judged.</summary>
     public DvcLive.DvcLiveFiles? DvcLive { get; init; }
+    /// <summary>The MLflow run (<c>mlflow run &lt;id&gt; FINISHED: &lt;url&gt;</c>) or <c>failed: &lt;reason&gt;</c>; null when tracking is off.</summary>
+    public string? Tracking { get; init; }
 
     /// <summary>Triggers that came while it ran (event type and id), recorded instead of starting another run.</summary>
     public IReadOnlyList<string> Coalesced { get; init; } = [];

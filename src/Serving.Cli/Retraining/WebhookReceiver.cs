@@ -13,7 +13,7 @@ namespace Serving.Cli.Retraining;
 /// <c>retrain.scheduled</c> start a run for the model in <c>data.model</c>; other types are answered 200 and ignored,
 /// so the sender does not retry them.
 /// </summary>
-public sealed class WebhookReceiver(RetrainerSettings settings, RetrainRuns runs, WebhookIds ids, TimeProvider time, ILogger<WebhookReceiver> logger)
+public sealed class WebhookReceiver(RetrainerSettings settings, RetrainRuns runs, WebhookIds ids, TimeProvider time, ILogger<WebhookReceiver> logger, Mlflow.MlflowRunTracker? mlflow = null)
 {
     /// <summary>Event types that start a run.</summary>
     public static readonly IReadOnlyList<string> Triggers = [GatewayEventTypes.DriftDetected, GatewayEventTypes.PerformanceDegraded, GatewayEventTypes.RetrainScheduled];
@@ -53,6 +53,11 @@ public sealed class WebhookReceiver(RetrainerSettings settings, RetrainRuns runs
         if (type is null)
         {
             return new Answer(400, new JsonObject { ["error"] = "the event has no \"type\"" });
+        }
+
+        if (type == GatewayEventTypes.RolloutPromoted && mlflow?.Promoted(data) is { } moving)
+        {
+            return new Answer(202, new JsonObject { ["champion"] = moving });
         }
 
         if (!Triggers.Contains(type))

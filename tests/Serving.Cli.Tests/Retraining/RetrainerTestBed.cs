@@ -63,12 +63,12 @@ internal sealed class RetrainerTestBed : IAsyncDisposable
     /// Starts the fake gateway and a retrainer with the given jobs (the "jobs" object of the config file);
     /// <paramref name="prepare"/> gets the bed's root folder (what relative paths in the jobs resolve against) first.
     /// </summary>
-    public static async Task<RetrainerTestBed> StartAsync(JsonObject jobs, double margin = 0.01, Action<string>? prepare = null)
+    public static async Task<RetrainerTestBed> StartAsync(JsonObject jobs, double margin = 0.01, Action<string>? prepare = null, Serving.Cli.Retraining.Mlflow.MlflowTrackingConfig? mlflow = null)
     {
         var bed = new RetrainerTestBed();
         prepare?.Invoke(bed._root.Path);
         bed.Gateway = await FakeGateway.StartAsync();
-        var config = new RetrainerConfig { Margin = margin, MinHeldOutRows = 20, Jobs = JsonSerializer.Deserialize<Dictionary<string, RetrainJob>>(jobs.ToJsonString(), RunJson.Options)! }
+        var config = new RetrainerConfig { Margin = margin, MinHeldOutRows = 20, Jobs = JsonSerializer.Deserialize<Dictionary<string, RetrainJob>>(jobs.ToJsonString(), RunJson.Options)!, Mlflow = mlflow }
             .Resolved(bed._root.Path, Repository.DataDirectory);
         var settings = new RetrainerSettings(
             bed.Registry, bed.DataPath, "http://127.0.0.1:0", bed.Gateway.Url, FakeGateway.AdminKey, bed.Secret, config,

@@ -24,9 +24,10 @@ internal static class RetrainerCommand
         var adminKeyFile = new Option<FileInfo?>("--admin-key-file") { Description = "File holding the gateway's admin key (a scope that can deploy); default: $SERVING_API_KEY." };
         var secretFile = new Option<FileInfo>("--secret-file") { Description = "File holding the webhook subscription's signing secret (whsec_...).", Required = true };
         var config = new Option<FileInfo>("--config") { Description = "The jobs: a JSON file (see docs/retraining.md).", Required = true };
+        var mlflowUri = new Option<string?>("--mlflow-tracking-uri") { Description = "MLflow tracking server each run is logged to (sets or overrides mlflow.trackingUri in the config; see docs/retraining.md)." };
         var command = new Command("retrainer", "Run the retrainer: receive signed webhooks, retrain, gate against stable, publish the next version.")
         {
-            registry, data, predictions, listen, gateway, adminKeyFile, secretFile, config,
+            registry, data, predictions, listen, gateway, adminKeyFile, secretFile, config, mlflowUri,
         };
         command.Subcommands.Add(RetrainerStatusCommand.Create(output));
         command.SetAction(async (parse, cancellationToken) =>
@@ -36,7 +37,7 @@ internal static class RetrainerCommand
             {
                 settings = Settings(
                     parse.GetValue(registry)!, parse.GetValue(data)!, parse.GetValue(predictions), parse.GetValue(listen)!, parse.GetValue(gateway),
-                    parse.GetValue(adminKeyFile), parse.GetValue(secretFile)!, parse.GetValue(config)!);
+                    parse.GetValue(adminKeyFile), parse.GetValue(secretFile)!, parse.GetValue(config)!, parse.GetValue(mlflowUri));
             }
             catch (RetrainerConfigException ex)
             {
@@ -66,7 +67,7 @@ internal static class RetrainerCommand
     }
 
     /// <summary>Reads and checks every setting; throws listing every problem.</summary>
-    public static RetrainerSettings Settings(DirectoryInfo registry, DirectoryInfo data, DirectoryInfo? predictions, string listen, string? gateway, FileInfo? adminKeyFile, FileInfo secretFile, FileInfo config)
+    public static RetrainerSettings Settings(DirectoryInfo registry, DirectoryInfo data, DirectoryInfo? predictions, string listen, string? gateway, FileInfo? adminKeyFile, FileInfo secretFile, FileInfo config, string? mlflowTrackingUri = null)
     {
         var problems = new List<string>();
         if (!registry.Exists)
@@ -96,6 +97,17 @@ internal static class RetrainerCommand
         try
         {
             jobs = RetrainerConfig.Load(config.FullName, dataFolder: null);
+            if (!string.IsNullOrWhiteSpace(mlflowTrackingUri))
+            {
+                var mlflow = (jobs.Mlflow ?? new Serving.Cli.Retraining.Mlflow.MlflowTrackingConfig()) with { TrackingUri = mlflowTrackingUri };
+                problems.AddRange(mlflow.Problems(jobs.Jobs.Keys).Select(p => $"--mlflow-tracking-uri: {p}"));
+                jobs = jobs with { Mlflow = mlflow };
+            }
+
+            if (jobs.Mlflow?.MissingTrackingUri is { } missing)
+            {
+                problems.Add($"--config: {missing}");
+            }
         }
         catch (RetrainerConfigException ex)
         {

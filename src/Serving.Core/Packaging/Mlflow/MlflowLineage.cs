@@ -20,4 +20,13 @@ public sealed record MlflowLineage
 
     /// <summary>The MLflow version that wrote the MLmodel file.</summary>
     public string? MlflowVersion { get; init; }
+
+    /// <summary>The experiment the run is in.</summary>
+    public string? ExperimentId { get; init; }
+
+    /// <summary>The tracking server the run is on (without credentials).</summary>
+    public string? TrackingUri { get; init; }
+
+    /// <summary>The run's page in MLflow's UI: <c>&lt;tracking uri&gt;/#/experiments/&lt;experiment&gt;/runs/&lt;run&gt;</c>.</summary>
+    public string? RunUrl { get; init; }
 }
