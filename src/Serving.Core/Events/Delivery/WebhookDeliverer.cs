@@ -1,7 +1,9 @@
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
 using Serving.Core.Events.Outbox;
 using Serving.Core.Events.Webhooks;
 
@@ -126,9 +128,19 @@ public sealed class WebhookDeliverer(
             using var client = clients.CreateClient(ClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
-            return response.IsSuccessStatusCode
-                ? (DeliveryState.Delivered, null)
-                : (DeliveryState.Failed, $"the receiver answered HTTP {status}, which is not retried (only 5xx, 408, 429 and no answer are)");
+            if (response.IsSuccessStatusCode)
+                return (DeliveryState.Delivered, null);
+
+            // The retry hands back its last answer, not an exception, when its token is cancelled after an attempt:
+            // a retryable answer here means the run was cut (stopping or the horizon), not that the receiver refused.
+            if (HttpClientResiliencePredicates.IsTransient(Outcome.FromResult(response)))
+            {
+                return stoppingToken.IsCancellationRequested
+                    ? (null, null)
+                    : (DeliveryState.Failed, $"still failing when the retry horizon ({_options.RetryHorizon}) passed; last attempt: {last ?? "none"}");
+            }
+
+            return (DeliveryState.Failed, $"the receiver answered HTTP {status}, which is not retried (only 5xx, 408, 429 and no answer are)");
         }
         catch (Exception) when (stoppingToken.IsCancellationRequested)
         {

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Serving.Core.Events;
+using Serving.Core.Events.Delivery;
 using Serving.Core.Events.Outbox;
 using Serving.Core.Events.Signing;
 using Serving.Core.Events.Webhooks;
@@ -169,6 +171,49 @@ public sealed class WebhookDelivererTests : IAsyncLifetime
 
         Assert.Equal(["evt-before", "evt-pending"], _receiver.Received.Select(r => r.Id));
         Assert.Equal(0, second.Outbox.Depth);
+    }
+
+    [Fact]
+    public async Task A_shutdown_landing_while_a_retryable_answer_is_in_hand_leaves_the_delivery_pending_for_the_next_start()
+    {
+        // The retry hands back its last answer instead of throwing when it is cancelled between an attempt and the
+        // next: here the stop lands right after the receiver's 503 reached the client, the race a restart can hit.
+        _receiver.Answer = (_, _) => 503;
+        WebhookHarness? first = null;
+        Task? stopping = null;
+        first = await WebhookHarness.StartAsync(
+            _data,
+            wire: s => s.AddHttpClient(WebhookDeliverer.ClientName).AddHttpMessageHandler(() => new AfterAnswer(() => stopping ??= first!.StopDelivererAsync())),
+            receivers: _receiver.Url);
+        await using (first)
+        {
+            await first.Publisher.PublishAsync(WebhookHarness.Event("evt-cut"), TestContext.Current.CancellationToken);
+            await _receiver.WaitForAsync(r => r.Count == 1);
+            while (stopping is null)
+                await Task.Delay(10, TestContext.Current.CancellationToken);
+            await stopping;
+
+            var delivery = Assert.Single(first.Outbox.Deliveries("evt-cut", null, 10));
+            Assert.Equal(DeliveryState.Pending, delivery.State);
+            Assert.Null(delivery.Reason);
+        }
+
+        _receiver.Answer = (_, _) => 200;
+        await using var second = await WebhookHarness.StartAsync(_data, receivers: _receiver.Url);
+        var delivered = Assert.Single(await second.WaitFinishedAsync("evt-cut"));
+        Assert.Equal(DeliveryState.Delivered, delivered.State);
+        Assert.Equal([503, 200], _receiver.Received.Select(r => r.Answered));
+    }
+
+    /// <summary>Innermost in the webhook client: runs <paramref name="then"/> once an answer is in hand, before handing it up.</summary>
+    private sealed class AfterAnswer(Action then) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            then();
+            return response;
+        }
     }
 
     [Fact]

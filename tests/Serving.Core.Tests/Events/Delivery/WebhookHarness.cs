@@ -36,7 +36,8 @@ internal sealed class WebhookHarness : IAsyncDisposable
 
     public IGatewayEventPublisher Publisher => _services.GetRequiredService<IGatewayEventPublisher>();
 
-    public static async Task<WebhookHarness> StartAsync(string dataPath, Action<WebhookOptions>? configure = null, bool start = true, params Uri[] receivers)
+    /// <param name="wire">More wiring after the gateway's own (e.g. a handler inside the webhook client).</param>
+    public static async Task<WebhookHarness> StartAsync(string dataPath, Action<WebhookOptions>? configure = null, bool start = true, Action<IServiceCollection>? wire = null, params Uri[] receivers)
     {
         var options = new WebhookOptions
         {
@@ -57,6 +58,7 @@ internal sealed class WebhookHarness : IAsyncDisposable
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddSingleton(Options.Create(options));
         services.AddWebhookDelivery();
+        wire?.Invoke(services);
         var harness = new WebhookHarness(services.BuildServiceProvider());
         if (start)
             await harness._deliverer.StartAsync(CancellationToken.None);
@@ -64,6 +66,9 @@ internal sealed class WebhookHarness : IAsyncDisposable
     }
 
     public Task StartDelivererAsync() => _deliverer.StartAsync(CancellationToken.None);
+
+    /// <summary>Stops the deliverer as the host does at shutdown; its token is cancelled before this returns.</summary>
+    public Task StopDelivererAsync() => _deliverer.StopAsync(CancellationToken.None);
 
     public static GatewayEvent Event(string id, string type = GatewayEventTypes.DriftDetected, string model = "iris") =>
         new(id, type, DateTimeOffset.Parse("2026-06-01T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture), new JsonObject { ["model"] = model, ["version"] = 1 });
