@@ -41,7 +41,8 @@ internal static class GatewayHostExtensions
         services.AddOptions<RegistryOptions>().Bind(configuration.GetSection("Serving:Registry")).ValidateSettings("Serving:Registry");
 
         services.AddSingleton(TimeProvider.System);
-        // Replaced by the webhook outbox when it is wired; producers always have somewhere to hand events.
+        // The webhook outbox is the event publisher; the no-op one stays for hosts that do not wire webhooks.
+        services.AddWebhooks(configuration);
         services.TryAddSingleton<IGatewayEventPublisher>(NoEventPublisher.Instance);
         services.AddRuntimeFactories(configuration);
         services.AddSingleton<ModelVersionLoader>();
@@ -83,6 +84,7 @@ internal static class GatewayHostExtensions
         app.MapGatewayMetrics();
         app.MapDriftMonitoring();
         app.MapAdminEndpoints().MapRepositoryEndpoints();
+        app.MapWebhookEndpoints();
         app.MapPerformanceEndpoints();
         app.MapGatewayOpenApi();
         return app;

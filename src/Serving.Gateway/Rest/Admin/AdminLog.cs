@@ -11,4 +11,10 @@ internal static partial class AdminLog
 
     [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Admin {Action} of version {Version} of model {Model} by {Actor}")]
     public static partial void VersionActed(ILogger logger, string action, int version, string model, string actor);
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Information, Message = "Admin {Action} webhook subscription {Id} by {Actor}")]
+    public static partial void WebhookActed(ILogger logger, string action, string id, string actor);
+
+    [LoggerMessage(EventId = 404, Level = LogLevel.Information, Message = "Admin published {Type} event {Id} by {Actor} (new: {Recorded})")]
+    public static partial void EventPublished(ILogger logger, string type, string id, string actor, bool recorded);
 }

@@ -1,0 +1,90 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Serving.Core.Events.Outbox;
+
+/// <summary>
+/// The outbox's append-only file. Every append is flushed to the disk (fsync) before it returns, so what was
+/// appended survives a crash or <c>kill -9</c>. Replay skips a line it cannot read (the torn tail of a crash mid-write).
+/// Compaction replaces the file atomically with a shorter one that says the same.
+/// </summary>
+internal sealed class OutboxJournal : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private FileStream? _stream;
+
+    public OutboxJournal(string path)
+    {
+        Path = path;
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+    }
+
+    public string Path { get; }
+
+    /// <summary>Lines appended since the file was last written whole.</summary>
+    public int AppendedSinceCompaction { get; private set; }
+
+    /// <summary>Every readable record in order; <paramref name="unreadable"/> counts lines that were not.</summary>
+    public List<OutboxRecord> Read(out int unreadable)
+    {
+        unreadable = 0;
+        var records = new List<OutboxRecord>();
+        if (!File.Exists(Path))
+            return records;
+        foreach (var line in File.ReadLines(Path))
+        {
+            if (string.IsNullOrWhiteSpace(line))
+                continue;
+            try
+            {
+                if (JsonSerializer.Deserialize<OutboxRecord>(line, Json) is { } record)
+                    records.Add(record);
+            }
+            catch (JsonException)
+            {
+                unreadable++;
+            }
+        }
+
+        return records;
+    }
+
+    /// <summary>Appends the records and flushes them to the disk.</summary>
+    public void Append(IEnumerable<OutboxRecord> records)
+    {
+        var bytes = Encode(records, out var count);
+        var stream = _stream ??= new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        stream.Write(bytes);
+        stream.Flush(flushToDisk: true);
+        AppendedSinceCompaction += count;
+    }
+
+    /// <summary>Replaces the whole file with <paramref name="records"/> (temporary file, fsync, rename).</summary>
+    public void Rewrite(IEnumerable<OutboxRecord> records)
+    {
+        var bytes = Encode(records, out _);
+        _stream?.Dispose();
+        _stream = null;
+        Webhooks.WebhookFiles.WriteAtomically(Path, bytes, ownerOnly: false);
+        AppendedSinceCompaction = 0;
+    }
+
+    public void Dispose()
+    {
+        _stream?.Dispose();
+        _stream = null;
+    }
+
+    private static byte[] Encode(IEnumerable<OutboxRecord> records, out int count)
+    {
+        count = 0;
+        var builder = new StringBuilder();
+        foreach (var record in records)
+        {
+            builder.Append(JsonSerializer.Serialize(record, Json)).Append('\n');
+            count++;
+        }
+
+        return Encoding.UTF8.GetBytes(builder.ToString());
+    }
+}
