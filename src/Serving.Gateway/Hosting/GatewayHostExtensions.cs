@@ -70,6 +70,7 @@ internal static class GatewayHostExtensions
         services.AddDriftMonitoring(configuration);
         services.AddAdminApi(configuration);
         services.AddPerformanceMonitoring(configuration);
+        services.AddRetrainingSchedules(configuration);
         services.AddGatewayOpenApi();
         return builder;
     }

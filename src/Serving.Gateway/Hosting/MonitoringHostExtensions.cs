@@ -33,6 +33,14 @@ internal static class MonitoringHostExtensions
                 ? new JsonLinesPredictionSink(options.DirectoryIn(sp.GetRequiredService<DataPaths>()), options.MaxFileBytes, options.MaxOpenFiles)
                 : new RedisStreamPredictionSink(sp.GetRequiredService<IConnectionMultiplexer>(), options.RedisMaxLength);
         });
+        // What events (drift.detected) say about where a window's predictions are: the same choice as the sink's.
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PredictionLogOptions>>().Value;
+            return !options.Enabled ? PredictionLogLocation.None
+                : RedisConfiguration(sp) is null ? PredictionLogLocation.Files(options.DirectoryIn(sp.GetRequiredService<DataPaths>()))
+                : PredictionLogLocation.RedisStreams;
+        });
         services.AddSingleton<PredictionLogger>();
         services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<PredictionLogger>());
         services.AddHostedService(sp => sp.GetRequiredService<PredictionLogger>());

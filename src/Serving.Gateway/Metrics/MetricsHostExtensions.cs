@@ -12,6 +12,7 @@ internal static class MetricsHostExtensions
         services.AddSingleton<RequestMetrics>();
         services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<RequestMetrics>());
         services.AddSingleton<ModelMetrics>();
+        services.AddSingleton<PublishedEventMetrics>();
         return services;
     }
 

@@ -10,4 +10,7 @@ internal static partial class DriftLog
 
     [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "Drift of {Model} version {Version} could not be computed for a request")]
     public static partial void ObserveFailed(ILogger logger, string model, int version, Exception exception);
+
+    [LoggerMessage(EventId = 1502, Level = LogLevel.Warning, Message = "Drift episode of {Model} version {Version} began ({OpenedBy} drift); sending drift.detected {EventId}")]
+    public static partial void EpisodeOpened(ILogger logger, string model, int version, string openedBy, string eventId);
 }

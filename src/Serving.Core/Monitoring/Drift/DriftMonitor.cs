@@ -2,7 +2,9 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serving.Core.Events;
 using Serving.Core.Inference;
+using Serving.Core.Monitoring.Logging;
 using Serving.Core.Registry;
 
 namespace Serving.Core.Monitoring.Drift;
@@ -27,6 +29,8 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
     private readonly DriftOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<DriftMonitor> _logger;
+    private readonly EventSender _events;
+    private readonly PredictionLogLocation _predictions;
     private long _dropped;
     private long _processed;
     private long _queuedRows;
@@ -34,6 +38,14 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
     private int _busy;
 
     public DriftMonitor(ModelRegistry registry, IOptions<DriftOptions> options, TimeProvider time, ILogger<DriftMonitor> logger)
+        : this(registry, options, time, logger, NoEventPublisher.Instance, PredictionLogLocation.None)
+    {
+    }
+
+    /// <summary>A monitor that also sends <c>drift.detected</c> through <paramref name="events"/>, one per episode.</summary>
+    public DriftMonitor(
+        ModelRegistry registry, IOptions<DriftOptions> options, TimeProvider time, ILogger<DriftMonitor> logger,
+        IGatewayEventPublisher events, PredictionLogLocation predictions)
     {
         ArgumentNullException.ThrowIfNull(options);
         _registry = registry;
@@ -41,8 +53,11 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
         _time = time;
         _logger = logger;
         Tracker = new DriftTracker(_options);
+        _events = new EventSender(events, logger);
+        _predictions = predictions;
         Tracker.WindowClosed += (model, report) => DriftLog.WindowClosed(
             _logger, model, report.Version, report.Window?.Rows ?? 0, report.Features.Count(f => f.Drifted), report.Features.Count, report.DatasetDrift);
+        Tracker.WindowClosed += OnWindowClosed;
         _queue = Channel.CreateBounded<Queued>(
             new BoundedChannelOptions(_options.Drift.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             dropped =>
@@ -164,7 +179,7 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
         return Tracker.Report(model, entry.Loaded.Keys);
     }
 
-    /// <summary>Waits until the queue is empty and the worker idle (tests, shutdown).</summary>
+    /// <summary>Waits until the queue is empty and the worker idle, and the events it raised are published (tests, shutdown).</summary>
     public async Task FlushAsync(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -172,6 +187,8 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
         {
             await Task.Delay(5).ConfigureAwait(false);
         }
+
+        await _events.FlushAsync().WaitAsync(timeout).ConfigureAwait(false);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -179,6 +196,22 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
         _registry.Changed -= OnRegistryChanged;
         _queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+
+        // An episode's event is handed over before the host goes, unless the host stops waiting.
+        await _events.FlushAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends <c>drift.detected</c> for a window that opened an episode; other windows send nothing.</summary>
+    private void OnWindowClosed(string model, VersionDriftReport report)
+    {
+        if (!report.OpensEpisode)
+        {
+            return;
+        }
+
+        var gatewayEvent = DriftEvents.Detected(model, report, _options.Drift.Episodes, _predictions);
+        DriftLog.EpisodeOpened(_logger, model, report.Version, report.Episode!.OpenedBy, gatewayEvent.Id);
+        _events.Send(gatewayEvent);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

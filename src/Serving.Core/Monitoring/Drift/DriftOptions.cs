@@ -62,6 +62,7 @@ public sealed class DriftOptions
             problems.Add($"Serving:Monitoring:Drift:MaxQueuedRows is '{Drift.MaxQueuedRows}'; use a whole number of at least Serving:Monitoring:Drift:MaxRowsPerRequest ({Drift.MaxRowsPerRequest})");
         }
 
+        problems.AddRange(Drift.Episodes.Validate("Serving:Monitoring:Drift:Episodes"));
         problems.AddRange(Drift.Apply(new DriftThresholds()).Validate("Serving:Monitoring:Drift"));
         foreach (var (model, settings) in Models)
         {

@@ -6,7 +6,7 @@ namespace Serving.Core.Monitoring.Drift;
 /// <summary>
 /// The drift report as JSON: <c>{"model", "versions": [{"version", "window": {"start", "end", "rows"},
 /// "datasetDrift", "driftedShare", "features": [{"name", "method", "statistic", "pValue", "threshold",
-/// "drifted", ...}], "prediction", "current"}]}</c>. Versions are text, as elsewhere in the API.
+/// "drifted", ...}], "prediction", "current", "episode": {"eventId", "start", "openedBy", "windows", "cleanWindows"} or null}]}</c>. Versions are text, as elsewhere in the API.
 /// </summary>
 public static class DriftReportJson
 {
@@ -19,14 +19,14 @@ public static class DriftReportJson
         writer.WriteStartArray("versions");
         foreach (var version in report.Versions)
         {
-            WriteVersion(writer, version);
+            WriteVersion(writer, report, version);
         }
 
         writer.WriteEndArray();
         writer.WriteEndObject();
     }
 
-    private static void WriteVersion(Utf8JsonWriter writer, VersionDriftReport version)
+    private static void WriteVersion(Utf8JsonWriter writer, DriftReport report, VersionDriftReport version)
     {
         writer.WriteStartObject();
         writer.WriteString("version", version.Version.ToString(CultureInfo.InvariantCulture));
@@ -53,11 +53,30 @@ public static class DriftReportJson
         }
 
         WriteBounds(writer, "current", version.Current);
+        WriteEpisode(writer, report.Model, version);
         if (version.Reason is { } reason)
         {
             writer.WriteString("reason", reason);
         }
 
+        writer.WriteEndObject();
+    }
+
+    // The episode in progress (in memory: a restart forgets it) and the id of the drift.detected it sent.
+    private static void WriteEpisode(Utf8JsonWriter writer, string model, VersionDriftReport version)
+    {
+        if (version.Episode is not { } episode)
+        {
+            writer.WriteNull("episode");
+            return;
+        }
+
+        writer.WriteStartObject("episode");
+        writer.WriteString("eventId", DriftEvents.IdOf(model, version.Version, episode));
+        writer.WriteString("start", episode.Start.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        writer.WriteString("openedBy", episode.OpenedBy);
+        writer.WriteNumber("windows", episode.Windows);
+        writer.WriteNumber("cleanWindows", episode.CleanWindows);
         writer.WriteEndObject();
     }
 

@@ -32,4 +32,7 @@ public sealed class DriftSettings : DriftThresholdOverrides
     /// the windows stay a uniform sample of traffic. 0 means no cap.
     /// </summary>
     public int MaxRequestsPerSecond { get; set; } = 200;
+
+    /// <summary>When drift is an episode and when it is over (<c>Serving:Monitoring:Drift:Episodes</c>): one <c>drift.detected</c> each.</summary>
+    public DriftEpisodeSettings Episodes { get; set; } = new();
 }

@@ -30,6 +30,15 @@ public sealed record VersionDriftReport
     /// <summary>Windows closed so far.</summary>
     public long WindowsClosed { get; init; }
 
+    /// <summary>The drift episode in progress after this window; null when the version is clean.</summary>
+    public DriftEpisode? Episode { get; init; }
+
+    /// <summary>True on the report of the window that opened <see cref="Episode"/> (the one that sends <c>drift.detected</c>).</summary>
+    public bool OpensEpisode { get; init; }
+
+    /// <summary>Windows in a row each feature drifting in this window has drifted, this one included.</summary>
+    public IReadOnlyDictionary<string, int> DriftedInRow { get; init; } = new Dictionary<string, int>();
+
     /// <summary>Why nothing can be measured (no baseline in the package), else null.</summary>
     public string? Reason { get; init; }
 }

@@ -15,6 +15,7 @@ internal sealed class VersionDriftState
     private readonly FeatureReference?[] _references;
     private readonly FeatureReference? _prediction;
     private readonly string? _reason;
+    private readonly DriftEpisodeTracker _episodes;
     private DriftWindow? _window;
     private DateTimeOffset _slotEnd;
     private int _seed;
@@ -25,6 +26,7 @@ internal sealed class VersionDriftState
         Version = version;
         _options = options;
         _thresholds = options.ThresholdsFor(model);
+        _episodes = new DriftEpisodeTracker(options.Drift.Episodes);
         _columns = new MonitoredColumns(manifest);
         var baseline = manifest.Baseline;
         _references = [.. _columns.FeatureNames.Select(name =>
@@ -123,7 +125,7 @@ internal sealed class VersionDriftState
         }
 
         var share = features.Count == 0 ? 0 : (double)features.Count(f => f.Drifted) / features.Count;
-        Closed = new VersionDriftReport
+        var report = new VersionDriftReport
         {
             Version = Version,
             Window = new DriftWindowBounds(window.Start, _options.TimeWindows ? end : window.End, window.Rows),
@@ -134,6 +136,8 @@ internal sealed class VersionDriftState
             Prediction = prediction,
             WindowsClosed = Closed.WindowsClosed + 1,
         };
+        var opens = _episodes.Add(report);
+        Closed = report with { Episode = _episodes.Current, OpensEpisode = opens, DriftedInRow = _episodes.Runs() };
         return Closed;
     }
 }

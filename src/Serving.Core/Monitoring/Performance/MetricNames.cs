@@ -16,4 +16,14 @@ public static class MetricNames
     public static IReadOnlyList<string> Classification { get; } = [Accuracy, Precision, Recall, F1, RocAuc, LogLoss];
 
     public static IReadOnlyList<string> Regression { get; } = [Mae, Rmse, R2];
+
+    /// <summary>Whether a smaller value is better (an error or a loss); for the others a larger one is.</summary>
+    public static bool LowerIsBetter(string metric) => metric is Mae or Rmse or LogLoss;
+
+    /// <summary>Whether the metric is a share, from 0 to 1.</summary>
+    public static bool IsShare(string metric) => metric is Accuracy or Precision or Recall or F1 or RocAuc;
+
+    /// <summary>The metric's name as reports spell it, matched ignoring case (configuration keys ignore it); null when unknown.</summary>
+    public static string? Find(string name) =>
+        Classification.Concat(Regression).FirstOrDefault(m => string.Equals(m, name, StringComparison.OrdinalIgnoreCase));
 }

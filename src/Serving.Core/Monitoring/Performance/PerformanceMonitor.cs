@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serving.Core.Events;
 using Serving.Core.Inference;
 using Serving.Core.Packaging;
 using Serving.Core.Registry;
@@ -26,6 +27,8 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     private readonly ILogger<PerformanceMonitor> _logger;
     private readonly Lock _lock = new();
     private readonly PerformanceStore _store;
+    private readonly PerformanceEpisodes _episodes;
+    private readonly EventSender _events;
     private readonly ConditionalWeakTable<ModelManifest, PredictionLayout> _layouts = [];
     private readonly StripedCounter _queued = new();
     private long _processed;
@@ -36,8 +39,16 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     {
     }
 
-    internal PerformanceMonitor(Func<string, int, ModelManifest?> manifests, PerformanceOptions options, TimeProvider time, ILogger<PerformanceMonitor> logger)
+    /// <summary>A monitor that also sends <c>performance.degraded</c> through <paramref name="events"/>, one per episode.</summary>
+    public PerformanceMonitor(ModelRegistry registry, IOptions<PerformanceOptions> options, TimeProvider time, ILogger<PerformanceMonitor> logger, IGatewayEventPublisher events)
+        : this(ManifestsOf(registry), options.Value, time, logger, events)
     {
+    }
+
+    internal PerformanceMonitor(Func<string, int, ModelManifest?> manifests, PerformanceOptions options, TimeProvider time, ILogger<PerformanceMonitor> logger, IGatewayEventPublisher? events = null)
+    {
+        _episodes = new PerformanceEpisodes(options);
+        _events = new EventSender(events ?? NoEventPublisher.Instance, logger);
         _manifests = manifests;
         _options = options;
         _time = time;
@@ -132,9 +143,54 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     public FeedbackResult AddFeedback(IReadOnlyList<FeedbackItem> items)
     {
         ArgumentNullException.ThrowIfNull(items);
+        FeedbackResult result;
         lock (_lock)
         {
-            return _store.AddFeedback(items, _time.GetUtcNow());
+            result = _store.AddFeedback(items, _time.GetUtcNow());
+        }
+
+        JudgeThresholds();
+        return result;
+    }
+
+    /// <summary>Start of the metric's episode in progress for a version; null when it is not degraded (tests).</summary>
+    internal DateTimeOffset? EpisodeStart(string model, int version, string metric)
+    {
+        lock (_lock)
+        {
+            return _episodes.EpisodeStart(model, version, metric);
+        }
+    }
+
+    /// <summary>Waits until every <c>performance.degraded</c> raised so far is handed to the publisher (tests, shutdown).</summary>
+    public Task FlushEventsAsync() => _events.FlushAsync();
+
+    /// <summary>
+    /// Judges windows that became ready (closed, with enough labels) against the configured thresholds and sends the
+    /// events of episodes that opened. Cheap when nothing is ready: windows are judged once, and only models with
+    /// thresholds are looked at.
+    /// </summary>
+    internal void JudgeThresholds()
+    {
+        if (_options.Thresholds.Count == 0)
+        {
+            return;
+        }
+
+        List<GatewayEvent> opened = [];
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            foreach (var model in _options.Thresholds.Keys)
+            {
+                opened.AddRange(_episodes.Judge(model, _store.VersionsOf(model), now));
+            }
+        }
+
+        foreach (var gatewayEvent in opened)
+        {
+            PerformanceLog.Degraded(_logger, gatewayEvent.Data["model"]!.GetValue<string>(), gatewayEvent.Data["version"]!.GetValue<int>(), gatewayEvent.Data["metric"]!.GetValue<string>(), gatewayEvent.Id);
+            _events.Send(gatewayEvent);
         }
     }
 
@@ -212,6 +268,7 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     {
         _queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
+        await _events.FlushAsync().WaitAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -235,6 +292,9 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
                 }
 
                 Interlocked.Add(ref _processed, taken);
+
+                // Labels may have joined rows of the window that just closed before it closed.
+                JudgeThresholds();
 
                 if (!await MonitoringPace.RestAsync(stoppingToken))
                 {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 
 namespace Serving.Core.Monitoring.Performance;
 
@@ -66,4 +67,48 @@ public sealed class PerformanceOptions
     /// </summary>
     [Range(1, 1_000_000)]
     public int MaxRowsPerRequest { get; set; } = 100;
+
+    /// <summary>
+    /// Live metric thresholds per model (<c>Thresholds:&lt;model&gt;:&lt;metric&gt;</c>): a closed window whose metric is
+    /// worse than this, with at least <see cref="MinimumLabels"/> labels, sends <c>performance.degraded</c> (once per
+    /// episode). Worse is below for accuracy, precision, recall, f1, rocAuc and r2, above for mae, rmse and logLoss.
+    /// </summary>
+    public Dictionary<string, Dictionary<string, double>> Thresholds { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Labels a closed window needs before its metrics are judged against <see cref="Thresholds"/>.</summary>
+    [Range(1, 1_000_000)]
+    public int MinimumLabels { get; set; } = 50;
+
+    /// <summary>Judged windows in a row that meet every threshold of the metric, ending its episode; a later breach is a new one.</summary>
+    [Range(1, 1000)]
+    public int CleanWindowsToEnd { get; set; } = 3;
+
+    /// <summary>Problems with <see cref="Thresholds"/>, one message each naming its key; empty when valid.</summary>
+    public IEnumerable<string> ValidateThresholds()
+    {
+        foreach (var (model, metrics) in Thresholds)
+        {
+            foreach (var (metric, value) in metrics)
+            {
+                var key = $"Serving:Monitoring:Performance:Thresholds:{model}:{metric}";
+                var text = value.ToString(CultureInfo.InvariantCulture);
+                if (MetricNames.Find(metric) is not { } known)
+                {
+                    yield return $"{key} names no metric; use one of {string.Join(", ", MetricNames.Classification.Concat(MetricNames.Regression))}";
+                }
+                else if (!double.IsFinite(value))
+                {
+                    yield return $"{key} is '{text}'; use a finite number";
+                }
+                else if (MetricNames.IsShare(known) && value is < 0 or > 1)
+                {
+                    yield return $"{key} is '{text}'; use a number from 0 to 1";
+                }
+                else if (MetricNames.LowerIsBetter(known) && value < 0)
+                {
+                    yield return $"{key} is '{text}'; use a number of at least 0";
+                }
+            }
+        }
+    }
 }

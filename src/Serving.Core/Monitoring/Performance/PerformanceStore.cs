@@ -188,6 +188,10 @@ internal sealed class PerformanceStore(PerformanceOptions options)
     /// <summary>Models that have served predictions.</summary>
     public IReadOnlyList<string> Models => [.. _models.Keys];
 
+    /// <summary>The windows of each version of <paramref name="model"/> that has served, ascending.</summary>
+    public IEnumerable<VersionWindows> VersionsOf(string model) =>
+        _models.TryGetValue(model, out var versions) ? versions.Values : [];
+
     /// <summary>Share of correct labelled classifier predictions made in [from, to); null when none is labelled.</summary>
     public double? Accuracy(string model, int version, DateTimeOffset from, DateTimeOffset to)
     {

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Options;
+using Serving.Core.Events;
 using Serving.Core.Inference;
+using Serving.Core.Monitoring.Logging;
+using Serving.Core.Registry;
 using Serving.Core.Monitoring.Drift;
 using Serving.Gateway.Metrics;
 
@@ -14,7 +17,13 @@ internal static class DriftHostExtensions
             .Bind(configuration.GetSection("Serving:Monitoring"))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DriftOptions>, DriftOptionsValidator>();
-        services.AddSingleton<DriftMonitor>();
+        services.AddSingleton(sp => new DriftMonitor(
+            sp.GetRequiredService<ModelRegistry>(),
+            sp.GetRequiredService<IOptions<DriftOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DriftMonitor>>(),
+            sp.GetRequiredService<PublishedEventMetrics>().Counting(sp.GetRequiredService<IGatewayEventPublisher>()),
+            sp.GetRequiredService<PredictionLogLocation>()));
         services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<DriftMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<DriftMonitor>());
         services.AddSingleton<DriftMetrics>();

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Serving.Core.Events;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring.Performance;
 using Serving.Core.Registry;
@@ -21,8 +23,14 @@ internal static class PerformanceEndpoints
         services.AddOptions<PerformanceOptions>()
             .Configure(o => o.WindowRows = configuration.GetValue("Serving:Monitoring:WindowRows", o.WindowRows))
             .Bind(configuration.GetSection("Serving:Monitoring:Performance"))
-            .ValidateSettings("Serving:Monitoring:Performance", new Dictionary<string, string> { [nameof(PerformanceOptions.WindowRows)] = "Serving:Monitoring:WindowRows" });
-        services.AddSingleton<PerformanceMonitor>();
+            .ValidateSettings("Serving:Monitoring:Performance", new Dictionary<string, string> { [nameof(PerformanceOptions.WindowRows)] = "Serving:Monitoring:WindowRows" })
+            .ValidateSettings(o => o.ValidateThresholds());
+        services.AddSingleton(sp => new PerformanceMonitor(
+            sp.GetRequiredService<ModelRegistry>(),
+            sp.GetRequiredService<IOptions<PerformanceOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<PerformanceMonitor>>(),
+            sp.GetRequiredService<PublishedEventMetrics>().Counting(sp.GetRequiredService<IGatewayEventPublisher>())));
         services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<PerformanceMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<PerformanceMonitor>());
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Serving.Core.Events;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring.Performance;
 using Serving.Core.Packaging;
@@ -10,10 +11,10 @@ namespace Serving.Core.Tests.Monitoring.Performance;
 /// <summary>A monitor over three hand-made manifests (binary, multiclass, regression) on a fake clock, fed directly.</summary>
 internal sealed class PerformanceFixture
 {
-    public PerformanceFixture(PerformanceOptions? options = null)
+    public PerformanceFixture(PerformanceOptions? options = null, IGatewayEventPublisher? events = null)
     {
         Options = options ?? new PerformanceOptions { WindowRows = 4 };
-        Monitor = new PerformanceMonitor(Manifest, Options, Time, NullLogger<PerformanceMonitor>.Instance);
+        Monitor = new PerformanceMonitor(Manifest, Options, Time, NullLogger<PerformanceMonitor>.Instance, events);
     }
 
     public PerformanceOptions Options { get; }
