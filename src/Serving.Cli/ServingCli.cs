@@ -19,6 +19,7 @@ public static class ServingCli
         AdminCommands.AddTo(root, output);
         root.Subcommands.Add(Commands.Monitoring.DriftCommand.Create(output));
         root.Subcommands.Add(Commands.Monitoring.PerformanceCommand.Create(output));
+        root.Subcommands.Add(Commands.Retraining.RetrainerCommand.Create(output));
         return root;
     }
 

@@ -16,7 +16,14 @@ public sealed class SampleTrainer(PackageBuilder builder)
     public static TrainedSample Train(SampleRecipe recipe, string dataDirectory)
     {
         ArgumentNullException.ThrowIfNull(recipe);
-        var data = CsvDataSet.Load(Path.Combine(dataDirectory, recipe.DataFile));
+        return Train(recipe, CsvDataSet.Load(Path.Combine(dataDirectory, recipe.DataFile)));
+    }
+
+    /// <summary>Trains one recipe on <paramref name="data"/> (features and a <c>target</c> column), as the retrainer does on its combined CSV.</summary>
+    public static TrainedSample Train(SampleRecipe recipe, CsvDataSet data)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentNullException.ThrowIfNull(data);
         var features = data.ColumnNames.Where(c => c != "target").ToList();
         var ml = new MLContext(seed: Seed);
         var all = Labelled(ml, recipe.Task, data, features);
@@ -36,22 +43,10 @@ public sealed class SampleTrainer(PackageBuilder builder)
             var artifact = Path.Combine(workDirectory.FullName, ModelFormats.ArtifactFile(recipe.Format));
             trained.SaveArtifact(artifact);
             return await builder.BuildAsync(
-                new PackageRequest
+                Request(trained, artifact, registry) with
                 {
-                    ArtifactPath = artifact,
-                    ModelName = recipe.Sample,
-                    RegistryPath = registry,
-                    Format = recipe.Format,
-                    TrainingDataPath = trained.Data.Path,
-                    Label = "target",
-                    Task = recipe.Task,
-                    Inputs = [new TensorRename("input", MLNetRows.Features)],
-                    Outputs = recipe.Outputs.Select(o => new TensorRename(o.Name, ArtifactName(recipe.Format, o.Column))).ToList(),
-                    PredictionOutput = recipe.Outputs[0].Name,
-                    Classes = recipe.Classes,
                     Version = version,
                     Trainer = $"serving train {recipe.Sample} --version {recipe.Version}: {recipe.Description}, seed {Seed}",
-                    Metrics = trained.Metrics,
                     CodeCommit = codeCommit,
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -60,6 +55,31 @@ public sealed class SampleTrainer(PackageBuilder builder)
         {
             workDirectory.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// How a trained sample is packaged: its data as training data, <c>target</c> as the label, the <c>Features</c>
+    /// vector served as <c>input</c> and the recipe's outputs under their public names.
+    /// </summary>
+    public static PackageRequest Request(TrainedSample trained, string artifact, string registry)
+    {
+        ArgumentNullException.ThrowIfNull(trained);
+        var recipe = trained.Recipe;
+        return new PackageRequest
+        {
+            ArtifactPath = artifact,
+            ModelName = recipe.Sample,
+            RegistryPath = registry,
+            Format = recipe.Format,
+            TrainingDataPath = trained.Data.Path,
+            Label = "target",
+            Task = recipe.Task,
+            Inputs = [new TensorRename("input", MLNetRows.Features)],
+            Outputs = recipe.Outputs.Select(o => new TensorRename(o.Name, ArtifactName(recipe.Format, o.Column))).ToList(),
+            PredictionOutput = recipe.Outputs[0].Name,
+            Classes = recipe.Classes,
+            Metrics = trained.Metrics,
+        };
     }
 
     /// <summary>The name an ML.NET column gets in the artifact: ONNX export appends <c>.output</c>.</summary>

@@ -18,6 +18,9 @@ public sealed record ModelLineage
     public Mlflow.MlflowLineage? Mlflow { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The retraining run that produced this version, when the retrainer did.</summary>
+    public RetrainingLineage? Retraining { get; init; }
 }
 
 /// <summary>The training data file and its fingerprint.</summary>

@@ -166,6 +166,7 @@ public sealed class PackageBuilder
                     Trainer = request.Trainer,
                     Metrics = request.Metrics,
                     Mlflow = request.Mlflow,
+                    Retraining = request.Retraining,
                     CreatedAt = _time.GetUtcNow(),
                 },
                 Baseline = baseline,

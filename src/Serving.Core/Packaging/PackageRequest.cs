@@ -57,6 +57,9 @@ public sealed record PackageRequest
     /// <summary>MLflow origin (registered model version, run, logged model), for lineage.</summary>
     public Mlflow.MlflowLineage? Mlflow { get; init; }
 
+    /// <summary>The retraining run behind this version (parent, data fingerprint, evaluation, event), for lineage.</summary>
+    public RetrainingLineage? Retraining { get; init; }
+
     /// <summary>How many leading CSV rows are kept as warm-up examples.</summary>
     public int ExampleRows { get; init; } = 5;
 }

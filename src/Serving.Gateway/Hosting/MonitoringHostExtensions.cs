@@ -5,6 +5,7 @@ using Prometheus;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring.Logging;
 using Serving.Core.Monitoring.Logging.Redis;
+using Serving.Core.Monitoring.Performance;
 using Serving.Core.Storage;
 using Serving.Gateway.Metrics;
 using Serving.Gateway.Settings;
@@ -45,6 +46,16 @@ internal static class MonitoringHostExtensions
         services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<PredictionLogger>());
         services.AddHostedService(sp => sp.GetRequiredService<PredictionLogger>());
         services.AddReadinessDetail<PredictionLogReadiness>();
+
+        // Accepted feedback labels go next to the file prediction log, for the retrainer to join by id.
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PredictionLogOptions>>().Value;
+            var directory = options.Enabled && RedisConfiguration(sp) is null ? options.DirectoryIn(sp.GetRequiredService<DataPaths>()) : null;
+            return new FeedbackLabelLog(directory, options.QueueCapacity, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FeedbackLabelLog>>());
+        });
+        services.AddSingleton<IFeedbackLabelSink>(sp => sp.GetRequiredService<FeedbackLabelLog>());
+        services.AddHostedService(sp => sp.GetRequiredService<FeedbackLabelLog>());
         return services;
     }
 
@@ -65,8 +76,13 @@ internal static class MonitoringHostExtensions
 
         var written = factory.CreateCounter("serving_prediction_log_written_total", "Prediction records written to the sink.");
         var failures = factory.CreateCounter("serving_prediction_log_sink_failures_total", "Failed writes to the prediction log sink (each retried).");
+        var labels = services.GetRequiredService<FeedbackLabelLog>();
+        var labelsWritten = factory.CreateCounter("serving_feedback_labels_log_written_total", "Accepted feedback label sets appended to the labels log (labels-*.jsonl next to the prediction log).");
+        var labelsDropped = factory.CreateCounter("serving_feedback_labels_log_dropped_total", "Accepted feedback label sets not appended to the labels log: its queue was full, or the file could not be written.");
         registry.AddBeforeCollectCallback(() =>
         {
+            labelsWritten.IncTo(labels.Written);
+            labelsDropped.IncTo(labels.Dropped);
             depth.Set(logger.Depth);
             dropped.IncTo(logger.Dropped);
             written.IncTo(logger.Written);

@@ -54,8 +54,11 @@ internal sealed class FilePredictionLogSource(string root, string model) : IPred
             return [];
         }
 
-        return [.. Directory.GetFiles(_directory, "*.jsonl").Select(path => (path, key: OrderOf(path))).OrderBy(f => f.key.Day, StringComparer.Ordinal).ThenBy(f => f.key.Part).Select(f => f.path)];
+        return [.. Directory.GetFiles(_directory, "*.jsonl").Where(IsPredictionFile).Select(path => (path, key: OrderOf(path))).OrderBy(f => f.key.Day, StringComparer.Ordinal).ThenBy(f => f.key.Part).Select(f => f.path)];
     }
+
+    // The labels log (labels-<day>.jsonl) shares the folder; its lines are not predictions.
+    private static bool IsPredictionFile(string path) => !Path.GetFileName(path).StartsWith(FeedbackLabelLog.FilePrefix, StringComparison.Ordinal);
 
     // "2024-05-01.jsonl" is part 0 of its day, "2024-05-01.3.jsonl" part 3.
     private static (string Day, int Part) OrderOf(string path)

@@ -16,4 +16,7 @@ internal static partial class PredictionLogLog
 
     [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "A prediction record of model {Model} can never be written ({Reason}) and was dropped; later ones for this reason are only counted (serving_prediction_log_unwritable_total)")]
     public static partial void RecordUnwritable(ILogger logger, string model, string reason, Exception exception);
+
+    [LoggerMessage(EventId = 1304, Level = LogLevel.Warning, Message = "{Count} feedback labels of model {Model} could not be appended to the labels log and were dropped; later failures are only counted (serving_feedback_labels_log_dropped_total)")]
+    public static partial void LabelsUnwritable(ILogger logger, int count, string model, Exception exception);
 }

@@ -39,13 +39,13 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     {
     }
 
-    /// <summary>A monitor that also sends <c>performance.degraded</c> through <paramref name="events"/>, one per episode.</summary>
-    public PerformanceMonitor(ModelRegistry registry, IOptions<PerformanceOptions> options, TimeProvider time, ILogger<PerformanceMonitor> logger, IGatewayEventPublisher events)
-        : this(ManifestsOf(registry), options.Value, time, logger, events)
+    /// <summary>A monitor that also sends <c>performance.degraded</c> through <paramref name="events"/>, one per episode, and hands every accepted label to <paramref name="labels"/> (the durable labels log) when there is one.</summary>
+    public PerformanceMonitor(ModelRegistry registry, IOptions<PerformanceOptions> options, TimeProvider time, ILogger<PerformanceMonitor> logger, IGatewayEventPublisher events, IFeedbackLabelSink? labels = null)
+        : this(ManifestsOf(registry), options.Value, time, logger, events, labels)
     {
     }
 
-    internal PerformanceMonitor(Func<string, int, ModelManifest?> manifests, PerformanceOptions options, TimeProvider time, ILogger<PerformanceMonitor> logger, IGatewayEventPublisher? events = null)
+    internal PerformanceMonitor(Func<string, int, ModelManifest?> manifests, PerformanceOptions options, TimeProvider time, ILogger<PerformanceMonitor> logger, IGatewayEventPublisher? events = null, IFeedbackLabelSink? labels = null)
     {
         _episodes = new PerformanceEpisodes(options);
         _events = new EventSender(events ?? NoEventPublisher.Instance, logger);
@@ -53,7 +53,7 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
         _options = options;
         _time = time;
         _logger = logger;
-        _store = new PerformanceStore(options);
+        _store = new PerformanceStore(options, labels);
         _queue = Channel.CreateBounded<ReadPrediction>(
             new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             _ => Interlocked.Increment(ref _dropped));

@@ -7,7 +7,7 @@ namespace Serving.Core.Monitoring.Performance;
 /// predictions not yet seen (bounded by count, bytes and age), and each version's windows. Not thread-safe: the
 /// monitor serialises access.
 /// </summary>
-internal sealed class PerformanceStore(PerformanceOptions options)
+internal sealed class PerformanceStore(PerformanceOptions options, IFeedbackLabelSink? labelSink = null)
 {
     private const int MaxErrors = 5;
 
@@ -42,7 +42,7 @@ internal sealed class PerformanceStore(PerformanceOptions options)
         var versions = _models.TryGetValue(model, out var found) ? found : _models[model] = [];
         if (!versions.TryGetValue(version, out var windows))
         {
-            versions[version] = windows = new VersionWindows(version, options.WindowRows, options.MaxWindows);
+            versions[version] = windows = new VersionWindows(version, options.WindowRows, options.MaxWindows, model);
         }
 
         var (window, row) = windows.Add(layout, time, rows);
@@ -55,7 +55,7 @@ internal sealed class PerformanceStore(PerformanceOptions options)
             var waiting = node.Value;
             _pendingOrder.Remove(node);
             _pendingBytes -= waiting.Bytes;
-            if (Join(held, waiting.Item.Labels, out _))
+            if (Join(held, id, waiting.Item.Labels, time, out _))
             {
                 _joinedLate++;
             }
@@ -112,7 +112,7 @@ internal sealed class PerformanceStore(PerformanceOptions options)
                     unknown++;
                     Note($"id '{Echo(item.Id)}': its window is no longer held");
                 }
-                else if (Join(held, item.Labels, out var error))
+                else if (Join(held, item.Id, item.Labels, now, out var error))
                 {
                     accepted++;
                 }
@@ -263,7 +263,7 @@ internal sealed class PerformanceStore(PerformanceOptions options)
         _pendingBytes -= node.Value.Bytes;
     }
 
-    private bool Join(HeldPrediction held, IReadOnlyList<FeedbackLabel> labels, out string? error)
+    private bool Join(HeldPrediction held, string id, IReadOnlyList<FeedbackLabel> labels, DateTimeOffset now, out string? error)
     {
         var served = held.Rows;
         if (labels.Count != served)
@@ -305,7 +305,31 @@ internal sealed class PerformanceStore(PerformanceOptions options)
             next += take;
         }
 
+        if (labelSink is not null)
+        {
+            Log(held, id, labels, sample.Count == served ? values : null, now);
+        }
+
         error = null;
         return true;
+    }
+
+    // The labels log wants every row's label; a sampled join resolved only some, so the rest are resolved here, and a
+    // set that has a row no label fits is left out of the log (it was scored on its sampled rows all the same).
+    private void Log(HeldPrediction held, string id, IReadOnlyList<FeedbackLabel> given, double[]? resolved, DateTimeOffset now)
+    {
+        if (resolved is null)
+        {
+            resolved = new double[given.Count];
+            for (var i = 0; i < given.Count; i++)
+            {
+                if (!held.Layout.TryResolve(given[i], out resolved[i], out _))
+                {
+                    return;
+                }
+            }
+        }
+
+        labelSink!.OnLabelled(held.Windows.Model, held.Windows.Version, id, resolved, now);
     }
 }

@@ -1,12 +1,15 @@
 namespace Serving.Core.Monitoring.Performance;
 
 /// <summary>The open window of one model version and its last few closed ones (oldest first).</summary>
-internal sealed class VersionWindows(int version, int windowRows, int maxWindows)
+internal sealed class VersionWindows(int version, int windowRows, int maxWindows, string model = "")
 {
     private readonly List<PerformanceWindow> _closed = [];
     private long _nextSequence;
 
     public int Version { get; } = version;
+
+    /// <summary>The model the version belongs to (for the labels log).</summary>
+    public string Model { get; } = model;
 
     public int WindowRows { get; } = windowRows;
 

@@ -30,7 +30,8 @@ internal static class PerformanceEndpoints
             sp.GetRequiredService<IOptions<PerformanceOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<PerformanceMonitor>>(),
-            sp.GetRequiredService<PublishedEventMetrics>().Counting(sp.GetRequiredService<IGatewayEventPublisher>())));
+            sp.GetRequiredService<PublishedEventMetrics>().Counting(sp.GetRequiredService<IGatewayEventPublisher>()),
+            sp.GetService<IFeedbackLabelSink>()));
         services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<PerformanceMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<PerformanceMonitor>());
 

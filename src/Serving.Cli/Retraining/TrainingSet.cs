@@ -1,0 +1,18 @@
+namespace Serving.Cli.Retraining;
+
+/// <summary>
+/// The data of one run, as files in its folder: <c>combined.csv</c> (the original training data, then the labelled
+/// logged predictions), split deterministically into <c>train.csv</c> (what the job trains on) and
+/// <c>heldout.csv</c> (what the gate scores both versions on).
+/// </summary>
+public sealed record TrainingSet(
+    string CombinedPath,
+    string TrainPath,
+    string HeldOutPath,
+    string Sha256,
+    string Label,
+    int OriginalRows,
+    int LoggedRows,
+    int TrainRows,
+    int HeldOutRows,
+    string Split);
