@@ -1,7 +1,10 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serving.Core.Events;
 using Serving.Core.Registry;
 using Serving.Core.Routing;
 
@@ -9,9 +12,11 @@ namespace Serving.Core.Rollouts;
 
 /// <summary>
 /// Runs analysed canary rollouts: sets the canary at the first step's weight, judges each step against stable
-/// when its interval ends, then steps up, promotes, holds, or rolls back. State lives in memory.
+/// when its interval ends, then steps up, promotes, holds, or rolls back. Each rollout is saved with the
+/// deployments on every decision and change of state, and taken up again when the gateway starts
+/// (<see cref="RolloutOptions.OnRestart"/>). A promotion or rollback is published as an event.
 /// </summary>
-public sealed class RolloutController : BackgroundService, IRolloutController
+public sealed partial class RolloutController : BackgroundService, IRolloutController
 {
     /// <summary>Who the controller's own deployment changes are attributed to.</summary>
     public const string Actor = "rollout";
@@ -22,6 +27,13 @@ public sealed class RolloutController : BackgroundService, IRolloutController
     // A step that waits for traffic records a decision each interval; keep the newest ones, bounded.
     private const int MaxDecisions = 500;
 
+    private static readonly JsonSerializerOptions SavedJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, RolloutRun> _runs = new(StringComparer.Ordinal);
     private readonly DeploymentManager _deployments;
@@ -30,10 +42,15 @@ public sealed class RolloutController : BackgroundService, IRolloutController
     private readonly ILiveAccuracySource _accuracy;
     private readonly RolloutOptions _options;
     private readonly TimeProvider _time;
+    private readonly IGatewayEventPublisher _events;
     private readonly ILogger<RolloutController> _logger;
+
+    // Ended rollouts whose event is still to be handed to the publisher, outside the lock.
+    private readonly List<RolloutRun> _unpublished = [];
 
     // True while this controller changes the deployment itself, so its own change events are not taken for a hand's.
     private bool _applying;
+    private bool _restored;
     private ITimer? _timer;
 
     public RolloutController(
@@ -43,19 +60,23 @@ public sealed class RolloutController : BackgroundService, IRolloutController
         ILiveAccuracySource accuracy,
         IOptions<RolloutOptions> options,
         TimeProvider time,
+        IGatewayEventPublisher events,
         ILogger<RolloutController> logger)
     {
         ArgumentNullException.ThrowIfNull(deployments);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(events);
         _deployments = deployments;
         _registry = registry;
         _stats = stats;
         _accuracy = accuracy;
         _options = options.Value;
         _time = time;
+        _events = events;
         _logger = logger;
         deployments.Rollouts = this;
         deployments.Changed += OnDeploymentChanged;
+        deployments.RestoreCompleted += Restore;
     }
 
     public RolloutStatus? Get(string model)
@@ -91,6 +112,7 @@ public sealed class RolloutController : BackgroundService, IRolloutController
                 }
 
                 End(run, RolloutStates.Aborted, null, [Text($"superseded by version {canary} ({actor})")]);
+                Persist(run);
             }
 
             StartLocked(model, new RolloutRequest { Canary = canary }, actor);
@@ -107,6 +129,7 @@ public sealed class RolloutController : BackgroundService, IRolloutController
                 run.State = RolloutStates.Paused;
                 run.NextCheckAt = null;
                 Record(run, RolloutStates.Paused, null, [Text($"paused by {actor}")]);
+                Persist(run);
             }
 
             return run.ToStatus();
@@ -124,6 +147,7 @@ public sealed class RolloutController : BackgroundService, IRolloutController
                 run.State = RolloutStates.Running;
                 StartStep(run, _time.GetUtcNow());
                 Record(run, RolloutStates.Resumed, null, [Text($"resumed by {actor}")]);
+                Persist(run);
             }
 
             return run.ToStatus();
@@ -141,6 +165,7 @@ public sealed class RolloutController : BackgroundService, IRolloutController
             }
 
             End(run, RolloutStates.Aborted, null, [Text($"aborted by {actor}")]);
+            Persist(run);
             return run.ToStatus();
         }
     }
@@ -161,8 +186,12 @@ public sealed class RolloutController : BackgroundService, IRolloutController
                 {
                     End(run, RolloutStates.Aborted, null, [Text($"the deployment could not be changed: {ex.Message}")]);
                 }
+
+                Persist(run);
             }
         }
+
+        PublishOutcomes();
     }
 
     /// <summary>Starts the check timer before returning, so steps are judged from the moment the host has started.</summary>
@@ -171,6 +200,13 @@ public sealed class RolloutController : BackgroundService, IRolloutController
         lock (_lock)
         {
             _timer ??= _time.CreateTimer(_ => Tick(), null, CheckPeriod, CheckPeriod);
+        }
+
+        // Where the deployments were restored before this started (a host that scanned the registry first), take
+        // the saved rollouts up now; otherwise the manager's RestoreCompleted does it after the first scan.
+        if (_deployments.Restored)
+        {
+            Restore();
         }
 
         return base.StartAsync(cancellationToken);
@@ -197,7 +233,7 @@ public sealed class RolloutController : BackgroundService, IRolloutController
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: runs stay in memory, and the deployment stays as the last step left it.
+            // Stopping: every run was saved at its last decision, and the deployment stays as the last step left it.
         }
     }
 
@@ -205,6 +241,7 @@ public sealed class RolloutController : BackgroundService, IRolloutController
     {
         _timer?.Dispose();
         _deployments.Changed -= OnDeploymentChanged;
+        _deployments.RestoreCompleted -= Restore;
         if (ReferenceEquals(_deployments.Rollouts, this))
         {
             _deployments.Rollouts = null;
@@ -286,6 +323,7 @@ public sealed class RolloutController : BackgroundService, IRolloutController
         StartStep(run, now);
         _runs[model] = run;
         Record(run, RolloutStates.Started, null, [Text($"started by {actor}")]);
+        Persist(run);
         return run;
     }
 
@@ -363,6 +401,7 @@ public sealed class RolloutController : BackgroundService, IRolloutController
 
             var spec = deployment.Spec;
             End(run, RolloutStates.Aborted, null, [Text($"the deployment was changed by {deployment.ChangedBy} ({deployment.Reason}): stable {spec.Stable}, canary {spec.Canary?.ToString(CultureInfo.InvariantCulture) ?? "none"}")]);
+            Persist(run);
         }
     }
 
@@ -370,8 +409,9 @@ public sealed class RolloutController : BackgroundService, IRolloutController
     {
         if (!_runs.TryGetValue(model, out var run))
         {
+            // The same 404 and words GET gives, so "no rollout" is one answer on every rollout endpoint.
             throw _registry.Current.Models.ContainsKey(model)
-                ? new DeploymentException(DeploymentErrorKind.Conflict, Text($"model '{model}' has no rollout"))
+                ? new DeploymentException(DeploymentErrorKind.NotFound, RolloutMessages.NoRollout(model))
                 : new DeploymentException(DeploymentErrorKind.NotFound, Text($"model '{model}' not found"));
         }
 
@@ -390,14 +430,21 @@ public sealed class RolloutController : BackgroundService, IRolloutController
         run.NextCheckAt = now + run.Interval;
     }
 
-    private void End(RolloutRun run, string state, RolloutFigures? figures, IReadOnlyList<string> reasons)
+    private void End(RolloutRun run, string state, RolloutFigures? figures, IReadOnlyList<string> reasons, bool log = true)
     {
         run.State = state;
         run.NextCheckAt = null;
-        Record(run, state, figures, reasons);
+        Record(run, state, figures, reasons, log);
+        if (state is RolloutStates.Promoted or RolloutStates.RolledBack)
+        {
+            // Saved as pending with the ended run, so a crash before the publisher has it publishes it on the next start.
+            run.EventPending = true;
+            _unpublished.Add(run);
+        }
     }
 
-    private void Record(RolloutRun run, string outcome, RolloutFigures? figures, IReadOnlyList<string> reasons)
+    /// <param name="log">False where the caller says what happened in one line of its own (a restart).</param>
+    private void Record(RolloutRun run, string outcome, RolloutFigures? figures, IReadOnlyList<string> reasons, bool log = true)
     {
         var decision = new RolloutDecision { At = _time.GetUtcNow(), Weight = run.Weight, Outcome = outcome, Figures = figures, Reasons = reasons };
         if (run.Decisions.Count >= MaxDecisions)
@@ -407,6 +454,11 @@ public sealed class RolloutController : BackgroundService, IRolloutController
         }
 
         run.Decisions.Add(decision);
+        if (!log)
+        {
+            return;
+        }
+
         RolloutLog.Decision(
             _logger, run.Model, run.Canary, run.Stable, outcome, run.Weight,
             figures?.CanaryRequests ?? 0, figures?.StableRequests ?? 0, figures?.CanaryErrorRate ?? 0, figures?.StableErrorRate ?? 0,

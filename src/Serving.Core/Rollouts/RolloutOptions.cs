@@ -57,6 +57,21 @@ public sealed class RolloutOptions
     /// </summary>
     public int FailureLimit { get; set; } = 2;
 
+    /// <summary>
+    /// What a rollout that was in progress when the gateway stopped does on the next start: <c>Resume</c> (its
+    /// interrupted step starts again with a fresh window; a paused one stays paused) or <c>RollBack</c> (its canary is
+    /// removed, with the reason in its history). A canary a rollout placed but whose state is missing (a file written
+    /// by an older version) gets the same choice: a fresh rollout, or a rollback.
+    /// </summary>
+    public string OnRestart { get; set; } = ResumeOnRestart;
+
+    public const string ResumeOnRestart = "Resume";
+
+    public const string RollBackOnRestart = "RollBack";
+
+    /// <summary>True when <see cref="OnRestart"/> says <c>RollBack</c>.</summary>
+    public bool RollsBackOnRestart => string.Equals(OnRestart, RollBackOnRestart, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The first problem with a list of steps, or null.</summary>
     public static string? CheckSteps(IReadOnlyList<int> steps)
     {
@@ -143,6 +158,11 @@ public sealed class RolloutOptions
         if (FailureLimit < 0)
         {
             yield return Invariant($"{SectionName}:FailureLimit is '{FailureLimit}'; use a whole number of at least 0");
+        }
+
+        if (!string.Equals(OnRestart, ResumeOnRestart, StringComparison.OrdinalIgnoreCase) && !RollsBackOnRestart)
+        {
+            yield return $"{SectionName}:OnRestart is '{OnRestart}'; use {ResumeOnRestart} (a rollout in progress resumes after a restart) or {RollBackOnRestart} (its canary is rolled back)";
         }
     }
 

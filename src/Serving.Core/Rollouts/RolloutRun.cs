@@ -37,6 +37,49 @@ internal sealed class RolloutRun
 
     public List<RolloutDecision> Decisions { get; } = [];
 
+    /// <summary>True from a promotion or rollback until its event was handed to the event publisher.</summary>
+    public bool EventPending { get; set; }
+
+    public SavedRollout ToSaved() => new()
+    {
+        Model = Model,
+        Stable = Stable,
+        Canary = Canary,
+        Steps = Steps,
+        IntervalSeconds = Interval.TotalSeconds,
+        FailureLimit = FailureLimit,
+        StartedAt = StartedAt,
+        State = State,
+        StepIndex = StepIndex,
+        StepStartedAt = StepStartedAt,
+        Failures = Failures,
+        EventPending = EventPending,
+        Decisions = [.. Decisions],
+    };
+
+    /// <summary>A saved rollout as it was; the caller decides when its step is judged next.</summary>
+    public static RolloutRun FromSaved(SavedRollout saved)
+    {
+        var run = new RolloutRun
+        {
+            Model = saved.Model,
+            Stable = saved.Stable,
+            Canary = saved.Canary,
+            Steps = [.. saved.Steps],
+            Interval = TimeSpan.FromSeconds(saved.IntervalSeconds),
+            FailureLimit = saved.FailureLimit,
+            StartedAt = saved.StartedAt,
+            State = saved.State,
+            StepIndex = saved.StepIndex,
+            StepStartedAt = saved.StepStartedAt,
+            WindowStart = saved.StepStartedAt,
+            Failures = saved.Failures,
+            EventPending = saved.EventPending,
+        };
+        run.Decisions.AddRange(saved.Decisions);
+        return run;
+    }
+
     public RolloutStatus ToStatus() => new()
     {
         Model = Model,

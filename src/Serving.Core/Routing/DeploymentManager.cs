@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serving.Core.Registry;
@@ -14,6 +15,9 @@ public sealed class DeploymentManager
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, HashSet<int>> _published = new(StringComparer.Ordinal);
+
+    // Each model's latest rollout, saved in the same file as the deployments so one write keeps both in step.
+    private readonly Dictionary<string, JsonElement> _rollouts = new(StringComparer.Ordinal);
     private readonly ModelRegistry _registry;
     private readonly DeploymentOptions _options;
     private readonly DeploymentStore _store;
@@ -78,6 +82,37 @@ public sealed class DeploymentManager
 
     /// <summary>Raised after a deployment changed, outside the manager's lock.</summary>
     public event Action<ModelDeployment>? Changed;
+
+    /// <summary>
+    /// Raised once, outside the manager's lock, after the saved deployments and rollouts were restored over the
+    /// registry's first full scan (see <see cref="Restored"/>), before any policy acts on a publication.
+    /// </summary>
+    public event Action? RestoreCompleted;
+
+    /// <summary>
+    /// The model's latest rollout as it was saved with the deployments (restored from the file at start-up);
+    /// null when there is none. The rollout controller owns what is inside.
+    /// </summary>
+    public JsonElement? SavedRollout(string model)
+    {
+        lock (_lock)
+        {
+            return _rollouts.TryGetValue(model, out var state) ? state : null;
+        }
+    }
+
+    /// <summary>
+    /// Saves a model's rollout state in the deployments file now (temporary file, then rename), beside the
+    /// deployment it steers; it is written again with every later deployment change.
+    /// </summary>
+    public void SaveRollout(string model, JsonElement state)
+    {
+        lock (_lock)
+        {
+            _rollouts[model] = state.Clone();
+            Save(Current);
+        }
+    }
 
     public DeploymentPolicy PolicyOf(string model) => _options.PolicyOf(model);
 
@@ -215,7 +250,7 @@ public sealed class DeploymentManager
     {
         try
         {
-            _store.Save(table);
+            _store.Save(table, _rollouts);
             if (_dataDirectory.StateSaved())
             {
                 RoutingLog.StoreRecovered(_logger, _store.Path);
@@ -246,8 +281,10 @@ public sealed class DeploymentManager
 
         var changes = new List<ModelDeployment>();
         var published = new List<(string Model, int Version)>();
+        bool restoring;
         lock (_lock)
         {
+            restoring = !_restored;
             // Events are raised outside the registry's lock and may arrive late, after a newer snapshot was
             // handled: always act on the newest, so a stale one never undoes a change made on a newer one.
             snapshot = _registry.Current;
@@ -281,6 +318,11 @@ public sealed class DeploymentManager
             Changed?.Invoke(change);
         }
 
+        if (restoring)
+        {
+            RestoreCompleted?.Invoke();
+        }
+
         foreach (var (model, version) in published)
         {
             ApplyPolicy(model, version);
@@ -289,12 +331,12 @@ public sealed class DeploymentManager
 
     private void Restore(RegistrySnapshot snapshot)
     {
-        var (saved, problem) = _store.Load();
+        var (saved, problem) = _store.LoadAll();
         var migrated = false;
         if (!_store.Exists && _formerStore is { Exists: true })
         {
             // An upgrade: take the deployments from the old place once, so nobody loses them, and save them anew.
-            (saved, problem) = _formerStore.Load();
+            (saved, problem) = _formerStore.LoadAll();
             migrated = problem is null;
         }
 
@@ -304,9 +346,14 @@ public sealed class DeploymentManager
         }
 
         var table = DeploymentTable.Empty;
-        foreach (var deployment in saved.Where(d => snapshot.Models.ContainsKey(d.Model) && d.Spec.Validate() is null))
+        foreach (var deployment in saved.Deployments.Where(d => snapshot.Models.ContainsKey(d.Model) && d.Spec.Validate() is null))
         {
             table = table.With(deployment);
+        }
+
+        foreach (var (model, rollout) in saved.Rollouts.Where(r => snapshot.Models.ContainsKey(r.Key)))
+        {
+            _rollouts[model] = rollout;
         }
 
         Volatile.Write(ref _current, table);

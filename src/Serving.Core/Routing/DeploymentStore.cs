@@ -4,8 +4,9 @@ using System.Text.Json.Serialization;
 namespace Serving.Core.Routing;
 
 /// <summary>
-/// Keeps deployments in one JSON file so they survive a restart. Writes go to a temporary file that is then
-/// renamed over the old one, so a crash never leaves half a file.
+/// Keeps deployments, and the rollout state that goes with them, in one JSON file so they survive a restart.
+/// Writes go to a temporary file that is then renamed over the old one, so a crash never leaves half a file and
+/// a deployment and its rollout are always saved together.
 /// </summary>
 public sealed class DeploymentStore
 {
@@ -26,24 +27,40 @@ public sealed class DeploymentStore
     /// <summary>The saved deployments; empty when there is no file or it cannot be read (the reason is returned).</summary>
     public (IReadOnlyList<ModelDeployment> Deployments, string? Problem) Load()
     {
+        var (saved, problem) = LoadAll();
+        return (saved.Deployments, problem);
+    }
+
+    /// <summary>
+    /// The saved deployments and rollouts. A file written before rollouts were saved has no <c>rollouts</c>
+    /// property and loads with none.
+    /// </summary>
+    public (SavedState State, string? Problem) LoadAll()
+    {
         if (!File.Exists(Path))
         {
-            return ([], null);
+            return (SavedState.Empty, null);
         }
 
         try
         {
             var saved = JsonSerializer.Deserialize<SavedDeployments>(File.ReadAllText(Path), Json);
-            return (saved?.Models ?? [], null);
+            return (new SavedState(saved?.Models ?? [], saved?.Rollouts ?? []), null);
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
-            return ([], $"cannot read {Path}: {ex.Message}");
+            return (SavedState.Empty, $"cannot read {Path}: {ex.Message}");
         }
     }
 
-    public void Save(DeploymentTable table)
+    public void Save(DeploymentTable table) => Save(table, new Dictionary<string, JsonElement>());
+
+    /// <param name="table">Every deployment.</param>
+    /// <param name="rollouts">Each model's latest rollout as the rollout controller wrote it; the store does not look inside.</param>
+    public void Save(DeploymentTable table, IReadOnlyDictionary<string, JsonElement> rollouts)
     {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(rollouts);
         var directory = System.IO.Path.GetDirectoryName(Path);
         if (!string.IsNullOrEmpty(directory))
         {
@@ -51,13 +68,26 @@ public sealed class DeploymentStore
         }
 
         var temporary = Path + ".tmp";
-        var saved = new SavedDeployments { Models = [.. table.Models.Values.OrderBy(d => d.Model, StringComparer.Ordinal)] };
+        var saved = new SavedDeployments
+        {
+            Models = [.. table.Models.Values.OrderBy(d => d.Model, StringComparer.Ordinal)],
+            Rollouts = rollouts.Count == 0 ? null : rollouts.OrderBy(r => r.Key, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal),
+        };
         File.WriteAllText(temporary, JsonSerializer.Serialize(saved, Json));
         File.Move(temporary, Path, overwrite: true);
+    }
+
+    /// <summary>What the file holds: deployments, and rollouts by model.</summary>
+    public sealed record SavedState(IReadOnlyList<ModelDeployment> Deployments, IReadOnlyDictionary<string, JsonElement> Rollouts)
+    {
+        public static SavedState Empty { get; } = new([], new Dictionary<string, JsonElement>());
     }
 
     private sealed class SavedDeployments
     {
         public List<ModelDeployment> Models { get; set; } = [];
+
+        // Absent in files from versions that kept rollouts in memory only.
+        public Dictionary<string, JsonElement>? Rollouts { get; set; }
     }
 }

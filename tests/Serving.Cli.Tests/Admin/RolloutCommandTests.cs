@@ -131,6 +131,6 @@ public sealed class RolloutCommandTests
         Assert.Equal(0, pause.ExitCode);
         Assert.Equal(["pause iris by admin"], controller.Calls);
         Assert.Equal(1, abort.ExitCode);
-        Assert.Contains("model 'iris' has no rollout in progress (HTTP 409)", abort.Messages, StringComparison.Ordinal);
+        Assert.Contains("model 'iris' has no rollout (HTTP 404)", abort.Messages, StringComparison.Ordinal);
     }
 }

@@ -26,7 +26,7 @@ internal sealed class ScriptedRolloutController(params RolloutStatus[] script) :
     public RolloutStatus Resume(string model, string actor) => Act("resume", model, actor);
 
     public RolloutStatus Abort(string model, string actor) =>
-        throw new DeploymentException(DeploymentErrorKind.Conflict, $"model '{model}' has no rollout in progress");
+        throw new DeploymentException(DeploymentErrorKind.NotFound, RolloutMessages.NoRollout(model));
 
     public void StartRollout(string model, int canary, string actor) => Calls.Add($"policy start {model} {canary}");
 

@@ -33,4 +33,25 @@ public sealed class RolloutOptionsTests
         Assert.Contains(problems, p => p.Contains("must ascend", StringComparison.Ordinal));
         Assert.Contains(problems, p => p == "Serving:Rollouts:MinSuccessRate is '99'; use a share from 0 to 1");
     }
+
+    [Theory]
+    [InlineData("Resume", false)]
+    [InlineData("rollback", true)]
+    [InlineData("RollBack", true)]
+    public void OnRestart_takes_Resume_or_RollBack(string value, bool rollsBack)
+    {
+        var options = new RolloutOptions { OnRestart = value };
+
+        Assert.Empty(options.Validate());
+        Assert.Equal(rollsBack, options.RollsBackOnRestart);
+    }
+
+    [Fact]
+    public void Any_other_OnRestart_is_refused_naming_the_key_and_both_choices()
+    {
+        var problem = Assert.Single(new RolloutOptions { OnRestart = "Ignore" }.Validate());
+
+        Assert.StartsWith("Serving:Rollouts:OnRestart is 'Ignore'; use Resume", problem, StringComparison.Ordinal);
+        Assert.Contains("RollBack", problem, StringComparison.Ordinal);
+    }
 }

@@ -1,21 +1,24 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Serving.Core.Events;
 using Serving.Core.Inference;
 using Serving.Core.Registry;
 using Serving.Core.Rollouts;
 using Serving.Core.Routing;
+using Serving.Core.Tests.Routing;
 using Serving.Core.Tests.Support;
 
 namespace Serving.Core.Tests.Rollouts;
 
 /// <summary>
 /// Model <c>m</c> with stable version 1 and a published version 2, the real data plane over doubling runtimes,
-/// per-version statistics fed by it, and a started rollout controller, all on one fake clock.
+/// per-version statistics fed by it, and a started rollout controller, all on one fake clock. <see cref="Restart"/>
+/// stops them and starts new ones over the same registry folder and data directory, as a process restart would.
 /// </summary>
 internal sealed class RolloutTestBed : IDisposable
 {
-    public RolloutTestBed(RolloutOptions? options = null, string policy = "manual")
+    public RolloutTestBed(RolloutOptions? options = null, string policy = "manual", IGatewayEventPublisher? events = null)
     {
+        Events = events ?? new RecordingEventPublisher();
         Test.Policies.Models["m"] = new ModelOptions { Policy = policy };
         Test.Publish("m", 1, manifest: Manifest);
         Test.Registry.Scan();
@@ -24,25 +27,42 @@ internal sealed class RolloutTestBed : IDisposable
         Test.Registry.Scan();
 
         Options = options ?? new RolloutOptions();
-        Stats = new VersionTrafficStats(Test.Registry, Microsoft.Extensions.Options.Options.Create(Options), Time);
-        Service = new InferenceService(
-            Test.Registry, Test.Deployments, new TrafficRouter(new SharedRandomSource()), Microsoft.Extensions.Options.Options.Create(new ServingOptions()), [Stats], Time);
-        Controller = new RolloutController(
-            Test.Deployments, Test.Registry, Stats, Accuracy, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<RolloutController>.Instance);
-        Controller.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+        StartParts();
     }
 
-    public TestRegistry Test { get; } = new();
+    public TestRegistry Test { get; private set; } = new();
 
     public Microsoft.Extensions.Time.Testing.FakeTimeProvider Time => Test.Time;
 
-    public RolloutOptions Options { get; }
+    public RolloutOptions Options { get; private set; }
 
-    public VersionTrafficStats Stats { get; }
+    public VersionTrafficStats Stats { get; private set; } = null!;
 
-    public InferenceService Service { get; }
+    public InferenceService Service { get; private set; } = null!;
 
-    public RolloutController Controller { get; }
+    public RolloutController Controller { get; private set; } = null!;
+
+    /// <summary>Where the controller's events go; a <see cref="RecordingEventPublisher"/> unless the test gave one.</summary>
+    public IGatewayEventPublisher Events { get; private set; }
+
+    /// <summary>What the controller logged since it last started.</summary>
+    public ListLogger<RolloutController> Logs { get; private set; } = new();
+
+    /// <summary>
+    /// A process restart in the middle of whatever runs: the controller, statistics and registry stop with nothing
+    /// saved beyond what the controller saved as it went, and new ones start over the same folders and fake clock.
+    /// </summary>
+    public void Restart(RolloutOptions? options = null, IGatewayEventPublisher? events = null)
+    {
+        StopParts();
+        Test = Test.Reopen();
+        _ = Test.Deployments;
+        Test.Registry.Scan();
+        Options = options ?? Options;
+        Events = events ?? Events;
+        Logs = new ListLogger<RolloutController>();
+        StartParts();
+    }
 
     public SettableAccuracy Accuracy { get; } = new();
 
@@ -96,10 +116,25 @@ internal sealed class RolloutTestBed : IDisposable
 
     public void Dispose()
     {
+        StopParts();
+        Test.Dispose();
+    }
+
+    private void StartParts()
+    {
+        Stats = new VersionTrafficStats(Test.Registry, Microsoft.Extensions.Options.Options.Create(Options), Time);
+        Service = new InferenceService(
+            Test.Registry, Test.Deployments, new TrafficRouter(new SharedRandomSource()), Microsoft.Extensions.Options.Options.Create(new ServingOptions()), [Stats], Time);
+        Controller = new RolloutController(
+            Test.Deployments, Test.Registry, Stats, Accuracy, Microsoft.Extensions.Options.Options.Create(Options), Time, Events, Logs);
+        Controller.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    private void StopParts()
+    {
         Controller.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
         Controller.Dispose();
         Stats.Dispose();
-        Test.Dispose();
     }
 
     private static Serving.Core.Packaging.ModelManifest Manifest(string checksum)

@@ -15,10 +15,18 @@ internal sealed class TestRegistry : IDisposable
 {
     private DeploymentManager? _deployments;
     private DataDirectoryStatus? _dataDirectory;
+    private readonly double _settleSeconds;
 
     public TestRegistry(double settleSeconds = 10, ILogger<ModelRegistry>? logger = null)
+        : this(Directory.CreateTempSubdirectory("registry-").FullName, new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture)), settleSeconds, logger)
     {
-        Root = Directory.CreateTempSubdirectory("registry-").FullName;
+    }
+
+    private TestRegistry(string root, FakeTimeProvider time, double settleSeconds, ILogger<ModelRegistry>? logger)
+    {
+        Root = root;
+        Time = time;
+        _settleSeconds = settleSeconds;
         Registry = new ModelRegistry(
             new ModelVersionLoader(new ModelRuntimeFactories([Factory])),
             Options.Create(new RegistryOptions { Path = Root, SettleSeconds = settleSeconds }),
@@ -28,7 +36,7 @@ internal sealed class TestRegistry : IDisposable
 
     public string Root { get; }
 
-    public FakeTimeProvider Time { get; } = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    public FakeTimeProvider Time { get; }
 
     public DoublingRuntimeFactory Factory { get; } = new();
 
@@ -70,6 +78,22 @@ internal sealed class TestRegistry : IDisposable
         var checksum = Checksums.Sha256OfFile(Path.Combine(directory, "model.onnx"));
         ManifestSerializer.Write(directory, (manifest ?? (c => Manifest(c)))(checksum));
         return directory;
+    }
+
+    /// <summary>
+    /// A process restart: this registry is closed (its folders and data directory stay), and a new registry over the
+    /// same folders, clock and policies is returned, not yet scanned; its deployments are made on first use.
+    /// </summary>
+    public TestRegistry Reopen()
+    {
+        Registry.Dispose();
+        var next = new TestRegistry(Root, Time, _settleSeconds, null);
+        foreach (var (model, options) in Policies.Models)
+        {
+            next.Policies.Models[model] = options;
+        }
+
+        return next;
     }
 
     public void Dispose()

@@ -106,7 +106,7 @@ internal static class AdminEndpoints
 
         return rollouts.Get(name) is { } status
             ? AdminResults.Ok(status)
-            : AdminResults.Error(StatusCodes.Status404NotFound, $"model '{CallerText.Cut(name)}' has had no rollout");
+            : AdminResults.Error(StatusCodes.Status404NotFound, RolloutMessages.NoRollout(name));
     }
 
     private static async Task<IResult> StartRolloutAsync(HttpContext context, string name)

@@ -38,11 +38,30 @@ public sealed class AdminRolloutTests
         using var client = host.CreateClient(AdminGatewayHost.FullKey);
 
         var (status, body) = await client.PostAsync("/admin/models/iris/rollout/pause");
-        var (getStatus, _) = await client.GetAsync("/admin/models/iris/rollout");
 
-        Assert.Equal(HttpStatusCode.Conflict, status);
-        Assert.Equal("model 'iris' has no rollout in progress", body.GetProperty("error").GetString());
-        Assert.Equal(HttpStatusCode.NotFound, getStatus);
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("model 'iris' has no rollout", body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Get_pause_resume_and_abort_give_one_answer_when_the_model_has_no_rollout()
+    {
+        // The gateway's own controller: every rollout endpoint says "no rollout" with the same status and body.
+        using var registry = AdminRegistry.Iris(1);
+        await using var host = await new AdminGatewayHost(registry.Path).StartAsync();
+        using var client = host.CreateClient(AdminGatewayHost.FullKey);
+
+        var answers = new[]
+        {
+            await client.GetAsync("/admin/models/iris/rollout"),
+            await client.PostAsync("/admin/models/iris/rollout/pause"),
+            await client.PostAsync("/admin/models/iris/rollout/resume"),
+            await client.PostAsync("/admin/models/iris/rollout/abort"),
+        };
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.NotFound, a.Status));
+        Assert.All(answers, a => Assert.Equal("model 'iris' has no rollout", a.Body.GetProperty("error").GetString()));
+        Assert.Single(answers.Select(a => a.Body.GetRawText()).Distinct());
     }
 
     [Theory]

@@ -56,7 +56,9 @@ public sealed class FakeRolloutController : IRolloutController
     {
         var current = Get(model) is { State: "running" or "paused" or "waiting" } status
             ? status
-            : throw new DeploymentException(DeploymentErrorKind.Conflict, $"model '{model}' has no rollout in progress");
+            : Get(model) is null
+                ? throw new DeploymentException(DeploymentErrorKind.NotFound, RolloutMessages.NoRollout(model))
+                : throw new DeploymentException(DeploymentErrorKind.Conflict, $"the rollout of model '{model}' already ended");
         return Record(model, $"{state} by {actor}", current with { State = state });
     }
 
