@@ -115,7 +115,7 @@ public sealed partial class RolloutController
         }
 
         run.State = RolloutStates.Running;
-        StartStep(run, _time.GetUtcNow());
+        StartStep(run);
         Record(run, RolloutStates.Resumed, null, [Text($"the gateway restarted: step {run.StepIndex + 1} of {run.Steps.Count} ({run.Weight}%) starts again with a fresh window; traffic before the restart is not counted")], log: false);
         Persist(run);
         RolloutLog.ResumedAfterRestart(_logger, run.Model, run.Canary, run.Stable, run.StepIndex + 1, run.Steps.Count, run.Weight, run.Decisions.Count - 1);
@@ -169,7 +169,7 @@ public sealed partial class RolloutController
             Apply(() => _deployments.SetCanaryWeight(model, run.Weight, Actor, Text($"a fresh rollout of version {canary} starts at step {index + 1} after a restart")));
         }
 
-        StartStep(run, now);
+        StartStep(run);
         Record(run, RolloutStates.Started, null, [Text($"{found}: a fresh rollout starts at step {index + 1} of {steps.Count} ({run.Weight}%)")], log: false);
         Persist(run);
         RolloutLog.RestartedWithoutState(_logger, model, canary, weight, deployment.ChangedBy, deployment.Reason, index + 1, steps.Count, run.Weight);

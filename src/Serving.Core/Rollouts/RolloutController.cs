@@ -16,13 +16,14 @@ namespace Serving.Core.Rollouts;
 /// deployments on every decision and change of state, and taken up again when the gateway starts
 /// (<see cref="RolloutOptions.OnRestart"/>). A promotion or rollback is published as an event.
 /// </summary>
+/// <remarks>
+/// Each step's window opens once its weight is set; it is judged at its due time (a timer aimed at the earliest
+/// due step, not a periodic tick) on exactly [window start, due), the same window for every gate.
+/// </remarks>
 public sealed partial class RolloutController : BackgroundService, IRolloutController
 {
     /// <summary>Who the controller's own deployment changes are attributed to.</summary>
     public const string Actor = "rollout";
-
-    // Steps are judged at most this late; cheap, since a check only compares timestamps until one is due.
-    private static readonly TimeSpan CheckPeriod = TimeSpan.FromSeconds(1);
 
     // A step that waits for traffic records a decision each interval; keep the newest ones, bounded.
     private const int MaxDecisions = 500;
@@ -51,7 +52,7 @@ public sealed partial class RolloutController : BackgroundService, IRolloutContr
     // True while this controller changes the deployment itself, so its own change events are not taken for a hand's.
     private bool _applying;
     private bool _restored;
-    private ITimer? _timer;
+    private DueTimer? _timer;
 
     public RolloutController(
         DeploymentManager deployments,
@@ -128,6 +129,7 @@ public sealed partial class RolloutController : BackgroundService, IRolloutContr
             {
                 run.State = RolloutStates.Paused;
                 run.NextCheckAt = null;
+                _stats.Close(model);
                 Record(run, RolloutStates.Paused, null, [Text($"paused by {actor}")]);
                 Persist(run);
             }
@@ -145,7 +147,7 @@ public sealed partial class RolloutController : BackgroundService, IRolloutContr
             if (run.State == RolloutStates.Paused)
             {
                 run.State = RolloutStates.Running;
-                StartStep(run, _time.GetUtcNow());
+                StartStep(run);
                 Record(run, RolloutStates.Resumed, null, [Text($"resumed by {actor}")]);
                 Persist(run);
             }
@@ -170,24 +172,31 @@ public sealed partial class RolloutController : BackgroundService, IRolloutContr
         }
     }
 
-    /// <summary>Judges every step whose interval has ended; the timer calls it each second.</summary>
+    /// <summary>Judges every step that is due, then aims the timer at the next due step; the timer calls it.</summary>
     internal void Evaluate()
     {
         lock (_lock)
         {
-            var now = _time.GetUtcNow();
-            foreach (var run in _runs.Values.Where(r => r.NextCheckAt <= now).ToList())
+            try
             {
-                try
+                var now = _time.GetUtcNow();
+                foreach (var run in _runs.Values.Where(r => r.NextCheckAt <= now).ToList())
                 {
-                    Judge(run, now);
-                }
-                catch (DeploymentException ex)
-                {
-                    End(run, RolloutStates.Aborted, null, [Text($"the deployment could not be changed: {ex.Message}")]);
-                }
+                    try
+                    {
+                        Judge(run, now);
+                    }
+                    catch (DeploymentException ex)
+                    {
+                        End(run, RolloutStates.Aborted, null, [Text($"the deployment could not be changed: {ex.Message}")]);
+                    }
 
-                Persist(run);
+                    Persist(run);
+                }
+            }
+            finally
+            {
+                ArmForNextDue();
             }
         }
 
@@ -199,7 +208,8 @@ public sealed partial class RolloutController : BackgroundService, IRolloutContr
     {
         lock (_lock)
         {
-            _timer ??= _time.CreateTimer(_ => Tick(), null, CheckPeriod, CheckPeriod);
+            _timer ??= new DueTimer(_time, Tick);
+            ArmForNextDue();
         }
 
         // Where the deployments were restored before this started (a host that scanned the registry first), take
@@ -256,7 +266,7 @@ public sealed partial class RolloutController : BackgroundService, IRolloutContr
         {
             Evaluate();
         }
-#pragma warning disable CA1031 // A timer callback that throws ends the process; log it and try again next tick.
+#pragma warning disable CA1031 // A timer callback that throws ends the process; log it (the timer was armed again).
         catch (Exception ex)
 #pragma warning restore CA1031
         {
@@ -320,8 +330,8 @@ public sealed partial class RolloutController : BackgroundService, IRolloutContr
             FailureLimit = _options.FailureLimit,
             StartedAt = now,
         };
-        StartStep(run, now);
         _runs[model] = run;
+        StartStep(run);
         Record(run, RolloutStates.Started, null, [Text($"started by {actor}")]);
         Persist(run);
         return run;
@@ -336,21 +346,23 @@ public sealed partial class RolloutController : BackgroundService, IRolloutContr
             return;
         }
 
-        // A long wait is judged on the newest traffic the statistics still hold.
-        var from = run.WindowStart > now - _stats.Coverage ? run.WindowStart : now - _stats.Coverage;
+        // Exactly [window start, due), the same for every gate; a long wait keeps the newest whole intervals the
+        // statistics still hold. Traffic after the due time belongs to the next window, however late this runs.
+        var window = RolloutWindow.Judged(run.WindowStart, run.Interval, run.NextCheckAt ?? now, _stats.Coverage);
         var verdict = RolloutAnalysis.Judge(
-            _stats.Window(run.Model, run.Stable, from, now),
-            _stats.Window(run.Model, run.Canary, from, now),
-            _accuracy.Accuracy(run.Model, run.Stable, from, now),
-            _accuracy.Accuracy(run.Model, run.Canary, from, now),
+            _stats.Window(run.Model, run.Stable, window.From, window.To),
+            _stats.Window(run.Model, run.Canary, window.From, window.To),
+            _accuracy.Accuracy(run.Model, run.Stable, window.From, window.To),
+            _accuracy.Accuracy(run.Model, run.Canary, window.From, window.To),
             _options);
+        verdict = verdict with { Figures = verdict.Figures with { Window = window } };
 
         switch (verdict.Outcome)
         {
             case RolloutOutcome.Wait:
                 // Hold the step and keep the window open, so a quiet model accumulates enough traffic to judge.
                 run.State = RolloutStates.Waiting;
-                run.NextCheckAt = now + run.Interval;
+                run.NextCheckAt = StepSchedule.NextDue(run.WindowStart, run.Interval, now);
                 Record(run, RolloutStates.Waiting, verdict.Figures, verdict.Reasons);
                 break;
             case RolloutOutcome.Pass when run.StepIndex == run.Steps.Count - 1:
@@ -362,7 +374,7 @@ public sealed partial class RolloutController : BackgroundService, IRolloutContr
                 run.StepIndex++;
                 run.State = RolloutStates.Running;
                 Apply(() => _deployments.SetCanaryWeight(run.Model, run.Weight, Actor, Text($"rollout step {run.StepIndex} of {run.Steps.Count} passed")));
-                StartStep(run, now);
+                StartStep(run);
                 break;
             default:
                 run.Failures++;
@@ -376,7 +388,7 @@ public sealed partial class RolloutController : BackgroundService, IRolloutContr
                     // Tolerated: hold the step and judge a fresh interval.
                     Record(run, RolloutStates.Failed, verdict.Figures, verdict.Reasons);
                     run.State = RolloutStates.Running;
-                    StartStep(run, now);
+                    StartStep(run);
                 }
 
                 break;
@@ -423,17 +435,34 @@ public sealed partial class RolloutController : BackgroundService, IRolloutContr
     private bool OwnsCanary(RolloutRun run) =>
         _deployments.Current.Find(run.Model)?.Spec is { } spec && spec.Canary == run.Canary && spec.Stable == run.Stable;
 
-    private static void StartStep(RolloutRun run, DateTimeOffset now)
+    /// <summary>
+    /// Opens the step's window once its weight is set: traffic is counted from now, and the step is judged one
+    /// interval later, on time.
+    /// </summary>
+    private void StartStep(RolloutRun run)
     {
+        var now = _time.GetUtcNow();
         run.StepStartedAt = now;
         run.WindowStart = now;
         run.NextCheckAt = now + run.Interval;
+        _stats.Open(run.Model, run.Stable, run.Canary, now, run.Interval);
+        _timer?.Arm(now + run.Interval);
+    }
+
+    /// <summary>Aims the timer at the earliest step due; a firing with nothing due just aims it again.</summary>
+    private void ArmForNextDue()
+    {
+        if (_runs.Values.Min(r => r.NextCheckAt) is { } next)
+        {
+            _timer?.Arm(next);
+        }
     }
 
     private void End(RolloutRun run, string state, RolloutFigures? figures, IReadOnlyList<string> reasons, bool log = true)
     {
         run.State = state;
         run.NextCheckAt = null;
+        _stats.Close(run.Model);
         Record(run, state, figures, reasons, log);
         if (state is RolloutStates.Promoted or RolloutStates.RolledBack)
         {

@@ -10,7 +10,7 @@ internal static partial class RolloutLog
         ILogger logger, string model, int canary, int stable, string outcome, int weight, long canaryRequests, long stableRequests,
         double canaryErrorRate, double stableErrorRate, double? canaryP99Ms, double? stableP99Ms, double? psi, string reasons);
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Error, Message = "Rollout checks failed unexpectedly; they run again on the next tick")]
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Error, Message = "Rollout checks failed unexpectedly; they run again when the next step is due")]
     public static partial void CheckFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 1202, Level = LogLevel.Information, Message = "{Model}: the gateway restarted during the rollout of version {Canary} over stable {Stable}; step {Step} of {Steps} ({Weight}%) starts again with a fresh window (traffic before the restart is not counted), its {Decisions} earlier decisions kept")]

@@ -20,10 +20,17 @@ public sealed class RolloutOptions
     /// <summary>How long each step is held before it is judged (Flagger's <c>interval</c>, also 60 s there).</summary>
     public double IntervalSeconds { get; set; } = 60;
 
-    /// <summary>The longest interval a rollout may ask for; the statistics keep this much history per version.</summary>
+    /// <summary>
+    /// The longest interval a rollout may ask for; the statistics keep this much history per version, so a step that
+    /// waits for traffic is judged on at most this span (its newest whole intervals).
+    /// </summary>
     public double MaxIntervalSeconds { get; set; } = 600;
 
-    /// <summary>Width of one statistics bucket; windows are judged to this precision.</summary>
+    /// <summary>
+    /// The shortest interval a rollout may ask for. Windows are exact whatever it is (they are counted in whole step
+    /// intervals from the step's start); with <see cref="MaxIntervalSeconds"/> it bounds the slots kept per version
+    /// (at most MaxIntervalSeconds / BucketSeconds + 2).
+    /// </summary>
     public double BucketSeconds { get; set; } = 5;
 
     /// <summary>Requests both canary and stable must have served in a window before it is judged; fewer and the step waits.</summary>

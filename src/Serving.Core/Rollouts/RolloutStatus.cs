@@ -57,6 +57,9 @@ public sealed record RolloutDecision
 /// <summary>Stable against canary over one step's interval.</summary>
 public sealed record RolloutFigures
 {
+    /// <summary>The interval [from, to) every figure below, and every gate, was judged on.</summary>
+    public RolloutWindow? Window { get; init; }
+
     public long StableRequests { get; init; }
 
     public long CanaryRequests { get; init; }

@@ -3,18 +3,24 @@ using Serving.Core.Inference;
 namespace Serving.Core.Rollouts;
 
 /// <summary>
-/// One model version's traffic in a ring of time buckets covering the longest window asked for; the ring's slots
-/// are made on first use and recycled as time comes round, so memory stays fixed per version.
+/// One model version's traffic since a step's window opened, counted per whole interval from the window's start
+/// (the interval is the step's, so a window judged at a due time ends exactly on a slot boundary). The slots form a
+/// ring covering the longest span a window may be judged over; they are made on first use and recycled as time
+/// comes round, so memory stays fixed per version, whatever the traffic.
 /// </summary>
 internal sealed class TrafficSeries
 {
     private readonly TrafficSlot?[] _slots;
-    private readonly long _bucketTicks;
+    private readonly long _originTicks;
+    private readonly long _periodTicks;
 
-    public TrafficSeries(int slots, TimeSpan bucketWidth, PredictionBins bins, string? predictionOutput)
+    public TrafficSeries(DateTimeOffset origin, TimeSpan period, int slots, PredictionBins bins, string? predictionOutput)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(period, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(slots, 3);
         _slots = new TrafficSlot?[slots];
-        _bucketTicks = bucketWidth.Ticks;
+        _originTicks = origin.UtcTicks;
+        _periodTicks = period.Ticks;
         Bins = bins;
         PredictionOutput = predictionOutput;
     }
@@ -24,19 +30,23 @@ internal sealed class TrafficSeries
     /// <summary>The output whose values are binned; null when the version names none.</summary>
     public string? PredictionOutput { get; }
 
-    public long BucketOf(DateTimeOffset time) => time.UtcTicks / _bucketTicks;
-
-    /// <summary>Counts one finished request at <paramref name="now"/>.</summary>
+    /// <summary>Counts one request that finished at <paramref name="now"/>; one before the window opened is not counted.</summary>
     public void Add(DateTimeOffset now, InferenceRecord record, bool failed)
     {
-        var bucket = BucketOf(now);
-        var slot = SlotFor(bucket);
-        if (slot.Bucket != bucket)
+        var since = now.UtcTicks - _originTicks;
+        if (since < 0)
         {
-            slot.Roll(bucket);
-            if (slot.Bucket != bucket)
+            return;
+        }
+
+        var period = since / _periodTicks;
+        var slot = SlotFor(period);
+        if (slot.Bucket != period)
+        {
+            slot.Roll(period);
+            if (slot.Bucket != period)
             {
-                // A writer so late that the ring has moved past its bucket: nothing left to add it to.
+                // A writer so late that the ring has moved past its period: nothing left to add it to.
                 return;
             }
         }
@@ -62,21 +72,23 @@ internal sealed class TrafficSeries
     }
 
     /// <summary>
-    /// Sums buckets from the one holding <paramref name="from"/> up to the one before <paramref name="to"/>'s end,
-    /// keeping only as many as the ring holds without the slot that is next to be recycled.
+    /// Sums the periods lying wholly inside [<paramref name="from"/>, <paramref name="to"/>): exactly that window
+    /// when both ends lie on period boundaries, as <see cref="RolloutWindow.Judged"/> makes them. Periods the ring
+    /// no longer holds, and the slot that is next to be recycled, are left out.
     /// </summary>
     public TrafficWindow Window(DateTimeOffset from, DateTimeOffset to)
     {
-        var last = (to.UtcTicks - 1) / _bucketTicks;
-        var first = Math.Max(BucketOf(from), last - _slots.Length + 2);
+        var first = Math.Max(0, CeilDiv(from.UtcTicks - _originTicks, _periodTicks));
+        var end = FloorDiv(to.UtcTicks - _originTicks, _periodTicks);
+        first = Math.Max(first, end - _slots.Length + 2);
         long requests = 0;
         long errors = 0;
         var latency = new long[LatencyBuckets.Count];
         var predictions = new long[Bins.Count];
-        for (var bucket = first; bucket <= last; bucket++)
+        for (var period = first; period < end; period++)
         {
-            var slot = Volatile.Read(ref _slots[bucket % _slots.Length]);
-            if (slot is null || slot.Bucket != bucket)
+            var slot = Volatile.Read(ref _slots[period % _slots.Length]);
+            if (slot is null || slot.Bucket != period)
             {
                 continue;
             }
@@ -90,9 +102,9 @@ internal sealed class TrafficSeries
         return new TrafficWindow(requests, errors, latency, predictions);
     }
 
-    private TrafficSlot SlotFor(long bucket)
+    private TrafficSlot SlotFor(long period)
     {
-        ref var slot = ref _slots[bucket % _slots.Length];
+        ref var slot = ref _slots[period % _slots.Length];
         var existing = Volatile.Read(ref slot);
         if (existing is not null)
         {
@@ -102,6 +114,10 @@ internal sealed class TrafficSeries
         var made = new TrafficSlot(Bins.Count);
         return Interlocked.CompareExchange(ref slot, made, null) ?? made;
     }
+
+    private static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+
+    private static long CeilDiv(long a, long b) => -FloorDiv(-a, b);
 
     private static void AddInto(long[] sum, long[] counts)
     {

@@ -1,8 +1,8 @@
 namespace Serving.Core.Rollouts;
 
 /// <summary>
-/// One time bucket of one version's traffic. Writers add with <see cref="Interlocked"/>; the slot is cleared and
-/// re-tagged under its lock only when the ring comes round to it again, once per bucket.
+/// One period (a whole step interval) of one version's traffic. Writers add with <see cref="Interlocked"/>; the slot is cleared and
+/// re-tagged under its lock only when the ring comes round to it again, once per period.
 /// </summary>
 internal sealed class TrafficSlot
 {
@@ -11,7 +11,7 @@ internal sealed class TrafficSlot
 
     public TrafficSlot(int predictionBins) => Predictions = new long[predictionBins];
 
-    /// <summary>The time bucket (bucket width × number since the epoch) the counts belong to.</summary>
+    /// <summary>The period (number of whole intervals since the window opened) the counts belong to.</summary>
     public long Bucket => Volatile.Read(ref _bucket);
 
     public long Requests;

@@ -6,17 +6,21 @@ using Serving.Core.Registry;
 namespace Serving.Core.Rollouts;
 
 /// <summary>
-/// Per model version: requests, errors, a latency histogram and the prediction distribution, in time buckets
-/// covering the longest rollout interval. Fed by every finished request; read by the rollout controller.
+/// Per model under an analysed rollout: its stable's and canary's requests, errors, latency histogram and
+/// prediction distribution, counted from the moment the rollout controller opens a step's window, in whole step
+/// intervals from that moment. Fed by every finished request; read by the rollout controller.
 /// </summary>
+/// <remarks>
+/// Memory is fixed whatever the traffic: per model with an open window, two series of at most
+/// <c>floor(MaxIntervalSeconds / interval) + 2</c> slots, each about 1 KB (89 latency buckets and up to 32 prediction
+/// bins of 8 bytes); nothing for a model without one. On the request path a finished request costs one dictionary
+/// look-up and a few interlocked increments, and allocates nothing once its slot exists.
+/// </remarks>
 public sealed class VersionTrafficStats : IInferenceObserver, IDisposable
 {
-    private readonly ConcurrentDictionary<(string Model, int Version), TrafficSeries> _series = new();
-    private readonly ConcurrentDictionary<string, PredictionBins> _bins = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StepTraffic> _open = new(StringComparer.Ordinal);
     private readonly ModelRegistry _registry;
     private readonly TimeProvider _time;
-    private readonly TimeSpan _bucketWidth;
-    private readonly int _slots;
 
     public VersionTrafficStats(ModelRegistry registry, IOptions<RolloutOptions> options, TimeProvider time)
     {
@@ -24,15 +28,41 @@ public sealed class VersionTrafficStats : IInferenceObserver, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _registry = registry;
         _time = time;
-        _bucketWidth = TimeSpan.FromSeconds(options.Value.BucketSeconds);
-
-        // One slot more than the longest window for the bucket being written, and one for the next to recycle.
-        _slots = (int)Math.Ceiling(options.Value.MaxIntervalSeconds / options.Value.BucketSeconds) + 2;
+        Coverage = TimeSpan.FromSeconds(options.Value.MaxIntervalSeconds);
         registry.Changed += Prune;
     }
 
-    /// <summary>The longest window <see cref="Window"/> can answer for in full.</summary>
-    public TimeSpan Coverage => _bucketWidth * (_slots - 2);
+    /// <summary>The longest window <see cref="Window"/> can answer for in full (<c>Serving:Rollouts:MaxIntervalSeconds</c>).</summary>
+    public TimeSpan Coverage { get; }
+
+    /// <summary>
+    /// Starts counting <paramref name="model"/>'s <paramref name="stable"/> and <paramref name="canary"/> afresh from
+    /// <paramref name="start"/>, in periods of <paramref name="interval"/>; what an earlier window counted is dropped.
+    /// </summary>
+    public void Open(string model, int stable, int canary, DateTimeOffset start, TimeSpan interval)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var loaded = _registry.Current.Models.TryGetValue(model, out var entry) ? entry.Loaded : null;
+        var stableManifest = loaded?.GetValueOrDefault(stable)?.Manifest;
+        var canaryManifest = loaded?.GetValueOrDefault(canary)?.Manifest;
+
+        if ((stableManifest ?? canaryManifest) is not { } manifest)
+        {
+            // Neither version is loaded, so none of their traffic can arrive: nothing to count.
+            _open.TryRemove(model, out _);
+            return;
+        }
+
+        // One binning for both, stable's when known, so the two distributions line up bin by bin.
+        var bins = PredictionBins.For(manifest);
+        var slots = (int)Math.Min(int.MaxValue, Math.Max(1, Coverage.Ticks / interval.Ticks) + 2);
+        _open[model] = new StepTraffic(
+            stable, new TrafficSeries(start, interval, slots, bins, OutputOf(stableManifest)),
+            canary, new TrafficSeries(start, interval, slots, bins, OutputOf(canaryManifest)));
+    }
+
+    /// <summary>Stops counting <paramref name="model"/> (its rollout paused or ended) and frees what was counted.</summary>
+    public void Close(string model) => _open.TryRemove(model, out _);
 
     public void OnCompleted(InferenceRecord record)
     {
@@ -46,8 +76,10 @@ public sealed class VersionTrafficStats : IInferenceObserver, IDisposable
 
         try
         {
-            var series = _series.TryGetValue((record.Model, record.Version), out var known) ? known : Create(record.Model, record.Version);
-            series?.Add(_time.GetUtcNow(), record, failed: record.Error is not null);
+            if (_open.TryGetValue(record.Model, out var step) && step.Of(record.Version) is { } series)
+            {
+                series.Add(_time.GetUtcNow(), record, failed: record.Error is not null);
+            }
         }
 #pragma warning disable CA1031 // Observers must never throw: an output whose data does not fit its shape, or any
         // other surprise here, must not fail the request it describes; that request just goes uncounted.
@@ -57,43 +89,26 @@ public sealed class VersionTrafficStats : IInferenceObserver, IDisposable
         }
     }
 
-    /// <summary>A version's traffic from <paramref name="from"/> to <paramref name="to"/>; empty for a version never seen.</summary>
+    /// <summary>
+    /// A version's traffic that finished in [<paramref name="from"/>, <paramref name="to"/>), both on the open
+    /// window's period boundaries; empty for a model without an open window or a version it does not count.
+    /// </summary>
     public TrafficWindow Window(string model, int version, DateTimeOffset from, DateTimeOffset to) =>
-        _series.TryGetValue((model, version), out var series) ? series.Window(from, to) : TrafficWindow.Empty;
+        _open.TryGetValue(model, out var step) && step.Of(version) is { } series ? series.Window(from, to) : TrafficWindow.Empty;
 
     public void Dispose() => _registry.Changed -= Prune;
 
-    private TrafficSeries? Create(string model, int version)
-    {
-        if (!_registry.Current.Models.TryGetValue(model, out var entry) || !entry.Loaded.TryGetValue(version, out var generation))
-        {
-            return null;
-        }
+    private static string? OutputOf(Packaging.ModelManifest? manifest) =>
+        manifest is null ? null : manifest.Signature.PredictionOutput ?? manifest.Signature.Outputs.FirstOrDefault()?.Name;
 
-        var manifest = generation.Manifest;
-
-        // The first version seen picks the model's bins, so every version's distribution has the same bins.
-        var bins = _bins.GetOrAdd(model, static (_, m) => PredictionBins.For(m), manifest);
-        var output = manifest.Signature.PredictionOutput ?? manifest.Signature.Outputs.FirstOrDefault()?.Name;
-        return _series.GetOrAdd((model, version), new TrafficSeries(_slots, _bucketWidth, bins, output));
-    }
-
-    /// <summary>Drops series of versions that stopped serving, so memory follows what is loaded.</summary>
+    /// <summary>Drops the windows of models that are gone, so memory follows what is loaded.</summary>
     private void Prune(RegistrySnapshot snapshot)
     {
-        foreach (var key in _series.Keys)
-        {
-            if (!snapshot.Models.TryGetValue(key.Model, out var entry) || !entry.Loaded.ContainsKey(key.Version))
-            {
-                _series.TryRemove(key, out _);
-            }
-        }
-
-        foreach (var model in _bins.Keys)
+        foreach (var model in _open.Keys)
         {
             if (!snapshot.Models.ContainsKey(model))
             {
-                _bins.TryRemove(model, out _);
+                _open.TryRemove(model, out _);
             }
         }
     }

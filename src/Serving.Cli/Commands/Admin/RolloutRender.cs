@@ -23,16 +23,18 @@ internal static class RolloutRender
 
         if (status.Decisions.LastOrDefault(d => d.Figures is not null) is { Figures: { } figures } judged)
         {
+            rows.Add(new Markup(Markup.Escape($"every gate judged {Window(figures.Window)}")));
             rows.Add(Figures(figures, judged));
         }
 
-        var decisions = new Table().Title("decisions").AddColumns("at", "weight", "outcome", "reasons");
+        var decisions = new Table().Title("decisions").AddColumns("at", "weight", "outcome", "window judged", "reasons");
         foreach (var decision in status.Decisions.TakeLast(8))
         {
             decisions.AddRow(
                 decision.At.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
                 decision.Weight.ToString(CultureInfo.InvariantCulture) + "%",
                 Markup.Escape(decision.Outcome),
+                Window(decision.Figures?.Window),
                 Markup.Escape(string.Join("; ", decision.Reasons)));
         }
 
@@ -60,6 +62,11 @@ internal static class RolloutRender
         "waiting" or "paused" => $"[yellow]{state}[/]",
         _ => $"[red]{Markup.Escape(state)}[/]",
     };
+
+    /// <summary>The interval every gate judged, [from, to) in UTC, with its length; "-" for a decision that judged nothing.</summary>
+    private static string Window(RolloutWindow? window) => window is { } w
+        ? string.Create(CultureInfo.InvariantCulture, $"{w.From.UtcDateTime:HH:mm:ss.fff}–{w.To.UtcDateTime:HH:mm:ss.fff} UTC ({(w.To - w.From).TotalSeconds:0.###} s)")
+        : "-";
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
