@@ -28,6 +28,8 @@ public sealed class StartupErrorTests
     [InlineData("--Serving:Monitoring:Drift:KsPValue=0", "Serving:Monitoring:Drift:KsPValue is '0'; use a number above 0 and at most 1")]
     [InlineData("--Serving:Models:wine:Source=mlflow --Serving:Mlflow:TrackingUri=ftp://mlflow --Serving:Mlflow:PollSeconds=5", "Serving:Mlflow:TrackingUri is 'ftp://mlflow'; use the absolute http or https URL of the MLflow tracking server")]
     [InlineData("--Serving:Admin:ApiKey=s3cret --Serving:Admin:ReadOnlyApiKey=s3cret", "Serving:Admin:ApiKey and Serving:Admin:ReadOnlyApiKey are the same key; use two different keys, or only one of them")]
+    [InlineData("--Serving:Webhooks:Subscriptions:0:Url=http://127.0.0.1:9/hook --Serving:Webhooks:Subscriptions:0:Secret=whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA= --Serving:Webhooks:Subscriptions:0:Events:0=drift.detect", "Serving:Webhooks:Subscriptions:0:Events:0 'drift.detect' is not an event type; known: drift.detected, performance.degraded, rollout.promoted, rollout.rolled_back, version.published, version.failed, retrain.scheduled")]
+    [InlineData("--Serving:Webhooks:Subscriptions:0:Url=http://127.0.0.1:9/hook", "Serving:Webhooks:Subscriptions:0:Secret is required: a whsec_ secret the receiver verifies signatures with (generate one with `openssl rand -base64 32` and prefix whsec_)")]
     public async Task A_bad_setting_ends_start_up_with_one_line_and_exit_code_2(string settings, string expected)
     {
         var run = await RunGatewayAsync([.. settings.Split(' '), $"--Kestrel:Endpoints:Http:Url=http://127.0.0.1:{FreePorts.Next()}"]);
