@@ -39,19 +39,22 @@ public sealed class RetrainSchedule
     /// <summary>What is wrong with an expression, as the end of a configuration message; null when it is valid.</summary>
     public static string? ProblemWith(string? cron)
     {
-        if (string.IsNullOrWhiteSpace(cron))
+        const string Use = "use five cron fields (minute hour day-of-month month day-of-week), such as '0 3 * * 1' for Mondays at 03:00";
+        var fields = (cron ?? string.Empty).Split(' ', '\t').Count(f => f.Length > 0);
+        if (fields != 5)
         {
-            return "use a cron expression of five fields (minute hour day-of-month month day-of-week), such as '0 3 * * 1' for Mondays at 03:00";
+            return $"{Use}; it has {fields}";
         }
 
         try
         {
-            CronExpression.Parse(cron.Trim(), CronFormat.Standard);
+            CronExpression.Parse(cron!.Trim(), CronFormat.Standard);
             return null;
         }
         catch (CronFormatException ex)
         {
-            return $"{ex.Message.TrimEnd('.')}; use a cron expression of five fields (minute hour day-of-month month day-of-week), such as '0 3 * * 1' for Mondays at 03:00";
+            // Cronos says which field is wrong ("Minutes: Value of 61 is out of range").
+            return $"{Use}; {ex.Message.Replace("The given cron expression has an invalid format. ", string.Empty, StringComparison.Ordinal).TrimEnd('.')}";
         }
     }
 

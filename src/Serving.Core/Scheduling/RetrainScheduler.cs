@@ -18,18 +18,27 @@ public sealed class RetrainScheduler : BackgroundService
     // Task.Delay takes at most about 49 days; a yearly schedule simply waits in steps.
     private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
 
-    private readonly IReadOnlyList<RetrainSchedule> _schedules;
+    // Read when the service starts, not when it is built: the host validates the options (a bad cron names its key)
+    // before it starts services, but after it builds them.
+    private readonly Func<IReadOnlyList<RetrainSchedule>> _schedules;
     private readonly Func<string, int?> _stableVersion;
     private readonly TimeProvider _time;
     private readonly ILogger<RetrainScheduler> _logger;
     private readonly EventSender _events;
 
     public RetrainScheduler(IOptions<RetrainingOptions> options, DeploymentManager deployments, TimeProvider time, IGatewayEventPublisher events, ILogger<RetrainScheduler> logger)
-        : this(Schedules(options), model => deployments.Current.Find(model)?.Spec.Stable, time, events, logger)
+        : this(() => options.Value.Parse(), model => deployments.Current.Find(model)?.Spec.Stable, time, events, logger)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(deployments);
     }
 
     internal RetrainScheduler(IReadOnlyList<RetrainSchedule> schedules, Func<string, int?> stableVersion, TimeProvider time, IGatewayEventPublisher events, ILogger<RetrainScheduler> logger)
+        : this(() => schedules, stableVersion, time, events, logger)
+    {
+    }
+
+    private RetrainScheduler(Func<IReadOnlyList<RetrainSchedule>> schedules, Func<string, int?> stableVersion, TimeProvider time, IGatewayEventPublisher events, ILogger<RetrainScheduler> logger)
     {
         _schedules = schedules;
         _stableVersion = stableVersion;
@@ -59,13 +68,14 @@ public sealed class RetrainScheduler : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_schedules.Count == 0)
+        var schedules = _schedules();
+        if (schedules.Count == 0)
         {
             return;
         }
 
         var checkedUpTo = _time.GetUtcNow();
-        foreach (var schedule in _schedules)
+        foreach (var schedule in schedules)
         {
             SchedulingLog.Scheduled(_logger, schedule.Model, schedule.Cron, schedule.Zone.Id, schedule.NextAfter(checkedUpTo));
         }
@@ -74,7 +84,7 @@ public sealed class RetrainScheduler : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var next = _schedules.Select(s => s.NextAfter(checkedUpTo)).Where(n => n is not null).Min();
+                var next = schedules.Select(s => s.NextAfter(checkedUpTo)).Where(n => n is not null).Min();
                 var now = _time.GetUtcNow();
                 var wait = next is { } due ? due - now : LongestWait;
                 if (wait > TimeSpan.Zero)
@@ -83,7 +93,7 @@ public sealed class RetrainScheduler : BackgroundService
                     now = _time.GetUtcNow();
                 }
 
-                foreach (var schedule in _schedules)
+                foreach (var schedule in schedules)
                 {
                     if (schedule.LatestIn(checkedUpTo, now) is { } occurrence)
                     {
@@ -102,11 +112,5 @@ public sealed class RetrainScheduler : BackgroundService
         }
 
         await _events.FlushAsync().ConfigureAwait(false);
-    }
-
-    private static IReadOnlyList<RetrainSchedule> Schedules(IOptions<RetrainingOptions> options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return options.Value.Parse();
     }
 }

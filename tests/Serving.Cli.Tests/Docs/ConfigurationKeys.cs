@@ -14,6 +14,7 @@ using Serving.Core.Rollouts;
 using Serving.Core.Routing;
 using Serving.Core.Routing.Shadow;
 using Serving.Core.Runtimes.Onnx;
+using Serving.Core.Scheduling;
 using Serving.Core.Storage;
 using AdminOptions = gateway::Serving.Gateway.Rest.Admin.AdminOptions;
 
@@ -58,6 +59,7 @@ internal static partial class ConfigurationKeys
         new("Serving:Monitoring:PredictionLog", typeof(PredictionLogOptions), "Serving:Monitoring:PredictionLog"),
         new("Serving:Monitoring:Performance", typeof(PerformanceOptions), "Serving:Monitoring:Performance"),
         new("Serving:Shadow", typeof(ShadowOptions), "Serving:Shadow"),
+        new("Serving:Retraining", typeof(RetrainingOptions), "Serving:Retraining"),
     ];
 
     /// <summary>Keys named in a piece of code: <c>Serving:...</c>/<c>Kestrel:...</c>, also as <c>--Key=value</c> or as environment variables (<c>Serving__Registry__Path</c>).</summary>

@@ -110,7 +110,7 @@ public sealed class RetrainSchedulerTests
         var problem = Assert.Single(options.Validate());
 
         Assert.StartsWith($"Serving:Retraining:Schedules:iris is '{cron}'; ", problem, StringComparison.Ordinal);
-        Assert.Contains("five fields", problem, StringComparison.Ordinal);
+        Assert.Contains("use five cron fields (minute hour day-of-month month day-of-week)", problem, StringComparison.Ordinal);
     }
 
     [Fact]
