@@ -23,7 +23,7 @@ public sealed class RetrainPipeline(
     {
         var model = run.Trigger.Model;
         var job = settings.Config.Jobs[model];
-        RetrainerLog.RunStarted(logger, run.Id, model, run.Trigger.EventType, run.Trigger.EventId);
+        RetrainerLog.RunStarted(logger, run.Id, model, run.Trigger.EventType, run.Trigger.EventId ?? "(by hand)");
         try
         {
             Enter(run, RunStages.ReadingData, $"registry {settings.Registry}, predictions {settings.PredictionLogs}");

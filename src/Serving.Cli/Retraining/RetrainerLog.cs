@@ -9,7 +9,7 @@ internal static partial class RetrainerLog
     public static partial void Listening(ILogger logger, string urls, string models);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Run {RunId} for {Model} started by {EventType} {EventId}")]
-    public static partial void RunStarted(ILogger logger, string runId, string model, string eventType, string? eventId);
+    public static partial void RunStarted(ILogger logger, string runId, string model, string eventType, string eventId);
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Run {RunId} for {Model}: {Stage} {Detail}")]
     public static partial void Stage(ILogger logger, string runId, string model, string stage, string detail);

@@ -8,10 +8,11 @@ namespace Serving.Cli.Retraining;
 
 /// <summary>
 /// Writes a run's training data: the model's original CSV plus the labelled logged predictions of the window, with the
-/// original CSV's columns (features and label) in its order. The split is by content, not position: a row is held out
-/// when the SHA-256 of <c>serving-retrain:</c> and its CSV line, read as a number, is divisible by 5 (about one row in
-/// five, the same rows whatever their order or the run). The gate scores on the held-out logged rows when there are at
-/// least <c>minHeldOutRows</c> of them (new data neither version has seen); otherwise the held-out original rows join them.
+/// original CSV's columns (features and label) in its order. The split is by content, not position: a logged row is
+/// held out when the SHA-256 of <c>serving-retrain:</c> and its CSV line, read as a number, is divisible by 5 (about
+/// one row in five, the same rows whatever their order or the run); held-out rows never train the candidate. Every
+/// original row trains it, as every one trained the stable version. The gate scores on the held-out logged rows (new
+/// to both) when there are at least <c>minHeldOutRows</c>; otherwise the original rows the same hash picks join them.
 /// </summary>
 internal static class TrainingDataBuilder
 {
@@ -43,17 +44,19 @@ internal static class TrainingDataBuilder
         var combined = Path.Combine(directory, "combined.csv");
         File.WriteAllLines(combined, [header, .. originalLines, .. loggedLines]);
 
+        // Every original row trains the candidate, as every one trained the stable version: the gate then compares
+        // like with like. Held-out logged rows are new to both; only when too few exist are original rows scored too.
         var loggedHeldOut = loggedLines.Where(IsHeldOut).ToList();
         var useOriginal = loggedHeldOut.Count < minHeldOutRows;
         var heldOut = useOriginal ? [.. loggedHeldOut, .. originalLines.Where(IsHeldOut)] : loggedHeldOut;
-        var train = (useOriginal ? originalLines.Where(l => !IsHeldOut(l)) : originalLines).Concat(loggedLines.Where(l => !IsHeldOut(l))).ToList();
+        var train = originalLines.Concat(loggedLines.Where(l => !IsHeldOut(l))).ToList();
         var trainPath = Path.Combine(directory, "train.csv");
         var heldOutPath = Path.Combine(directory, "heldout.csv");
         File.WriteAllLines(trainPath, [header, .. train]);
         File.WriteAllLines(heldOutPath, [header, .. heldOut]);
 
         var split = useOriginal
-            ? $"rows whose SHA-256 of '{Seed}'+line is divisible by {HeldOutOneIn}: {loggedHeldOut.Count} logged (fewer than minHeldOutRows {minHeldOutRows}) and {heldOut.Count - loggedHeldOut.Count} original"
+            ? $"rows whose SHA-256 of '{Seed}'+line is divisible by {HeldOutOneIn}: {loggedHeldOut.Count} logged (fewer than minHeldOutRows {minHeldOutRows}) and {heldOut.Count - loggedHeldOut.Count} original (which both versions trained on)"
             : $"logged rows whose SHA-256 of '{Seed}'+line is divisible by {HeldOutOneIn}: {loggedHeldOut.Count}";
         return new TrainingSet(combined, trainPath, heldOutPath, Checksums.Sha256OfFile(combined), label, originalLines.Count, loggedLines.Count, train.Count, heldOut.Count, split);
     }

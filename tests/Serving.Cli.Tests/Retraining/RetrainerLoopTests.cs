@@ -30,6 +30,7 @@ public sealed class RetrainerLoopTests
         Assert.Equal(3, run.Version);
         var versionDirectory = Path.Combine(bed.Registry, RetrainerTestBed.Model, "3");
         var lineage = ManifestSerializer.Read(versionDirectory).Lineage!.Retraining!;
+        TestContext.Current.TestOutputHelper?.WriteLine($"candidate {string.Join(", ", lineage.Evaluation.Candidate)}; stable {string.Join(", ", lineage.Evaluation.Stable!)}; {lineage.Evaluation.Split}");
         Assert.Equal(run.Id, lineage.RunId);
         Assert.Equal(1, lineage.ParentVersion);
         Assert.Equal("evt-drift-1", lineage.EventId);
@@ -78,6 +79,7 @@ public sealed class RetrainerLoopTests
 
         Assert.True(run.Stage == RunStages.Refused, $"{run.Stage}: {run.Message}\n{string.Join('\n', run.Log ?? [])}");
         Assert.Equal("refused", run.Verdict);
+        TestContext.Current.TestOutputHelper?.WriteLine($"candidate {string.Join(", ", run.Evaluation!.Candidate)}; stable {string.Join(", ", run.Evaluation.Stable!)}");
         Assert.Null(run.Version);
         Assert.True(run.Evaluation!.Candidate["accuracy"] < run.Evaluation.Stable!["accuracy"] - 0.5, $"{run.Evaluation.Candidate["accuracy"]} against {run.Evaluation.Stable["accuracy"]}");
         Assert.Contains(run.Log!, l => l.Contains("[stdout] mean radius", StringComparison.Ordinal));
