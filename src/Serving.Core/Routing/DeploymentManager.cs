@@ -28,6 +28,9 @@ public sealed class DeploymentManager
     private DeploymentTable _current = DeploymentTable.Empty;
     private bool _restored;
 
+    // Set once RestoreCompleted's handlers ran, so the server is ready only after saved rollouts were taken up too.
+    private bool _restoreAnnounced;
+
     public DeploymentManager(
         ModelRegistry registry,
         IOptions<DeploymentOptions> options,
@@ -60,8 +63,10 @@ public sealed class DeploymentManager
     public DeploymentTable Current => Volatile.Read(ref _current);
 
     /// <summary>
-    /// Whether the saved deployments have been restored over the registry's first full scan. Until then a request
-    /// could be routed by the registry's defaults rather than by what an admin set, so the server is not ready.
+    /// Whether the saved deployments have been restored over the registry's first full scan, and
+    /// <see cref="RestoreCompleted"/> has been handled (saved rollouts resumed or rolled back). Until then a request
+    /// could be routed by the registry's defaults rather than by what an admin set, or reach a canary whose rollout
+    /// is not yet taken up, so the server is not ready.
     /// </summary>
     public bool Restored
     {
@@ -69,7 +74,7 @@ public sealed class DeploymentManager
         {
             lock (_lock)
             {
-                return _restored;
+                return _restored && _restoreAnnounced;
             }
         }
     }
@@ -320,7 +325,17 @@ public sealed class DeploymentManager
 
         if (restoring)
         {
-            RestoreCompleted?.Invoke();
+            try
+            {
+                RestoreCompleted?.Invoke();
+            }
+            finally
+            {
+                lock (_lock)
+                {
+                    _restoreAnnounced = true;
+                }
+            }
         }
 
         foreach (var (model, version) in published)
