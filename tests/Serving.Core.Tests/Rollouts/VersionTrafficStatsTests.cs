@@ -108,6 +108,28 @@ public sealed class VersionTrafficStatsTests : IDisposable
     }
 
     [Fact]
+    public void Counting_a_request_allocates_nothing_once_its_slot_exists()
+    {
+        var record = new InferenceRecord("m", 2, Serving.Core.Routing.RouteKind.Pinned, "rest", _start, TimeSpan.FromMilliseconds(3), null, new InferenceRequest { ModelName = "m", Inputs = [] }, null);
+        for (var i = 0; i < 10; i++)
+        {
+            _bed.Stats.OnCompleted(record);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            _bed.Stats.OnCompleted(record);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Any allocation per request would be at least 24 bytes each, 24 KB in all; allow one stray object, no more.
+        Assert.InRange(allocated, 0, 1000);
+        Assert.Equal(1010, FirstInterval(2).Requests);
+    }
+
+    [Fact]
     public async Task The_prediction_output_of_served_requests_is_binned()
     {
         await _bed.Send(2, 4, value: 1f);
