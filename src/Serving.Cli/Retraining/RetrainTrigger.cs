@@ -13,8 +13,9 @@ public sealed record RetrainTrigger(string Model, string? EventId, string EventT
     public const string Manual = "manual";
 
     /// <summary>
-    /// Reads the window from an event's data: <c>window: {start, end}</c> as the drift and performance reports write
-    /// it, else <c>windowStart</c>/<c>windowEnd</c>; absent or unreadable ends are null.
+    /// Reads the window from an event's data: <c>window: {from, to}</c> as the gateway's <c>drift.detected</c> and
+    /// <c>performance.degraded</c> events write it, or <c>window: {start, end}</c>, else <c>windowStart</c>/<c>windowEnd</c>;
+    /// absent or unreadable ends are null.
     /// </summary>
     public static (DateTimeOffset? Start, DateTimeOffset? End) WindowOf(JsonObject? data)
     {
@@ -25,7 +26,7 @@ public sealed record RetrainTrigger(string Model, string? EventId, string EventT
 
         if (data["window"] is JsonObject window)
         {
-            return (TimeOf(window["start"]), TimeOf(window["end"]));
+            return (TimeOf(window["from"]) ?? TimeOf(window["start"]), TimeOf(window["to"]) ?? TimeOf(window["end"]));
         }
 
         return (TimeOf(data["windowStart"]), TimeOf(data["windowEnd"]));
