@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Serving.Core.Events.Outbox;
 using Serving.Core.Rollouts;
 
 namespace Serving.Cli.Admin;
@@ -50,11 +51,55 @@ public sealed class AdminApiClient : IDisposable
     public Task<AdminAnswer<VersionView>> ChangeVersionAsync(string model, int version, string action, CancellationToken cancellationToken) =>
         SendAsync<VersionView>(HttpMethod.Post, $"admin/models/{Escape(model)}/versions/{version}/{action}", null, cancellationToken);
 
+    public Task<AdminAnswer<IReadOnlyList<WebhookView>>> ListWebhooksAsync(CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<WebhookView>>(HttpMethod.Get, "admin/webhooks", null, cancellationToken);
+
+    public Task<AdminAnswer<CreatedWebhookView>> CreateWebhookAsync(CreateWebhookRequest subscription, CancellationToken cancellationToken) =>
+        SendAsync<CreatedWebhookView>(HttpMethod.Post, "admin/webhooks", subscription, cancellationToken);
+
+    public Task DeleteWebhookAsync(string id, CancellationToken cancellationToken) =>
+        SendTextAsync(HttpMethod.Delete, $"admin/webhooks/{Escape(id)}", null, cancellationToken);
+
+    public Task<AdminAnswer<IReadOnlyList<DeliveryView>>> ListDeliveriesAsync(string? eventId, string? subscription, int? limit, CancellationToken cancellationToken)
+    {
+        var query = new List<string>();
+        if (eventId is not null)
+            query.Add("event=" + Escape(eventId));
+        if (subscription is not null)
+            query.Add("subscription=" + Escape(subscription));
+        if (limit is { } n)
+            query.Add("limit=" + n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var path = "admin/webhooks/deliveries" + (query.Count == 0 ? string.Empty : "?" + string.Join('&', query));
+        return SendAsync<IReadOnlyList<DeliveryView>>(HttpMethod.Get, path, null, cancellationToken);
+    }
+
+    public Task<AdminAnswer<IReadOnlyList<DeliveryView>>> RedeliverAsync(string eventId, string? subscription, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<DeliveryView>>(
+            HttpMethod.Post,
+            $"admin/webhooks/deliveries/{Escape(eventId)}/redeliver" + (subscription is null ? string.Empty : "?subscription=" + Escape(subscription)),
+            null,
+            cancellationToken);
+
     public void Dispose() => _http.Dispose();
 
     private static string Escape(string model) => Uri.EscapeDataString(model);
 
     private async Task<AdminAnswer<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        var (status, text) = await SendTextAsync(method, path, body, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(text, Json) ?? throw new JsonException("empty answer");
+            return new AdminAnswer<T>(value, text);
+        }
+        catch (JsonException ex)
+        {
+            throw new AdminApiException(status, $"the gateway's answer is not what the admin API returns: {ex.Message}");
+        }
+    }
+
+    /// <summary>Sends the request; a 2xx answer's status and text, else <see cref="AdminApiException"/> with the server's message.</summary>
+    private async Task<(int Status, string Text)> SendTextAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: Json) };
         string text;
@@ -86,15 +131,7 @@ public sealed class AdminApiClient : IDisposable
             throw new AdminApiException(status, $"{ErrorOf(text) ?? "no message"} (HTTP {status})");
         }
 
-        try
-        {
-            var value = JsonSerializer.Deserialize<T>(text, Json) ?? throw new JsonException("empty answer");
-            return new AdminAnswer<T>(value, text);
-        }
-        catch (JsonException ex)
-        {
-            throw new AdminApiException(status, $"the gateway's answer is not what the admin API returns: {ex.Message}");
-        }
+        return (status, text);
     }
 
     private static string? ErrorOf(string text)

@@ -1,4 +1,5 @@
 using Prometheus;
+using Serving.Core.Events;
 using Serving.Core.Events.Outbox;
 
 namespace Serving.Gateway.Metrics;
@@ -25,6 +26,16 @@ internal static class WebhookMetrics
         var oldest = factory.CreateGauge(
             "serving_webhook_oldest_undelivered_age_seconds",
             "Age of the oldest event with a pending delivery, from when it was recorded; 0 when nothing is pending.");
+
+        // Every series exists from the first scrape at 0, so rate() and alerts see the first delivery of each kind.
+        foreach (var type in GatewayEventTypes.All)
+        {
+            foreach (var outcome in (string[])[DeliveryState.Delivered, DeliveryState.Failed, DeliveryState.Cancelled])
+                deliveries.WithLabels(type, outcome);
+            foreach (var result in (string[])["2xx", "3xx", "4xx", "5xx", "error"])
+                attempts.WithLabels(type, result);
+        }
+
         registry.AddBeforeCollectCallback(() =>
         {
             // Resolved at scrape time, after start-up validated the settings the outbox is built from.

@@ -4,6 +4,7 @@ using System.Collections;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Serving.Core.Events.Webhooks;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring.Drift;
 using Serving.Core.Monitoring.Logging;
@@ -60,6 +61,7 @@ internal static partial class ConfigurationKeys
         new("Serving:Monitoring:Performance", typeof(PerformanceOptions), "Serving:Monitoring:Performance"),
         new("Serving:Shadow", typeof(ShadowOptions), "Serving:Shadow"),
         new("Serving:Retraining", typeof(RetrainingOptions), "Serving:Retraining"),
+        new(WebhookOptions.SectionName, typeof(WebhookOptions), WebhookOptions.SectionName),
     ];
 
     /// <summary>Keys named in a piece of code: <c>Serving:...</c>/<c>Kestrel:...</c>, also as <c>--Key=value</c> or as environment variables (<c>Serving__Registry__Path</c>).</summary>

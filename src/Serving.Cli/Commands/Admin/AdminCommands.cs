@@ -13,5 +13,6 @@ internal static class AdminCommands
         root.Subcommands.Add(DeploymentActionCommand.Create(output, "rollback", "Remove the canary; without one, return to the previous stable version."));
         root.Subcommands.Add(RolloutCommand.Create(output));
         root.Subcommands.Add(VersionsCommand.Create(output));
+        root.Subcommands.Add(WebhooksCommand.Create(output));
     }
 }

@@ -33,6 +33,17 @@ public sealed class WebhookSignerTests
     }
 
     [Fact]
+    public void The_example_in_docs_webhooks_md_is_what_the_signer_sends()
+    {
+        // docs/webhooks.md shows these headers; the same Python lines computed the signature.
+        var signature = WebhookSigner.Signature(WebhookSecret.Parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+            "drift-breast-cancer-2026-06-01T08:00:00Z", "1780300800",
+            Encoding.UTF8.GetBytes("""{"type":"drift.detected","timestamp":"2026-06-01T08:00:00.000Z","data":{"model":"breast-cancer","version":2}}"""));
+
+        Assert.Equal("v1,d8d+Gz+YWoSE5lX7ENyegWFUtYE4duntgcmsHOwRrXs=", signature);
+    }
+
+    [Fact]
     public void Any_change_to_id_timestamp_or_body_changes_the_signature()
     {
         var secret = WebhookSecret.Parse(Secret);
