@@ -198,7 +198,14 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
 
         // An episode's event is handed over before the host goes, unless the host stops waiting.
-        await _events.FlushAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _events.FlushAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host gave up waiting; the publisher has whatever it finished.
+        }
     }
 
     /// <summary>Sends <c>drift.detected</c> for a window that opened an episode; other windows send nothing.</summary>

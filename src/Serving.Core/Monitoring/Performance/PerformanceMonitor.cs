@@ -268,7 +268,15 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     {
         _queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
-        await _events.FlushAsync().WaitAsync(cancellationToken);
+        // An episode's event is handed over before the host goes, unless the host stops waiting.
+        try
+        {
+            await _events.FlushAsync().WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host gave up waiting; the publisher has whatever it finished.
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
