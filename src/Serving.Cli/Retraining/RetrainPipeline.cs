@@ -77,11 +77,13 @@ public sealed class RetrainPipeline(
         {
             run.Enter(RunStages.Failed, time.GetUtcNow(), "the retrainer stopped during the run");
         }
-        catch (Exception ex) when (ex is RetrainException or PackagingException or IOException or UnauthorizedAccessException or InvalidDataException or ModelLoadException or InvalidOperationException or ArgumentException or System.ComponentModel.Win32Exception)
+        catch (Exception ex)
         {
+            // A run's boundary: whatever the job, the runtimes or the disk threw ends this run as failed and is
+            // reported, and the retrainer goes on serving the next trigger.
             run.Enter(RunStages.Failed, time.GetUtcNow(), ex.Message);
             run.Log($"failed: {ex.Message}");
-            RetrainerLog.Failed(logger, run.Id, model, ex.Message, ex is RetrainException or PackagingException ? null : ex);
+            RetrainerLog.Failed(logger, run.Id, model, ex.Message, ex is RetrainException or PackagingException or ModelLoadException ? null : ex);
             await ReportFailedAsync(run, "failed", ex.Message, null, CancellationToken.None).ConfigureAwait(false);
         }
     }

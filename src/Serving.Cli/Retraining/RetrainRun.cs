@@ -94,6 +94,8 @@ public sealed class RetrainRun
 
     public void Log(string line)
     {
+        // Under the lock, file included: a command's standard output and error arrive on two threads at once, and
+        // two appends racing for the file would lose one of the lines.
         lock (_lock)
         {
             _log.AddLast(line);
@@ -101,15 +103,15 @@ public sealed class RetrainRun
             {
                 _log.RemoveFirst();
             }
-        }
 
-        try
-        {
-            File.AppendAllText(Path.Combine(Directory, "run.log"), line + "\n");
-        }
-        catch (IOException)
-        {
-            // The folder went away (or the disk is full): the lines kept in memory still show on the status endpoint.
+            try
+            {
+                File.AppendAllText(Path.Combine(Directory, "run.log"), line + "\n");
+            }
+            catch (IOException)
+            {
+                // The folder went away (or the disk is full): the lines kept in memory still show on the status endpoint.
+            }
         }
     }
 

@@ -13,6 +13,8 @@ public sealed class PlainMessagesTests
         { ["drift", "iris", "--url", "http://127.0.0.1:1"] },
         { ["performance", "iris", "--url", "http://127.0.0.1:1"] },
         { ["performance", "iris", "--url", "ftp://[not-a-gateway]"] },
+        { ["retrainer", "status", "--url", "http://127.0.0.1:1"] },
+        { ["retrainer", "status", "--url", "ftp://[not-a-retrainer]"] },
     };
 
     [Theory]

@@ -20,6 +20,12 @@ internal static class RetrainerStatusCommand
         {
             var id = parse.GetValue(runId);
             var baseUrl = parse.GetValue(url)!.TrimEnd('/');
+            if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                output.Error($"the retrainer URL '{baseUrl}' is not an http:// or https:// address");
+                return 1;
+            }
+
             string json;
             try
             {

@@ -11,10 +11,10 @@ namespace Serving.Core.Tests.Monitoring.Performance;
 /// <summary>A monitor over three hand-made manifests (binary, multiclass, regression) on a fake clock, fed directly.</summary>
 internal sealed class PerformanceFixture
 {
-    public PerformanceFixture(PerformanceOptions? options = null, IGatewayEventPublisher? events = null)
+    public PerformanceFixture(PerformanceOptions? options = null, IGatewayEventPublisher? events = null, IFeedbackLabelSink? labels = null)
     {
         Options = options ?? new PerformanceOptions { WindowRows = 4 };
-        Monitor = new PerformanceMonitor(Manifest, Options, Time, NullLogger<PerformanceMonitor>.Instance, events);
+        Monitor = new PerformanceMonitor(Manifest, Options, Time, NullLogger<PerformanceMonitor>.Instance, events, labels);
     }
 
     public PerformanceOptions Options { get; }

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serving.Core.Monitoring.Logging;
+
+namespace Serving.Core.Tests.Monitoring.Logging;
+
+/// <summary>The labels log: one JSON line per accepted label set, next to the model's prediction log, never waiting.</summary>
+public sealed class FeedbackLabelLogTests : IDisposable
+{
+    private static readonly DateTimeOffset At = new(2026, 12, 7, 10, 30, 0, TimeSpan.Zero);
+    private readonly string _root = Directory.CreateTempSubdirectory("labels-").FullName;
+
+    [Fact]
+    public async Task Labels_are_appended_as_json_lines_under_the_model_and_day()
+    {
+        var log = new FeedbackLabelLog(_root, 100, TimeProvider.System, NullLogger<FeedbackLabelLog>.Instance);
+        await log.StartAsync(TestContext.Current.CancellationToken);
+
+        log.OnLabelled("breast-cancer", 2, "id-1", [1], At);
+        log.OnLabelled("breast-cancer", 2, "id-2", [0, 1], At);
+        await log.FlushAsync(TimeSpan.FromSeconds(10));
+        await log.StopAsync(TestContext.Current.CancellationToken);
+
+        var lines = File.ReadAllLines(Path.Combine(_root, "breast-cancer", "labels-2026-12-07.jsonl"));
+        Assert.Equal(2, lines.Length);
+        var second = JsonDocument.Parse(lines[1]).RootElement;
+        Assert.Equal("id-2", second.GetProperty("id").GetString());
+        Assert.Equal("breast-cancer", second.GetProperty("model").GetString());
+        Assert.Equal(2, second.GetProperty("version").GetInt32());
+        Assert.Equal("[0,1]", second.GetProperty("labels").GetRawText());
+        Assert.Equal(At, second.GetProperty("time").GetDateTimeOffset());
+        Assert.Equal((2, 0), (log.Written, log.Dropped));
+    }
+
+    [Fact]
+    public void A_full_queue_drops_and_counts_instead_of_waiting()
+    {
+        // Not started: nothing drains the queue of one.
+        var log = new FeedbackLabelLog(_root, 1, TimeProvider.System, NullLogger<FeedbackLabelLog>.Instance);
+
+        for (var i = 0; i < 3; i++)
+        {
+            log.OnLabelled("iris", 1, $"id-{i}", [0], At);
+        }
+
+        Assert.Equal((3, 2), (log.Queued, log.Dropped));
+    }
+
+    [Fact]
+    public void Switched_off_it_writes_and_counts_nothing()
+    {
+        var log = new FeedbackLabelLog(null, 10, TimeProvider.System, NullLogger<FeedbackLabelLog>.Instance);
+
+        log.OnLabelled("iris", 1, "id", [0], At);
+
+        Assert.False(log.Enabled);
+        Assert.Equal(0, log.Queued);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}
