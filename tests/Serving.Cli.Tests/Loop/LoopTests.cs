@@ -73,6 +73,9 @@ public sealed class LoopTests
         Assert.Equal(drift.Id, lineage.EventId);
         Assert.Equal(2, lineage.ParentVersion);
 
+        var promotions = 0;
+        bed.Receiver.Answer = (w, _) => TypeOf(w) == GatewayEventTypes.RolloutPromoted && Interlocked.Increment(ref promotions) == 1 ? 503 : 200;
+
         // The gateway sees the new folder and auto-canary starts an analysed rollout at the first step.
         await bed.PumpUntilAsync(() => bed.Deployment.Canary == 3, "auto-canary to place version 3");
         Assert.Equal(LoopBed.Steps[0], bed.Deployment.CanaryWeight);
@@ -111,11 +114,15 @@ public sealed class LoopTests
             [RolloutStates.Started, RolloutStates.Passed, RolloutStates.Promoted],
             bed.Rollout.Decisions.Select(d => d.Outcome));
 
-        // The second receiver hears of the publication and the promotion, each signed with its own secret.
-        var received = await bed.Receiver.WaitForAsync(r => r.Any(w => TypeOf(w) == GatewayEventTypes.RolloutPromoted), TimeSpan.FromSeconds(60));
+        // The second receiver hears of the publication and the promotion, each signed with its own secret. It answers
+        // the promotion's first attempt with a 503: the gateway retries after its back-off, on the same clock.
+        var received = await ReceivedAfterRetryAsync(bed);
         Assert.All(received, w => AssertSigned(w, bed.ReceiverSecret, bed.Time));
-        Assert.Equal([GatewayEventTypes.VersionPublished, GatewayEventTypes.RolloutPromoted], received.Select(TypeOf));
-        var promoted = JsonNode.Parse(received[1].Body)!["data"]!;
+        Assert.Equal(
+            [(GatewayEventTypes.VersionPublished, 200), (GatewayEventTypes.RolloutPromoted, 503), (GatewayEventTypes.RolloutPromoted, 200)],
+            received.Select(w => (TypeOf(w), w.Answered)));
+        Assert.Equal(received[1].Id, received[2].Id);
+        var promoted = JsonNode.Parse(received[2].Body)!["data"]!;
         Assert.Equal(LoopBed.Model, promoted["model"]!.GetValue<string>());
         Assert.Equal(3, promoted["version"]!.GetValue<int>());
         var published = JsonNode.Parse(received[0].Body)!["data"]!;
@@ -174,10 +181,18 @@ public sealed class LoopTests
         Assert.Null(bed.Rollout);
     }
 
+    // Moves the clock past the delivery back-off (Serving:Webhooks:FirstRetryDelay, 5 s with jitter) until the retry is in.
+    private static async Task<IReadOnlyList<ReceivedWebhook>> ReceivedAfterRetryAsync(LoopBed bed)
+    {
+        await LoopBed.WaitForAsync(() => bed.Receiver.Received.Any(w => TypeOf(w) == GatewayEventTypes.RolloutPromoted), "the first rollout.promoted attempt");
+        await bed.PumpUntilAsync(() => bed.Receiver.Received.Any(w => TypeOf(w) == GatewayEventTypes.RolloutPromoted && w.Answered == 200), "rollout.promoted to be retried");
+        return bed.Receiver.Received;
+    }
+
     private static VersionDriftReport DriftOf(LoopBed bed) =>
         bed.Gateway.GetRequiredService<DriftMonitor>().Tracker.Report(LoopBed.Model, [2]).Versions.Single();
 
-    private static string? TypeOf(ReceivedWebhook webhook) => JsonNode.Parse(webhook.Body)!["type"]!.GetValue<string>();
+    private static string TypeOf(ReceivedWebhook webhook) => JsonNode.Parse(webhook.Body)!["type"]!.GetValue<string>();
 
     // Checked here with the verifier a receiver would use, on the bytes as they arrived, against the shared clock.
     private static void AssertSigned(ReceivedWebhook webhook, WebhookSecret secret, TimeProvider time)
