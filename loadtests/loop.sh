@@ -154,10 +154,13 @@ def drifted():
     def pace():
         sent[0] += 1
         return onset + (sent[0] - 1) / rate
-    while not stop.is_set() and time.time() < deadline:
-        batch = [([v * shift for v in rows[(i + k) % len(rows)][0]], rows[(i + k) % len(rows)][1]) for k in range(10)]
-        i += 10
-        traffic(batch, conn, pace)
+    try:
+        while not stop.is_set() and time.time() < deadline:
+            batch = [([v * shift for v in rows[(i + k) % len(rows)][0]], rows[(i + k) % len(rows)][1]) for k in range(10)]
+            i += 10
+            traffic(batch, conn, pace)
+    except (Exception, SystemExit) as e:
+        print(f"shifted traffic stopped: {e}", file=sys.stderr, flush=True)
 threading.Thread(target=drifted, daemon=True).start()
 
 def ts(text):
