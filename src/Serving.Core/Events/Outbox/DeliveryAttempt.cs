@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Serving.Core.Events.Outbox;
 
 /// <summary>One try to send an event to one receiver.</summary>
@@ -8,8 +10,10 @@ namespace Serving.Core.Events.Outbox;
 public sealed record DeliveryAttempt(DateTimeOffset At, int? StatusCode, string? Error, double DurationMs)
 {
     /// <summary>True for a 2xx answer.</summary>
+    [JsonIgnore]
     public bool Succeeded => StatusCode is >= 200 and <= 299;
 
     /// <summary>The attempt's result class for metrics: 2xx … 5xx, or error.</summary>
+    [JsonIgnore]
     public string ResultClass => StatusCode is { } code ? $"{code / 100}xx" : "error";
 }

@@ -10,14 +10,12 @@ namespace Serving.Core.Events.Outbox;
 /// </summary>
 internal sealed class OutboxJournal : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Relaxed escaping keeps bodies readable in the file (it is never HTML); the JSON is the same.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private FileStream? _stream;
 
-    public OutboxJournal(string path)
-    {
-        Path = path;
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-    }
+    // The folder is made on the first write, not here: an unwritable data directory must not stop the gateway.
+    public OutboxJournal(string path) => Path = path;
 
     public string Path { get; }
 
@@ -53,7 +51,13 @@ internal sealed class OutboxJournal : IDisposable
     public void Append(IEnumerable<OutboxRecord> records)
     {
         var bytes = Encode(records, out var count);
-        var stream = _stream ??= new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        if (_stream is null)
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+            _stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        }
+
+        var stream = _stream;
         stream.Write(bytes);
         stream.Flush(flushToDisk: true);
         AppendedSinceCompaction += count;

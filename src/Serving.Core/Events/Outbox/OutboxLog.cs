@@ -11,7 +11,7 @@ internal static partial class OutboxLog
     [LoggerMessage(EventId = 2601, Level = LogLevel.Information, Message = "Webhook outbox {Path}: {Events} event(s) kept, {Pending} delivery(ies) pending")]
     public static partial void Loaded(ILogger logger, string path, int events, int pending);
 
-    [LoggerMessage(EventId = 2602, Level = LogLevel.Error, Message = "The webhook outbox {Path} could not be written: {Reason}. Event {EventId} ({Type}) is not recorded; check the data directory (Serving:DataPath)")]
+    [LoggerMessage(EventId = 2602, Level = LogLevel.Error, Message = "The webhook outbox {Path} could not be written: {Reason}. Event {EventId} ({Type}) is held in memory only and is lost if the gateway stops before it is delivered; check the data directory (Serving:DataPath)")]
     public static partial void WriteFailed(ILogger logger, string path, string eventId, string type, string reason);
 
     [LoggerMessage(EventId = 2603, Level = LogLevel.Warning, Message = "The webhook outbox {Path} could not record a delivery's progress: {Reason}; it may be sent again after a restart")]

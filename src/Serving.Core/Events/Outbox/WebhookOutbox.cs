@@ -35,6 +35,7 @@ public sealed class WebhookOutbox : IGatewayEventPublisher, IDisposable
     private readonly SemaphoreSlim _work = new(0);
     private readonly ConcurrentDictionary<(string Type, string Outcome), long> _outcomes = new();
     private readonly ConcurrentDictionary<(string Type, string Result), long> _attempts = new();
+    private bool _unreadable;
 
     public WebhookOutbox(WebhookSubscriptionStore subscriptions, IOptions<WebhookOptions> options, DataPaths paths, TimeProvider time, ILogger<WebhookOutbox> logger)
     {
@@ -45,15 +46,29 @@ public sealed class WebhookOutbox : IGatewayEventPublisher, IDisposable
         _logger = logger;
         _journal = new OutboxJournal(Path.Combine(WebhookPaths.Folder(paths), "outbox.jsonl"));
 
-        var records = _journal.Read(out var unreadable);
-        foreach (var record in records)
-            Replay(record);
-        if (unreadable > 0)
-            OutboxLog.UnreadableLines(_logger, _journal.Path, unreadable);
+        try
+        {
+            var records = _journal.Read(out var unreadable);
+            foreach (var record in records)
+                Replay(record);
+            if (unreadable > 0)
+                OutboxLog.UnreadableLines(_logger, _journal.Path, unreadable);
 
-        // Always rewritten at start: a torn last line must not have the next append glued onto it.
-        lock (_gate)
-            Compact();
+            // Rewritten at start: a torn last line must not have the next append glued onto it.
+            if (File.Exists(_journal.Path))
+            {
+                lock (_gate)
+                    Compact();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The data directory's own check reports an unwritable folder; the gateway serves on, events are held
+            // in memory, and nothing is ever rewritten over a journal that could not be read.
+            _unreadable = true;
+            OutboxLog.ProgressNotSaved(_logger, _journal.Path, ex.Message);
+        }
+
         OutboxLog.Loaded(_logger, _journal.Path, _events.Count, Depth);
     }
 
@@ -95,20 +110,25 @@ public sealed class WebhookOutbox : IGatewayEventPublisher, IDisposable
         ArgumentNullException.ThrowIfNull(gatewayEvent);
         ArgumentException.ThrowIfNullOrWhiteSpace(gatewayEvent.Id);
         ArgumentException.ThrowIfNullOrWhiteSpace(gatewayEvent.Type);
+        // A write failure is logged and the event still delivered from memory: monitoring is never failed by webhooks.
         Append(gatewayEvent);
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Records the event unless its id is known; true when it was new. Throws <see cref="IOException"/> when it cannot be made durable.</summary>
-    public bool Append(GatewayEvent gatewayEvent)
+    /// <summary>
+    /// Records the event unless its id is known. When the journal cannot be written the event is still kept in memory
+    /// and delivered while the gateway runs, the failure logged, and <see cref="OutboxAppend.NotDurable"/> returned.
+    /// </summary>
+    public OutboxAppend Append(GatewayEvent gatewayEvent)
     {
         ArgumentNullException.ThrowIfNull(gatewayEvent);
         var body = Body(gatewayEvent);
         var targets = _subscriptions.All.Where(s => s.Wants(gatewayEvent.Type)).Select(s => new OutboxTarget(s.Id, s.Url.ToString())).ToList();
+        var result = OutboxAppend.Recorded;
         lock (_gate)
         {
             if (_events.ContainsKey(gatewayEvent.Id))
-                return false;
+                return OutboxAppend.Duplicate;
             var record = new OutboxRecord
             {
                 Op = OutboxRecord.EventOp,
@@ -123,22 +143,17 @@ public sealed class WebhookOutbox : IGatewayEventPublisher, IDisposable
             {
                 _journal.Append([record]);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 OutboxLog.WriteFailed(_logger, _journal.Path, gatewayEvent.Id, gatewayEvent.Type, ex.Message);
-                throw;
-            }
-            catch (UnauthorizedAccessException ex)
-            {
-                OutboxLog.WriteFailed(_logger, _journal.Path, gatewayEvent.Id, gatewayEvent.Type, ex.Message);
-                throw new IOException(ex.Message, ex);
+                result = OutboxAppend.NotDurable;
             }
 
             Replay(record);
         }
 
         _work.Release();
-        return true;
+        return result;
     }
 
     /// <summary>The body every attempt sends: <c>{"type", "timestamp" (ISO-8601, UTC), "data"}</c>, as the Standard Webhooks specification lays out.</summary>
@@ -263,7 +278,7 @@ public sealed class WebhookOutbox : IGatewayEventPublisher, IDisposable
                 if (outboxEvent.Delivery(id) is { InFlight: true, State: DeliveryState.Pending })
                     continue;
                 var record = new OutboxRecord { Op = OutboxRecord.StateOp, Event = eventId, Subscription = id, Url = url, At = now, State = DeliveryState.Pending };
-                _journal.Append([record]);
+                TryAppend(record);
                 Replay(record);
             }
 
@@ -304,6 +319,8 @@ public sealed class WebhookOutbox : IGatewayEventPublisher, IDisposable
     /// <summary>Rewrites the journal from memory, first dropping finished events past retention or beyond the cap.</summary>
     internal void Compact()
     {
+        if (_unreadable)
+            return;
         var cutoff = _time.GetUtcNow() - _options.DeliveryLogRetention;
         var finished = _order.Where(e => e.Finished).ToList();
         var drop = finished.Where(e => e.LastChange < cutoff).ToHashSet();

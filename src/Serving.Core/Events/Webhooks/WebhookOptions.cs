@@ -60,8 +60,9 @@ public sealed class WebhookOptions
             }
         }
 
-        if (RetryHorizon <= TimeSpan.Zero)
-            yield return $"{SectionName}:RetryHorizon must be positive (a time span such as 1.00:00:00 for a day); it is {RetryHorizon}";
+        // A timer cannot wait longer than about 49 days; a horizon of weeks is already far past any use.
+        if (RetryHorizon <= TimeSpan.Zero || RetryHorizon > TimeSpan.FromDays(30))
+            yield return $"{SectionName}:RetryHorizon must be more than 0 and at most 30.00:00:00 (a time span such as 1.00:00:00 for a day); it is {RetryHorizon}";
         if (AttemptTimeout <= TimeSpan.Zero || AttemptTimeout > TimeSpan.FromHours(1))
             yield return $"{SectionName}:AttemptTimeout must be more than 0 and at most 01:00:00; it is {AttemptTimeout}";
         if (FirstRetryDelay <= TimeSpan.Zero)

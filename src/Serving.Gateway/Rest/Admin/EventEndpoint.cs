@@ -41,16 +41,14 @@ internal static class EventEndpoint
         if (Parse(root, context.RequestServices.GetRequiredService<TimeProvider>(), out var problem) is not { } gatewayEvent)
             return Bad(problem!);
 
-        bool recorded;
-        try
+        var outcome = context.RequestServices.GetRequiredService<WebhookOutbox>().Append(gatewayEvent);
+        if (outcome == OutboxAppend.NotDurable)
         {
-            recorded = context.RequestServices.GetRequiredService<WebhookOutbox>().Append(gatewayEvent);
-        }
-        catch (IOException ex)
-        {
-            return AdminResults.Error(StatusCodes.Status503ServiceUnavailable, $"the event could not be written to the outbox in the data directory: {ex.Message}");
+            return AdminResults.Error(StatusCodes.Status503ServiceUnavailable,
+                "the event could not be written to the outbox in the data directory (Serving:DataPath); it is held in memory and sent while the gateway runs, but a restart would lose it");
         }
 
+        var recorded = outcome == OutboxAppend.Recorded;
         AdminLog.EventPublished(WebhookEndpoints.Logger(context), gatewayEvent.Type, CallerText.Cut(gatewayEvent.Id), WebhookEndpoints.Actor(context), recorded);
         return Results.Json(new PublishedEventView(gatewayEvent.Id, gatewayEvent.Type, recorded), AdminResults.Json, statusCode: StatusCodes.Status202Accepted);
     }

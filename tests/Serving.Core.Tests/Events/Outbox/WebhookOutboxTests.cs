@@ -71,8 +71,8 @@ public sealed class WebhookOutboxTests : IDisposable
     {
         using (var outbox = Open())
         {
-            Assert.True(outbox.Append(Event("dup")));
-            Assert.False(outbox.Append(Event("dup", GatewayEventTypes.VersionFailed)));
+            Assert.Equal(OutboxAppend.Recorded, outbox.Append(Event("dup")));
+            Assert.Equal(OutboxAppend.Duplicate, outbox.Append(Event("dup", GatewayEventTypes.VersionFailed)));
         }
 
         using var reopened = Open();
@@ -110,6 +110,24 @@ public sealed class WebhookOutboxTests : IDisposable
         Assert.Equal([500, 200], done.RecentAttempts.Select(a => a.StatusCode));
         var failed = reopened.Deliveries("gave-up", A, 1)[0];
         Assert.Equal((DeliveryState.Failed, "HTTP 404"), (failed.State, failed.Reason));
+    }
+
+    [Fact]
+    public async Task An_unwritable_data_directory_does_not_stop_the_outbox_events_are_held_in_memory_and_publishing_does_not_throw()
+    {
+        // A file where the data directory should be: no user can create it, root included.
+        var blocked = Path.Combine(_data, "file");
+        File.WriteAllText(blocked, "in the way");
+        var options = Options.Create(_options);
+        var paths = new DataPaths(Path.Combine(blocked, "data"));
+        using var outbox = new WebhookOutbox(new WebhookSubscriptionStore(options, paths, _time), options, paths, _time, NullLogger<WebhookOutbox>.Instance);
+
+        await outbox.PublishAsync(Event("kept"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(OutboxAppend.NotDurable, outbox.Append(Event("also")));
+        Assert.Equal(OutboxAppend.Duplicate, outbox.Append(Event("kept")));
+        Assert.Equal(2, outbox.Depth);
+        Assert.Equal(["kept"], outbox.TakeDue(10).Where(w => w.EventId == "kept").Select(w => w.EventId));
     }
 
     [Fact]

@@ -46,6 +46,14 @@ public sealed class WebhookOptionsTests
     }
 
     [Fact]
+    public void A_retry_horizon_beyond_what_a_timer_can_wait_is_refused()
+    {
+        var problem = Assert.Single(new WebhookOptions { RetryHorizon = TimeSpan.FromDays(60) }.Validate());
+
+        Assert.StartsWith("Serving:Webhooks:RetryHorizon must be more than 0 and at most 30.00:00:00", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_receiver_listed_twice_is_refused()
     {
         var options = With();
@@ -70,7 +78,7 @@ public sealed class WebhookOptionsTests
         var problems = options.Validate().ToList();
 
         Assert.Equal(5, problems.Count);
-        Assert.Contains(problems, p => p.StartsWith("Serving:Webhooks:RetryHorizon must be positive", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Serving:Webhooks:RetryHorizon must be more than 0 and at most 30.00:00:00", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("Serving:Webhooks:MaxRetryDelay must be at least FirstRetryDelay", StringComparison.Ordinal));
     }
 }
