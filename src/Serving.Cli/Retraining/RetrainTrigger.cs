@@ -13,8 +13,8 @@ public sealed record RetrainTrigger(string Model, string? EventId, string EventT
     public const string Manual = "manual";
 
     /// <summary>
-    /// Reads the window from an event's data: <c>window: {from, to}</c> as the gateway's <c>drift.detected</c> and
-    /// <c>performance.degraded</c> events write it, or <c>window: {start, end}</c>, else <c>windowStart</c>/<c>windowEnd</c>;
+    /// Reads the window from an event's data: <c>window: {from, to}</c> as the gateway's drift.detected and
+    /// performance.degraded write it (or <c>{start, end}</c>, as its reports do), else <c>windowStart</c>/<c>windowEnd</c>;
     /// absent or unreadable ends are null.
     /// </summary>
     public static (DateTimeOffset? Start, DateTimeOffset? End) WindowOf(JsonObject? data)

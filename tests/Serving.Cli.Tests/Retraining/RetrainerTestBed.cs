@@ -112,7 +112,7 @@ internal sealed class RetrainerTestBed : IAsyncDisposable
         {
             ["model"] = Model,
             ["version"] = 1,
-            ["window"] = new JsonObject { ["start"] = "2026-12-07T09:00:00Z", ["end"] = "2026-12-07T11:00:00Z" },
+            ["window"] = new JsonObject { ["from"] = "2026-12-07T09:00:00Z", ["to"] = "2026-12-07T11:00:00Z", ["rows"] = 569 },
         },
     }.ToJsonString());
 
