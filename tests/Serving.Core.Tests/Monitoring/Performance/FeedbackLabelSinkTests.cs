@@ -52,7 +52,7 @@ public sealed class FeedbackLabelSinkTests
     public void A_prediction_read_only_in_part_still_logs_every_rows_label()
     {
         var sink = new RecordingSink();
-        var f = new PerformanceFixture(new PerformanceOptions { WindowRows = 10, MaxRowsPerRequest = 2 }, sink);
+        var f = new PerformanceFixture(new PerformanceOptions { WindowRows = 10, MaxRowsPerRequest = 2 }, labels: sink);
         f.Multiclass("many", [0, 1, 2, 1, 0], new float[15]);
 
         f.Feedback("many", [.. new[] { "setosa", "versicolor", "virginica", "versicolor", "setosa" }.Select(FeedbackLabel.OfText)]);
