@@ -150,7 +150,7 @@ internal sealed class BatchTensorBuilder
                     MemoryMarshal.Cast<byte, ulong>(buffer.AsSpan())[i] = unsigned;
                     break;
                 default:
-                    var (min, max) = Range(slot.DataType);
+                    var (min, max) = IntegerElements.Range(slot.DataType);
                     if (!batch.TryReadInt64(row, column, out var value) || value < min || value > max)
                     {
                         return Incompatible(batch, row, feature, slot, $"an integer from {min} to {max}");
@@ -180,45 +180,7 @@ internal sealed class BatchTensorBuilder
         return null;
     }
 
-    private static void WriteInteger(TensorDataType type, byte[] buffer, int i, long value)
-    {
-        var span = buffer.AsSpan();
-        switch (type)
-        {
-            case TensorDataType.Int8:
-                span[i] = unchecked((byte)(sbyte)value);
-                break;
-            case TensorDataType.UInt8:
-                span[i] = (byte)value;
-                break;
-            case TensorDataType.Int16:
-                MemoryMarshal.Cast<byte, short>(span)[i] = (short)value;
-                break;
-            case TensorDataType.UInt16:
-                MemoryMarshal.Cast<byte, ushort>(span)[i] = (ushort)value;
-                break;
-            case TensorDataType.Int32:
-                MemoryMarshal.Cast<byte, int>(span)[i] = (int)value;
-                break;
-            case TensorDataType.UInt32:
-                MemoryMarshal.Cast<byte, uint>(span)[i] = (uint)value;
-                break;
-            default:
-                MemoryMarshal.Cast<byte, long>(span)[i] = value;
-                break;
-        }
-    }
-
-    private static (long Min, long Max) Range(TensorDataType type) => type switch
-    {
-        TensorDataType.Int8 => (sbyte.MinValue, sbyte.MaxValue),
-        TensorDataType.UInt8 => (byte.MinValue, byte.MaxValue),
-        TensorDataType.Int16 => (short.MinValue, short.MaxValue),
-        TensorDataType.UInt16 => (ushort.MinValue, ushort.MaxValue),
-        TensorDataType.Int32 => (int.MinValue, int.MaxValue),
-        TensorDataType.UInt32 => (uint.MinValue, uint.MaxValue),
-        _ => (long.MinValue, long.MaxValue),
-    };
+    private static void WriteInteger(TensorDataType type, byte[] buffer, int i, long value) => IntegerElements.Store(type, buffer, i, value);
 
     private string Incompatible(RowBatch batch, int row, int feature, MlflowInputSlot slot, string expected) =>
         $"column '{_match.Layout.FeatureNames[feature]}': expected {expected} ({slot.DataType.ToProtocolName()}), got {batch.Describe(row, _match.FeatureColumns[feature])}";

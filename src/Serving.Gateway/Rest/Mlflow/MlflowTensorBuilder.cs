@@ -143,7 +143,7 @@ internal static class MlflowTensorBuilder
 
     private static void FillInteger(MlflowCellGrid grid, MlflowInputLayout layout, MlflowInputSlot slot, byte[] data)
     {
-        var (min, max) = Range(slot.DataType);
+        var (min, max) = IntegerElements.Range(slot.DataType);
         var count = grid.Rows * slot.Width;
         for (var i = 0; i < count; i++)
         {
@@ -153,43 +153,9 @@ internal static class MlflowTensorBuilder
                 throw Incompatible(grid, layout, slot, row, feature, $"an integer from {min} to {max}");
             }
 
-            switch (slot.DataType)
-            {
-                case TensorDataType.Int8:
-                    data[i] = unchecked((byte)(sbyte)value);
-                    break;
-                case TensorDataType.UInt8:
-                    data[i] = (byte)value;
-                    break;
-                case TensorDataType.Int16:
-                    MemoryMarshal.Cast<byte, short>(data.AsSpan())[i] = (short)value;
-                    break;
-                case TensorDataType.UInt16:
-                    MemoryMarshal.Cast<byte, ushort>(data.AsSpan())[i] = (ushort)value;
-                    break;
-                case TensorDataType.Int32:
-                    MemoryMarshal.Cast<byte, int>(data.AsSpan())[i] = (int)value;
-                    break;
-                case TensorDataType.UInt32:
-                    MemoryMarshal.Cast<byte, uint>(data.AsSpan())[i] = (uint)value;
-                    break;
-                default:
-                    MemoryMarshal.Cast<byte, long>(data.AsSpan())[i] = value;
-                    break;
-            }
+            IntegerElements.Store(slot.DataType, data, i, value);
         }
     }
-
-    private static (long Min, long Max) Range(TensorDataType type) => type switch
-    {
-        TensorDataType.Int8 => (sbyte.MinValue, sbyte.MaxValue),
-        TensorDataType.UInt8 => (byte.MinValue, byte.MaxValue),
-        TensorDataType.Int16 => (short.MinValue, short.MaxValue),
-        TensorDataType.UInt16 => (ushort.MinValue, ushort.MaxValue),
-        TensorDataType.Int32 => (int.MinValue, int.MaxValue),
-        TensorDataType.UInt32 => (uint.MinValue, uint.MaxValue),
-        _ => (long.MinValue, long.MaxValue),
-    };
 
     private static float ReadSingle(MlflowCellGrid grid, MlflowInputLayout layout, MlflowInputSlot slot, int index)
     {
