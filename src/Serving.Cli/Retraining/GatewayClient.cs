@@ -14,7 +14,11 @@ namespace Serving.Cli.Retraining;
 public sealed class GatewayClient(HttpClient? http, ILogger<GatewayClient> logger)
 {
     /// <summary>The gateway's deployment's stable version; null when no gateway is configured, it cannot be reached or the model has no deployment.</summary>
-    public async Task<int?> StableVersionAsync(string model, CancellationToken cancellationToken)
+    public async Task<int?> StableVersionAsync(string model, CancellationToken cancellationToken) =>
+        (await DeploymentAsync(model, cancellationToken).ConfigureAwait(false))?.Stable;
+
+    /// <summary>The gateway's deployment of the model (stable, canary, shadow); null when no gateway is configured, it cannot be reached or the model has no deployment.</summary>
+    public async Task<GatewayDeployment?> DeploymentAsync(string model, CancellationToken cancellationToken)
     {
         if (http is null)
         {
@@ -32,8 +36,8 @@ public sealed class GatewayClient(HttpClient? http, ILogger<GatewayClient> logge
 
             using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
             return document.RootElement.TryGetProperty("deployment", out var deployment) && deployment.ValueKind == JsonValueKind.Object
-                && deployment.TryGetProperty("stable", out var stable) && stable.TryGetInt32(out var version)
-                ? version
+                && VersionOf(deployment, "stable") is { } stable
+                ? new GatewayDeployment(stable, VersionOf(deployment, "canary"), VersionOf(deployment, "shadow"))
                 : null;
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
@@ -42,6 +46,9 @@ public sealed class GatewayClient(HttpClient? http, ILogger<GatewayClient> logge
             return null;
         }
     }
+
+    private static int? VersionOf(JsonElement deployment, string name) =>
+        deployment.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var version) ? version : null;
 
     /// <summary>Posts a <c>version.published</c> or <c>version.failed</c> event; true when the gateway took it (202).</summary>
     public async Task<bool> ReportAsync(string id, string type, DateTimeOffset timestamp, JsonObject data, CancellationToken cancellationToken)

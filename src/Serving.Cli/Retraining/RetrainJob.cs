@@ -38,6 +38,9 @@ public sealed record RetrainJob
     /// <summary>How much worse than stable the candidate may be (default: the file's <c>margin</c>).</summary>
     public double? Margin { get; init; }
 
+    /// <summary>Minutes after a published run during which drift and performance events for this model are ignored (default: the file's <c>cooldownMinutes</c>; 0 = off).</summary>
+    public double? CooldownMinutes { get; init; }
+
     /// <summary>command: the most a run may take before it is stopped and failed.</summary>
     public int TimeoutSeconds { get; init; } = 3600;
 

@@ -22,6 +22,12 @@ public sealed class RetrainPipeline(
     MlflowRunTracker mlflow,
     ILogger<RetrainPipeline> logger)
 {
+    /// <summary>Lineage value of <see cref="RetrainingLineage.BaselineFrom"/>: the window's logged rows.</summary>
+    public const string BaselineFromWindow = "window";
+
+    /// <summary>Lineage value of <see cref="RetrainingLineage.BaselineFrom"/>: the rows the version trained on.</summary>
+    public const string BaselineFromTrainingData = "training-data";
+
     public async Task RunAsync(RetrainRun run, CancellationToken cancellationToken)
     {
         var model = run.Trigger.Model;
@@ -44,7 +50,7 @@ public sealed class RetrainPipeline(
                 : await CommandTrainer.TrainAsync(context, cancellationToken).ConfigureAwait(false);
 
             Enter(run, RunStages.Evaluating, $"{data.HeldOutRows} held-out rows ({data.Split})");
-            var packaged = await PackageAsync(run, candidate, cancellationToken).ConfigureAwait(false);
+            var (packaged, baselineFrom) = await PackageAsync(run, candidate, data, cancellationToken).ConfigureAwait(false);
             var evaluation = await EvaluateAsync(model, job, data, packaged, stable, stableVersion, cancellationToken).ConfigureAwait(false);
             run.Judged(stableVersion, evaluation, data.Sha256);
             run.DvcLiveWritten(DvcLive.DvcLiveRecorder.Record(run, job, data, stableVersion, candidate, evaluation));
@@ -60,6 +66,7 @@ public sealed class RetrainPipeline(
                 OriginalDataVersion = source.Lineage(data.OriginalRows),
                 OriginalRows = data.OriginalRows,
                 LoggedRows = data.LoggedRows,
+                BaselineFrom = baselineFrom,
                 Evaluation = evaluation,
             };
             var mlflowLineage = await mlflow.LogCandidateAsync(tracked, run, job, data, packaged, evaluation, cancellationToken).ConfigureAwait(false);
@@ -149,12 +156,30 @@ public sealed class RetrainPipeline(
 
     // Packaged into the run's own folder first: it checks the artifact loads and computes its signature and
     // baselines, and the gate scores exactly what would be published.
-    private async Task<string> PackageAsync(RetrainRun run, TrainedCandidate candidate, CancellationToken cancellationToken)
+    private async Task<(string Directory, string BaselineFrom)> PackageAsync(RetrainRun run, TrainedCandidate candidate, TrainingSet data, CancellationToken cancellationToken)
     {
         var staging = Path.Combine(run.Directory, "candidate");
-        var result = await new PackageBuilder(factories, time).BuildAsync(candidate.Package with { RegistryPath = staging }, cancellationToken).ConfigureAwait(false);
+        var builder = new PackageBuilder(factories, time);
+        var result = await builder.BuildAsync(candidate.Package with { RegistryPath = staging }, cancellationToken).ConfigureAwait(false);
         run.Log($"candidate packaged at {result.Directory}");
-        return result.Directory;
+        var minRows = settings.Config.BaselineFromWindowMinRows;
+        if (data.WindowPath is null || data.LoggedRows < minRows)
+        {
+            run.Log($"drift baseline from the training data: {data.LoggedRows} logged rows in the window, fewer than baselineFromWindowMinRows {minRows}");
+            return (result.Directory, BaselineFromTrainingData);
+        }
+
+        // Traffic that drifted against stable's baseline would drift against a baseline of original plus window rows
+        // too, and the new version's own drift episode would start the next run: its baseline is the population it
+        // will serve. Packaged a second time over the window's rows, with the first package's task and classes (the
+        // window may lack a class), and only that baseline is kept.
+        var first = result.Manifest;
+        var windowed = await builder.BuildAsync(
+            candidate.Package with { RegistryPath = Path.Combine(run.Directory, "window-baseline"), TrainingDataPath = data.WindowPath, Label = data.Label, Task = first.Task, Classes = first.Signature.Classes },
+            cancellationToken).ConfigureAwait(false);
+        ManifestSerializer.Write(result.Directory, ManifestSerializer.Read(result.Directory) with { Baseline = windowed.Manifest.Baseline });
+        run.Log($"drift baseline from the window's {data.LoggedRows} logged rows (at least baselineFromWindowMinRows {minRows})");
+        return (result.Directory, BaselineFromWindow);
     }
 
     private async Task<EvaluationLineage> EvaluateAsync(string model, RetrainJob job, TrainingSet data, string candidateDirectory, ModelManifest? stable, int? stableVersion, CancellationToken cancellationToken)

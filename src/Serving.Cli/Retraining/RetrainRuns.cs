@@ -9,7 +9,7 @@ namespace Serving.Cli.Retraining;
 /// comes while the model's run is going is recorded on that run (coalesced) and starts nothing: the run in hand is
 /// already retraining on the model's data. Runs go on in the background; their state is kept in memory.
 /// </summary>
-public sealed class RetrainRuns(RetrainerSettings settings, RetrainPipeline pipeline, TimeProvider time, ILogger<RetrainRuns> logger)
+public sealed class RetrainRuns(RetrainerSettings settings, RetrainPipeline pipeline, TriggerGuard guard, TimeProvider time, ILogger<RetrainRuns> logger)
 {
     private readonly ConcurrentDictionary<string, RetrainRun> _runs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RetrainRun> _running = new(StringComparer.Ordinal);
@@ -77,6 +77,11 @@ public sealed class RetrainRuns(RetrainerSettings settings, RetrainPipeline pipe
         try
         {
             await pipeline.RunAsync(run, _stopping.Token).ConfigureAwait(false);
+            if (run.View(withLog: false).Version is not null)
+            {
+                // Its cooldown starts before the run stops counting as going, so no drift event slips in between.
+                guard.Published(run.Trigger.Model);
+            }
         }
         catch (Exception ex)
         {

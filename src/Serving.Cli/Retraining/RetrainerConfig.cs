@@ -30,6 +30,18 @@ public sealed record RetrainerConfig
     /// <summary>When a trigger names no window (a schedule, a run by hand), logged predictions of this many hours before it are used.</summary>
     public double LookbackHours { get; init; } = 24 * 7;
 
+    /// <summary>
+    /// Minutes after a run that published during which further drift.detected and performance.degraded events for
+    /// that model are ignored (0 = off): the new version needs time to take traffic before it is judged again.
+    /// </summary>
+    public double CooldownMinutes { get; init; } = 30;
+
+    /// <summary>
+    /// Labelled logged rows of the window needed to take the published version's drift baseline from them (the
+    /// population it will serve); with fewer, the baseline comes from the training data as <c>serving package</c> does.
+    /// </summary>
+    public int BaselineFromWindowMinRows { get; init; } = 100;
+
     /// <summary>Jobs by model name.</summary>
     public Dictionary<string, RetrainJob> Jobs { get; init; } = new(StringComparer.Ordinal);
 
@@ -79,6 +91,16 @@ public sealed record RetrainerConfig
             errors.Add($"lookbackHours is {LookbackHours}; use a number above 0");
         }
 
+        if (CooldownMinutes is < 0 or > 7 * 24 * 60 || !double.IsFinite(CooldownMinutes))
+        {
+            errors.Add($"cooldownMinutes is {CooldownMinutes}; use a number from 0 (off) to 10080");
+        }
+
+        if (BaselineFromWindowMinRows is < 1 or > 100_000_000)
+        {
+            errors.Add($"baselineFromWindowMinRows is {BaselineFromWindowMinRows}; use a whole number from 1 up");
+        }
+
         if (Jobs.Count == 0)
         {
             errors.Add("jobs is empty; name at least one model, e.g. \"jobs\": {\"breast-cancer\": {\"kind\": \"builtin\"}}");
@@ -101,6 +123,9 @@ public sealed record RetrainerConfig
     /// <summary>The margin a job's gate uses.</summary>
     public double MarginOf(RetrainJob job) => job?.Margin ?? Margin;
 
+    /// <summary>The cooldown a job's model has after a run that published.</summary>
+    public TimeSpan CooldownOf(RetrainJob? job) => TimeSpan.FromMinutes(job?.CooldownMinutes ?? CooldownMinutes);
+
     private static RetrainJob? ResolveJob(string model, RetrainJob? job, string baseDirectory, string? dataFolder, List<string> errors)
     {
         var at = $"jobs.{model}";
@@ -119,6 +144,11 @@ public sealed record RetrainerConfig
         if (job.Margin is { } margin && (margin < 0 || !double.IsFinite(margin)))
         {
             errors.Add($"{at}.margin is {margin}; use a number from 0 up");
+        }
+
+        if (job.CooldownMinutes is { } cooldown && (cooldown is < 0 or > 7 * 24 * 60 || !double.IsFinite(cooldown)))
+        {
+            errors.Add($"{at}.cooldownMinutes is {cooldown}; use a number from 0 (off) to 10080");
         }
 
         if (job.TimeoutSeconds is < 1 or > 7 * 24 * 3600)

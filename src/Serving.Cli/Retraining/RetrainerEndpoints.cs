@@ -47,11 +47,12 @@ internal static class RetrainerEndpoints
             buffer.Write(chunk, 0, read);
         }
 
-        var answer = receiver.Receive(
+        var answer = await receiver.ReceiveAsync(
             request.Headers[WebhookHeaders.IdHeader].ToString(),
             request.Headers[WebhookHeaders.TimestampHeader].ToString(),
             request.Headers[WebhookHeaders.SignatureHeader].ToString(),
-            buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            buffer.GetBuffer().AsMemory(0, (int)buffer.Length),
+            context.RequestAborted).ConfigureAwait(false);
         return Results.Json(answer.Body, RunJson.Options, statusCode: answer.Status);
     }
 

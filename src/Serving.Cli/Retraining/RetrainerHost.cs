@@ -45,9 +45,10 @@ public static class RetrainerHost
         builder.Services.AddSingleton(sp => new Mlflow.MlflowRunTracker(
             settings.Config.Mlflow, settings.Config.Mlflow is { Enabled: true } m ? Mlflow.MlflowTrackingClient.Create(m) : null, clock, sp.GetRequiredService<ILogger<Mlflow.MlflowRunTracker>>()));
         builder.Services.AddSingleton<RetrainPipeline>();
+        builder.Services.AddSingleton<TriggerGuard>();
         builder.Services.AddSingleton<RetrainRuns>();
         builder.Services.AddSingleton(new WebhookIds(clock, TimeSpan.FromMinutes(11)));
-        builder.Services.AddSingleton(sp => new WebhookReceiver(settings, sp.GetRequiredService<RetrainRuns>(), sp.GetRequiredService<WebhookIds>(), clock, sp.GetRequiredService<ILogger<WebhookReceiver>>(), sp.GetRequiredService<Mlflow.MlflowRunTracker>()));
+        builder.Services.AddSingleton(sp => new WebhookReceiver(settings, sp.GetRequiredService<RetrainRuns>(), sp.GetRequiredService<WebhookIds>(), sp.GetRequiredService<TriggerGuard>(), clock, sp.GetRequiredService<ILogger<WebhookReceiver>>(), sp.GetRequiredService<Mlflow.MlflowRunTracker>()));
 
         var app = builder.Build();
         app.MapRetrainerEndpoints();

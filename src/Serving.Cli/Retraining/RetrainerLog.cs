@@ -46,4 +46,7 @@ internal static partial class RetrainerLog
 
     [LoggerMessage(EventId = 5013, Level = LogLevel.Information, Message = "No gateway configured (--gateway): {EventType} {EventId} is not reported")]
     public static partial void ReportSkipped(ILogger logger, string eventType, string eventId);
+
+    [LoggerMessage(EventId = 5014, Level = LogLevel.Warning, Message = "Could not ask the gateway which version of {Model} is stable; {EventType} for version {Version} is taken as it always was, without checking it names stable")]
+    public static partial void StableCheckSkipped(ILogger logger, string eventType, string model, int version);
 }

@@ -43,6 +43,8 @@ internal static class TrainingDataBuilder
 
         var combined = Path.Combine(directory, "combined.csv");
         File.WriteAllLines(combined, [header, .. originalLines, .. loggedLines]);
+        var window = Path.Combine(directory, "window.csv");
+        File.WriteAllLines(window, [header, .. loggedLines]);
 
         // Every original row trains the candidate, as every one trained the stable version: the gate then compares
         // like with like. Held-out logged rows are new to both; only when too few exist are original rows scored too.
@@ -58,7 +60,10 @@ internal static class TrainingDataBuilder
         var split = useOriginal
             ? $"rows whose SHA-256 of '{Seed}'+line is divisible by {HeldOutOneIn}: {loggedHeldOut.Count} logged (fewer than minHeldOutRows {minHeldOutRows}) and {heldOut.Count - loggedHeldOut.Count} original (which both versions trained on)"
             : $"logged rows whose SHA-256 of '{Seed}'+line is divisible by {HeldOutOneIn}: {loggedHeldOut.Count}";
-        return new TrainingSet(combined, trainPath, heldOutPath, Checksums.Sha256OfFile(combined), label, originalLines.Count, loggedLines.Count, train.Count, heldOut.Count, split);
+        return new TrainingSet(combined, trainPath, heldOutPath, Checksums.Sha256OfFile(combined), label, originalLines.Count, loggedLines.Count, train.Count, heldOut.Count, split)
+        {
+            WindowPath = window,
+        };
     }
 
     /// <summary>The deterministic split: true for about one line in <see cref="HeldOutOneIn"/>.</summary>

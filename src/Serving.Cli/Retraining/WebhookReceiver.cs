@@ -10,10 +10,11 @@ namespace Serving.Cli.Retraining;
 /// <c>POST /webhooks</c>: a Standard Webhooks delivery from the gateway. The signature is checked over the raw body
 /// before anything is read from it (401 when it is missing, wrong, or its timestamp is more than five minutes away);
 /// an id already received is answered 200 and starts nothing; <c>drift.detected</c>, <c>performance.degraded</c> and
-/// <c>retrain.scheduled</c> start a run for the model in <c>data.model</c>; other types are answered 200 and ignored,
-/// so the sender does not retry them.
+/// <c>retrain.scheduled</c> start a run for the model in <c>data.model</c>, unless the <see cref="TriggerGuard"/> holds a
+/// drift or performance event back (answered 200 with the reason); other types are answered 200 and ignored, so the
+/// sender does not retry them.
 /// </summary>
-public sealed class WebhookReceiver(RetrainerSettings settings, RetrainRuns runs, WebhookIds ids, TimeProvider time, ILogger<WebhookReceiver> logger, Mlflow.MlflowRunTracker? mlflow = null)
+public sealed class WebhookReceiver(RetrainerSettings settings, RetrainRuns runs, WebhookIds ids, TriggerGuard guard, TimeProvider time, ILogger<WebhookReceiver> logger, Mlflow.MlflowRunTracker? mlflow = null)
 {
     /// <summary>Event types that start a run.</summary>
     public static readonly IReadOnlyList<string> Triggers = [GatewayEventTypes.DriftDetected, GatewayEventTypes.PerformanceDegraded, GatewayEventTypes.RetrainScheduled];
@@ -23,9 +24,9 @@ public sealed class WebhookReceiver(RetrainerSettings settings, RetrainRuns runs
     /// <summary>The answer: an HTTP status and a JSON body.</summary>
     public sealed record Answer(int Status, JsonObject Body);
 
-    public Answer Receive(string? id, string? timestamp, string? signature, ReadOnlySpan<byte> body)
+    public async Task<Answer> ReceiveAsync(string? id, string? timestamp, string? signature, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        var verification = _verifier.Verify(id, timestamp, signature, body);
+        var verification = _verifier.Verify(id, timestamp, signature, body.Span);
         if (!verification.IsValid)
         {
             RetrainerLog.WebhookRefused(logger, verification.Failure.ToString(), verification.Message ?? string.Empty);
@@ -41,7 +42,7 @@ public sealed class WebhookReceiver(RetrainerSettings settings, RetrainRuns runs
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(body) as JsonObject ?? throw new JsonException("the body is not a JSON object");
+            root = JsonNode.Parse(body.Span) as JsonObject ?? throw new JsonException("the body is not a JSON object");
         }
         catch (JsonException ex)
         {
@@ -70,6 +71,12 @@ public sealed class WebhookReceiver(RetrainerSettings settings, RetrainRuns runs
         if (string.IsNullOrEmpty(model))
         {
             return new Answer(400, new JsonObject { ["error"] = "the event's data has no \"model\"" });
+        }
+
+        if (await guard.WhyIgnoredAsync(model, type, data, cancellationToken).ConfigureAwait(false) is { } reason)
+        {
+            RetrainerLog.WebhookIgnored(logger, id!, type, reason);
+            return new Answer(200, new JsonObject { ["ignored"] = reason });
         }
 
         var at = root["timestamp"] is JsonValue s && s.TryGetValue<string>(out var when) && DateTimeOffset.TryParse(when, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed)

@@ -33,6 +33,12 @@ public sealed record RetrainingLineage
     /// <summary>Rows from logged predictions with labels (of the event's window) in the combined CSV.</summary>
     public int LoggedRows { get; init; }
 
+    /// <summary>
+    /// Where the version's drift baseline came from: <c>window</c> (the labelled logged rows of the event's window,
+    /// the population it will serve) or <c>training-data</c> (the rows it trained on); null in lineage written before.
+    /// </summary>
+    public string? BaselineFrom { get; init; }
+
     /// <summary>The evaluation gate's verdict and figures.</summary>
     public required EvaluationLineage Evaluation { get; init; }
 }

@@ -24,6 +24,8 @@ internal sealed class FakeGateway : IAsyncDisposable
 
     public int Stable { get; set; } = 1;
 
+    public int? Canary { get; set; }
+
     public Uri Url => new(_app.Urls.First() + "/");
 
     public static async Task<FakeGateway> StartAsync()
@@ -39,7 +41,7 @@ internal sealed class FakeGateway : IAsyncDisposable
         {
             name,
             policy = "auto-canary",
-            deployment = new { stable = gateway.Stable, canary = (int?)null, canaryWeight = 0, shadow = (int?)null },
+            deployment = new { stable = gateway.Stable, canary = gateway.Canary, canaryWeight = gateway.Canary is null ? 0 : 5, shadow = (int?)null },
             versions = Array.Empty<object>(),
         }));
         app.MapPost("/admin/events", async (HttpContext context) =>

@@ -47,4 +47,22 @@ public sealed class RetrainerConfigTests
 
         Assert.Contains("timeout", Assert.Single(error.Problems), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_negative_cooldown_or_a_window_baseline_minimum_under_one_is_refused()
+    {
+        var config = new RetrainerConfig
+        {
+            CooldownMinutes = -1,
+            BaselineFromWindowMinRows = 0,
+            Jobs = new(StringComparer.Ordinal) { ["breast-cancer"] = new RetrainJob { CooldownMinutes = double.NaN } },
+        };
+
+        var error = Assert.Throws<RetrainerConfigException>(() => config.Resolved(Repository.DataDirectory, Repository.DataDirectory));
+
+        Assert.Equal(3, error.Problems.Count);
+        Assert.Contains(error.Problems, p => p.StartsWith("cooldownMinutes is -1", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.StartsWith("baselineFromWindowMinRows is 0", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.StartsWith("jobs.breast-cancer.cooldownMinutes is NaN", StringComparison.Ordinal));
+    }
 }

@@ -63,12 +63,12 @@ internal sealed class RetrainerTestBed : IAsyncDisposable
     /// Starts the fake gateway and a retrainer with the given jobs (the "jobs" object of the config file);
     /// <paramref name="prepare"/> gets the bed's root folder (what relative paths in the jobs resolve against) first.
     /// </summary>
-    public static async Task<RetrainerTestBed> StartAsync(JsonObject jobs, double margin = 0.01, Action<string>? prepare = null, Serving.Cli.Retraining.Mlflow.MlflowTrackingConfig? mlflow = null)
+    public static async Task<RetrainerTestBed> StartAsync(JsonObject jobs, double margin = 0.01, Action<string>? prepare = null, Serving.Cli.Retraining.Mlflow.MlflowTrackingConfig? mlflow = null, double cooldownMinutes = 30, int baselineFromWindowMinRows = 100)
     {
         var bed = new RetrainerTestBed();
         prepare?.Invoke(bed._root.Path);
         bed.Gateway = await FakeGateway.StartAsync();
-        var config = new RetrainerConfig { Margin = margin, MinHeldOutRows = 20, Jobs = JsonSerializer.Deserialize<Dictionary<string, RetrainJob>>(jobs.ToJsonString(), RunJson.Options)!, Mlflow = mlflow }
+        var config = new RetrainerConfig { Margin = margin, MinHeldOutRows = 20, CooldownMinutes = cooldownMinutes, BaselineFromWindowMinRows = baselineFromWindowMinRows, Jobs = JsonSerializer.Deserialize<Dictionary<string, RetrainJob>>(jobs.ToJsonString(), RunJson.Options)!, Mlflow = mlflow }
             .Resolved(bed._root.Path, Repository.DataDirectory);
         var settings = new RetrainerSettings(
             bed.Registry, bed.DataPath, "http://127.0.0.1:0", bed.Gateway.Url, FakeGateway.AdminKey, bed.Secret, config,
@@ -107,15 +107,15 @@ internal sealed class RetrainerTestBed : IAsyncDisposable
         return [.. Enumerable.Range(0, data.Rows).Select(r => (features.Select(f => f[r] * scale).ToArray(), labels[r]))];
     }
 
-    /// <summary>A <c>drift.detected</c> event body for the test's window.</summary>
-    public static byte[] DriftEvent() => Encoding.UTF8.GetBytes(new JsonObject
+    /// <summary>A <c>drift.detected</c> event body for the test's window, for <paramref name="version"/> (stable 1 by default).</summary>
+    public static byte[] DriftEvent(int version = 1) => Encoding.UTF8.GetBytes(new JsonObject
     {
         ["type"] = "drift.detected",
         ["timestamp"] = Now.AddMinutes(-1).UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
         ["data"] = new JsonObject
         {
             ["model"] = Model,
-            ["version"] = 1,
+            ["version"] = version,
             ["window"] = new JsonObject { ["from"] = "2026-12-07T09:00:00Z", ["to"] = "2026-12-07T11:00:00Z", ["rows"] = 569 },
         },
     }.ToJsonString());
