@@ -7,10 +7,10 @@
 # first shifted request (drift onset) to each milestone: drift.detected delivered, run started, version published,
 # canary started, each step passed, promoted.
 #
-# The rate and the window go together: the retrained version's own drift window must not fill before it is
-# promoted. Its baseline is its training data (the original rows plus the drifted ones), which the drifted traffic
-# still drifts from, so a full window of it opens a new episode and a new retraining (see docs/retraining.md).
-# With the defaults the canary serves about 190 rows in its two 5-second steps, under the 300-row window.
+# A retrained version's drift baseline comes from the drifted window's rows, and the retrainer ignores drift of a
+# version that is not stable and holds a cooldown after a publish, so its canary filling a window does not start a
+# new retraining (docs/retraining.md, "Avoiding a retraining cascade"). With the defaults the canary serves about
+# 190 rows in its two 5-second steps.
 #
 #   loadtests/loop.sh    (LOOP_TIMEOUT, LOOP_WINDOW_ROWS, LOOP_RATE, LOOP_STEP_SECONDS, LOOP_SHIFT, LOOP_HTTP_PORT,
 #                         LOOP_RETRAINER_PORT, LOOP_SKIP_BUILD=1, LOOP_KEEP=1 keeps the work folder)
