@@ -40,13 +40,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public static async Task<WebhookReceiver> StartAsync(int port = 0)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        // Beside the gateway's tests sits the gateway's appsettings.json, whose Kestrel endpoints would win over UseUrls.
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.ClearProviders();
-        var receiver = new WebhookReceiver(builder.Build());
+        var receiver = new WebhookReceiver(LoopbackApp.Create(port));
         receiver._app.MapPost("/hook", receiver.HandleAsync);
         await receiver._app.StartAsync().ConfigureAwait(false);
         var address = receiver._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -45,12 +45,7 @@ internal sealed class FakeMlflow : IAsyncDisposable
 
     public static async Task<FakeMlflow> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var fake = new FakeMlflow(app);
         app.Map("/api/2.0/{**rest}", fake.AnswerAsync);
         await app.StartAsync();
