@@ -54,18 +54,10 @@ internal static class AdminEndpoints
 
     private static async Task<IResult> PutDeploymentAsync(HttpContext context, string name)
     {
-        DeploymentBody? body;
-        try
+        var (body, refusal) = await AdminResults.ReadJsonAsync<DeploymentBody>(context, "malformed JSON");
+        if (refusal is not null)
         {
-            body = await JsonSerializer.DeserializeAsync<DeploymentBody>(context.Request.Body, AdminResults.Json, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException ex)
-        {
-            return AdminResults.Error(StatusCodes.Status400BadRequest, $"malformed JSON: {AdminResults.JsonProblem(ex)}");
-        }
-        catch (IOException ex) when (AdminResults.BodyRefused(context.Request, ex) is { } refused)
-        {
-            return refused;
+            return refusal;
         }
 
         if (body?.Stable is not { } stable)
@@ -111,18 +103,11 @@ internal static class AdminEndpoints
 
     private static async Task<IResult> StartRolloutAsync(HttpContext context, string name)
     {
-        RolloutRequest? request;
-        try
+        var (request, refusal) = await AdminResults.ReadJsonAsync<RolloutRequest>(
+            context, """malformed rollout request (expected {"canary": N, "steps": [5, 10, 25, 50], "intervalSeconds": 60})""");
+        if (refusal is not null)
         {
-            request = await JsonSerializer.DeserializeAsync<RolloutRequest>(context.Request.Body, AdminResults.Json, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException ex)
-        {
-            return AdminResults.Error(StatusCodes.Status400BadRequest, $"malformed rollout request (expected {{\"canary\": N, \"steps\": [5, 10, 25, 50], \"intervalSeconds\": 60}}): {AdminResults.JsonProblem(ex)}");
-        }
-        catch (IOException ex) when (AdminResults.BodyRefused(context.Request, ex) is { } refused)
-        {
-            return refused;
+            return refusal;
         }
 
         if (request is null)

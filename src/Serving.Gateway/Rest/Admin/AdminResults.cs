@@ -41,6 +41,28 @@ internal static class AdminResults
         return Error(ErrorStatus.Of(refusal.Kind), refusal.Message);
     }
 
+    /// <summary>
+    /// Reads an admin request's JSON body as <typeparamref name="T"/>, or the answer that refuses it: 400 with
+    /// <paramref name="malformed"/> and the parser's problem for bad JSON, 413 or 400 for a body Kestrel would not read.
+    /// A caller that went away still throws. An empty JSON <c>null</c> reads as a null value, for the caller to judge.
+    /// </summary>
+    public static async Task<(T? Value, IResult? Refusal)> ReadJsonAsync<T>(HttpContext context, string malformed)
+        where T : class
+    {
+        try
+        {
+            return (await JsonSerializer.DeserializeAsync<T>(context.Request.Body, Json, context.RequestAborted).ConfigureAwait(false), null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Error(StatusCodes.Status400BadRequest, $"{malformed}: {JsonProblem(ex)}"));
+        }
+        catch (IOException ex) when (BodyRefused(context.Request, ex) is { } refused)
+        {
+            return (null, refused);
+        }
+    }
+
     /// <summary>A JSON error as an answer shows it: the serializer's message names the path, which is the caller's text.</summary>
     public static string JsonProblem(JsonException exception) => CallerText.Cut(exception.Message, 256);
 

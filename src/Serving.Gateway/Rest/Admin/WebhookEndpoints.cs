@@ -56,19 +56,10 @@ internal static class WebhookEndpoints
 
     private static async Task<IResult> CreateAsync(HttpContext context)
     {
-        CreateWebhookBody? body;
-        try
-        {
-            body = await JsonSerializer.DeserializeAsync<CreateWebhookBody>(context.Request.Body, AdminResults.Json, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException ex)
-        {
-            return AdminResults.Error(StatusCodes.Status400BadRequest, $"malformed subscription (expected {{\"url\": \"https://…\", \"secret\": \"whsec_…\" (optional), \"events\": [\"drift.detected\"] (optional, none = all)}}): {AdminResults.JsonProblem(ex)}");
-        }
-        catch (IOException ex) when (AdminResults.BodyRefused(context.Request, ex) is { } refused)
-        {
-            return refused;
-        }
+        var (body, refusal) = await AdminResults.ReadJsonAsync<CreateWebhookBody>(
+            context, """malformed subscription (expected {"url": "https://…", "secret": "whsec_…" (optional), "events": ["drift.detected"] (optional, none = all)})""");
+        if (refusal is not null)
+            return refusal;
 
         if (body is null)
             return AdminResults.Error(StatusCodes.Status400BadRequest, "the subscription needs \"url\"");
