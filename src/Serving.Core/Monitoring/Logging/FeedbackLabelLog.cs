@@ -79,7 +79,7 @@ public sealed class FeedbackLabelLog : BackgroundService, IFeedbackLabelSink
         _queue.Writer.TryWrite(new Entry(model, version, id, labels, time));
     }
 
-    /// <summary>Waits until everything offered so far is written or dropped (tests, shutdown).</summary>
+    /// <summary>Waits until everything offered so far is written or dropped (for tests; shutdown drains the queue in <see cref="ExecuteAsync"/>).</summary>
     public async Task FlushAsync(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
