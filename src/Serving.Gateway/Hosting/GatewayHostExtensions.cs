@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serving.Core.Coordination;
 using Serving.Core.Events;
 using Serving.Core.Inference;
 using Serving.Core.Registry;
@@ -44,6 +45,7 @@ internal static class GatewayHostExtensions
         // The webhook outbox is the event publisher; the no-op one stays for hosts that do not wire webhooks.
         services.AddWebhooks(configuration);
         services.TryAddSingleton<IGatewayEventPublisher>(NoEventPublisher.Instance);
+        services.TryAddSingleton<ILeadership>(SingleProcessLeadership.Instance);
         services.AddRuntimeFactories(configuration);
         services.AddSingleton<ModelVersionLoader>();
         services.AddSingleton<ModelRegistry>();
