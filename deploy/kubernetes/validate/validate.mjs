@@ -1,7 +1,8 @@
 // Validates what `kustomize build` of a folder would apply, without a cluster or kustomize: every object of the
 // kustomization's resources, and the ConfigMaps of its configMapGenerator, against the Kubernetes schemas
-// (kubernetes-models) and the Prometheus Operator's (@kubernetes-models/prometheus-operator); then the names the
-// objects use of each other (ConfigMaps, claims, ports, selectors) must exist.
+// (kubernetes-models) and the Prometheus Operator's (@kubernetes-models/prometheus-operator), with no field the
+// schemas lack (unknown-fields.mjs); then the names the objects use of each other (ConfigMaps, claims, ports,
+// selectors) must exist.
 //
 //   npm ci --prefix deploy/kubernetes/validate
 //   node deploy/kubernetes/validate/validate.mjs [folder]     # default: deploy/kubernetes
@@ -13,6 +14,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve, basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
+import { unknownFields } from "./unknown-fields.mjs";
 
 const folder = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), ".."));
 const problems = [];
@@ -95,10 +97,16 @@ for (const { source, object } of objects) {
   }
   try {
     new Model(object).validate();
-    console.log(`valid ${name}`);
   } catch (error) {
     problems.push(`${name}: ${error.message}`);
+    continue;
   }
+  const unknown = unknownFields(object, `${moduleOf(object.apiVersion)}/${object.kind}`);
+  if (unknown.length > 0) {
+    problems.push(...unknown.map((u) => `${name}: ${u}`));
+    continue;
+  }
+  console.log(`valid ${name}`);
 }
 
 // Cross references: what `kubectl apply` accepts but a running cluster would trip over.

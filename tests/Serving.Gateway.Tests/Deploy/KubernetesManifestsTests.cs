@@ -2,8 +2,8 @@ namespace Serving.Gateway.Tests.Deploy;
 
 /// <summary>
 /// deploy/kubernetes as kustomize applies it: every object validates against the Kubernetes and Prometheus
-/// Operator schemas, and the names they use of each other exist (validate/validate.mjs, run with the repository's
-/// own node packages), and the gateway's Deployment has what a replica needs.
+/// Operator schemas, with no field they lack, and the names they use of each other exist (validate/validate.mjs,
+/// run with the repository's own node packages), and the gateway's Deployment has what a replica needs.
 /// </summary>
 public sealed class KubernetesManifestsTests
 {
@@ -46,6 +46,8 @@ public sealed class KubernetesManifestsTests
     [InlineData("gateway.yaml", "claimName: serving-models", "claimName: serving-model", "uses claim serving-model, which is not here")]
     [InlineData("gateway.yaml", "targetPort: grpc", "targetPort: grcp", "targetPort grcp is no container port")]
     [InlineData("servicemonitor.yaml", "- port: http", "- port: metrics", "port metrics is no port of the Services")]
+    [InlineData("gateway.yaml", "  replicas: 2", "  replica: 2", "Deployment/serving-gateway (gateway.yaml): .spec.replica is not a field of the schema")]
+    [InlineData("servicemonitor.yaml", "interval: 15s", "intervall: 15s", ".spec.endpoints[0].intervall is not a field of the schema")]
     public async Task The_validator_refuses_a_broken_copy(string file, string from, string to, string expected)
     {
         var copy = Directory.CreateTempSubdirectory("kustomize-");
