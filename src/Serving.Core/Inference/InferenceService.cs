@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Reflection;
 using Microsoft.Extensions.Options;
-using Serving.Core.Packaging;
+using Serving.Core.Contracts;
 using Serving.Core.Registry;
 using Serving.Core.Routing;
 

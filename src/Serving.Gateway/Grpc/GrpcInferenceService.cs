@@ -1,7 +1,7 @@
 using Grpc.Core;
+using Serving.Core.Contracts;
 using Serving.Core.Health;
 using Serving.Core.Inference;
-using Serving.Core.Packaging;
 using Serving.Gateway.Grpc.Codecs;
 using Serving.Gateway.Grpc.Protocol;
 

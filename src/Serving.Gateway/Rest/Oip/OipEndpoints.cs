@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Serving.Core.Contracts;
 using Serving.Core.Health;
 using Serving.Core.Inference;
 using Serving.Gateway.Rest.Http;

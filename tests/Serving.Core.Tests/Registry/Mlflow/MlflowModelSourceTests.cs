@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 using Serving.Core.Packaging.Mlflow;
 using Serving.Core.Registry;

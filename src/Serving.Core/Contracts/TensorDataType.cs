@@ -1,4 +1,4 @@
-namespace Serving.Core.Inference;
+namespace Serving.Core.Contracts;
 
 /// <summary>The Open Inference Protocol v2 tensor datatypes.</summary>
 public enum TensorDataType

@@ -1,4 +1,4 @@
-namespace Serving.Core.Packaging;
+namespace Serving.Core.Contracts;
 
 /// <summary>
 /// The manifest (<c>model.json</c>) of one packaged model version. The version number is the folder's

@@ -1,4 +1,4 @@
-namespace Serving.Core.Packaging;
+namespace Serving.Core.Contracts;
 
 /// <summary>Tasks a manifest may name.</summary>
 public static class ModelTasks

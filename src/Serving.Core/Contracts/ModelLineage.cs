@@ -1,4 +1,4 @@
-namespace Serving.Core.Packaging;
+namespace Serving.Core.Contracts;
 
 /// <summary>What a version was made from, so it can be traced to its data and code.</summary>
 public sealed record ModelLineage
@@ -15,7 +15,7 @@ public sealed record ModelLineage
     public IReadOnlyDictionary<string, double>? Metrics { get; init; }
 
     /// <summary>The MLflow run, logged model and registered version it came from, when it came from MLflow.</summary>
-    public Mlflow.MlflowLineage? Mlflow { get; init; }
+    public MlflowLineage? Mlflow { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
 

@@ -1,4 +1,4 @@
-namespace Serving.Core.Inference;
+namespace Serving.Core.Contracts;
 
 /// <summary>A failure the caller should see, with a message that says what was expected.</summary>
 public sealed class InferenceException : Exception

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Serving.Core.Inference;
+namespace Serving.Core.Contracts;
 
 /// <summary>
 /// Text a caller sent (a model, input or output name, an id, a datatype) as it may be echoed back in an answer, a

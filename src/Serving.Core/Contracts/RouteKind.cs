@@ -1,4 +1,4 @@
-namespace Serving.Core.Routing;
+namespace Serving.Core.Contracts;
 
 /// <summary>How a request found its version, for logs and metrics.</summary>
 public enum RouteKind

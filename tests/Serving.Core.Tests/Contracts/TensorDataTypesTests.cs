@@ -1,6 +1,6 @@
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 
-namespace Serving.Core.Tests.Inference;
+namespace Serving.Core.Tests.Contracts;
 
 public sealed class TensorDataTypesTests
 {

@@ -1,4 +1,4 @@
-namespace Serving.Core.Packaging;
+namespace Serving.Core.Contracts;
 
 /// <summary>
 /// How the retrainer made a version: from which version, on which data (fingerprinted), judged how, and because of

@@ -1,4 +1,4 @@
-namespace Serving.Core.Packaging;
+namespace Serving.Core.Contracts;
 
 /// <summary>Statistics of the training data, recorded at packaging time; drift is measured against them.</summary>
 public sealed record BaselineStatistics

@@ -1,4 +1,4 @@
-namespace Serving.Core.Packaging.Mlflow;
+namespace Serving.Core.Contracts;
 
 /// <summary>Where a version came from in MLflow: the registered model version, its run and the logged model.</summary>
 public sealed record MlflowLineage

@@ -1,4 +1,4 @@
-namespace Serving.Core.Packaging;
+namespace Serving.Core.Contracts;
 
 /// <summary>The served inputs and outputs of a model version.</summary>
 public sealed record ModelSignature

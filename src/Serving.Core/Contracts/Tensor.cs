@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Serving.Core.Inference;
+namespace Serving.Core.Contracts;
 
 /// <summary>
 /// A named tensor in the gateway's canonical form: row-major little-endian bytes for fixed-size types,

@@ -1,6 +1,4 @@
-using Serving.Core.Routing;
-
-namespace Serving.Core.Inference;
+namespace Serving.Core.Contracts;
 
 /// <summary>The canonical request every transport decodes into.</summary>
 public sealed record InferenceRequest
@@ -15,7 +13,7 @@ public sealed record InferenceRequest
     public string? Id { get; init; }
 
     /// <summary>
-    /// Set with <see cref="Version"/> by a transport that routed first (<see cref="IInferenceService.Route"/>), so
+    /// Set with <see cref="Version"/> by a transport that routed first (<c>IInferenceService.Route</c>), so
     /// that it could decode against the chosen version's signature: the request then runs on exactly that version
     /// and observers see it routed this way (stable, canary), not pinned. Null for requests the data plane routes.
     /// </summary>

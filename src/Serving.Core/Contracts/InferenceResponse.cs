@@ -1,6 +1,4 @@
-using Serving.Core.Routing;
-
-namespace Serving.Core.Inference;
+namespace Serving.Core.Contracts;
 
 /// <summary>The canonical response every transport encodes from.</summary>
 public sealed class InferenceResponse

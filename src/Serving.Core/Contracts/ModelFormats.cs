@@ -1,4 +1,4 @@
-namespace Serving.Core.Packaging;
+namespace Serving.Core.Contracts;
 
 /// <summary>Artifact formats a manifest may name, and each one's artifact file.</summary>
 public static class ModelFormats

@@ -1,4 +1,4 @@
-namespace Serving.Core.Inference;
+namespace Serving.Core.Contracts;
 
 /// <summary>Why a request failed, independent of protocol; transports map it to a status code.</summary>
 public enum InferenceErrorKind

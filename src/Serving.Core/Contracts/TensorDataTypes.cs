@@ -1,4 +1,4 @@
-namespace Serving.Core.Inference;
+namespace Serving.Core.Contracts;
 
 /// <summary>Names and element sizes of <see cref="TensorDataType"/> as the protocol spells them.</summary>
 public static class TensorDataTypes

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Serving.Core.Packaging;
+namespace Serving.Core.Contracts;
 
 /// <summary>One input or output of a signature.</summary>
 public sealed record TensorSpec
