@@ -1,7 +1,7 @@
-using Serving.Core.Registry.Mlflow;
+using Serving.Core.Routing.Mlflow;
 using Serving.Core.Tests.Routing;
 
-namespace Serving.Core.Tests.Registry.Mlflow;
+namespace Serving.Core.Tests.Routing.Mlflow;
 
 /// <summary>The line an MLflow source logs when it applies the aliases says none for a missing canary.</summary>
 public sealed class MlflowLogTests

@@ -4,10 +4,11 @@ using Microsoft.Extensions.Logging;
 using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 using Serving.Core.Packaging.Mlflow;
-using Serving.Core.Routing;
+using Serving.Core.Registry;
+using Serving.Core.Registry.Mlflow;
 using Serving.Core.Storage;
 
-namespace Serving.Core.Registry.Mlflow;
+namespace Serving.Core.Routing.Mlflow;
 
 /// <summary>
 /// Keeps one model in step with an MLflow registered model. Each poll resolves the stable and canary aliases,
@@ -18,6 +19,7 @@ namespace Serving.Core.Registry.Mlflow;
 /// than the one last applied, which is saved with the deployment, so an admin's change stands until the next alias
 /// move, across restarts too. When MLflow cannot be reached nothing changes: what is loaded keeps serving and the
 /// state says why.
+/// It lives with routing, not with the registry, because it sets deployments: the registry never reaches up to them.
 /// </summary>
 public sealed class MlflowModelSource : BackgroundService
 {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Serving.Core.Registry.Mlflow;
+namespace Serving.Core.Routing.Mlflow;
 
 /// <summary>Log events of the MLflow sources. No message carries a credential: the server is logged without user info.</summary>
 internal static partial class MlflowLog

@@ -3,11 +3,13 @@ using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 using Serving.Core.Packaging.Mlflow;
 using Serving.Core.Registry;
+using Serving.Core.Tests.Registry.Mlflow;
 using Serving.Core.Registry.Mlflow;
+using Serving.Core.Routing.Mlflow;
 using Serving.Core.Routing;
 using Serving.Core.Runtimes.Onnx;
 
-namespace Serving.Core.Tests.Registry.Mlflow;
+namespace Serving.Core.Tests.Routing.Mlflow;
 
 public sealed class MlflowModelSourceTests
 {
