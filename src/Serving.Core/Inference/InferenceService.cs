@@ -84,6 +84,13 @@ public sealed class InferenceService : IInferenceService
         return new InferenceRoute(Metadata(entry, generation), kind);
     }
 
+    /// <summary>
+    /// Runs a request on a version the caller holds a reference on, by the same path as <see cref="InferAsync"/> but
+    /// without routing or observers: the shadow's way into the data plane, so that it never repeats the run path.
+    /// </summary>
+    internal static ValueTask<InferenceResponse> RunOnAsync(ModelGeneration generation, InferenceRequest request, RequestLimits limits, CancellationToken cancellationToken) =>
+        RunAsync(generation, RouteKind.Pinned, request, limits, cancellationToken);
+
     private ModelMetadata Metadata(ModelEntry entry, ModelGeneration generation)
     {
         return _metadata.GetOrCreateValue(entry).GetOrAdd(generation.Version, static (_, state) =>

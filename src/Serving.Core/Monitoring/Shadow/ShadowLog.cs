@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Serving.Core.Routing.Shadow;
+namespace Serving.Core.Monitoring.Shadow;
 
 /// <summary>Source-generated log messages of shadow traffic (event ids 1400-1499).</summary>
 internal static partial class ShadowLog

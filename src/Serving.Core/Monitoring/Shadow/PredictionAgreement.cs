@@ -1,6 +1,6 @@
 using Serving.Core.Contracts;
 
-namespace Serving.Core.Routing.Shadow;
+namespace Serving.Core.Monitoring.Shadow;
 
 /// <summary>Counts the rows on which two answers give the same prediction.</summary>
 internal static class PredictionAgreement
@@ -9,7 +9,7 @@ internal static class PredictionAgreement
     private const double Tolerance = 1e-5;
 
     /// <summary>Rows compared and rows that agree on <paramref name="output"/>; (0, 0) when either lacks it.</summary>
-    public static (long Rows, long Agreeing) Count(InferenceResponse primary, Tensor[] shadow, string output)
+    public static (long Rows, long Agreeing) Count(InferenceResponse primary, IReadOnlyList<Tensor> shadow, string output)
     {
         var a = primary.Outputs.FirstOrDefault(o => o.Name == output);
         var b = shadow.FirstOrDefault(o => o.Name == output);

@@ -1,4 +1,4 @@
-namespace Serving.Core.Routing.Shadow;
+namespace Serving.Core.Monitoring.Shadow;
 
 /// <summary>Running figures of one model's shadow version against the versions that answered.</summary>
 public sealed class ShadowStats

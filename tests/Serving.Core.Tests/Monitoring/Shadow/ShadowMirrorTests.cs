@@ -2,11 +2,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Serving.Core.Contracts;
 using Serving.Core.Inference;
+using Serving.Core.Monitoring.Shadow;
 using Serving.Core.Routing;
-using Serving.Core.Routing.Shadow;
 using Serving.Core.Tests.Support;
 
-namespace Serving.Core.Tests.Routing.Shadow;
+namespace Serving.Core.Tests.Monitoring.Shadow;
 
 public sealed class ShadowMirrorTests : IAsyncLifetime
 {

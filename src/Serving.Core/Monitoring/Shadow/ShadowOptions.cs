@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Serving.Core.Routing.Shadow;
+namespace Serving.Core.Monitoring.Shadow;
 
 /// <summary>
 /// Shadow mirror settings (<c>Serving:Shadow</c>): what the mirror's queue may hold, so a burst of large requests

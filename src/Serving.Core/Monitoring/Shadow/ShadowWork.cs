@@ -1,7 +1,7 @@
 using Serving.Core.Contracts;
 using Serving.Core.Registry;
 
-namespace Serving.Core.Routing.Shadow;
+namespace Serving.Core.Monitoring.Shadow;
 
 /// <summary>
 /// A live request queued for the shadow: the shadow generation (a reference is held), the request, and the answer it is

@@ -7,13 +7,15 @@ using Microsoft.Extensions.Options;
 using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Registry;
+using Serving.Core.Routing;
 
-namespace Serving.Core.Routing.Shadow;
+namespace Serving.Core.Monitoring.Shadow;
 
 /// <summary>
-/// Sends a copy of live requests to the deployment's shadow version, off the request path: the request only
-/// pays for a non-blocking write to a bounded queue, and a full queue drops the copy (counted). A background
-/// worker runs the shadow and compares its prediction with the answer the caller got. The shadow's answers
+/// An observer that sends a copy of each finished live request to the deployment's shadow version, off the request
+/// path: the request only pays for a non-blocking write to a bounded queue, and a full queue drops the copy (counted).
+/// A background worker runs the copy through the data plane's one run path (<see cref="InferenceService.RunOnAsync"/>)
+/// and compares its prediction with the answer the caller got. The shadow's answers
 /// are never returned and its failures never reach a caller. What a request hands the queue is bounded whatever its
 /// size: past <see cref="ShadowOptions.MaxRowsPerRequest"/> rows a copied row sample of the request and of the answer
 /// it is compared with, and the queue is bounded in rows (<see cref="ShadowOptions.MaxQueuedRows"/>) as well as requests.
@@ -27,14 +29,21 @@ public sealed class ShadowMirror : BackgroundService, IInferenceObserver
     private readonly DeploymentManager _deployments;
     private readonly ILogger<ShadowMirror> _logger;
     private readonly ShadowOptions _options;
+    private readonly RequestLimits _limits;
     private long _queuedRows;
 
-    public ShadowMirror(ModelRegistry registry, DeploymentManager deployments, ILogger<ShadowMirror> logger, IOptions<ShadowOptions>? options = null)
+    public ShadowMirror(
+        ModelRegistry registry,
+        DeploymentManager deployments,
+        ILogger<ShadowMirror> logger,
+        IOptions<ShadowOptions>? options = null,
+        IOptions<RequestLimits>? limits = null)
     {
         _registry = registry;
         _deployments = deployments;
         _logger = logger;
         _options = options?.Value ?? new ShadowOptions();
+        _limits = limits?.Value ?? new RequestLimits();
         _queue = Channel.CreateBounded<ShadowWork>(
             new BoundedChannelOptions(_options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             dropped =>
@@ -158,19 +167,14 @@ public sealed class ShadowMirror : BackgroundService, IInferenceObserver
         var stats = _stats.GetOrAdd((shadow.Model, shadow.Version), key => new ShadowStats(key.Version));
         try
         {
-            var binding = shadow.Binding;
-            var inputs = RequestValidator.BindInputs(shadow.Model, binding, work.Request.Inputs);
+            // The data plane's own run path (validate, run, name the outputs), on the version this copy holds a
+            // reference on; every output is asked for, since the one compared may not be among those the caller chose.
+            var request = work.Request.RequestedOutputs is null ? work.Request : work.Request with { RequestedOutputs = null };
             var started = Stopwatch.GetTimestamp();
-            var results = await shadow.Runtime.RunAsync(inputs, binding.AllOutputSourceNames, cancellationToken);
+            var answer = await InferenceService.RunOnAsync(shadow, request, _limits, cancellationToken);
             var latency = Stopwatch.GetElapsedTime(started);
-            var named = new Tensor[results.Length];
-            for (var i = 0; i < results.Length; i++)
-            {
-                named[i] = results[i].WithName(binding.Outputs[i].Spec.Name);
-            }
-
-            var output = shadow.Manifest.Signature.PredictionOutput ?? binding.Outputs[0].Spec.Name;
-            var (rows, agreeing) = PredictionAgreement.Count(work.Primary, named, output);
+            var output = shadow.Manifest.Signature.PredictionOutput ?? shadow.Binding.Outputs[0].Spec.Name;
+            var (rows, agreeing) = PredictionAgreement.Count(work.Primary, answer.Outputs, output);
             stats.Record(rows, agreeing, latency, work.PrimaryLatency);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
