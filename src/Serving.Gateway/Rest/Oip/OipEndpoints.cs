@@ -140,6 +140,8 @@ internal static class OipEndpoints
         }
     }
 
+    private static (string Name, string? Version) Route(HttpContext context) => Route(context, RoutingHeaders.Read(context.Request.Headers));
+
     private static (string Name, string? Version) Route(HttpContext context, RoutingHeaders routing)
     {
         // The URL's /versions/{v} pins a version; so does an X-Model-Version request header.
