@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Registry;
 using Serving.Core.Runtimes;

@@ -1,5 +1,5 @@
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
-using Serving.Core.Packaging.Mlflow;
 
 namespace Serving.Tests.Shared;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 using Serving.Core.Packaging.Mlflow;
 using Spectre.Console;

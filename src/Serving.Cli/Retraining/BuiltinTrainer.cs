@@ -1,4 +1,5 @@
 using Serving.Cli.Training;
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 
 namespace Serving.Cli.Retraining;

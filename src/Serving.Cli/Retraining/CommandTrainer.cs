@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Onnx;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Serving.Core.Contracts;
 using Serving.Core.Monitoring.Logging;
-using Serving.Core.Packaging;
 
 namespace Serving.Cli.Retraining;
 

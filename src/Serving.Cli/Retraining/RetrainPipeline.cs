@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Serving.Cli.Retraining.Dvc;
 using Serving.Cli.Retraining.Mlflow;
+using Serving.Core.Contracts;
 using Serving.Core.Events;
 using Serving.Core.Packaging;
 using Serving.Core.Runtimes;
@@ -220,7 +221,7 @@ public sealed class RetrainPipeline(
     /// lineage into its manifest, and renames it to the next version number in one step: the gateway's watcher never
     /// sees half a package.
     /// </summary>
-    private int Publish(string model, string candidateDirectory, RetrainingLineage retraining, Serving.Core.Packaging.Mlflow.MlflowLineage? mlflowLineage)
+    private int Publish(string model, string candidateDirectory, RetrainingLineage retraining, Serving.Core.Contracts.MlflowLineage? mlflowLineage)
     {
         var modelDirectory = ModelDirectory(model);
         var staging = VersionFolders.CreateStaging(modelDirectory);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Inference.Mlflow;
 using Serving.Core.Registry;

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 using Serving.Core.Inference.Mlflow;
 
 namespace Serving.Cli.Scoring;

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 
 namespace Serving.Cli.Scoring;
 

@@ -1,4 +1,4 @@
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 using Serving.Core.Registry;
 
 namespace Serving.Cli.Scoring;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 
 namespace Serving.Cli.Scoring;
 

@@ -1,6 +1,6 @@
 using Parquet;
 using Parquet.Schema;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 
 namespace Serving.Cli.Scoring;
 

@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
-using Serving.Core.Packaging;
+using Serving.Core.Contracts;
 
 namespace Serving.Cli.Training;
 

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Serving.Core.Packaging;
+using Serving.Core.Contracts;
 
 namespace Serving.Cli.Training;
 

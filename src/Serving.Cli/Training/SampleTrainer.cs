@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 
 namespace Serving.Cli.Training;

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 
 namespace Serving.Cli.Training;

@@ -1,4 +1,4 @@
-using Serving.Core.Routing;
+using Serving.Core.Contracts;
 
 namespace Serving.Core.Inference;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Reflection;
 using Microsoft.Extensions.Options;
-using Serving.Core.Packaging;
+using Serving.Core.Contracts;
 using Serving.Core.Registry;
 using Serving.Core.Routing;
 
@@ -83,6 +83,13 @@ public sealed class InferenceService : IInferenceService
         var (generation, kind) = version is null ? Route(entry, routingKey) : (FindVersion(entry, version), RouteKind.Pinned);
         return new InferenceRoute(Metadata(entry, generation), kind);
     }
+
+    /// <summary>
+    /// Runs a request on a version the caller holds a reference on, by the same path as <see cref="InferAsync"/> but
+    /// without routing or observers: the shadow's way into the data plane, so that it never repeats the run path.
+    /// </summary>
+    internal static ValueTask<InferenceResponse> RunOnAsync(ModelGeneration generation, InferenceRequest request, RequestLimits limits, CancellationToken cancellationToken) =>
+        RunAsync(generation, RouteKind.Pinned, request, limits, cancellationToken);
 
     private ModelMetadata Metadata(ModelEntry entry, ModelGeneration generation)
     {

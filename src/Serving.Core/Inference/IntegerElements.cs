@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Serving.Core.Contracts;
 
 namespace Serving.Core.Inference;
 

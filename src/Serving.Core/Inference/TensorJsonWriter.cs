@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using Serving.Core.Contracts;
 
 namespace Serving.Core.Inference;
 

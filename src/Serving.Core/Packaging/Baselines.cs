@@ -1,3 +1,5 @@
+using Serving.Core.Contracts;
+
 namespace Serving.Core.Packaging;
 
 /// <summary>Assembles the manifest's baseline and warm-up examples from the training CSV and the model's predictions.</summary>

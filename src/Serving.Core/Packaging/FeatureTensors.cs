@@ -1,4 +1,4 @@
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 
 namespace Serving.Core.Packaging;
 

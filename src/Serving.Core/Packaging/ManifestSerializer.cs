@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Serving.Core.Contracts;
 
 namespace Serving.Core.Packaging;
 

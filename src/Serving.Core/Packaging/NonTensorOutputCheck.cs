@@ -1,3 +1,4 @@
+using Serving.Core.Contracts;
 using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Onnx;
 

@@ -1,3 +1,5 @@
+using Serving.Core.Contracts;
+
 namespace Serving.Core.Packaging;
 
 /// <summary>What <see cref="PackageBuilder"/> needs to turn a trained artifact into a registry version.</summary>
@@ -55,7 +57,7 @@ public sealed record PackageRequest
     public IReadOnlyList<string>? FeatureNames { get; init; }
 
     /// <summary>MLflow origin (registered model version, run, logged model), for lineage.</summary>
-    public Mlflow.MlflowLineage? Mlflow { get; init; }
+    public MlflowLineage? Mlflow { get; init; }
 
     /// <summary>The retraining run behind this version (parent, data fingerprint, evaluation, event), for lineage.</summary>
     public RetrainingLineage? Retraining { get; init; }

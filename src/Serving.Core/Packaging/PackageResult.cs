@@ -1,3 +1,5 @@
+using Serving.Core.Contracts;
+
 namespace Serving.Core.Packaging;
 
 /// <summary>A published version: its number, its folder and the manifest written there.</summary>

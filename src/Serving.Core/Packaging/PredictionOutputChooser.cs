@@ -1,3 +1,5 @@
+using Serving.Core.Contracts;
+
 namespace Serving.Core.Packaging;
 
 /// <summary>Picks the output that holds the prediction when <c>--prediction-output</c> is left out.</summary>

@@ -1,3 +1,5 @@
+using Serving.Core.Contracts;
+
 namespace Serving.Core.Packaging;
 
 /// <summary>Maps the artifact's own tensors to the served signature: public names, kept outputs, feature names.</summary>

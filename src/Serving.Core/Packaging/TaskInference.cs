@@ -1,3 +1,5 @@
+using Serving.Core.Contracts;
+
 namespace Serving.Core.Packaging;
 
 /// <summary>Guesses the task from the label column when <c>--task</c> is left out.</summary>

@@ -1,4 +1,4 @@
-using Serving.Core.Packaging;
+using Serving.Core.Contracts;
 using Serving.Core.Runtimes;
 
 namespace Serving.Core.Registry;

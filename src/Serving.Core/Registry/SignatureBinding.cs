@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
-using Serving.Core.Inference;
-using Serving.Core.Packaging;
+using Serving.Core.Contracts;
 
 namespace Serving.Core.Registry;
 

@@ -1,8 +1,7 @@
 using System.Buffers.Text;
 using System.Numerics;
 using System.Text;
-using Serving.Core.Inference;
-using Serving.Core.Packaging;
+using Serving.Core.Contracts;
 
 namespace Serving.Core.Rollouts;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Registry;
 
@@ -98,7 +99,7 @@ public sealed class VersionTrafficStats : IInferenceObserver, IDisposable
 
     public void Dispose() => _registry.Changed -= Prune;
 
-    private static string? OutputOf(Packaging.ModelManifest? manifest) =>
+    private static string? OutputOf(ModelManifest? manifest) =>
         manifest is null ? null : manifest.Signature.PredictionOutput ?? manifest.Signature.Outputs.FirstOrDefault()?.Name;
 
     /// <summary>Drops the windows of models that are gone, so memory follows what is loaded.</summary>

@@ -1,3 +1,4 @@
+using Serving.Core.Contracts;
 using Serving.Core.Registry;
 
 namespace Serving.Core.Routing;

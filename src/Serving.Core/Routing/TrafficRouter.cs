@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Serving.Core.Contracts;
 using Serving.Core.Registry;
 
 namespace Serving.Core.Routing;

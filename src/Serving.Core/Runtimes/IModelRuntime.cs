@@ -1,5 +1,4 @@
-using Serving.Core.Inference;
-using Serving.Core.Packaging;
+using Serving.Core.Contracts;
 
 namespace Serving.Core.Runtimes;
 

@@ -1,9 +1,10 @@
 using Grpc.Core;
+using Serving.Core.Contracts;
 using Serving.Core.Health;
 using Serving.Core.Inference;
-using Serving.Core.Packaging;
 using Serving.Gateway.Grpc.Codecs;
 using Serving.Gateway.Grpc.Protocol;
+using Serving.Gateway.Routing;
 
 namespace Serving.Gateway.Grpc;
 
@@ -88,23 +89,19 @@ public sealed class GrpcInferenceService(IInferenceService inference, ReadinessP
     private static string? VersionOrNull(string version) => version.Length == 0 ? null : version;
 
     /// <summary>
-    /// Metadata does what REST headers do: <c>x-routing-key</c> makes routing sticky, and <c>x-model-version</c>
-    /// pins a version when the message's own model_version is empty.
+    /// Metadata does what REST headers do (<see cref="RoutingHeaders"/>): <c>x-routing-key</c> makes routing sticky,
+    /// and <c>x-model-version</c> pins a version when the message's own model_version is empty.
     /// </summary>
     private static InferenceRequest WithRouting(InferenceRequest request, Metadata headers)
     {
-        var key = headers.GetValue("x-routing-key");
-        var pin = request.Version is null ? headers.GetValue("x-model-version") : null;
-        if (string.IsNullOrEmpty(key) && string.IsNullOrEmpty(pin))
+        var (version, key) = RoutingHeaders.Read(headers);
+        var pin = request.Version is null ? version : null;
+        if (key is null && pin is null)
         {
             return request;
         }
 
-        return request with
-        {
-            RoutingKey = string.IsNullOrEmpty(key) ? null : key,
-            Version = string.IsNullOrEmpty(pin) ? request.Version : pin,
-        };
+        return request with { RoutingKey = key, Version = pin ?? request.Version };
     }
 
     private static void AddTensors(

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 
 namespace Serving.Gateway.Grpc;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 using Serving.Gateway.Grpc.Protocol;
 using Serving.Gateway.Rest.Http;
 

@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 
 namespace Serving.Gateway.Grpc;
 

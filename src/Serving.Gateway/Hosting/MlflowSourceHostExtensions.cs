@@ -3,6 +3,7 @@ using Serving.Core.Packaging;
 using Serving.Core.Registry;
 using Serving.Core.Registry.Mlflow;
 using Serving.Core.Routing;
+using Serving.Core.Routing.Mlflow;
 using Serving.Core.Runtimes.Onnx;
 using Serving.Core.Storage;
 using Serving.Gateway.Settings;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Prometheus;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Registry;
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using Google.Protobuf;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Packaging;
 using Serving.Gateway.Grpc.Codecs;

@@ -1,4 +1,5 @@
 using Serving.Cli.Tests.Admin;
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 
 namespace Serving.Cli.Tests.Commands;

@@ -1,5 +1,6 @@
 using Serving.Cli.Tests.Training;
 using Serving.Cli.Training;
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 
 namespace Serving.Cli.Tests.Commands;

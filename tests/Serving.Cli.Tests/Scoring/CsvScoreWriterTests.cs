@@ -1,6 +1,6 @@
 using System.Text;
 using Serving.Cli.Scoring;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 
 namespace Serving.Cli.Tests.Scoring;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Registry;
 using Serving.Core.Runtimes;

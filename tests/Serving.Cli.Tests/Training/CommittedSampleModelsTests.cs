@@ -1,5 +1,4 @@
 using Serving.Cli.Training;
-using Serving.Core.Inference;
 using Serving.Core.Packaging;
 
 namespace Serving.Cli.Tests.Training;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Routing;
 using Serving.Core.Tests.Support;

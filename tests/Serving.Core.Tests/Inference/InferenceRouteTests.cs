@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Routing;
 using Serving.Core.Tests.Support;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 
 namespace Serving.Core.Tests.Inference;

@@ -1,3 +1,4 @@
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 using Serving.Core.Runtimes.Onnx;
 using Serving.Core.Tests.Runtimes.Onnx;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Packaging;
 using Serving.Core.Registry;

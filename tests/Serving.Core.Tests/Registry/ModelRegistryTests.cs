@@ -1,4 +1,4 @@
-using Serving.Core.Packaging;
+using Serving.Core.Contracts;
 using Serving.Core.Registry;
 using Serving.Core.Tests.Support;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Serving.Core.Contracts;
 using Serving.Core.Events;
-using Serving.Core.Inference;
 using Serving.Core.Rollouts;
 using Serving.Core.Routing;
 

@@ -1,4 +1,4 @@
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 using Serving.Core.Rollouts;
 
 namespace Serving.Core.Tests.Rollouts;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Serving.Core.Contracts;
 using Serving.Core.Events;
 using Serving.Core.Inference;
 using Serving.Core.Registry;
@@ -137,7 +138,7 @@ internal sealed class RolloutTestBed : IDisposable
         Stats.Dispose();
     }
 
-    private static Serving.Core.Packaging.ModelManifest Manifest(string checksum)
+    private static Serving.Core.Contracts.ModelManifest Manifest(string checksum)
     {
         var manifest = TestRegistry.Manifest(checksum);
         return manifest with { Signature = manifest.Signature with { PredictionOutput = "doubled" } };

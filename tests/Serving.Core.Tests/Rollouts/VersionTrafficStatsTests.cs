@@ -1,3 +1,4 @@
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Rollouts;
 
@@ -110,7 +111,7 @@ public sealed class VersionTrafficStatsTests : IDisposable
     [Fact]
     public void Counting_a_request_allocates_nothing_once_its_slot_exists()
     {
-        var record = new InferenceRecord("m", 2, Serving.Core.Routing.RouteKind.Pinned, "rest", _start, TimeSpan.FromMilliseconds(3), null, new InferenceRequest { ModelName = "m", Inputs = [] }, null);
+        var record = new InferenceRecord("m", 2, Serving.Core.Contracts.RouteKind.Pinned, "rest", _start, TimeSpan.FromMilliseconds(3), null, new InferenceRequest { ModelName = "m", Inputs = [] }, null);
         for (var i = 0; i < 10; i++)
         {
             _bed.Stats.OnCompleted(record);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Registry;
 using Serving.Core.Routing;

@@ -1,3 +1,4 @@
+using Serving.Core.Contracts;
 using Serving.Core.Registry;
 using Serving.Core.Routing;
 using Serving.Core.Tests.Support;

@@ -1,5 +1,4 @@
-using Serving.Core.Inference;
-using Serving.Core.Packaging;
+using Serving.Core.Contracts;
 using Serving.Core.Runtimes;
 
 namespace Serving.Core.Tests.Support;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 using Serving.Core.Registry;
 using Serving.Core.Routing;

@@ -1,6 +1,5 @@
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
-using Serving.Core.Packaging;
-using Serving.Core.Routing;
 
 namespace Serving.Gateway.Tests.Grpc;
 

@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 using Serving.Gateway.Grpc;
 
 namespace Serving.Gateway.Tests.Grpc;

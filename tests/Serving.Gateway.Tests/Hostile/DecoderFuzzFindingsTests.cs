@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 using Serving.Gateway.Rest.Mlflow;
 using Serving.Gateway.Rest.Oip;
 using Serving.Gateway.Tests.Rest.Mlflow;

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 
 namespace Serving.Gateway.Tests.Hosting;

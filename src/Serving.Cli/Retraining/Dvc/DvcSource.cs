@@ -1,3 +1,4 @@
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 
 namespace Serving.Cli.Retraining.Dvc;

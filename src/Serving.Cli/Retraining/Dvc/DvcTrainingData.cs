@@ -1,3 +1,4 @@
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 using Serving.Core.Packaging.Dvc;
 

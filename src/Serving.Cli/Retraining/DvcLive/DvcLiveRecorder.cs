@@ -1,4 +1,4 @@
-using Serving.Core.Packaging;
+using Serving.Core.Contracts;
 using YamlDotNet.Core;
 
 namespace Serving.Cli.Retraining.DvcLive;

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Trainers.FastTree;
 using Serving.Cli.Training;
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 
 namespace Serving.Cli.Retraining.DvcLive;

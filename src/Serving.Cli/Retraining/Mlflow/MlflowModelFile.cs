@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 
 namespace Serving.Cli.Retraining.Mlflow;

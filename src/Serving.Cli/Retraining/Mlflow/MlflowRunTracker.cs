@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
-using Serving.Core.Packaging.Mlflow;
 
 namespace Serving.Cli.Retraining.Mlflow;
 

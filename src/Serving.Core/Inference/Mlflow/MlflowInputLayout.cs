@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 
 namespace Serving.Core.Inference.Mlflow;

@@ -1,5 +1,5 @@
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
-using Serving.Core.Packaging;
 
 namespace Serving.Core.Monitoring.Drift;
 

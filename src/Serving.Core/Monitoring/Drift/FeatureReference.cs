@@ -1,4 +1,4 @@
-using Serving.Core.Packaging;
+using Serving.Core.Contracts;
 
 namespace Serving.Core.Monitoring.Drift;
 

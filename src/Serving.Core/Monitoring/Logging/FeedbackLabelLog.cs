@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Serving.Core.Contracts;
 using Serving.Core.Monitoring.Performance;
 
 namespace Serving.Core.Monitoring.Logging;
@@ -165,7 +166,7 @@ public sealed class FeedbackLabelLog : BackgroundService, IFeedbackLabelSink
         }
     }
 
-    private static string CallerTextOf(string model) => Inference.CallerText.Cut(model);
+    private static string CallerTextOf(string model) => Contracts.CallerText.Cut(model);
 
     private static byte[] Lines(List<Entry> entries)
     {

@@ -5,8 +5,8 @@ using System.Numerics;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
-using Serving.Core.Routing;
 
 namespace Serving.Core.Monitoring.Logging;
 

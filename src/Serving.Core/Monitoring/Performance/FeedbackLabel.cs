@@ -1,5 +1,5 @@
 using System.Globalization;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 
 namespace Serving.Core.Monitoring.Performance;
 

@@ -4,9 +4,9 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serving.Core.Contracts;
 using Serving.Core.Events;
 using Serving.Core.Inference;
-using Serving.Core.Packaging;
 using Serving.Core.Registry;
 using Serving.Core.Rollouts;
 

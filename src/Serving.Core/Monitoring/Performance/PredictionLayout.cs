@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Packaging;
 

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 
 namespace Serving.Core.Monitoring.Performance;
 

@@ -1,3 +1,5 @@
+using Serving.Core.Contracts;
+
 namespace Serving.Core.Packaging.Dvc;
 
 /// <summary>A DVC repository: the nearest folder at or above a path that holds a <c>.dvc</c> folder.</summary>

@@ -1,3 +1,5 @@
+using Serving.Core.Contracts;
+
 namespace Serving.Core.Packaging.Mlflow;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using Microsoft.ML;
-using Serving.Core.Inference;
-using Serving.Core.Packaging;
+using Serving.Core.Contracts;
 
 namespace Serving.Core.Runtimes.MLNet;
 

@@ -1,6 +1,6 @@
 using System.Reflection;
 using Microsoft.ML;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 
 namespace Serving.Core.Runtimes.MLNet;
 

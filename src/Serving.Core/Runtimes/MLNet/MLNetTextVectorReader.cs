@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 
 namespace Serving.Core.Runtimes.MLNet;
 

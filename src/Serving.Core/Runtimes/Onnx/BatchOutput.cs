@@ -1,7 +1,6 @@
 using Microsoft.ML.OnnxRuntime.Tensors;
-using Serving.Core.Inference;
-using Serving.Core.Packaging;
-using Tensor = Serving.Core.Inference.Tensor;
+using Serving.Core.Contracts;
+using Tensor = Serving.Core.Contracts.Tensor;
 
 namespace Serving.Core.Runtimes.Onnx;
 

@@ -1,9 +1,8 @@
 using System.Buffers;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using Tensor = Serving.Core.Inference.Tensor;
-using Serving.Core.Inference;
-using Serving.Core.Packaging;
+using Tensor = Serving.Core.Contracts.Tensor;
+using Serving.Core.Contracts;
 
 namespace Serving.Core.Runtimes.Onnx;
 

@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime.Tensors;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 
 namespace Serving.Core.Runtimes.Onnx;
 

@@ -1,4 +1,4 @@
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 using Serving.Gateway.Grpc.Protocol;
 
 namespace Serving.Gateway.Grpc.Codecs;

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using Google.Protobuf.Collections;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 using Serving.Gateway.Grpc.Protocol;
 
 namespace Serving.Gateway.Grpc.Codecs;

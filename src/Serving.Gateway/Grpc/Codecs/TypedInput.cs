@@ -1,5 +1,5 @@
 using Google.Protobuf.Collections;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 
 namespace Serving.Gateway.Grpc.Codecs;
 

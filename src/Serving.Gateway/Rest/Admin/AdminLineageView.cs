@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
-using Serving.Core.Packaging.Mlflow;
 
 namespace Serving.Gateway.Rest.Admin;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
+using Serving.Core.Monitoring.Shadow;
 using Serving.Core.Registry.Mlflow;
 using Serving.Core.Rollouts;
-using Serving.Core.Routing.Shadow;
 
 namespace Serving.Gateway.Rest.Admin;
 

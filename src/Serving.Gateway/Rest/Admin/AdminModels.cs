@@ -1,8 +1,8 @@
+using Serving.Core.Monitoring.Shadow;
 using Serving.Core.Registry;
 using Serving.Core.Registry.Mlflow;
 using Serving.Core.Rollouts;
 using Serving.Core.Routing;
-using Serving.Core.Routing.Shadow;
 
 namespace Serving.Gateway.Rest.Admin;
 

@@ -1,6 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 using Serving.Core.Routing;
 using Serving.Gateway.Rest.Http;
 

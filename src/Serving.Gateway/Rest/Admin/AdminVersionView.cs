@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Serving.Core.Packaging;
+using Serving.Core.Contracts;
 using Serving.Core.Registry;
 
 namespace Serving.Gateway.Rest.Admin;

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Serving.Core.Contracts;
 using Serving.Core.Events;
 using Serving.Core.Events.Outbox;
-using Serving.Core.Inference;
 
 namespace Serving.Gateway.Rest.Admin;
 

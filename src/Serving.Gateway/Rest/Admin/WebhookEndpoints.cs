@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Serving.Core.Contracts;
 using Serving.Core.Events.Outbox;
 using Serving.Core.Events.Webhooks;
-using Serving.Core.Inference;
 
 namespace Serving.Gateway.Rest.Admin;
 

@@ -1,4 +1,4 @@
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 using Serving.Gateway.Metrics;
 
 namespace Serving.Gateway.Rest.Http;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http.Features;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 
 namespace Serving.Gateway.Rest.Http;
 

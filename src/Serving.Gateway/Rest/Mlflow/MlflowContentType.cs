@@ -1,3 +1,4 @@
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 namespace Serving.Gateway.Rest.Mlflow;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Inference.Mlflow;
 

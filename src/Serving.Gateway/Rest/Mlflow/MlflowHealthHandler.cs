@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 
 namespace Serving.Gateway.Rest.Mlflow;

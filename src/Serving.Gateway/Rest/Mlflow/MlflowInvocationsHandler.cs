@@ -3,9 +3,10 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Primitives;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Gateway.Rest.Http;
+using Serving.Gateway.Routing;
 
 namespace Serving.Gateway.Rest.Mlflow;
 
@@ -28,9 +29,7 @@ internal static class MlflowInvocationsHandler
             var format = MlflowContentType.Parse(context.Request.ContentType);
 
             // A caller may pin a version with the same header the answer names it in.
-            var headers = context.Request.Headers;
-            var pinned = First(headers[MlflowHeaders.ModelVersion]);
-            var routingKey = First(headers[MlflowHeaders.RoutingKey]) is { Length: > 0 } key ? key : null;
+            var (pinned, routingKey) = RoutingHeaders.Read(context.Request.Headers);
             var route = service.Route(model, pinned, routingKey);
             version = route.Version;
             var inputs = await DecodeBodyAsync(context, format, route.Metadata).ConfigureAwait(false);
@@ -82,8 +81,6 @@ internal static class MlflowInvocationsHandler
             // The caller went away; there is no one to answer.
         }
     }
-
-    private static string? First(StringValues values) => values.Count == 0 ? null : values[0];
 
     /// <summary>Counts a refusal before the data plane, under the version routing chose if it got that far.</summary>
     private static void Refused(HttpContext context, string? model, string? version, InferenceErrorKind kind) =>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Inference.Mlflow;
 

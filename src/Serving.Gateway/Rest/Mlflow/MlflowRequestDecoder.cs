@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Inference.Mlflow;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 
 namespace Serving.Gateway.Rest.Mlflow;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Inference.Mlflow;
 

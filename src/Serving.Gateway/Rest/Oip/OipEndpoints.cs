@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Serving.Core.Contracts;
 using Serving.Core.Health;
 using Serving.Core.Inference;
 using Serving.Gateway.Rest.Http;
+using Serving.Gateway.Routing;
 
 namespace Serving.Gateway.Rest.Oip;
 
@@ -89,14 +91,15 @@ internal static class OipEndpoints
         var inDataPlane = false;
         try
         {
-            (name, var version) = Route(context);
+            var routing = RoutingHeaders.Read(context.Request.Headers);
+            (name, var version) = Route(context, routing);
             InferenceRequest request;
             using (var body = await RequestBody.ReadAsync(context.Request, context.RequestAborted))
             {
                 request = OipJsonRequestReader.Read(body.Span, name, version, Limits(context).MaxIdLength);
             }
 
-            if (RoutingKey(context) is { } key)
+            if (routing.RoutingKey is { } key)
             {
                 request = request with { RoutingKey = key };
             }
@@ -137,15 +140,13 @@ internal static class OipEndpoints
         }
     }
 
-    private static (string Name, string? Version) Route(HttpContext context)
+    private static (string Name, string? Version) Route(HttpContext context) => Route(context, RoutingHeaders.Read(context.Request.Headers));
+
+    private static (string Name, string? Version) Route(HttpContext context, RoutingHeaders routing)
     {
         // The URL's /versions/{v} pins a version; so does an X-Model-Version request header.
         var values = context.Request.RouteValues;
-        var version = values.TryGetValue("version", out var v) ? (string?)v : context.Request.Headers["X-Model-Version"].FirstOrDefault();
+        var version = values.TryGetValue("version", out var v) ? (string?)v : routing.Version;
         return ((string)values["name"]!, version);
     }
-
-    /// <summary>An <c>X-Routing-Key</c> header keeps one caller on one version while the weights hold.</summary>
-    private static string? RoutingKey(HttpContext context) =>
-        context.Request.Headers["X-Routing-Key"].FirstOrDefault() is { Length: > 0 } key ? key : null;
 }

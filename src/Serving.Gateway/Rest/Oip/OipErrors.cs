@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 using Serving.Gateway.Rest.Http;
 
 namespace Serving.Gateway.Rest.Oip;

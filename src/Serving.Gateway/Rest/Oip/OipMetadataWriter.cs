@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
-using Serving.Core.Packaging;
 
 namespace Serving.Gateway.Rest.Oip;
 

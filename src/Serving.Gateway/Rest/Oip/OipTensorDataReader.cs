@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 
 namespace Serving.Gateway.Rest.Oip;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 using Serving.Core.Registry;
 using Serving.Core.Routing;
 using Serving.Gateway.Rest.Admin;

@@ -1,6 +1,6 @@
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring.Logging;
-using Serving.Core.Routing;
 
 namespace Serving.Cli.Tests.Commands.Logs;
 

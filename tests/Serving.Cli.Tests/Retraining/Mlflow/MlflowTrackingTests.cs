@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Serving.Cli.Retraining;
 using Serving.Cli.Retraining.Mlflow;
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 using Serving.Core.Packaging.Mlflow;
 

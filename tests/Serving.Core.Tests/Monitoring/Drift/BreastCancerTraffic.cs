@@ -1,7 +1,7 @@
 using System.Globalization;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Packaging;
-using Serving.Core.Routing;
 
 namespace Serving.Core.Tests.Monitoring.Drift;
 

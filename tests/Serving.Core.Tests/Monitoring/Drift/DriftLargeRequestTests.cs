@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring.Drift;
 using Serving.Core.Tests.Support;
@@ -179,6 +180,6 @@ public sealed class DriftLargeRequestTests
 
         var request = new InferenceRequest { ModelName = "breast-cancer", Inputs = [Tensor.FromValues<float>("features", TensorDataType.FP32, [rows, 3], values)] };
         var response = new InferenceResponse { ModelName = "breast-cancer", ModelVersion = "2", Outputs = [Tensor.FromValues<float>("doubled", TensorDataType.FP32, [rows, 3], values)] };
-        return new InferenceRecord("breast-cancer", 2, Serving.Core.Routing.RouteKind.Stable, "rest", DateTimeOffset.UnixEpoch, TimeSpan.FromMilliseconds(1), null, request, response);
+        return new InferenceRecord("breast-cancer", 2, Serving.Core.Contracts.RouteKind.Stable, "rest", DateTimeOffset.UnixEpoch, TimeSpan.FromMilliseconds(1), null, request, response);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Serving.Core.Contracts;
 using Serving.Core.Monitoring.Drift;
 using Serving.Core.Monitoring.Drift.Statistics;
 
@@ -137,7 +138,7 @@ public sealed class FeatureDriftTests
     [Fact]
     public void Few_distinct_values_get_chi_square_and_a_value_the_baseline_never_saw_drifts()
     {
-        var baseline = new Serving.Core.Packaging.FeatureBaseline
+        var baseline = new Serving.Core.Contracts.FeatureBaseline
         {
             Name = "grade", Count = 9, Std = 0.8, BinEdges = [], BinCounts = [], Values = [1, 1, 1, 2, 2, 2, 3, 3, 3],
         };

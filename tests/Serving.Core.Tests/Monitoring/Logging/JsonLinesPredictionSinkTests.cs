@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring.Logging;
-using Serving.Core.Routing;
 
 namespace Serving.Core.Tests.Monitoring.Logging;
 

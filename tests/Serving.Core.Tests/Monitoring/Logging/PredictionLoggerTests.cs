@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring.Logging;
-using Serving.Core.Routing;
 
 namespace Serving.Core.Tests.Monitoring.Logging;
 

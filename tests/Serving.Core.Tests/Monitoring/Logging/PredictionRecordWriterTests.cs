@@ -2,9 +2,9 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring.Logging;
-using Serving.Core.Routing;
 
 namespace Serving.Core.Tests.Monitoring.Logging;
 

@@ -1,3 +1,4 @@
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring.Performance;
 

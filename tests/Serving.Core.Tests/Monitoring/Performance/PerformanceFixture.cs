@@ -1,10 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Serving.Core.Contracts;
 using Serving.Core.Events;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring.Performance;
-using Serving.Core.Packaging;
-using Serving.Core.Routing;
 
 namespace Serving.Core.Tests.Monitoring.Performance;
 

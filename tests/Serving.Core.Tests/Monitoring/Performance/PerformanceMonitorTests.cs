@@ -1,3 +1,4 @@
+using Serving.Core.Contracts;
 using Serving.Core.Monitoring.Performance;
 
 namespace Serving.Core.Tests.Monitoring.Performance;
@@ -43,7 +44,7 @@ public sealed class PerformanceMonitorTests
     public void Failed_requests_and_unknown_models_are_not_scored()
     {
         var f = new PerformanceFixture();
-        var failed = f.BinaryRecord("failed", 1, 0.9f) with { Error = Serving.Core.Inference.InferenceErrorKind.BadRequest };
+        var failed = f.BinaryRecord("failed", 1, 0.9f) with { Error = Serving.Core.Contracts.InferenceErrorKind.BadRequest };
         var unknown = f.BinaryRecord("unknown", 1, 0.9f) with { Model = "not-a-model" };
 
         f.Monitor.Ingest(failed);

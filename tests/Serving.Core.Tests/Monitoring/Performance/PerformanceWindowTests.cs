@@ -1,3 +1,4 @@
+using Serving.Core.Contracts;
 using Serving.Core.Monitoring.Performance;
 
 namespace Serving.Core.Tests.Monitoring.Performance;
@@ -172,9 +173,9 @@ public sealed class PerformanceWindowTests
     public void An_answer_without_the_prediction_output_is_never_queued()
     {
         var f = new PerformanceFixture();
-        var request = new Serving.Core.Inference.InferenceRequest { ModelName = "cancer", Inputs = [] };
-        var response = new Serving.Core.Inference.InferenceResponse { ModelName = "cancer", ModelVersion = "1", Id = "x", Outputs = [] };
-        var record = new Serving.Core.Inference.InferenceRecord("cancer", 1, Serving.Core.Routing.RouteKind.Stable, "rest", f.Time.GetUtcNow(), TimeSpan.Zero, null, request, response);
+        var request = new Serving.Core.Contracts.InferenceRequest { ModelName = "cancer", Inputs = [] };
+        var response = new Serving.Core.Contracts.InferenceResponse { ModelName = "cancer", ModelVersion = "1", Id = "x", Outputs = [] };
+        var record = new Serving.Core.Inference.InferenceRecord("cancer", 1, Serving.Core.Contracts.RouteKind.Stable, "rest", f.Time.GetUtcNow(), TimeSpan.Zero, null, request, response);
 
         f.Monitor.OnCompleted(record);
 
@@ -186,7 +187,7 @@ public sealed class PerformanceWindowTests
     {
         var f = new PerformanceFixture();
         var good = f.BinaryRecord("x", 1, 0.9f);
-        var broken = good with { Response = new Serving.Core.Inference.InferenceResponse { ModelName = "cancer", ModelVersion = "1", Id = "y", Outputs = null! } };
+        var broken = good with { Response = new Serving.Core.Contracts.InferenceResponse { ModelName = "cancer", ModelVersion = "1", Id = "y", Outputs = null! } };
 
         f.Monitor.OnCompleted(broken);
         f.Monitor.OnCompleted(good);

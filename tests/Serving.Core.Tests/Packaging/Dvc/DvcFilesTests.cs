@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 using Serving.Core.Packaging.Dvc;
 

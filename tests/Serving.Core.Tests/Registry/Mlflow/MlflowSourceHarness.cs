@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using Serving.Core.Packaging;
 using Serving.Core.Registry;
 using Serving.Core.Registry.Mlflow;
+using Serving.Core.Routing.Mlflow;
 using Serving.Core.Routing;
 using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Onnx;

@@ -1,6 +1,6 @@
 using System.Text;
 using Microsoft.ML;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 using Serving.Core.Runtimes.MLNet;
 using static Serving.Core.Tests.Runtimes.MLNet.MLNetTrainedModels;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 
 namespace Serving.Core.Tests.Runtimes.Onnx;
 

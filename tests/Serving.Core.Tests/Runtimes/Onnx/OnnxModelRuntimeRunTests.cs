@@ -1,4 +1,4 @@
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 using Serving.Core.Runtimes.Onnx;
 
 namespace Serving.Core.Tests.Runtimes.Onnx;

@@ -1,5 +1,5 @@
 using Google.Protobuf;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 using Serving.Gateway.Grpc.Codecs;
 using Serving.Gateway.Grpc.Protocol;
 using static Serving.Gateway.Tests.Grpc.Codecs.GrpcRequests;

@@ -1,4 +1,4 @@
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 using Serving.Gateway.Grpc.Codecs;
 using Serving.Gateway.Grpc.Protocol;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Gateway.Rest.Mlflow;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Gateway.Rest.Mlflow;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Gateway.Rest.Mlflow;
 

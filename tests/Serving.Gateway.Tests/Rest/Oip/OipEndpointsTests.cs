@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 using Serving.Core.Runtimes.Onnx;
 using Serving.Gateway.Tests.Hosting;

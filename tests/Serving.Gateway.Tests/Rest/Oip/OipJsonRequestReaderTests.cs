@@ -1,5 +1,5 @@
 using System.Text;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 using Serving.Gateway.Rest.Oip;
 
 namespace Serving.Gateway.Tests.Rest.Oip;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Serving.Core.Inference;
+using Serving.Core.Contracts;
 using Serving.Gateway.Rest.Oip;
 
 namespace Serving.Gateway.Tests.Rest.Oip;

@@ -1,0 +1,66 @@
+using System.Runtime.InteropServices;
+
+namespace Serving.Core.Contracts;
+
+/// <summary>
+/// A named tensor in the gateway's canonical form: row-major little-endian bytes for fixed-size types,
+/// or one byte string per element for BYTES. Transports decode into it and encode from it, and runtimes
+/// read and write it, so no protocol type crosses the data plane.
+/// </summary>
+public sealed class Tensor
+{
+    private Tensor(string name, TensorDataType dataType, long[] shape, byte[] data, byte[][]? elements)
+    {
+        Name = name;
+        DataType = dataType;
+        Shape = shape;
+        Data = data;
+        Elements = elements;
+    }
+
+    /// <summary>Tensor name as the caller or the model spells it.</summary>
+    public string Name { get; }
+
+    /// <summary>Element type.</summary>
+    public TensorDataType DataType { get; }
+
+    /// <summary>Dimensions; never negative on a concrete tensor.</summary>
+    public long[] Shape { get; }
+
+    /// <summary>Raw little-endian row-major bytes; empty for BYTES tensors.</summary>
+    public byte[] Data { get; }
+
+    /// <summary>Elements of a BYTES tensor in row-major order; null for other types.</summary>
+    public byte[][]? Elements { get; }
+
+    /// <summary>Number of elements the shape describes.</summary>
+    public long ElementCount => TensorDataTypes.ElementCount(Shape);
+
+    /// <summary>Creates a fixed-size tensor over raw bytes (no copy).</summary>
+    public static Tensor FromBytes(string name, TensorDataType dataType, long[] shape, byte[] data)
+    {
+        if (dataType == TensorDataType.Bytes)
+        {
+            throw new ArgumentException("BYTES tensors are made with FromElements.", nameof(dataType));
+        }
+
+        return new Tensor(name, dataType, shape, data, null);
+    }
+
+    /// <summary>Creates a fixed-size tensor by copying typed values.</summary>
+    public static Tensor FromValues<T>(string name, TensorDataType dataType, long[] shape, ReadOnlySpan<T> values)
+        where T : unmanaged =>
+        FromBytes(name, dataType, shape, MemoryMarshal.AsBytes(values).ToArray());
+
+    /// <summary>Creates a BYTES tensor.</summary>
+    public static Tensor FromElements(string name, long[] shape, byte[][] elements) =>
+        new(name, TensorDataType.Bytes, shape, [], elements);
+
+    /// <summary>Reinterprets the raw bytes as typed values (no copy).</summary>
+    public ReadOnlySpan<T> AsSpan<T>()
+        where T : unmanaged => MemoryMarshal.Cast<byte, T>(Data);
+
+    /// <summary>The same data under another name, for mapping between model and protocol names.</summary>
+    public Tensor WithName(string name) =>
+        name == Name ? this : new Tensor(name, DataType, Shape, Data, Elements);
+}
