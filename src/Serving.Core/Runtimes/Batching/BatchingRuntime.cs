@@ -203,8 +203,17 @@ public sealed class BatchingRuntime : IModelRuntime
 
             if (batch is not null)
             {
-                // The wrapped runtime usually runs on the calling thread: give each batch its own.
-                _ = Task.Run(() => RunBatchAsync(batch, rows));
+                // One batch at a time runs on this loop's own thread (one hand-off less per batch); more at once
+                // each get a thread, since the wrapped runtime usually runs on the calling one.
+                if (_maxConcurrent == 1)
+                {
+                    await RunBatchAsync(batch, rows);
+                }
+                else
+                {
+                    _ = Task.Run(() => RunBatchAsync(batch, rows));
+                }
+
                 continue;
             }
 

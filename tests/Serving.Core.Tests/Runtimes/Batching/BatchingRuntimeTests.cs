@@ -254,6 +254,35 @@ public sealed class BatchingRuntimeTests
     }
 
     [Fact]
+    public async Task One_batch_runs_at_a_time_unless_more_are_allowed_and_the_queue_grows_meanwhile()
+    {
+        var options = new BatchingOptions { Enabled = true, MaxBatchSize = 2, MaxQueueDelayMicroseconds = 0, MaxConcurrentBatches = 2 };
+        using var runtime = new BatchingRuntime(_inner, "m", options, _observer, _time);
+        _inner.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // With no delay each call starts as soon as a batch may run: two run at once, the rest wait and then merge.
+        var first = Run(runtime, X([1, 1]));
+        while (_inner.Calls.IsEmpty)
+        {
+            await Task.Delay(10, Cancel);
+        }
+
+        var second = Run(runtime, X([2, 2]));
+        while (_inner.Calls.Count < 2)
+        {
+            await Task.Delay(10, Cancel);
+        }
+
+        var waiting = new[] { Run(runtime, X([3, 3])), Run(runtime, X([4, 4])) };
+        await Task.Delay(Settle, Cancel);
+        Assert.Equal(2, _inner.Calls.Count);
+
+        _inner.Gate.SetResult();
+        await Task.WhenAll([first, second, .. waiting]).WaitAsync(Patience, Cancel);
+        Assert.Equal([1L, 1L, 2L], _inner.CallRows);
+    }
+
+    [Fact]
     public async Task Disposing_runs_what_is_queued_then_disposes_the_runtime_and_refuses_new_calls()
     {
         var runtime = Batching(maxBatchSize: 64);
