@@ -93,6 +93,7 @@ public sealed class BatchingRestTests : IAsyncLifetime
         var calls = await MetricAsync("""serving_batch_rows_count{model="breast-cancer"}""") - callsBefore;
         Assert.InRange(calls, 1, Callers - 1);
         Assert.Equal(2 * Callers, await MetricAsync("""serving_batch_rows_sum{model="breast-cancer"}"""));
+        Assert.Equal(2 * Callers, await MetricAsync("""serving_batch_queue_duration_seconds_count{model="breast-cancer"}"""));
     }
 
     [Fact]
