@@ -13,6 +13,7 @@ namespace Serving.Gateway.Tests.Rest.Oip;
 public sealed class BatchingRestTests : IAsyncLifetime
 {
     private const int Callers = 16;
+    private const string AdminKey = "admin-key-batching-test";
 
     private readonly SampleRegistry _registry = new("breast-cancer");
     private GatewayHost _host = null!;
@@ -28,6 +29,8 @@ public sealed class BatchingRestTests : IAsyncLifetime
             ["Serving:Models:breast-cancer:Batching:Enabled"] = "true",
             ["Serving:Models:breast-cancer:Batching:MaxBatchSize"] = Callers.ToString(CultureInfo.InvariantCulture),
             ["Serving:Models:breast-cancer:Batching:MaxQueueDelayMicroseconds"] = "50000",
+            ["Serving:Models:breast-cancer:Batching:PreferredBatchSizes:0"] = "8",
+            ["Serving:Admin:ApiKey"] = AdminKey,
         }).StartAsync();
         _rest = _host.CreateRestClient();
     }
@@ -94,6 +97,22 @@ public sealed class BatchingRestTests : IAsyncLifetime
         Assert.InRange(calls, 1, Callers - 1);
         Assert.Equal(2 * Callers, await MetricAsync("""serving_batch_rows_sum{model="breast-cancer"}"""));
         Assert.Equal(2 * Callers, await MetricAsync("""serving_batch_queue_duration_seconds_count{model="breast-cancer"}"""));
+    }
+
+    [Fact]
+    public async Task The_admin_view_shows_the_batching_settings_of_a_model_that_batches()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/models/breast-cancer");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
+        using var response = await _rest.SendAsync(request, Cancel);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var batching = body.GetProperty("batching");
+        Assert.Equal(Callers, batching.GetProperty("maxBatchSize").GetInt32());
+        Assert.Equal(50000, batching.GetProperty("maxQueueDelayMicroseconds").GetInt32());
+        Assert.Equal([8], batching.GetProperty("preferredBatchSizes").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(1, batching.GetProperty("maxConcurrentBatches").GetInt32());
     }
 
     [Fact]
