@@ -60,7 +60,7 @@ public sealed class BatchingRuntime : IModelRuntime
     /// <summary>Finishes once disposed, the queue drained and the wrapped runtime disposed.</summary>
     public Task Completion { get; }
 
-    /// <summary>Whether batches should be tried for a runtime: every input has a variable leading (batch) dimension.</summary>
+    /// <summary>Whether batches can be tried for a runtime: every input and output has a variable leading (batch) dimension.</summary>
     public static bool CanBatch(IModelRuntime runtime) =>
         runtime.Inputs.Count > 0 && runtime.Inputs.All(s => s.Shape.Count > 0 && s.Shape[0] == -1)
         && runtime.Outputs.All(s => s.Shape.Count > 0 && s.Shape[0] == -1);
@@ -82,7 +82,12 @@ public sealed class BatchingRuntime : IModelRuntime
         TaskCompletionSource? wake = null;
         lock (_lock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_disposed)
+            {
+                pending.StopWatching();
+                throw new ObjectDisposedException(nameof(BatchingRuntime), "The model runtime has been disposed.");
+            }
+
             if (!pending.IsDone)
             {
                 pending.IsQueued = true;

@@ -51,6 +51,9 @@ internal sealed class PendingRun
         }
     }
 
+    /// <summary>Stops watching the caller's token: the request never joined the queue.</summary>
+    public void StopWatching() => _cancellation.Unregister();
+
     public void Succeed(Tensor[] outputs)
     {
         _cancellation.Unregister();
