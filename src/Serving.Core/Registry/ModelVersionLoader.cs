@@ -1,6 +1,7 @@
 using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 using Serving.Core.Runtimes;
+using Serving.Core.Runtimes.Batching;
 
 namespace Serving.Core.Registry;
 
@@ -11,8 +12,14 @@ namespace Serving.Core.Registry;
 public sealed class ModelVersionLoader
 {
     private readonly ModelRuntimeFactories _factories;
+    private readonly RuntimeBatching? _batching;
 
-    public ModelVersionLoader(ModelRuntimeFactories factories) => _factories = factories;
+    /// <param name="batching">Puts the runtimes of models that batch behind a batching queue; null batches nothing.</param>
+    public ModelVersionLoader(ModelRuntimeFactories factories, RuntimeBatching? batching = null)
+    {
+        _factories = factories;
+        _batching = batching;
+    }
 
     public VersionLoadResult Load(string model, int version, string directory)
     {
@@ -71,6 +78,12 @@ public sealed class ModelVersionLoader
         {
             runtime.Dispose();
             return VersionLoadResult.Failed($"warm-up failed: {warmUpProblem}");
+        }
+
+        // Checked and warmed up bare; batching wraps only what serves.
+        if (_batching is not null)
+        {
+            runtime = _batching.Wrap(model, version, runtime);
         }
 
         return VersionLoadResult.Loaded(new ModelGeneration(model, version, directory, manifest, runtime));

@@ -27,5 +27,6 @@ public sealed class DeploymentOptions
     /// <summary>Problems with the settings, for start-up validation.</summary>
     public IEnumerable<string> Validate() =>
         Models.Where(m => !ModelOptions.TryParsePolicy(m.Value.Policy, out _))
-            .Select(m => $"Serving:Models:{m.Key}:Policy is '{m.Value.Policy}'; use auto-stable, auto-canary or manual");
+            .Select(m => $"Serving:Models:{m.Key}:Policy is '{m.Value.Policy}'; use auto-stable, auto-canary or manual")
+            .Concat(Models.SelectMany(m => m.Value.Batching.Validate($"Serving:Models:{m.Key}:Batching")));
 }

@@ -1,3 +1,5 @@
+using Serving.Core.Runtimes.Batching;
+
 namespace Serving.Core.Routing;
 
 /// <summary>Per-model settings (<c>Serving:Models:&lt;name&gt;</c>).</summary>
@@ -12,6 +14,9 @@ public sealed class ModelOptions
     /// deployment, and no policy acts on its versions.
     /// </summary>
     public string? Source { get; set; }
+
+    /// <summary>Dynamic batching of the model's requests (<c>Serving:Models:&lt;name&gt;:Batching</c>); off by default.</summary>
+    public BatchingOptions Batching { get; set; } = new();
 
     public static bool TryParsePolicy(string? text, out DeploymentPolicy policy)
     {

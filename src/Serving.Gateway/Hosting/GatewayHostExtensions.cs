@@ -47,6 +47,7 @@ internal static class GatewayHostExtensions
         services.TryAddSingleton<IGatewayEventPublisher>(NoEventPublisher.Instance);
         services.TryAddSingleton<ILeadership>(SingleProcessLeadership.Instance);
         services.AddRuntimeFactories(configuration);
+        services.AddDynamicBatching();
         services.AddSingleton<ModelVersionLoader>();
         services.AddSingleton<ModelRegistry>();
         services.AddOptions<DeploymentOptions>()

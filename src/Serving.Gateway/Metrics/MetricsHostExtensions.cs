@@ -1,5 +1,6 @@
 using Prometheus;
 using Serving.Core.Inference;
+using Serving.Core.Runtimes.Batching;
 
 namespace Serving.Gateway.Metrics;
 
@@ -12,6 +13,8 @@ internal static class MetricsHostExtensions
         services.AddSingleton<RequestMetrics>();
         services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<RequestMetrics>());
         services.AddSingleton<ModelMetrics>();
+        services.AddSingleton<BatchingMetrics>();
+        services.AddSingleton<IBatchObserver>(sp => sp.GetRequiredService<BatchingMetrics>());
         services.AddSingleton<PublishedEventMetrics>();
         return services;
     }

@@ -14,6 +14,7 @@ public sealed class StartupErrorTests
 
     [Theory]
     [InlineData("--Serving:Models:iris:Policy=autostable", "Serving:Models:iris:Policy is 'autostable'; use auto-stable, auto-canary or manual")]
+    [InlineData("--Serving:Models:iris:Batching:MaxQueueDelayMicroseconds=-5", "Serving:Models:iris:Batching:MaxQueueDelayMicroseconds is '-5'; use a whole number from 0 to 1000000")]
     [InlineData("--Serving:Registry:SettleSeconds=-1", "Serving:Registry:SettleSeconds is '-1'; use a number from 0 to 3600")]
     [InlineData("--Serving:Registry:SettleSeconds=abc", "Serving:Registry:SettleSeconds is 'abc'; use a number")]
     [InlineData("--Serving:Limits:MaxRowsPerRequest=0", "Serving:Limits:MaxRowsPerRequest is '0'; use a whole number from 1 to 100000000")]

@@ -3,6 +3,7 @@ using Serving.Core.Registry;
 using Serving.Core.Registry.Mlflow;
 using Serving.Core.Rollouts;
 using Serving.Core.Routing;
+using Serving.Core.Runtimes.Batching;
 
 namespace Serving.Gateway.Rest.Admin;
 
@@ -30,7 +31,8 @@ internal static class AdminModels
             services.GetService<IRolloutController>()?.Get(entry.Name),
             [.. entry.Versions.Select(v => AdminVersionView.Of(v, lineage && entry.Loaded.TryGetValue(v.Version, out var loaded) ? loaded.Manifest : null))],
             services.GetService<ShadowMirror>()?.Report(entry.Name),
-            services.GetService<MlflowSourceStatus>()?.Find(entry.Name));
+            services.GetService<MlflowSourceStatus>()?.Find(entry.Name),
+            services.GetService<RuntimeBatching>()?.For(entry.Name) is { } batching ? AdminBatchingView.Of(batching) : null);
     }
 
     private static string PolicyName(DeploymentPolicy policy) => policy switch
