@@ -66,7 +66,7 @@ internal sealed class BatchScorer
     {
         await using var reader = await OpenAsync(request, cancellationToken).ConfigureAwait(false);
         var match = ColumnMatch.Create(MlflowInputLayout.Of(generation.Manifest.Signature.Inputs), reader.Columns, request.Model);
-        var builder = new BatchTensorBuilder(match);
+        var builder = new BatchTensorBuilder(match, request.BatchSize);
 
         // Refuse an output name that shadows an input column before a single row is read.
         OutputColumns.From(generation, null, reader.Columns);
@@ -78,16 +78,19 @@ internal sealed class BatchScorer
         // the runtime, and writing. Bounded channels between them bound memory to a few chunks.
         var built = Channel.CreateBounded<Task<BuiltBatch>>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
         var scored = Channel.CreateBounded<ScoredBatch>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
-        var producer = Task.Run(() => ProduceAsync(reader, builder, request.BatchSize, built.Writer, stop.Token), stop.Token);
+        var timings = new ScoreTimings();
+        var producer = Task.Run(() => ProduceAsync(reader, builder, request.BatchSize, built.Writer, timings, stop.Token), stop.Token);
         IScoreWriter? writer = null;
         Task? writing = null;
         long scoredRows = 0;
         long refused = 0;
         try
         {
+            var waitStart = ScoreTimings.Start();
             await foreach (var pending in built.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
             {
                 var chunk = await pending.ConfigureAwait(false);
+                timings.Add(ScoreStage.WaitForTyped, waitStart);
                 foreach (var rejection in chunk.Rejected)
                 {
                     if (rejected is null)
@@ -101,24 +104,41 @@ internal sealed class BatchScorer
 
                 if (chunk.Kept.Length > 0)
                 {
+                    var runStart = ScoreTimings.Start();
                     var outputs = await RunAsync(generation, request, chunk, stop.Token).ConfigureAwait(false);
+                    timings.Add(ScoreStage.Run, runStart);
+                    builder.Recycle(chunk);
                     if (writer is null)
                     {
                         writer = await CreateWriterAsync(request, output.TemporaryPath, reader, OutputColumns.From(generation, outputs, reader.Columns), stop.Token).ConfigureAwait(false);
-                        writing = Task.Run(() => ConsumeAsync(writer, scored.Reader, stop), stop.Token);
+                        writing = Task.Run(() => ConsumeAsync(writer, reader, scored.Reader, timings, stop), stop.Token);
                     }
 
+                    var handStart = ScoreTimings.Start();
                     await scored.Writer.WriteAsync(new ScoredBatch(chunk.Rows, chunk.Kept, outputs), stop.Token).ConfigureAwait(false);
+                    timings.Add(ScoreStage.WaitForWriter, handStart);
                     scoredRows += chunk.Kept.Length;
+                }
+                else
+                {
+                    reader.Recycle(chunk.Rows);
                 }
 
                 progress(reader.Progress);
+                waitStart = ScoreTimings.Start();
             }
 
             scored.Writer.Complete();
+            var drainStart = ScoreTimings.Start();
             if (writing is not null)
             {
                 await writing.ConfigureAwait(false);
+            }
+
+            timings.Add(ScoreStage.WaitForWriter, drainStart);
+            if (ScoreTimings.Enabled)
+            {
+                await Console.Error.WriteLineAsync(timings.Describe(scoredRows + refused)).ConfigureAwait(false);
             }
 
             // An input with no rows (or none valid) still gets an output with the header, so a pipeline's next step finds it.
@@ -172,14 +192,17 @@ internal sealed class BatchScorer
         }
     }
 
-    private static async Task ProduceAsync(ITableReader reader, BatchTensorBuilder builder, int batchSize, ChannelWriter<Task<BuiltBatch>> chunks, CancellationToken cancellationToken)
+    private static async Task ProduceAsync(ITableReader reader, BatchTensorBuilder builder, int batchSize, ChannelWriter<Task<BuiltBatch>> chunks, ScoreTimings timings, CancellationToken cancellationToken)
     {
         try
         {
+            var readStart = ScoreTimings.Start();
             while (await reader.ReadAsync(batchSize, cancellationToken).ConfigureAwait(false) is { } rows)
             {
+                timings.Add(ScoreStage.Read, readStart);
                 // Typing the cells is most of the work: chunks are typed in parallel and still handed on in order.
-                await chunks.WriteAsync(Task.Run(() => builder.Build(rows), cancellationToken), cancellationToken).ConfigureAwait(false);
+                await chunks.WriteAsync(Task.Run(() => { var typeStart = ScoreTimings.Start(); var b = builder.Build(rows); timings.Add(ScoreStage.Type, typeStart); return b; }, cancellationToken), cancellationToken).ConfigureAwait(false);
+                readStart = ScoreTimings.Start();
             }
 
             chunks.Complete();
@@ -191,13 +214,16 @@ internal sealed class BatchScorer
         }
     }
 
-    private static async Task ConsumeAsync(IScoreWriter writer, ChannelReader<ScoredBatch> scored, CancellationTokenSource stop)
+    private static async Task ConsumeAsync(IScoreWriter writer, ITableReader reader, ChannelReader<ScoredBatch> scored, ScoreTimings timings, CancellationTokenSource stop)
     {
         try
         {
             await foreach (var batch in scored.ReadAllAsync(stop.Token).ConfigureAwait(false))
             {
+                var writeStart = ScoreTimings.Start();
                 await writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
+                timings.Add(ScoreStage.Write, writeStart);
+                reader.Recycle(batch.Rows);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

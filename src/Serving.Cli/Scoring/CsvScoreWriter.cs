@@ -17,7 +17,9 @@ internal sealed class CsvScoreWriter : IScoreWriter
     private readonly FileStream _stream;
     private readonly int _inputColumns;
     private readonly OutputColumn[] _outputs;
-    private readonly char[] _scratch = new char[64];
+
+    /// <summary>Room for any number's text: the longest, a double in E notation, is 24 bytes.</summary>
+    private const int MaxValueBytes = 64;
 
     // Rows are put together as UTF-8 here and written in large blocks: a plain input row is copied as the bytes it
     // was read as, with no decoding and re-encoding in between.
@@ -87,8 +89,9 @@ internal sealed class CsvScoreWriter : IScoreWriter
                 }
                 else
                 {
-                    var length = OutputValues.Format(tensor, column, k, _scratch);
-                    WriteText(_scratch.AsSpan(0, length));
+                    // Reserved first, in its own statement: it may flush, which resets _used.
+                    var room = Reserve(MaxValueBytes);
+                    _used += OutputValues.Format(tensor, column, k, room);
                 }
             }
 

@@ -43,16 +43,36 @@ public static class MlflowTextValues
     /// <summary>The same fast path over a UTF-8 field, so a CSV read as bytes needs no decoding for its numbers.</summary>
     public static bool TryReadShortDecimal(ReadOnlySpan<byte> utf8, out float value) => TryReadShortDecimal<byte>(utf8, out value);
 
+    private static bool TryReadShortDecimal<T>(ReadOnlySpan<T> text, out float value)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (text.Length > 0 && TryReadShortDecimalPrefix(text, out value) == text.Length)
+        {
+            return true;
+        }
+
+        value = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// The short decimal that <paramref name="utf8"/> starts with, read as <see cref="TryReadShortDecimal(ReadOnlySpan{byte}, out float)"/>
+    /// reads a whole field; returns how many bytes it took (0 when none was read, or one too long for the fast path
+    /// was). Lets a CSV row be split and its numbers read in one pass: the caller checks that a comma or the row's end
+    /// follows, and otherwise reads the field the long way.
+    /// </summary>
+    public static int TryReadShortDecimalPrefix(ReadOnlySpan<byte> utf8, out float value) => TryReadShortDecimalPrefix<byte>(utf8, out value);
+
     // One body for chars and UTF-8 bytes: the digits, '-' and '.' are ASCII, the same code unit in both.
     // Called per cell by serving score, a process that lives seconds: compiled optimised at once, not first as
     // unoptimised tier-0 code that a short run spends much of its time in before tiering catches up.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool TryReadShortDecimal<T>(ReadOnlySpan<T> text, out float value)
+    private static int TryReadShortDecimalPrefix<T>(ReadOnlySpan<T> text, out float value)
         where T : unmanaged, IBinaryInteger<T>
     {
         value = 0;
-        var minus = T.CreateTruncating('-');
-        var i = text.Length > 0 && text[0] == minus ? 1 : 0;
+        var minus = text.Length > 0 && text[0] == T.CreateTruncating('-');
+        var i = minus ? 1 : 0;
         long mantissa = 0;
         var decimals = -1;
         var digits = 0;
@@ -64,7 +84,7 @@ public static class MlflowTextValues
                 mantissa = (mantissa * 10) + digit;
                 if (mantissa >= 1 << 24)
                 {
-                    return false;
+                    return 0;
                 }
 
                 digits++;
@@ -79,18 +99,18 @@ public static class MlflowTextValues
             }
             else
             {
-                return false;
+                break;
             }
         }
 
         if (digits == 0 || decimals > 10)
         {
-            return false;
+            return 0;
         }
 
         var result = decimals > 0 ? mantissa / ExactPowersOfTen[decimals] : mantissa;
-        value = text[0] == minus ? -result : result;
-        return true;
+        value = minus ? -result : result;
+        return i;
     }
 
     public static bool TryReadDouble(ReadOnlySpan<char> text, out double value) =>
