@@ -77,7 +77,7 @@ internal sealed class BatchScorer
         // Three stages on their own threads: reading (with typing, chunks in parallel, handed on in file order),
         // the runtime, and writing. Bounded channels between them bound memory to a few chunks.
         var built = Channel.CreateBounded<Task<BuiltBatch>>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
-        var scored = Channel.CreateBounded<ScoredBatch>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
+        var scored = Channel.CreateBounded<Task<ScoredBatch>>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
         var timings = new ScoreTimings();
         var producer = Task.Run(() => ProduceAsync(reader, builder, request.BatchSize, built.Writer, timings, stop.Token), stop.Token);
         IScoreWriter? writer = null;
@@ -115,7 +115,10 @@ internal sealed class BatchScorer
                     }
 
                     var handStart = ScoreTimings.Start();
-                    await scored.Writer.WriteAsync(new ScoredBatch(chunk.Rows, chunk.Kept, outputs), stop.Token).ConfigureAwait(false);
+                    // The chunk's text is put together off this thread, several chunks at once; the writer takes them in order.
+                    var scoredChunk = new ScoredBatch(chunk.Rows, chunk.Kept, outputs);
+                    var preparing = writer;
+                    await scored.Writer.WriteAsync(Task.Run(() => Prepare(preparing, scoredChunk, timings), stop.Token), stop.Token).ConfigureAwait(false);
                     timings.Add(ScoreStage.WaitForWriter, handStart);
                     scoredRows += chunk.Kept.Length;
                 }
@@ -214,12 +217,21 @@ internal sealed class BatchScorer
         }
     }
 
-    private static async Task ConsumeAsync(IScoreWriter writer, ITableReader reader, ChannelReader<ScoredBatch> scored, ScoreTimings timings, CancellationTokenSource stop)
+    private static ScoredBatch Prepare(IScoreWriter writer, ScoredBatch batch, ScoreTimings timings)
+    {
+        var started = ScoreTimings.Start();
+        var prepared = writer.Prepare(batch);
+        timings.Add(ScoreStage.Format, started);
+        return prepared;
+    }
+
+    private static async Task ConsumeAsync(IScoreWriter writer, ITableReader reader, ChannelReader<Task<ScoredBatch>> scored, ScoreTimings timings, CancellationTokenSource stop)
     {
         try
         {
-            await foreach (var batch in scored.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            await foreach (var preparing in scored.ReadAllAsync(stop.Token).ConfigureAwait(false))
             {
+                var batch = await preparing.ConfigureAwait(false);
                 var writeStart = ScoreTimings.Start();
                 await writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
                 timings.Add(ScoreStage.Write, writeStart);

@@ -53,6 +53,7 @@ internal enum ScoreStage
     Read,
     Type,
     Run,
+    Format,
     Write,
     WaitForTyped,
     WaitForWriter,

@@ -73,37 +73,34 @@ public static class MlflowTextValues
         value = 0;
         var minus = text.Length > 0 && text[0] == T.CreateTruncating('-');
         var i = minus ? 1 : 0;
-        long mantissa = 0;
-        var decimals = -1;
-        var digits = 0;
-        for (; i < text.Length; i++)
-        {
-            var digit = uint.CreateTruncating(text[i]) - (uint)'0';
-            if (digit <= 9)
-            {
-                mantissa = (mantissa * 10) + digit;
-                if (mantissa >= 1 << 24)
-                {
-                    return 0;
-                }
 
-                digits++;
-                if (decimals >= 0)
-                {
-                    decimals++;
-                }
-            }
-            else if (text[i] == T.CreateTruncating('.') && decimals < 0)
-            {
-                decimals = 0;
-            }
-            else
-            {
-                break;
-            }
+        // Digits, then perhaps a point and more digits, each in a loop of its own: no counting per digit. Up to 18
+        // digits cannot overflow a long, and up to 7 cannot reach 2^24, so the mantissa is checked once, at the end.
+        long mantissa = 0;
+        var first = i;
+        uint digit;
+        while (i < text.Length && (digit = uint.CreateTruncating(text[i]) - '0') <= 9)
+        {
+            mantissa = (mantissa * 10) + digit;
+            i++;
         }
 
-        if (digits == 0 || decimals > 10)
+        var digits = i - first;
+        var decimals = 0;
+        if (i < text.Length && text[i] == T.CreateTruncating('.'))
+        {
+            var point = ++i;
+            while (i < text.Length && (digit = uint.CreateTruncating(text[i]) - '0') <= 9)
+            {
+                mantissa = (mantissa * 10) + digit;
+                i++;
+            }
+
+            decimals = i - point;
+            digits += decimals;
+        }
+
+        if (digits == 0 || decimals > 10 || (digits > 7 && (digits > 18 || mantissa >= 1 << 24)))
         {
             return 0;
         }
