@@ -74,8 +74,9 @@ internal sealed class BatchScorer
         await using var rejected = rejectedOutput is null ? null : new RejectedRowsWriter(rejectedOutput.TemporaryPath);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
-        // Three stages on their own threads: reading (with typing, chunks in parallel, handed on in file order),
-        // the runtime, and writing. Bounded channels between them bound memory to a few chunks.
+        // Stages on their own threads: reading (typing several chunks in parallel, handed on in file order), the
+        // runtime (one chunk at a time, here), and writing (several chunks' text put together in parallel, written in
+        // file order). Bounded channels between them bound memory to a few chunks, whose memory is then reused.
         var built = Channel.CreateBounded<Task<BuiltBatch>>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
         var scored = Channel.CreateBounded<Task<ScoredBatch>>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
         var timings = new ScoreTimings();
@@ -139,10 +140,6 @@ internal sealed class BatchScorer
             }
 
             timings.Add(ScoreStage.WaitForWriter, drainStart);
-            if (ScoreTimings.Enabled)
-            {
-                await Console.Error.WriteLineAsync(timings.Describe(scoredRows + refused)).ConfigureAwait(false);
-            }
 
             // An input with no rows (or none valid) still gets an output with the header, so a pipeline's next step finds it.
             writer ??= await CreateWriterAsync(request, output.TemporaryPath, reader, OutputColumns.From(generation, null, reader.Columns), cancellationToken).ConfigureAwait(false);
@@ -179,7 +176,7 @@ internal sealed class BatchScorer
             }
         }
 
-        return new ScoreSummary(request.Model, generation.Version, scoredRows, refused, TimeSpan.Zero);
+        return new ScoreSummary(request.Model, generation.Version, scoredRows, refused, TimeSpan.Zero) { Timings = timings.Describe(scoredRows + refused) };
     }
 
     /// <summary>Waits for a stage that was stopped because another failed first; that other error is the one reported.</summary>
@@ -204,7 +201,7 @@ internal sealed class BatchScorer
             {
                 timings.Add(ScoreStage.Read, readStart);
                 // Typing the cells is most of the work: chunks are typed in parallel and still handed on in order.
-                await chunks.WriteAsync(Task.Run(() => { var typeStart = ScoreTimings.Start(); var b = builder.Build(rows); timings.Add(ScoreStage.Type, typeStart); return b; }, cancellationToken), cancellationToken).ConfigureAwait(false);
+                await chunks.WriteAsync(Task.Run(() => Build(builder, rows, timings), cancellationToken), cancellationToken).ConfigureAwait(false);
                 readStart = ScoreTimings.Start();
             }
 
@@ -215,6 +212,14 @@ internal sealed class BatchScorer
             // The scoring loop rethrows it where it reads, in file order: rows before it were already handled.
             chunks.Complete(ex);
         }
+    }
+
+    private static BuiltBatch Build(BatchTensorBuilder builder, RowBatch rows, ScoreTimings timings)
+    {
+        var started = ScoreTimings.Start();
+        var built = builder.Build(rows);
+        timings.Add(ScoreStage.Type, started);
+        return built;
     }
 
     private static ScoredBatch Prepare(IScoreWriter writer, ScoredBatch batch, ScoreTimings timings)

@@ -83,6 +83,29 @@ public sealed class MlflowTextValuesTests
     }
 
     [Theory]
+    [InlineData("1.5,2", 3, 1.5f)]
+    [InlineData("-0.25", 5, -0.25f)]
+    [InlineData("17.99,10.38", 5, 17.99f)]
+    [InlineData("0.006399,0.04904", 8, 0.006399f)]
+    [InlineData("3x", 1, 3f)]
+    [InlineData("1.2.3", 3, 1.2f)]
+    public void A_prefix_is_read_up_to_the_first_byte_that_is_not_part_of_it(string text, int length, float expected)
+    {
+        Assert.Equal(length, MlflowTextValues.TryReadShortDecimalPrefix(Encoding.UTF8.GetBytes(text), out var value));
+        Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(value));
+    }
+
+    [Theory]
+    [InlineData(",1")]
+    [InlineData("-,2")]
+    [InlineData("16777216,1")]
+    [InlineData("0.00000000001,1")]
+    [InlineData("1234567890123456789012,1")]
+    [InlineData("abc")]
+    public void A_prefix_that_is_no_short_decimal_reads_nothing(string text) =>
+        Assert.Equal(0, MlflowTextValues.TryReadShortDecimalPrefix(Encoding.UTF8.GetBytes(text), out _));
+
+    [Theory]
     [InlineData("", float.NaN)]
     [InlineData("NA", float.NaN)]
     [InlineData("nan", float.NaN)]
