@@ -29,7 +29,7 @@ internal sealed class BatchTensorBuilder
         _match = match;
         var slots = match.Layout.Slots;
         _pools = new BufferPool?[slots.Count];
-        var allSingle = true;
+        var allFp32 = true;
         for (var s = 0; s < slots.Count; s++)
         {
             var slot = slots[s];
@@ -38,14 +38,14 @@ internal sealed class BatchTensorBuilder
                 throw new ScoringException($"input '{slot.Spec.Name}' is BF16, which serving score does not read; score it through the gateway");
             }
 
-            allSingle &= slot.DataType == TensorDataType.FP32;
+            allFp32 &= slot.DataType == TensorDataType.FP32;
             if (slot.DataType != TensorDataType.Bytes)
             {
                 _pools[s] = new BufferPool(checked(chunkRows * slot.Width * slot.DataType.ElementSize()));
             }
         }
 
-        if (allSingle)
+        if (allFp32)
         {
             _columnSlot = new int[match.ColumnCount];
             _columnElement = new int[match.ColumnCount];
