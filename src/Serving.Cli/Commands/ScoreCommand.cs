@@ -70,6 +70,11 @@ internal static class ScoreCommand
                 return 1;
             }
 
+            if (summary.Timings is not null)
+            {
+                output.Note(summary.Timings);
+            }
+
             var rejected = request.SkipInvalid
                 ? string.Create(CultureInfo.InvariantCulture, $"; {summary.Rejected} rejected (listed in {Path.GetFileName(outputPath)}{RejectedRowsWriter.Suffix})")
                 : string.Empty;

@@ -67,7 +67,7 @@ internal sealed class BatchScorer
     {
         await using var reader = await OpenAsync(request, cancellationToken).ConfigureAwait(false);
         var match = ColumnMatch.Create(MlflowInputLayout.Of(generation.Manifest.Signature.Inputs), reader.Columns, request.Model);
-        var builder = new BatchTensorBuilder(match);
+        var builder = new BatchTensorBuilder(match, request.BatchSize);
 
         // Refuse an output name that shadows an input column before a single row is read.
         OutputColumns.From(generation, null, reader.Columns);
@@ -75,20 +75,24 @@ internal sealed class BatchScorer
         await using var rejected = rejectedOutput is null ? null : new RejectedRowsWriter(rejectedOutput.TemporaryPath);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
-        // Three stages on their own threads: reading (with typing, chunks in parallel, handed on in file order),
-        // the runtime, and writing. Bounded channels between them bound memory to a few chunks.
+        // Stages on their own threads: reading (typing several chunks in parallel, handed on in file order), the
+        // runtime (one chunk at a time, here), and writing (several chunks' text put together in parallel, written in
+        // file order). Bounded channels between them bound memory to a few chunks, whose memory is then reused.
         var built = Channel.CreateBounded<Task<BuiltBatch>>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
-        var scored = Channel.CreateBounded<ScoredBatch>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
-        var producer = Task.Run(() => ProduceAsync(reader, builder, request.BatchSize, built.Writer, stop.Token), stop.Token);
+        var scored = Channel.CreateBounded<Task<ScoredBatch>>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
+        var timings = new ScoreTimings();
+        var producer = Task.Run(() => ProduceAsync(reader, builder, request.BatchSize, built.Writer, timings, stop.Token), stop.Token);
         IScoreWriter? writer = null;
         Task? writing = null;
         long scoredRows = 0;
         long refused = 0;
         try
         {
+            var waitStart = ScoreTimings.Start();
             await foreach (var pending in built.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
             {
                 var chunk = await pending.ConfigureAwait(false);
+                timings.Add(ScoreStage.WaitForTyped, waitStart);
                 foreach (var rejection in chunk.Rejected)
                 {
                     if (rejected is null)
@@ -102,25 +106,41 @@ internal sealed class BatchScorer
 
                 if (chunk.Kept.Length > 0)
                 {
+                    var runStart = ScoreTimings.Start();
                     var outputs = await RunAsync(generation, request, chunk, stop.Token).ConfigureAwait(false);
+                    timings.Add(ScoreStage.Run, runStart);
+                    builder.Recycle(chunk);
                     if (writer is null)
                     {
                         writer = await CreateWriterAsync(request, output.TemporaryPath, reader, OutputColumns.From(generation, outputs, reader.Columns), stop.Token).ConfigureAwait(false);
-                        writing = Task.Run(() => ConsumeAsync(writer, scored.Reader, stop), stop.Token);
+                        writing = Task.Run(() => ConsumeAsync(writer, reader, scored.Reader, timings, stop), stop.Token);
                     }
 
-                    await scored.Writer.WriteAsync(new ScoredBatch(chunk.Rows, chunk.Kept, outputs), stop.Token).ConfigureAwait(false);
+                    var handStart = ScoreTimings.Start();
+                    // The chunk's text is put together off this thread, several chunks at once; the writer takes them in order.
+                    var scoredChunk = new ScoredBatch(chunk.Rows, chunk.Kept, outputs);
+                    var preparing = writer;
+                    await scored.Writer.WriteAsync(Task.Run(() => Prepare(preparing, scoredChunk, timings), stop.Token), stop.Token).ConfigureAwait(false);
+                    timings.Add(ScoreStage.WaitForWriter, handStart);
                     scoredRows += chunk.Kept.Length;
+                }
+                else
+                {
+                    reader.Recycle(chunk.Rows);
                 }
 
                 progress(reader.Progress);
+                waitStart = ScoreTimings.Start();
             }
 
             scored.Writer.Complete();
+            var drainStart = ScoreTimings.Start();
             if (writing is not null)
             {
                 await writing.ConfigureAwait(false);
             }
+
+            timings.Add(ScoreStage.WaitForWriter, drainStart);
 
             // An input with no rows (or none valid) still gets an output with the header, so a pipeline's next step finds it.
             writer ??= await CreateWriterAsync(request, output.TemporaryPath, reader, OutputColumns.From(generation, null, reader.Columns), cancellationToken).ConfigureAwait(false);
@@ -157,7 +177,7 @@ internal sealed class BatchScorer
             }
         }
 
-        return new ScoreSummary(request.Model, generation.Version, scoredRows, refused, TimeSpan.Zero);
+        return new ScoreSummary(request.Model, generation.Version, scoredRows, refused, TimeSpan.Zero) { Timings = timings.Describe(scoredRows + refused) };
     }
 
     /// <summary>Waits for a stage that was stopped because another failed first; that other error is the one reported.</summary>
@@ -173,14 +193,17 @@ internal sealed class BatchScorer
         }
     }
 
-    private static async Task ProduceAsync(ITableReader reader, BatchTensorBuilder builder, int batchSize, ChannelWriter<Task<BuiltBatch>> chunks, CancellationToken cancellationToken)
+    private static async Task ProduceAsync(ITableReader reader, BatchTensorBuilder builder, int batchSize, ChannelWriter<Task<BuiltBatch>> chunks, ScoreTimings timings, CancellationToken cancellationToken)
     {
         try
         {
+            var readStart = ScoreTimings.Start();
             while (await reader.ReadAsync(batchSize, cancellationToken).ConfigureAwait(false) is { } rows)
             {
+                timings.Add(ScoreStage.Read, readStart);
                 // Typing the cells is most of the work: chunks are typed in parallel and still handed on in order.
-                await chunks.WriteAsync(Task.Run(() => builder.Build(rows), cancellationToken), cancellationToken).ConfigureAwait(false);
+                await chunks.WriteAsync(Task.Run(() => Build(builder, rows, timings), cancellationToken), cancellationToken).ConfigureAwait(false);
+                readStart = ScoreTimings.Start();
             }
 
             chunks.Complete();
@@ -192,13 +215,33 @@ internal sealed class BatchScorer
         }
     }
 
-    private static async Task ConsumeAsync(IScoreWriter writer, ChannelReader<ScoredBatch> scored, CancellationTokenSource stop)
+    private static BuiltBatch Build(BatchTensorBuilder builder, RowBatch rows, ScoreTimings timings)
+    {
+        var started = ScoreTimings.Start();
+        var built = builder.Build(rows);
+        timings.Add(ScoreStage.Type, started);
+        return built;
+    }
+
+    private static ScoredBatch Prepare(IScoreWriter writer, ScoredBatch batch, ScoreTimings timings)
+    {
+        var started = ScoreTimings.Start();
+        var prepared = writer.Prepare(batch);
+        timings.Add(ScoreStage.Format, started);
+        return prepared;
+    }
+
+    private static async Task ConsumeAsync(IScoreWriter writer, ITableReader reader, ChannelReader<Task<ScoredBatch>> scored, ScoreTimings timings, CancellationTokenSource stop)
     {
         try
         {
-            await foreach (var batch in scored.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            await foreach (var preparing in scored.ReadAllAsync(stop.Token).ConfigureAwait(false))
             {
+                var batch = await preparing.ConfigureAwait(false);
+                var writeStart = ScoreTimings.Start();
                 await writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
+                timings.Add(ScoreStage.Write, writeStart);
+                reader.Recycle(batch.Rows);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -10,16 +10,20 @@ namespace Serving.Cli.Scoring;
 /// </summary>
 internal sealed class ColumnMatch
 {
-    private ColumnMatch(MlflowInputLayout layout, int[] featureColumns)
+    private ColumnMatch(MlflowInputLayout layout, int[] featureColumns, int columnCount)
     {
         Layout = layout;
         FeatureColumns = featureColumns;
+        ColumnCount = columnCount;
     }
 
     public MlflowInputLayout Layout { get; }
 
     /// <summary>For each feature of <see cref="Layout"/>, the index of the file column that holds it.</summary>
     public int[] FeatureColumns { get; }
+
+    /// <summary>How many columns the file has.</summary>
+    public int ColumnCount { get; }
 
     public static ColumnMatch Create(MlflowInputLayout layout, IReadOnlyList<string> columns, string model)
     {
@@ -63,6 +67,6 @@ internal sealed class ColumnMatch
                 $"the input has no column {names}, which model '{model}' needs (columns are matched by name, in any order)");
         }
 
-        return new ColumnMatch(layout, featureColumns);
+        return new ColumnMatch(layout, featureColumns, columns.Count);
     }
 }

@@ -10,6 +10,10 @@ namespace Serving.Cli.Scoring;
 /// thirty features cost no thirty million allocations, and no decoding: numbers are read straight from the bytes and a
 /// plain row is copied to the output as it came. Cells are read with MLflow's text rules (<see cref="MlflowTextValues"/>),
 /// those off the fast number path through their decoded text, so they read exactly as text would.
+/// A row without quotes is only copied and its commas counted when it is read (the reader is the one stage that cannot
+/// run in parallel); it is split into fields when a field is first asked for, and the tensor builder reads a plain row's
+/// numbers straight from <see cref="Plain"/> without splitting it at all. A batch is reused for a later chunk once that
+/// chunk is written (<see cref="Reset"/>), so a run allocates a few batches, not one per chunk.
 /// </summary>
 internal sealed class CsvRowBatch : RowBatch
 {
@@ -48,6 +52,15 @@ internal sealed class CsvRowBatch : RowBatch
 
     public override long LineOf(int row) => _lines[row];
 
+    /// <summary>Empties the batch for the next chunk, keeping its arrays: nothing of the rows before is read again.</summary>
+    public void Reset()
+    {
+        _rows = 0;
+        _textLength = 0;
+        _fields = 0;
+        _problems = null;
+    }
+
     public override string? ProblemOf(int row) => _problems?[row];
 
     public int FieldCount(int row) => _rowFieldCount[row];
@@ -64,8 +77,21 @@ internal sealed class CsvRowBatch : RowBatch
     // Per-row code of a process that lives seconds: compiled optimised at once, not first as unoptimised tier-0 code
     // that a short run spends much of its time in before tiering catches up.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public ReadOnlySpan<byte> Utf8Field(int row, int column) =>
-        column < _rowFieldCount[row] ? _text.AsSpan(_fieldStart[_rowFirstField[row] + column], _fieldLength[_rowFirstField[row] + column]) : [];
+    public ReadOnlySpan<byte> Utf8Field(int row, int column)
+    {
+        if (column >= _rowFieldCount[row])
+        {
+            return [];
+        }
+
+        if (_rowFirstField[row] < 0)
+        {
+            Split(row);
+        }
+
+        var field = _rowFirstField[row] + column;
+        return _text.AsSpan(_fieldStart[field], _fieldLength[field]);
+    }
 
     /// <summary>The field as text; invalid UTF-8 reads as U+FFFD, as a UTF-8 text reader decodes it.</summary>
     public string Field(int row, int column) => Encoding.UTF8.GetString(Utf8Field(row, column));
@@ -114,25 +140,35 @@ internal sealed class CsvRowBatch : RowBatch
     public void AppendSeparator() => Append((byte)',');
 
     /// <summary>
-    /// Appends a whole row that has no quote, split at its commas; returns its field count. The reader's fast path:
-    /// one copy and one vectorised comma search per field instead of a call per field.
+    /// Appends a whole row that has no quote and returns its field count. It is split at its commas only when a field
+    /// is asked for (<see cref="Utf8Field"/>): one copy and one vectorised count here, on the reader's thread.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int AppendPlainRow(ReadOnlySpan<byte> row)
     {
-        var start = _textLength;
         Append(row);
-        var fields = 0;
+        var fields = row.Count((byte)',') + 1;
+        _rowFirstField[_rows] = -1;
+        _rowFieldCount[_rows] = fields;
+        return fields;
+    }
+
+    /// <summary>Splits a plain row at its commas, its fields added after those already known.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Split(int row)
+    {
+        var start = _rowStart[row];
+        var text = _text.AsSpan(start, _rowEnd[row] - start);
+        _rowFirstField[row] = _fields;
         var at = 0;
         while (true)
         {
-            var comma = row[at..].IndexOf((byte)',');
-            var length = comma < 0 ? row.Length - at : comma;
+            var comma = text[at..].IndexOf((byte)',');
+            var length = comma < 0 ? text.Length - at : comma;
             AddField(start + at, length);
-            fields++;
             if (comma < 0)
             {
-                return fields;
+                return;
             }
 
             at += comma + 1;
@@ -162,7 +198,11 @@ internal sealed class CsvRowBatch : RowBatch
     }
 
     /// <summary>Closes the field that began at text offset <paramref name="start"/>.</summary>
-    public void EndField(int start) => AddField(start, _textLength - start);
+    public void EndField(int start)
+    {
+        AddField(start, _textLength - start);
+        _rowFieldCount[_rows]++;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddField(int start, int length)
@@ -176,7 +216,6 @@ internal sealed class CsvRowBatch : RowBatch
         _fieldStart[_fields] = start;
         _fieldLength[_fields] = length;
         _fields++;
-        _rowFieldCount[_rows]++;
     }
 
     public void EndRow(string? problem)

@@ -1,6 +1,6 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Unicode;
 using Serving.Core.Contracts;
 
@@ -9,45 +9,99 @@ namespace Serving.Cli.Scoring;
 /// <summary>
 /// Writes the output CSV: the input's columns as they were (re-quoted only where a field needs it), then the output
 /// columns. Floats are written shortest round-trip in the invariant culture, so reading them back gives the same values.
+/// A chunk's text is put together by <see cref="Prepare"/>, which the scorer runs on several chunks at once, and
+/// written to the file in chunk order by <see cref="WriteAsync"/> in one call.
 /// </summary>
 internal sealed class CsvScoreWriter : IScoreWriter
 {
     private static readonly SearchValues<char> NeedsQuotes = SearchValues.Create(",\"\r\n");
 
+    /// <summary>Room for any number's text: the longest, a double in E notation, is 24 bytes.</summary>
+    private const int MaxValueBytes = 64;
+
+    /// <summary>Blocks kept for reuse: as many as the pipeline has chunks in flight, with some slack.</summary>
+    private const int BlocksKept = 8;
+
     private readonly FileStream _stream;
     private readonly int _inputColumns;
     private readonly OutputColumn[] _outputs;
-    private readonly char[] _scratch = new char[64];
-
-    // Rows are put together as UTF-8 here and written in large blocks: a plain input row is copied as the bytes it
-    // was read as, with no decoding and re-encoding in between.
-    private byte[] _buffer = new byte[1 << 20];
-    private int _used;
+    private readonly ConcurrentQueue<Utf8Block> _free = new();
+    private Utf8Block? _header;
 
     public CsvScoreWriter(string path, IReadOnlyList<string> inputColumns, OutputColumn[] outputs)
     {
         _stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
         _inputColumns = inputColumns.Count;
         _outputs = outputs;
+        var header = new Utf8Block(4096);
         var first = true;
         foreach (var name in inputColumns.Concat(outputs.Select(o => o.Name)))
         {
             if (!first)
             {
-                Write((byte)',');
+                header.Write((byte)',');
             }
 
-            WriteField(name);
+            WriteField(header, name);
             first = false;
         }
 
-        Write((byte)'\n');
+        header.Write((byte)'\n');
+        _header = header;
+    }
+
+    /// <summary>Puts the chunk's rows together as text; touches nothing shared, so chunks may be prepared in parallel.</summary>
+    public ScoredBatch Prepare(ScoredBatch batch)
+    {
+        if (!_free.TryDequeue(out var block))
+        {
+            block = new Utf8Block(1 << 20);
+        }
+
+        block.Clear();
+        Encode(batch, block);
+        return batch with { Encoded = block };
+    }
+
+    public ValueTask WriteAsync(ScoredBatch batch, CancellationToken cancellationToken)
+    {
+        WriteHeader();
+        var block = batch.Encoded ?? Prepare(batch).Encoded!;
+        _stream.Write(block.Written);
+        if (_free.Count < BlocksKept)
+        {
+            _free.Enqueue(block);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask CompleteAsync(CancellationToken cancellationToken)
+    {
+        WriteHeader();
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _stream.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void WriteHeader()
+    {
+        if (_header is not null)
+        {
+            _stream.Write(_header.Written);
+            _header = null;
+        }
     }
 
     // Per-row code of a process that lives seconds: compiled optimised at once, not first as unoptimised tier-0 code
     // that a short run spends much of its time in before tiering catches up.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public ValueTask WriteAsync(ScoredBatch batch, CancellationToken cancellationToken)
+    private void Encode(ScoredBatch batch, Utf8Block block)
     {
         var csv = batch.Rows as CsvRowBatch;
         var parquet = batch.Rows as ParquetRowBatch;
@@ -58,7 +112,7 @@ internal sealed class CsvScoreWriter : IScoreWriter
             {
                 // Most rows: copied as the file had them, in one piece (invalid UTF-8 goes field by field, so it is
                 // written as a text reader decodes it, U+FFFD for each bad sequence).
-                Write(csv.Plain(row));
+                block.Write(csv.Plain(row));
             }
             else
             {
@@ -66,10 +120,10 @@ internal sealed class CsvScoreWriter : IScoreWriter
                 {
                     if (c > 0)
                     {
-                        Write((byte)',');
+                        block.Write((byte)',');
                     }
 
-                    WriteField(csv is not null ? csv.Field(row, c) : ParquetCells.Format(parquet!.Columns[c], parquet.Offset + row));
+                    WriteField(block, csv is not null ? csv.Field(row, c) : ParquetCells.Format(parquet!.Columns[c], parquet.Offset + row));
                 }
             }
 
@@ -77,102 +131,36 @@ internal sealed class CsvScoreWriter : IScoreWriter
             {
                 if (_inputColumns > 0 || column != _outputs[0])
                 {
-                    Write((byte)',');
+                    block.Write((byte)',');
                 }
 
                 var tensor = batch.Outputs[column.Output];
                 if (column.DataType == TensorDataType.Bytes)
                 {
-                    WriteField(OutputValues.Text(tensor, column, k));
+                    WriteField(block, OutputValues.Text(tensor, column, k));
                 }
                 else
                 {
-                    var length = OutputValues.Format(tensor, column, k, _scratch);
-                    WriteText(_scratch.AsSpan(0, length));
+                    // Reserved first, in its own statement: it may replace the buffer.
+                    var room = block.Reserve(MaxValueBytes);
+                    block.Advance(OutputValues.Format(tensor, column, k, room));
                 }
             }
 
-            Write((byte)'\n');
+            block.Write((byte)'\n');
         }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.CompletedTask;
     }
 
-    public ValueTask CompleteAsync(CancellationToken cancellationToken)
-    {
-        Flush();
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        try
-        {
-            Flush();
-        }
-        finally
-        {
-            _stream.Dispose();
-        }
-
-        return ValueTask.CompletedTask;
-    }
-
-    private void WriteField(ReadOnlySpan<char> field)
+    private static void WriteField(Utf8Block block, ReadOnlySpan<char> field)
     {
         if (field.IndexOfAny(NeedsQuotes) < 0)
         {
-            WriteText(field);
+            block.WriteText(field);
             return;
         }
 
-        Write((byte)'"');
-        WriteText(field.ToString().Replace("\"", "\"\"", StringComparison.Ordinal));
-        Write((byte)'"');
-    }
-
-    private void WriteText(ReadOnlySpan<char> text)
-    {
-        // Reserved first, in its own statement: it may flush, which resets _used.
-        var room = Reserve(Encoding.UTF8.GetMaxByteCount(text.Length));
-        _used += Encoding.UTF8.GetBytes(text, room);
-    }
-
-    private void Write(ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(Reserve(bytes.Length));
-        _used += bytes.Length;
-    }
-
-    private void Write(byte b)
-    {
-        if (_used == _buffer.Length)
-        {
-            Flush();
-        }
-
-        _buffer[_used++] = b;
-    }
-
-    /// <summary>Room for <paramref name="bytes"/> more bytes, flushing first when the buffer is short of it.</summary>
-    private Span<byte> Reserve(int bytes)
-    {
-        if (_buffer.Length - _used < bytes)
-        {
-            Flush();
-            if (_buffer.Length < bytes)
-            {
-                _buffer = new byte[bytes];
-            }
-        }
-
-        return _buffer.AsSpan(_used);
-    }
-
-    private void Flush()
-    {
-        _stream.Write(_buffer, 0, _used);
-        _used = 0;
+        block.Write((byte)'"');
+        block.WriteText(field.ToString().Replace("\"", "\"\"", StringComparison.Ordinal));
+        block.Write((byte)'"');
     }
 }

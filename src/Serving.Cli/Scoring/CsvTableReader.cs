@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -23,6 +24,8 @@ internal sealed class CsvTableReader : ITableReader
     private int _length;
     private long _line = 1;
 
+    // Chunks written and handed back, reused rather than allocated anew: a chunk holds about a megabyte of rows.
+    private readonly ConcurrentQueue<CsvRowBatch> _free = new();
 
     private CsvTableReader(FileStream stream)
     {
@@ -70,13 +73,27 @@ internal sealed class CsvTableReader : ITableReader
 
     public ValueTask<RowBatch?> ReadAsync(int maxRows, CancellationToken cancellationToken)
     {
-        var batch = new CsvRowBatch(maxRows, Columns.Count);
+        CsvRowBatch? batch;
+        while (_free.TryDequeue(out batch) && batch.Capacity != maxRows)
+        {
+        }
+
+        batch ??= new CsvRowBatch(maxRows, Columns.Count);
         while (batch.Rows < maxRows && ReadRecord(batch, Columns.Count))
         {
             cancellationToken.ThrowIfCancellationRequested();
         }
 
         return ValueTask.FromResult<RowBatch?>(batch.Rows == 0 ? null : batch);
+    }
+
+    public void Recycle(RowBatch batch)
+    {
+        if (batch is CsvRowBatch csv)
+        {
+            csv.Reset();
+            _free.Enqueue(csv);
+        }
     }
 
     public ValueTask DisposeAsync()

@@ -11,4 +11,10 @@ internal interface ITableReader : IAsyncDisposable
 
     /// <summary>The next chunk of at most <paramref name="maxRows"/> rows, or null at the end.</summary>
     ValueTask<RowBatch?> ReadAsync(int maxRows, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes back a chunk that nothing reads any more (written, or all its rows refused), so a later chunk may reuse
+    /// its memory. Optional: a chunk never handed back is simply collected.
+    /// </summary>
+    void Recycle(RowBatch batch);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Serving.Core.Contracts;
@@ -10,18 +11,23 @@ internal static class OutputValues
 {
     public static int Index(OutputColumn column, int row) => (row * column.Width) + column.Offset;
 
-    /// <summary>Writes the value as invariant text (floats shortest round-trip) into <paramref name="destination"/>; returns the length, or -1 when it does not fit.</summary>
-    public static int Format(Tensor tensor, OutputColumn column, int row, Span<char> destination)
+    /// <summary>
+    /// Writes the value as invariant UTF-8 text (floats shortest round-trip, as <see cref="float.ToString(IFormatProvider)"/>
+    /// writes them) into <paramref name="destination"/>; returns the length, or -1 when it does not fit.
+    /// </summary>
+    // Once per output value of every row: compiled optimised at once, not first as unoptimised tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int Format(Tensor tensor, OutputColumn column, int row, Span<byte> destination)
     {
         var i = Index(column, row);
         var invariant = CultureInfo.InvariantCulture;
         int written;
         var done = column.DataType switch
         {
-            TensorDataType.FP32 => tensor.AsSpan<float>()[i].TryFormat(destination, out written, default, invariant),
+            TensorDataType.FP32 => Length(ShortestSingle.Format(tensor.AsSpan<float>()[i], destination), out written),
             TensorDataType.FP64 => tensor.AsSpan<double>()[i].TryFormat(destination, out written, default, invariant),
-            TensorDataType.FP16 or TensorDataType.BF16 => ReadSingle(tensor, column, row).TryFormat(destination, out written, default, invariant),
-            TensorDataType.Bool => (tensor.Data[i] != 0 ? "true" : "false").AsSpan().TryCopyTo(destination) ? Length(tensor.Data[i] != 0 ? 4 : 5, out written) : Length(0, out written),
+            TensorDataType.FP16 or TensorDataType.BF16 => Length(ShortestSingle.Format(ReadSingle(tensor, column, row), destination), out written),
+            TensorDataType.Bool => (tensor.Data[i] != 0 ? "true"u8 : "false"u8).TryCopyTo(destination) ? Length(tensor.Data[i] != 0 ? 4 : 5, out written) : Length(-1, out written),
             TensorDataType.UInt64 => tensor.AsSpan<ulong>()[i].TryFormat(destination, out written, default, invariant),
             TensorDataType.Bytes => throw new InvalidOperationException("text outputs are written with Text"),
             _ => ReadInt64(tensor, column.DataType, i).TryFormat(destination, out written, default, invariant),
@@ -52,6 +58,6 @@ internal static class OutputValues
     private static bool Length(int length, out int written)
     {
         written = length;
-        return length > 0;
+        return length >= 0;
     }
 }

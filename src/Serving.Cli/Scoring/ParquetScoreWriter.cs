@@ -47,6 +47,9 @@ internal sealed class ParquetScoreWriter : IScoreWriter
         }
     }
 
+    /// <summary>Parquet.Net writes a row group through the one file writer; nothing is done ahead.</summary>
+    public ScoredBatch Prepare(ScoredBatch batch) => batch;
+
     public async ValueTask WriteAsync(ScoredBatch batch, CancellationToken cancellationToken)
     {
         if (batch.Kept.Length == 0)

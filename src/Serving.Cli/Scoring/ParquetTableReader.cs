@@ -93,6 +93,11 @@ internal sealed class ParquetTableReader : ITableReader
         return batch;
     }
 
+    /// <summary>A Parquet chunk is a view of its row group's columns; there is nothing to reuse.</summary>
+    public void Recycle(RowBatch batch)
+    {
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _reader.DisposeAsync().ConfigureAwait(false);

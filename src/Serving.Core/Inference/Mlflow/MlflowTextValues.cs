@@ -43,54 +43,71 @@ public static class MlflowTextValues
     /// <summary>The same fast path over a UTF-8 field, so a CSV read as bytes needs no decoding for its numbers.</summary>
     public static bool TryReadShortDecimal(ReadOnlySpan<byte> utf8, out float value) => TryReadShortDecimal<byte>(utf8, out value);
 
+    private static bool TryReadShortDecimal<T>(ReadOnlySpan<T> text, out float value)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (text.Length > 0 && TryReadShortDecimalPrefix(text, out value) == text.Length)
+        {
+            return true;
+        }
+
+        value = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// The short decimal that <paramref name="utf8"/> starts with, read as <see cref="TryReadShortDecimal(ReadOnlySpan{byte}, out float)"/>
+    /// reads a whole field; returns how many bytes it took (0 when none was read, or one too long for the fast path
+    /// was). Lets a CSV row be split and its numbers read in one pass: the caller checks that a comma or the row's end
+    /// follows, and otherwise reads the field the long way.
+    /// </summary>
+    public static int TryReadShortDecimalPrefix(ReadOnlySpan<byte> utf8, out float value) => TryReadShortDecimalPrefix<byte>(utf8, out value);
+
     // One body for chars and UTF-8 bytes: the digits, '-' and '.' are ASCII, the same code unit in both.
     // Called per cell by serving score, a process that lives seconds: compiled optimised at once, not first as
     // unoptimised tier-0 code that a short run spends much of its time in before tiering catches up.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool TryReadShortDecimal<T>(ReadOnlySpan<T> text, out float value)
+    private static int TryReadShortDecimalPrefix<T>(ReadOnlySpan<T> text, out float value)
         where T : unmanaged, IBinaryInteger<T>
     {
         value = 0;
-        var minus = T.CreateTruncating('-');
-        var i = text.Length > 0 && text[0] == minus ? 1 : 0;
-        long mantissa = 0;
-        var decimals = -1;
-        var digits = 0;
-        for (; i < text.Length; i++)
-        {
-            var digit = uint.CreateTruncating(text[i]) - (uint)'0';
-            if (digit <= 9)
-            {
-                mantissa = (mantissa * 10) + digit;
-                if (mantissa >= 1 << 24)
-                {
-                    return false;
-                }
+        var minus = text.Length > 0 && text[0] == T.CreateTruncating('-');
+        var i = minus ? 1 : 0;
 
-                digits++;
-                if (decimals >= 0)
-                {
-                    decimals++;
-                }
-            }
-            else if (text[i] == T.CreateTruncating('.') && decimals < 0)
-            {
-                decimals = 0;
-            }
-            else
-            {
-                return false;
-            }
+        // Digits, then perhaps a point and more digits, each in a loop of its own: no counting per digit. Up to 18
+        // digits cannot overflow a long, and up to 7 cannot reach 2^24, so the mantissa is checked once, at the end.
+        long mantissa = 0;
+        var first = i;
+        uint digit;
+        while (i < text.Length && (digit = uint.CreateTruncating(text[i]) - '0') <= 9)
+        {
+            mantissa = (mantissa * 10) + digit;
+            i++;
         }
 
-        if (digits == 0 || decimals > 10)
+        var digits = i - first;
+        var decimals = 0;
+        if (i < text.Length && text[i] == T.CreateTruncating('.'))
         {
-            return false;
+            var point = ++i;
+            while (i < text.Length && (digit = uint.CreateTruncating(text[i]) - '0') <= 9)
+            {
+                mantissa = (mantissa * 10) + digit;
+                i++;
+            }
+
+            decimals = i - point;
+            digits += decimals;
+        }
+
+        if (digits == 0 || decimals > 10 || (digits > 7 && (digits > 18 || mantissa >= 1 << 24)))
+        {
+            return 0;
         }
 
         var result = decimals > 0 ? mantissa / ExactPowersOfTen[decimals] : mantissa;
-        value = text[0] == minus ? -result : result;
-        return true;
+        value = minus ? -result : result;
+        return i;
     }
 
     public static bool TryReadDouble(ReadOnlySpan<char> text, out double value) =>

@@ -82,6 +82,71 @@ public sealed class MlflowTextValuesTests
         Assert.False(MlflowTextValues.TryReadShortDecimal(Encoding.UTF8.GetBytes(text), out _));
     }
 
+    [Fact]
+    public void A_field_read_from_a_long_row_reads_as_the_field_alone_does()
+    {
+        // Seeded: fields like the test above, each followed by a comma and more of a row, as serving score reads them:
+        // the prefix read must stop where the field ends and agree with reading the field alone.
+        var random = new Random(20261208);
+        var text = new StringBuilder();
+        for (var n = 0; n < 200_000; n++)
+        {
+            text.Clear();
+            if (random.Next(4) == 0)
+            {
+                text.Append('-');
+            }
+
+            var digits = random.Next(0, 13);
+            var point = random.Next(-1, digits + 1);
+            for (var d = 0; d < digits; d++)
+            {
+                if (d == point)
+                {
+                    text.Append('.');
+                }
+
+                text.Append((char)('0' + random.Next(10)));
+            }
+
+            var field = text.ToString();
+            var row = Encoding.UTF8.GetBytes(field + ",0.25,17.99,-3,0.0001234");
+            var whole = MlflowTextValues.TryReadShortDecimal(Encoding.UTF8.GetBytes(field), out var expected);
+            var length = MlflowTextValues.TryReadShortDecimalPrefix(row, out var value);
+            Assert.True(length == (whole ? field.Length : 0), $"'{field}': read {length} bytes");
+            Assert.True(!whole || BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(value), $"'{field}': {expected:R}, read {value:R}");
+        }
+    }
+
+    [Theory]
+    [InlineData("1.5,2", 3, 1.5f)]
+    [InlineData("-0.25", 5, -0.25f)]
+    [InlineData("17.99,10.38", 5, 17.99f)]
+    [InlineData("0.006399,0.04904", 8, 0.006399f)]
+    [InlineData("3x", 1, 3f)]
+    [InlineData("1.2.3", 3, 1.2f)]
+    [InlineData("0.006399,0.04904,0.05373,0.01587", 8, 0.006399f)]
+    [InlineData("-12.5,0.04904,0.05373,0.01587", 5, -12.5f)]
+    [InlineData("99999999,0.04904,0.05373,0.01587", 0, 0f)]
+    [InlineData("1.2.3,0.04904,0.05373,0.01587", 3, 1.2f)]
+    [InlineData(".5,0.04904,0.05373,0.01587", 2, 0.5f)]
+    [InlineData("-,0.04904,0.05373,0.01587", 0, 0f)]
+    public void A_prefix_is_read_up_to_the_first_byte_that_is_not_part_of_it(string text, int length, float expected)
+    {
+        Assert.Equal(length, MlflowTextValues.TryReadShortDecimalPrefix(Encoding.UTF8.GetBytes(text), out var value));
+        Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(value));
+    }
+
+    [Theory]
+    [InlineData(",1")]
+    [InlineData("-,2")]
+    [InlineData("16777216,1")]
+    [InlineData("0.00000000001,1")]
+    [InlineData("1234567890123456789012,1")]
+    [InlineData("abc")]
+    public void A_prefix_that_is_no_short_decimal_reads_nothing(string text) =>
+        Assert.Equal(0, MlflowTextValues.TryReadShortDecimalPrefix(Encoding.UTF8.GetBytes(text), out _));
+
     [Theory]
     [InlineData("", float.NaN)]
     [InlineData("NA", float.NaN)]
