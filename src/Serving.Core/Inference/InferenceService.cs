@@ -26,6 +26,7 @@ public sealed class InferenceService : IInferenceService
     private readonly IInferenceObserver[] _observers;
     private readonly TimeProvider _time;
     private readonly InferenceObserverFailures _observerFailures;
+    private readonly PredictionIdGenerator _ids = new();
 
     // Metadata is asked for on every MLflow request (to match columns); build it once per snapshot entry.
     private readonly ConditionalWeakTable<ModelEntry, ConcurrentDictionary<int, ModelMetadata>> _metadata = [];
@@ -143,7 +144,7 @@ public sealed class InferenceService : IInferenceService
             InferenceResponse response;
             try
             {
-                response = await RunAsync(generation, route, request, _limits, cancellationToken);
+                response = await RunAsync(generation, route, request, cancellationToken);
             }
             catch (Exception ex) when (ex is not InferenceException and not OperationCanceledException)
             {
@@ -185,8 +186,9 @@ public sealed class InferenceService : IInferenceService
         }
     }
 
-    private static async ValueTask<InferenceResponse> RunAsync(ModelGeneration generation, RouteKind route, InferenceRequest request, RequestLimits limits, CancellationToken cancellationToken)
+    private async ValueTask<InferenceResponse> RunAsync(ModelGeneration generation, RouteKind route, InferenceRequest request, CancellationToken cancellationToken)
     {
+        var limits = _limits;
         // The id goes back in a header and into logs: refuse one that cannot go there before the model runs.
         // Transports check it when they read the request; this holds for any that does not.
         if (request.Id is { } id && !PredictionIds.IsValid(id, limits.MaxIdLength))
@@ -217,7 +219,7 @@ public sealed class InferenceService : IInferenceService
             Route = route,
 
             // The prediction id joins feedback to this answer later: the caller's id, else a fresh one.
-            Id = request.Id ?? Guid.NewGuid().ToString("N"),
+            Id = request.Id ?? _ids.Next(),
             Outputs = named,
         };
     }
@@ -239,7 +241,10 @@ public sealed class InferenceService : IInferenceService
             latency,
             error,
             request,
-            response);
+            response)
+        {
+            Manifest = generation?.Manifest,
+        };
         foreach (var observer in _observers)
         {
             // An observer must never throw; one that does is counted and logged, and the answer stands.
