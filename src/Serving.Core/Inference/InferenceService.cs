@@ -11,7 +11,8 @@ namespace Serving.Core.Inference;
 
 /// <summary>
 /// The data plane: resolves the model and version from the registry snapshot, validates the request against
-/// the signature, runs the runtime while holding a reference on the generation, and names the outputs.
+/// the signature (once: the runtime does not check again), runs the runtime while holding a reference on the
+/// generation (the only reference count a request takes), and names the outputs.
 /// </summary>
 public sealed class InferenceService : IInferenceService
 {
@@ -205,11 +206,14 @@ public sealed class InferenceService : IInferenceService
             ? binding.AllOutputSourceNames
             : [.. outputs.Select(o => o.Spec.SourceName)];
 
-        var results = await generation.Runtime.RunAsync(inputs, sourceNames, cancellationToken);
-        var named = new Tensor[results.Length];
-        for (var i = 0; i < results.Length; i++)
+        // Checked once, here: the runtime need not check again, and the reference this request holds on the
+        // generation keeps the runtime alive, so it need not count the call either.
+        var named = await generation.Runtime.RunCheckedAsync(inputs, sourceNames, cancellationToken);
+
+        // The runtime's array is this request's own: rename in place rather than copy.
+        for (var i = 0; i < named.Length; i++)
         {
-            named[i] = results[i].WithName(outputs[i].Spec.Name);
+            named[i] = named[i].WithName(outputs[i].Spec.Name);
         }
 
         return new InferenceResponse

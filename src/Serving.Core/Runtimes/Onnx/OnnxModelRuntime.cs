@@ -88,12 +88,24 @@ public sealed class OnnxModelRuntime : IModelRuntime
         _lifetime.Enter(this);
         try
         {
-            return RunCore(inputs, outputNames.Count == 0 ? _tensorOutputNames : outputNames);
+            return RunCore(inputs, outputNames.Count == 0 ? _tensorOutputNames : outputNames, inputsChecked: false);
         }
         finally
         {
             _lifetime.Exit();
         }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<Tensor[]> RunCheckedAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputNames);
+
+        // The caller's reference on the version keeps Dispose away, and BindInputs checked the inputs: no second
+        // count of calls in flight, no second look-up of each input's type.
+        return ValueTask.FromResult(RunCore(inputs, outputNames.Count == 0 ? _tensorOutputNames : outputNames, inputsChecked: true));
     }
 
     /// <summary>Frees the session once calls in flight have finished; later calls throw <see cref="ObjectDisposedException"/>.</summary>
@@ -102,7 +114,7 @@ public sealed class OnnxModelRuntime : IModelRuntime
     private static TensorElementType ElementTypeOf(TensorSpec spec) =>
         OnnxTypeMap.ToElementType(TensorDataTypes.Parse(spec.Datatype, spec.Name));
 
-    private Tensor[] RunCore(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames)
+    private Tensor[] RunCore(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, bool inputsChecked)
     {
         foreach (var name in outputNames)
         {
@@ -119,7 +131,7 @@ public sealed class OnnxModelRuntime : IModelRuntime
             {
                 var input = inputs[i];
                 names[i] = input.Name;
-                values[i] = CreateInput(input, ref pins[i]);
+                values[i] = inputsChecked && input.DataType != TensorDataType.Bytes ? CreateCheckedInput(input, ref pins[i]) : CreateInput(input, ref pins[i]);
             }
 
             var preallocationFailed = false;
@@ -271,6 +283,14 @@ public sealed class OnnxModelRuntime : IModelRuntime
         pin = input.Data.AsMemory().Pin();
         return OrtValue.CreateTensorValueWithData(
             OrtMemoryInfo.DefaultInstance, elementType, input.Shape, (IntPtr)pin.Pointer, input.Data.Length);
+    }
+
+    /// <summary>A fixed-size input the data plane already checked against the signature: wrapped, not checked again.</summary>
+    private static unsafe OrtValue CreateCheckedInput(Tensor input, ref MemoryHandle pin)
+    {
+        pin = input.Data.AsMemory().Pin();
+        return OrtValue.CreateTensorValueWithData(
+            OrtMemoryInfo.DefaultInstance, OnnxTypeMap.ToElementType(input.DataType), input.Shape, (IntPtr)pin.Pointer, input.Data.Length);
     }
 
     private static OrtValue CreateStringInput(Tensor input, long elementCount)
