@@ -9,4 +9,12 @@ if (args is ["phases", ..])
     return;
 }
 
+// "ort <model.onnx> <payload.csv> <rows> <seconds> <threads>": ONNX Runtime alone, rows per second (dataplane.sh).
+if (args is ["ort", var model, var csv, var rows, var seconds, var threads])
+{
+    OrtInProcess.Run(model, csv, int.Parse(rows, System.Globalization.CultureInfo.InvariantCulture),
+        double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture), int.Parse(threads, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(DataPlaneBenchmarks).Assembly).Run(args, BenchConfig.Create());
