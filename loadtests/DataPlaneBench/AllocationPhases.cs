@@ -39,6 +39,9 @@ internal static class AllocationPhases
                 encode += encoded - inferred;
             }
 
+            await Task.Delay(200);
+            process = GC.GetTotalAllocatedBytes(precise: true) - process;
+
             // The runtime alone, on inputs already bound: what the data plane adds is the rest of "infer".
             var generation = bench.Registry.Current.Models["breast-cancer"].Default!;
             var bound = RequestValidator.BindInputs("breast-cancer", generation.Binding, bench.Decode().Inputs);
@@ -52,8 +55,6 @@ internal static class AllocationPhases
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"runtime alone: {runtime / (double)Requests:F0} bytes per call"));
-            await Task.Delay(200);
-            process = GC.GetTotalAllocatedBytes(precise: true) - process;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{gateway}: bytes per request on the request thread: decode {decode / (double)Requests:F0}, infer {infer / (double)Requests:F0}, encode {encode / (double)Requests:F0}; whole process {process / (double)Requests:F0}"));
         }

@@ -116,15 +116,16 @@ public sealed class OnnxModelRuntime : IModelRuntime
 
     private Tensor[] RunCore(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, bool inputsChecked)
     {
-        foreach (var name in outputNames)
+        for (var i = 0; i < outputNames.Count; i++)
         {
-            CheckOutputName(name);
+            CheckOutputName(outputNames[i]);
         }
 
         var count = inputs.Count;
-        var names = new string[count];
-        var values = new OrtValue[count];
-        var pins = new MemoryHandle[count];
+        var scratch = RunScratch.ForInputs(count);
+        var names = scratch.Names;
+        var values = scratch.Values;
+        var pins = scratch.Pins;
         try
         {
             for (var i = 0; i < count; i++)
@@ -167,9 +168,12 @@ public sealed class OnnxModelRuntime : IModelRuntime
         {
             for (var i = 0; i < count; i++)
             {
-                // The native value points into the pinned array: release it before unpinning.
+                // The native value points into the pinned array: release it before unpinning. The arrays are this
+                // thread's scratch, so nothing is left in them for the next call.
                 values[i]?.Dispose();
+                values[i] = null!;
                 pins[i].Dispose();
+                pins[i] = default;
             }
         }
     }
@@ -182,16 +186,17 @@ public sealed class OnnxModelRuntime : IModelRuntime
     {
         failed = false;
         var rows = inputs[0].Shape.Length > 0 ? inputs[0].Shape[0] : -1;
-        foreach (var input in inputs)
+        for (var i = 0; i < inputs.Count; i++)
         {
-            if (input.Shape.Length == 0 || input.Shape[0] != rows)
+            if (inputs[i].Shape.Length == 0 || inputs[i].Shape[0] != rows)
             {
                 return null;
             }
         }
 
         var count = outputNames.Count;
-        var plans = new BatchOutput[count];
+        var scratch = RunScratch.ForOutputs(count);
+        var plans = scratch.Plans;
         for (var i = 0; i < count; i++)
         {
             if (!_batchOutputs.TryGetValue(outputNames[i], out plans[i]!))
@@ -201,8 +206,8 @@ public sealed class OnnxModelRuntime : IModelRuntime
         }
 
         var outputs = new Tensor[count];
-        var outputValues = new OrtValue[count];
-        var pins = new MemoryHandle[count];
+        var outputValues = scratch.OutputValues;
+        var pins = scratch.OutputPins;
         try
         {
             for (var i = 0; i < count; i++)
@@ -231,7 +236,10 @@ public sealed class OnnxModelRuntime : IModelRuntime
             for (var i = 0; i < count; i++)
             {
                 outputValues[i]?.Dispose();
+                outputValues[i] = null!;
                 pins[i].Dispose();
+                pins[i] = default;
+                plans[i] = null!;
             }
         }
     }
