@@ -9,6 +9,12 @@ namespace Serving.LoadTests.DataPlaneBench;
 /// monitoring included), averaged over many requests. A quick guide for cutting allocations; BenchmarkDotNet's figure
 /// is the one to report.
 /// </summary>
+internal static partial class Interop
+{
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "gettid")]
+    internal static partial int CurrentThreadId();
+}
+
 internal static class AllocationPhases
 {
     public static async Task RunAsync(string gateway)
@@ -21,6 +27,13 @@ internal static class AllocationPhases
             for (var i = 0; i < 2_000; i++)
             {
                 await bench.Request();
+            }
+
+            using var sampler = Environment.GetEnvironmentVariable("DATAPLANE_SAMPLE") == "1" ? new AllocationSampler() : null;
+            if (sampler is not null)
+            {
+                sampler.RequestThread = (ulong)Interop.CurrentThreadId();
+                sampler.Recording = true;
             }
 
             long decode = 0, infer = 0, encode = 0;
@@ -41,6 +54,11 @@ internal static class AllocationPhases
 
             await Task.Delay(200);
             process = GC.GetTotalAllocatedBytes(precise: true) - process;
+            if (sampler is not null)
+            {
+                sampler.Recording = false;
+                sampler.Print();
+            }
 
             // The runtime alone, on inputs already bound: what the data plane adds is the rest of "infer".
             var generation = bench.Registry.Current.Models["breast-cancer"].Default!;
