@@ -28,9 +28,13 @@ public sealed partial class InferenceObserverFailures
     public IEnumerable<KeyValuePair<string, long>> Counts =>
         _tallies.Select(t => KeyValuePair.Create(t.Key.Name, Interlocked.Read(ref t.Value.Count)));
 
-    /// <summary>Counts a failure of <paramref name="observer"/> and logs it unless this type logged in the last minute.</summary>
-    public void Record(IInferenceObserver observer, string stage, Exception exception)
+    /// <summary>
+    /// Counts a failure of <paramref name="observer"/> (a request observer or a monitoring consumer) and logs it
+    /// unless this type logged in the last minute.
+    /// </summary>
+    public void Record(object observer, string stage, Exception exception)
     {
+        ArgumentNullException.ThrowIfNull(observer);
         var type = observer.GetType();
         var tally = _tallies.GetOrAdd(type, static _ => new Tally());
         var count = Interlocked.Increment(ref tally.Count);

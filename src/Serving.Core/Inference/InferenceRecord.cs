@@ -2,7 +2,11 @@ using Serving.Core.Contracts;
 
 namespace Serving.Core.Inference;
 
-/// <summary>One finished request as observers see it: who served it, how it was routed, how long it took, what came out.</summary>
+/// <summary>
+/// One finished request as observers see it: who served it, how it was routed, how long it took, what came out, and
+/// what observers need of the version that served it (its manifest), so that none looks the registry up again (by
+/// then the version may be gone from it).
+/// </summary>
 /// <param name="Model">Model name.</param>
 /// <param name="Version">The version that served (0 when the request failed before a version was chosen).</param>
 /// <param name="Route">How the version was chosen.</param>
@@ -21,4 +25,8 @@ public sealed record InferenceRecord(
     TimeSpan Latency,
     InferenceErrorKind? Error,
     InferenceRequest Request,
-    InferenceResponse? Response);
+    InferenceResponse? Response)
+{
+    /// <summary>The manifest of the version that served (its signature, task, baseline); null when none was chosen.</summary>
+    public ModelManifest? Manifest { get; init; }
+}

@@ -11,7 +11,8 @@ namespace Serving.Core.Inference;
 
 /// <summary>
 /// The data plane: resolves the model and version from the registry snapshot, validates the request against
-/// the signature, runs the runtime while holding a reference on the generation, and names the outputs.
+/// the signature (once: the runtime does not check again), runs the runtime while holding a reference on the
+/// generation (the only reference count a request takes), and names the outputs.
 /// </summary>
 public sealed class InferenceService : IInferenceService
 {
@@ -26,6 +27,10 @@ public sealed class InferenceService : IInferenceService
     private readonly IInferenceObserver[] _observers;
     private readonly TimeProvider _time;
     private readonly InferenceObserverFailures _observerFailures;
+    private readonly PredictionIdGenerator _ids = new();
+
+    // A shadow answer is never returned to a caller; it gets an id only when its copy of the request had none.
+    private static readonly PredictionIdGenerator ShadowIds = new();
 
     // Metadata is asked for on every MLflow request (to match columns); build it once per snapshot entry.
     private readonly ConditionalWeakTable<ModelEntry, ConcurrentDictionary<int, ModelMetadata>> _metadata = [];
@@ -89,7 +94,7 @@ public sealed class InferenceService : IInferenceService
     /// without routing or observers: the shadow's way into the data plane, so that it never repeats the run path.
     /// </summary>
     internal static ValueTask<InferenceResponse> RunOnAsync(ModelGeneration generation, InferenceRequest request, RequestLimits limits, CancellationToken cancellationToken) =>
-        RunAsync(generation, RouteKind.Pinned, request, limits, cancellationToken);
+        RunAsync(generation, RouteKind.Pinned, request, limits, ShadowIds, cancellationToken);
 
     private ModelMetadata Metadata(ModelEntry entry, ModelGeneration generation)
     {
@@ -150,7 +155,7 @@ public sealed class InferenceService : IInferenceService
             InferenceResponse response;
             try
             {
-                response = await RunAsync(generation, route, request, _limits, cancellationToken);
+                response = await RunAsync(generation, route, request, _limits, _ids, cancellationToken);
             }
             catch (Exception ex) when (ex is not InferenceException and not OperationCanceledException)
             {
@@ -192,7 +197,7 @@ public sealed class InferenceService : IInferenceService
         }
     }
 
-    private static async ValueTask<InferenceResponse> RunAsync(ModelGeneration generation, RouteKind route, InferenceRequest request, RequestLimits limits, CancellationToken cancellationToken)
+    private static async ValueTask<InferenceResponse> RunAsync(ModelGeneration generation, RouteKind route, InferenceRequest request, RequestLimits limits, PredictionIdGenerator ids, CancellationToken cancellationToken)
     {
         // The id goes back in a header and into logs: refuse one that cannot go there before the model runs.
         // Transports check it when they read the request; this holds for any that does not.
@@ -210,11 +215,14 @@ public sealed class InferenceService : IInferenceService
             ? binding.AllOutputSourceNames
             : [.. outputs.Select(o => o.Spec.SourceName)];
 
-        var results = await generation.Runtime.RunAsync(inputs, sourceNames, cancellationToken);
-        var named = new Tensor[results.Length];
-        for (var i = 0; i < results.Length; i++)
+        // Checked once, here: the runtime need not check again, and the reference this request holds on the
+        // generation keeps the runtime alive, so it need not count the call either.
+        var named = await generation.Runtime.RunCheckedAsync(inputs, sourceNames, cancellationToken);
+
+        // The runtime's array is this request's own: rename in place rather than copy.
+        for (var i = 0; i < named.Length; i++)
         {
-            named[i] = results[i].WithName(outputs[i].Spec.Name);
+            named[i] = named[i].WithName(outputs[i].Spec.Name);
         }
 
         return new InferenceResponse
@@ -224,7 +232,7 @@ public sealed class InferenceService : IInferenceService
             Route = route,
 
             // The prediction id joins feedback to this answer later: the caller's id, else a fresh one.
-            Id = request.Id ?? Guid.NewGuid().ToString("N"),
+            Id = request.Id ?? ids.Next(),
             Outputs = named,
         };
     }
@@ -246,7 +254,10 @@ public sealed class InferenceService : IInferenceService
             latency,
             error,
             request,
-            response);
+            response)
+        {
+            Manifest = generation?.Manifest,
+        };
         foreach (var observer in _observers)
         {
             // An observer must never throw; one that does is counted and logged, and the answer stands.

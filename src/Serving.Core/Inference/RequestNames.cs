@@ -26,16 +26,18 @@ public static class RequestNames
     /// <summary>Checks the input names and the requested output names of a request.</summary>
     public static void CheckTensors(InferenceRequest request, RequestLimits limits)
     {
-        foreach (var input in request.Inputs)
+        // Indexed, not foreach: an enumerator over an IReadOnlyList is an allocation per request.
+        var inputs = request.Inputs;
+        for (var i = 0; i < inputs.Count; i++)
         {
-            Check("input", input.Name, limits);
+            Check("input", inputs[i].Name, limits);
         }
 
         if (request.RequestedOutputs is { } outputs)
         {
-            foreach (var output in outputs)
+            for (var i = 0; i < outputs.Count; i++)
             {
-                Check("output", output, limits);
+                Check("output", outputs[i], limits);
             }
         }
     }

@@ -15,9 +15,11 @@ namespace Serving.Core.Rollouts;
 /// Memory is fixed whatever the traffic: per model with an open window, two series of at most
 /// <c>floor(MaxIntervalSeconds / interval) + 2</c> slots, each about 1 KB (89 latency buckets and up to 32 prediction
 /// bins of 8 bytes); nothing for a model without one. On the request path a finished request costs one dictionary
-/// look-up and a few interlocked increments, and allocates nothing once its slot exists.
+/// look-up and a few interlocked increments, and allocates nothing once its slot exists. In the gateway the monitoring
+/// pipeline feeds it off the request path, a few milliseconds after the request finished; each request is counted
+/// at the time it finished, so a window holds the same requests as if it were counted at once.
 /// </remarks>
-public sealed class VersionTrafficStats : IInferenceObserver, IDisposable
+public sealed class VersionTrafficStats : IInferenceObserver, IMonitoringConsumer, IDisposable
 {
     private readonly ConcurrentDictionary<string, StepTraffic> _open = new(StringComparer.Ordinal);
     private readonly ModelRegistry _registry;
@@ -65,7 +67,17 @@ public sealed class VersionTrafficStats : IInferenceObserver, IDisposable
     /// <summary>Stops counting <paramref name="model"/> (its rollout paused or ended) and frees what was counted.</summary>
     public void Close(string model) => _open.TryRemove(model, out _);
 
-    public void OnCompleted(InferenceRecord record)
+    public void OnCompleted(InferenceRecord record) => Count(record, _time.GetUtcNow());
+
+    /// <summary>Counts the request when it finished (it started at StartedAt and took Latency), not when the pipeline hands it over.</summary>
+    void IMonitoringConsumer.Consume(InferenceRecord record) => Count(record, record.StartedAt + record.Latency);
+
+    /// <summary>Nothing to count: the monitoring pipeline counts what it dropped (<c>serving_monitoring_dropped_total</c>).</summary>
+    void IMonitoringConsumer.Missed(InferenceRecord record)
+    {
+    }
+
+    private void Count(InferenceRecord record, DateTimeOffset finished)
     {
         // Version 0: the request failed before a version was chosen, so no version is to blame. Callers' faults
         // (bad input, too large, unknown version) say nothing about the version: a canary must not fail because
@@ -79,7 +91,7 @@ public sealed class VersionTrafficStats : IInferenceObserver, IDisposable
         {
             if (_open.TryGetValue(record.Model, out var step) && step.Of(record.Version) is { } series)
             {
-                series.Add(_time.GetUtcNow(), record, failed: record.Error is not null);
+                series.Add(finished, record, failed: record.Error is not null);
             }
         }
 #pragma warning disable CA1031 // Observers must never throw: an output whose data does not fit its shape, or any

@@ -20,4 +20,14 @@ public interface IModelRuntime : IDisposable
     /// present. Returns the named outputs, in the order asked for.
     /// </summary>
     ValueTask<Tensor[]> RunAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs inputs the data plane has already bound to the signature and checked (<c>RequestValidator.BindInputs</c>:
+    /// artifact names, datatypes, shapes, element counts), for a caller that holds a reference that keeps this runtime
+    /// from being disposed until the call returns (the version's, <c>ModelGeneration.TryAcquire</c>). A runtime may
+    /// then skip its own input checks and its own count of calls in flight: one validation and one reference count
+    /// per request. Output names are still the caller's to have checked; by default this is <see cref="RunAsync"/>.
+    /// </summary>
+    ValueTask<Tensor[]> RunCheckedAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken) =>
+        RunAsync(inputs, outputNames, cancellationToken);
 }

@@ -74,6 +74,7 @@ internal static class GatewayHostExtensions
         services.AddAdminApi(configuration);
         services.AddPerformanceMonitoring(configuration);
         services.AddRetrainingSchedules(configuration);
+        services.AddMonitoringPipeline(configuration);
         services.AddGatewayOpenApi();
         return builder;
     }

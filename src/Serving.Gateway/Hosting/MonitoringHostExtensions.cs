@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Serving.Core.Inference;
+using Serving.Core.Monitoring;
 using Serving.Core.Monitoring.Logging;
 using Serving.Core.Monitoring.Logging.Redis;
 using Serving.Core.Monitoring.Performance;
@@ -16,6 +17,22 @@ namespace Serving.Gateway.Hosting;
 /// <summary>Wires prediction logging: options, the sink (Redis Streams when Redis is configured, else JSON Lines files), the logger as an observer and a hosted writer, and its metrics.</summary>
 internal static class MonitoringHostExtensions
 {
+    /// <summary>
+    /// The one monitoring pipeline: its queue, and the pipeline as the data plane's observer and as a hosted consumer.
+    /// Called after every monitor is registered, so the pipeline stops first at shutdown and hands them what is left.
+    /// </summary>
+    public static IServiceCollection AddMonitoringPipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MonitoringPipelineOptions>()
+            .Bind(configuration.GetSection(MonitoringPipelineOptions.SectionName))
+            .ValidateSettings(MonitoringPipelineOptions.SectionName);
+        services.AddSingleton(sp => new MonitoringQueue(sp.GetRequiredService<IOptions<MonitoringPipelineOptions>>().Value.QueueCapacity));
+        services.AddSingleton<MonitoringPipeline>();
+        services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<MonitoringPipeline>());
+        services.AddHostedService(sp => sp.GetRequiredService<MonitoringPipeline>());
+        return services;
+    }
+
     public static IServiceCollection AddPredictionLogging(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PredictionLogOptions>()
@@ -43,7 +60,7 @@ internal static class MonitoringHostExtensions
                 : PredictionLogLocation.RedisStreams;
         });
         services.AddSingleton<PredictionLogger>();
-        services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<PredictionLogger>());
+        services.AddSingleton<IMonitoringConsumer>(sp => sp.GetRequiredService<PredictionLogger>());
         services.AddHostedService(sp => sp.GetRequiredService<PredictionLogger>());
         services.AddReadinessDetail<PredictionLogReadiness>();
 

@@ -27,6 +27,7 @@ internal static class MetricsHostExtensions
         MlflowSourceMetrics.Register(app.ServiceProvider);
         RolloutMetrics.Register(app.ServiceProvider);
         DataDirectoryMetrics.Register(app.ServiceProvider);
+        MonitoringPipelineMetrics.Register(app.ServiceProvider);
         WebhookMetrics.Register(app.ServiceProvider);
         app.MapMetrics("/metrics", app.ServiceProvider.GetRequiredService<GatewayMetricsRegistry>().Registry);
         return app;

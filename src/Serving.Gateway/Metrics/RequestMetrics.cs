@@ -57,22 +57,26 @@ internal sealed class RequestMetrics : IInferenceObserver
         });
     }
 
-    public void OnStarted(InferenceRequest request) =>
-        _inFlightChildren.GetOrAdd(request.Protocol, p => _inFlight.WithLabels(p)).Inc();
+    // Static lambdas with the gauge as state: a lambda that captured this would be a new delegate per request.
+    public void OnStarted(InferenceRequest request) => InFlight(request.Protocol).Inc();
 
-    public void OnAbandoned(InferenceRequest request) =>
-        _inFlightChildren.GetOrAdd(request.Protocol, p => _inFlight.WithLabels(p)).Dec();
+    public void OnAbandoned(InferenceRequest request) => InFlight(request.Protocol).Dec();
 
     public void OnCompleted(InferenceRecord record)
     {
-        _inFlightChildren.GetOrAdd(record.Protocol, p => _inFlight.WithLabels(p)).Dec();
-        var model = _registry.Current.Models.ContainsKey(record.Model) ? record.Model : "_unknown";
+        InFlight(record.Protocol).Dec();
+
+        // A record with a manifest was served by a loaded version, so its model is known without asking the registry.
+        var model = record.Manifest is not null || _registry.Current.Models.ContainsKey(record.Model) ? record.Model : "_unknown";
         var version = record.Version == 0 ? "none" : record.Response?.ModelVersion ?? record.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _requestChildren.GetOrAdd((model, version, record.Protocol, record.Error), static (key, counter) =>
             counter.WithLabels(key.Item1, key.Item2, key.Item3, Outcome(key.Item4)), _requests).Inc();
         _durationChildren.GetOrAdd((model, version, record.Protocol), static (key, histogram) =>
             histogram.WithLabels(key.Item1, key.Item2, key.Item3), _duration).Observe(record.Latency.TotalSeconds);
     }
+
+    private Gauge.Child InFlight(string protocol) =>
+        _inFlightChildren.GetOrAdd(protocol, static (p, gauge) => gauge.WithLabels(p), _inFlight);
 
     /// <summary>
     /// Counts a request the transport refused before the data plane saw it (it never ran, so it has no duration

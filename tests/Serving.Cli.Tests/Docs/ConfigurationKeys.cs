@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Serving.Core.Events.Webhooks;
 using Serving.Core.Inference;
+using Serving.Core.Monitoring;
 using Serving.Core.Monitoring.Drift;
 using Serving.Core.Monitoring.Logging;
 using Serving.Core.Monitoring.Performance;
@@ -59,6 +60,7 @@ internal static partial class ConfigurationKeys
         new("Serving:Monitoring:WindowRows", null, "Serving:Monitoring:WindowRows"),
         new("Serving:Monitoring:PredictionLog", typeof(PredictionLogOptions), "Serving:Monitoring:PredictionLog"),
         new("Serving:Monitoring:Performance", typeof(PerformanceOptions), "Serving:Monitoring:Performance"),
+        new(MonitoringPipelineOptions.SectionName, typeof(MonitoringPipelineOptions), MonitoringPipelineOptions.SectionName),
         new("Serving:Shadow", typeof(ShadowOptions), "Serving:Shadow"),
         new("Serving:Retraining", typeof(RetrainingOptions), "Serving:Retraining"),
         new(WebhookOptions.SectionName, typeof(WebhookOptions), WebhookOptions.SectionName),

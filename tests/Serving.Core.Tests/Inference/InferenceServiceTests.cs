@@ -38,6 +38,41 @@ public sealed class InferenceServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Inputs_are_checked_once_by_the_data_plane_and_the_runtime_is_asked_not_to_check_again()
+    {
+        var runtime = (DoublingRuntime)_test.Registry.Current.Models["m"].Loaded[2].Runtime;
+
+        await _service.InferAsync(Request(Features()), CancellationToken.None);
+
+        Assert.Equal(1, runtime.CheckedRuns);
+        Assert.Equal(0, runtime.Runs);
+    }
+
+    [Fact]
+    public async Task A_request_holds_one_reference_on_its_version_while_it_runs_and_gives_it_back()
+    {
+        var generation = _test.Registry.Current.Models["m"].Loaded[2];
+        var runtime = (DoublingRuntime)generation.Runtime;
+        var running = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        runtime.BeforeRun = async () =>
+        {
+            running.SetResult();
+            await release.Task;
+        };
+
+        var call = _service.InferAsync(Request(Features()), CancellationToken.None).AsTask();
+        await running.Task;
+
+        // Retired mid-request: the runtime lives until the request lets go of its one reference.
+        generation.Retire();
+        Assert.False(runtime.IsDisposed);
+        release.SetResult();
+        await call;
+        Assert.True(runtime.IsDisposed);
+    }
+
+    [Fact]
     public async Task A_pinned_version_serves_the_request()
     {
         var response = await _service.InferAsync(new InferenceRequest { ModelName = "m", Version = "1", Inputs = [Features()] }, CancellationToken.None);

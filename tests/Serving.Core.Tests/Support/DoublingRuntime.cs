@@ -10,6 +10,8 @@ namespace Serving.Core.Tests.Support;
 internal sealed class DoublingRuntime : IModelRuntime
 {
     private int _disposed;
+    private int _checkedRuns;
+    private int _runs;
 
     public DoublingRuntime(float factor = 2) => Factor = factor;
 
@@ -24,8 +26,27 @@ internal sealed class DoublingRuntime : IModelRuntime
 
     public Func<Task>? BeforeRun { get; set; }
 
-    public async ValueTask<Tensor[]> RunAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken)
+    /// <summary>Calls made through <see cref="IModelRuntime.RunCheckedAsync"/> (inputs already checked by the data plane).</summary>
+    public int CheckedRuns => Volatile.Read(ref _checkedRuns);
+
+    /// <summary>Calls made through <see cref="RunAsync"/>.</summary>
+    public int Runs => Volatile.Read(ref _runs);
+
+    public ValueTask<Tensor[]> RunCheckedAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _checkedRuns);
+        return RunCoreAsync(inputs, cancellationToken);
+    }
+
+    public ValueTask<Tensor[]> RunAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _runs);
+        return RunCoreAsync(inputs, cancellationToken);
+    }
+
+    private async ValueTask<Tensor[]> RunCoreAsync(IReadOnlyList<Tensor> inputs, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (BeforeRun is { } hook)
         {

@@ -6,6 +6,7 @@ using Serving.Core.Contracts;
 using Serving.Core.Events;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring.Logging;
+using Serving.Core.Packaging;
 using Serving.Core.Registry;
 
 namespace Serving.Core.Monitoring.Drift;
@@ -17,8 +18,10 @@ namespace Serving.Core.Monitoring.Drift;
 /// What one request hands over is bounded whatever its size: past <see cref="DriftSettings.MaxRowsPerRequest"/> rows
 /// the queue gets a copied row sample instead of the request, and the queue is bounded in rows
 /// (<see cref="DriftSettings.MaxQueuedRows"/>) as well as in requests, so its memory and the work left at shutdown are too.
+/// In the gateway the <see cref="MonitoringPipeline"/> feeds it, off the request path; the baseline comes with the
+/// record (<see cref="InferenceRecord.Manifest"/>), so the worker does not look the registry up per request.
 /// </summary>
-public sealed class DriftMonitor : BackgroundService, IInferenceObserver
+public sealed class DriftMonitor : BackgroundService, IInferenceObserver, IMonitoringConsumer
 {
     private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
 
@@ -32,6 +35,7 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
     private readonly ILogger<DriftMonitor> _logger;
     private readonly EventSender _events;
     private readonly PredictionLogLocation _predictions;
+    private readonly MonitoringQueue? _intake;
     private long _dropped;
     private long _processed;
     private long _queuedRows;
@@ -46,7 +50,7 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
     /// <summary>A monitor that also sends <c>drift.detected</c> through <paramref name="events"/>, one per episode.</summary>
     public DriftMonitor(
         ModelRegistry registry, IOptions<DriftOptions> options, TimeProvider time, ILogger<DriftMonitor> logger,
-        IGatewayEventPublisher events, PredictionLogLocation predictions)
+        IGatewayEventPublisher events, PredictionLogLocation predictions, MonitoringQueue? intake = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _registry = registry;
@@ -56,6 +60,7 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
         Tracker = new DriftTracker(_options);
         _events = new EventSender(events, logger);
         _predictions = predictions;
+        _intake = intake;
         Tracker.WindowClosed += (model, report) => DriftLog.WindowClosed(
             _logger, model, report.Version, report.Window?.Rows ?? 0, report.Features.Count(f => f.Drifted), report.Features.Count, report.DatasetDrift);
         Tracker.WindowClosed += OnWindowClosed;
@@ -95,6 +100,16 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
         if (_options.Drift.Enabled && Admit())
         {
             Enqueue(record);
+        }
+    }
+
+    void IMonitoringConsumer.Consume(InferenceRecord record) => OnCompleted(record);
+
+    void IMonitoringConsumer.Missed(InferenceRecord record)
+    {
+        if (_options.Drift.Enabled)
+        {
+            Interlocked.Increment(ref _dropped);
         }
     }
 
@@ -183,6 +198,11 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
     /// <summary>Waits until the queue is empty and the worker idle, and the events it raised are published (tests, shutdown).</summary>
     public async Task FlushAsync(TimeSpan timeout)
     {
+        if (_intake is not null)
+        {
+            await _intake.CatchUpAsync(timeout).ConfigureAwait(false);
+        }
+
         var deadline = DateTime.UtcNow + timeout;
         while ((_queue.Reader.Count > 0 || Volatile.Read(ref _busy) != 0) && DateTime.UtcNow < deadline)
         {
@@ -275,16 +295,14 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
     private void Process(InferenceRecord record)
     {
         Interlocked.Increment(ref _processed);
-        if (record.Error is not null || record.Response is null
-            || !_registry.Current.Models.TryGetValue(record.Model, out var entry)
-            || !entry.Loaded.TryGetValue(record.Version, out var generation))
+        if (record.Error is not null || record.Response is null || ManifestOf(record) is not { } manifest)
         {
             return;
         }
 
         try
         {
-            Tracker.Observe(record, generation.Manifest);
+            Tracker.Observe(record, manifest);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IndexOutOfRangeException or ArithmeticException)
         {
@@ -292,6 +310,16 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver
             DriftLog.ObserveFailed(_logger, record.Model, record.Version, ex);
         }
     }
+
+    /// <summary>
+    /// The served version's manifest: the one the record carries (every record the data plane makes); the registry's
+    /// only for a record made without one, whose version may have gone since.
+    /// </summary>
+    private ModelManifest? ManifestOf(InferenceRecord record) =>
+        record.Manifest
+        ?? (_registry.Current.Models.TryGetValue(record.Model, out var entry) && entry.Loaded.TryGetValue(record.Version, out var generation)
+            ? generation.Manifest
+            : null);
 
     private void OnRegistryChanged(RegistrySnapshot snapshot)
     {

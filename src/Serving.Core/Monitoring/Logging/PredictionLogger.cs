@@ -15,8 +15,10 @@ namespace Serving.Core.Monitoring.Logging;
 /// written (its path too long, its name invalid) is dropped and counted instead, so it cannot hold the rest up.
 /// Only requests a served model version answered are logged: a request refused before routing (an unknown model or
 /// version) carries whatever name the caller typed, and logging it per name would let callers mint files.
+/// In the gateway the <see cref="MonitoringPipeline"/> feeds it, so sampling and layout run on the pipeline's thread,
+/// off the request path; its own queue then holds what waits for the sink.
 /// </summary>
-public sealed class PredictionLogger : BackgroundService, IInferenceObserver
+public sealed class PredictionLogger : BackgroundService, IInferenceObserver, IMonitoringConsumer
 {
     private const int BatchSize = 512;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
@@ -26,6 +28,7 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
     private readonly PredictionLogOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<PredictionLogger> _logger;
+    private readonly MonitoringQueue? _intake;
     private long _dropped;
     private long _written;
     private readonly StripedCounter _queued = new();
@@ -35,8 +38,9 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
     private readonly long[] _unwritable = new long[PredictionWriteFailure.Reasons.Count];
     private readonly int[] _unwritableLogged = new int[PredictionWriteFailure.Reasons.Count];
 
-    public PredictionLogger(IPredictionSink sink, IOptions<PredictionLogOptions> options, TimeProvider time, ILogger<PredictionLogger> logger)
+    public PredictionLogger(IPredictionSink sink, IOptions<PredictionLogOptions> options, TimeProvider time, ILogger<PredictionLogger> logger, MonitoringQueue? intake = null)
     {
+        _intake = intake;
         _sink = sink;
         _options = options.Value;
         _time = time;
@@ -70,15 +74,7 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
 
     public void OnCompleted(InferenceRecord record)
     {
-        // Version 0: no version was chosen, so the request was refused before routing and its model name is the
-        // caller's text, not a served model's. Logging it would open a file per name a caller can make up.
-        if (!_options.Enabled || record.Version <= 0)
-        {
-            return;
-        }
-
-        var rate = _options.SampleRateOf(record.Model);
-        if (rate < 1.0 && (rate <= 0 || Random.Shared.NextDouble() >= rate))
+        if (!Takes(record))
         {
             return;
         }
@@ -97,6 +93,32 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
         }
 
         _queue.Writer.TryWrite(line);
+    }
+
+    void IMonitoringConsumer.Consume(InferenceRecord record) => OnCompleted(record);
+
+    void IMonitoringConsumer.Missed(InferenceRecord record)
+    {
+        // The pipeline was full: counted as a drop of this queue would be, so Queued = Written + Dropped still holds.
+        if (Takes(record))
+        {
+            _queued.Increment();
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    /// <summary>Whether the record is logged at all: a served version's, and sampled in.</summary>
+    private bool Takes(InferenceRecord record)
+    {
+        // Version 0: no version was chosen, so the request was refused before routing and its model name is the
+        // caller's text, not a served model's. Logging it would open a file per name a caller can make up.
+        if (!_options.Enabled || record.Version <= 0)
+        {
+            return false;
+        }
+
+        var rate = _options.SampleRateOf(record.Model);
+        return rate >= 1.0 || (rate > 0 && Random.Shared.NextDouble() < rate);
     }
 
     /// <summary>
@@ -163,6 +185,11 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver
     /// <summary>Waits until everything queued so far has been written or dropped (tests, shutdown).</summary>
     public async Task FlushAsync(TimeSpan timeout)
     {
+        if (_intake is not null)
+        {
+            await _intake.CatchUpAsync(timeout);
+        }
+
         var deadline = _time.GetUtcNow() + timeout;
         while (Written + Dropped < Queued && _time.GetUtcNow() < deadline)
         {

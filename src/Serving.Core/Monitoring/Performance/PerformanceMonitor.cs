@@ -17,8 +17,10 @@ namespace Serving.Core.Monitoring.Performance;
 /// (while the answer is still in its core's cache) and makes a non-blocking write to a bounded queue (a full queue
 /// drops and counts); a background reader files them into per-version windows by prediction time, and feedback
 /// joins labels to them by prediction id. It is also the live accuracy that canary analysis compares.
+/// In the gateway the <see cref="MonitoringPipeline"/> feeds it, off the request path; the manifest comes with the
+/// record (<see cref="InferenceRecord.Manifest"/>), so it does not look the registry up per request.
 /// </summary>
-public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, ILiveAccuracySource
+public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, IMonitoringConsumer, ILiveAccuracySource
 {
     private readonly Channel<ReadPrediction> _queue;
     private readonly Func<string, int, ModelManifest?> _manifests;
@@ -31,6 +33,7 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     private readonly EventSender _events;
     private readonly ConditionalWeakTable<ModelManifest, PredictionLayout> _layouts = [];
     private readonly StripedCounter _queued = new();
+    private readonly MonitoringQueue? _intake;
     private long _processed;
     private long _dropped;
 
@@ -43,13 +46,14 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     /// A monitor that also sends <c>performance.degraded</c> through <paramref name="events"/> (one per episode) and
     /// hands every accepted label to <paramref name="labels"/> (the durable labels log), where given.
     /// </summary>
-    public PerformanceMonitor(ModelRegistry registry, IOptions<PerformanceOptions> options, TimeProvider time, ILogger<PerformanceMonitor> logger, IGatewayEventPublisher? events, IFeedbackLabelSink? labels)
-        : this(ManifestsOf(registry), options.Value, time, logger, events, labels)
+    public PerformanceMonitor(ModelRegistry registry, IOptions<PerformanceOptions> options, TimeProvider time, ILogger<PerformanceMonitor> logger, IGatewayEventPublisher? events, IFeedbackLabelSink? labels, MonitoringQueue? intake = null)
+        : this(ManifestsOf(registry), options.Value, time, logger, events, labels, intake)
     {
     }
 
-    internal PerformanceMonitor(Func<string, int, ModelManifest?> manifests, PerformanceOptions options, TimeProvider time, ILogger<PerformanceMonitor> logger, IGatewayEventPublisher? events = null, IFeedbackLabelSink? labels = null)
+    internal PerformanceMonitor(Func<string, int, ModelManifest?> manifests, PerformanceOptions options, TimeProvider time, ILogger<PerformanceMonitor> logger, IGatewayEventPublisher? events = null, IFeedbackLabelSink? labels = null, MonitoringQueue? intake = null)
     {
+        _intake = intake;
         _episodes = new PerformanceEpisodes(options);
         _events = new EventSender(events ?? NoEventPublisher.Instance, logger);
         _manifests = manifests;
@@ -127,6 +131,18 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
         _queue.Writer.TryWrite(prediction);
     }
 
+    void IMonitoringConsumer.Consume(InferenceRecord record) => OnCompleted(record);
+
+    void IMonitoringConsumer.Missed(InferenceRecord record)
+    {
+        // Counted as a drop of this monitor's own queue would be: only what it would have taken.
+        if (_options.Enabled && record.Error is null && record.Response?.Id is not null)
+        {
+            _queued.Increment();
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
     /// <summary>
     /// Waits (up to <paramref name="timeout"/>) until every prediction finished before this call has been taken in,
     /// so feedback right after a prediction finds it.
@@ -134,8 +150,14 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     public async Task CatchUpAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         // Real time, not the injected clock: this waits on the reader thread, not on anything the clock drives.
-        var target = _queued.Value;
+        // First the pipeline hands over what finished before now, then this monitor's reader files it.
         var started = Stopwatch.GetTimestamp();
+        if (_intake is not null)
+        {
+            await _intake.CatchUpAsync(timeout, cancellationToken);
+        }
+
+        var target = _queued.Value;
         while (Interlocked.Read(ref _processed) + Dropped < target && Stopwatch.GetElapsedTime(started) < timeout)
         {
             await Task.Delay(2, cancellationToken);
@@ -240,7 +262,7 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
     {
         try
         {
-            if (record.Error is not null || record.Response is not { Id: { } id } response || _manifests(record.Model, record.Version) is not { } manifest)
+            if (record.Error is not null || record.Response is not { Id: { } id } response || (record.Manifest ?? _manifests(record.Model, record.Version)) is not { } manifest)
             {
                 return null;
             }
@@ -252,8 +274,8 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
         }
         catch (Exception ex)
         {
-            // This runs on the request's thread, so nothing may escape: one odd answer must neither fail the
-            // request it came from nor stop monitoring of the rest.
+            // Nothing may escape: one odd answer must neither fail the request it came from (a direct observer) nor
+            // stop the monitoring pipeline's thread for the rest.
             PerformanceLog.IngestFailed(_logger, record.Model, record.Version, ex);
             return null;
         }

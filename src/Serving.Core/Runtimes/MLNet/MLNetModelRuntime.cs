@@ -80,6 +80,11 @@ public sealed class MLNetModelRuntime : IModelRuntime
     public ValueTask<Tensor[]> RunAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken) =>
         ValueTask.FromResult(RunCore(inputs, outputNames, cancellationToken));
 
+    /// <inheritdoc />
+    /// <remarks>The caller's reference on the version keeps Dispose away: no second count of calls in flight.</remarks>
+    public ValueTask<Tensor[]> RunCheckedAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(RunCore(inputs, outputNames, cancellationToken, counted: false));
+
     /// <summary>Runs the model synchronously. An empty <paramref name="outputNames"/> asks for every output.</summary>
     public Tensor[] Run(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames) =>
         RunCore(inputs, outputNames, CancellationToken.None);
@@ -87,12 +92,16 @@ public sealed class MLNetModelRuntime : IModelRuntime
     /// <summary>Frees the engines and the model once calls in flight have finished; later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose() => _lifetime.Dispose();
 
-    private Tensor[] RunCore(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken)
+    private Tensor[] RunCore(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken, bool counted = true)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(outputNames);
         cancellationToken.ThrowIfCancellationRequested();
-        _lifetime.Enter(this);
+        if (counted)
+        {
+            _lifetime.Enter(this);
+        }
+
         try
         {
             var names = outputNames.Count == 0 ? _allOutputNames : outputNames;
@@ -109,7 +118,10 @@ public sealed class MLNetModelRuntime : IModelRuntime
         }
         finally
         {
-            _lifetime.Exit();
+            if (counted)
+            {
+                _lifetime.Exit();
+            }
         }
     }
 

@@ -12,6 +12,7 @@ internal sealed class BatchOutput
 {
     private readonly long[] _tail;
     private readonly long _elementsPerRow;
+    private readonly long[] _oneRow;
 
     private BatchOutput(TensorDataType dataType, TensorElementType elementType, long[] tail)
     {
@@ -19,6 +20,7 @@ internal sealed class BatchOutput
         ElementType = elementType;
         _tail = tail;
         _elementsPerRow = tail.Aggregate(1L, (a, b) => a * b);
+        _oneRow = [1, .. tail];
     }
 
     public TensorDataType DataType { get; }
@@ -44,6 +46,7 @@ internal sealed class BatchOutput
     }
 
     /// <summary>A zeroed tensor of <paramref name="rows"/> rows for ONNX Runtime to write into.</summary>
+    /// <remarks>A one-row answer (the usual request) shares one shape array: shapes are never written to once made.</remarks>
     public Tensor Allocate(string name, long rows) =>
-        Tensor.FromBytes(name, DataType, [rows, .. _tail], new byte[checked(rows * _elementsPerRow * DataType.ElementSize())]);
+        Tensor.FromBytes(name, DataType, rows == 1 ? _oneRow : [rows, .. _tail], new byte[checked(rows * _elementsPerRow * DataType.ElementSize())]);
 }

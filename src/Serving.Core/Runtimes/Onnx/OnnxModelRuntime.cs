@@ -87,12 +87,24 @@ public sealed class OnnxModelRuntime : IModelRuntime
         _lifetime.Enter(this);
         try
         {
-            return RunCore(inputs, outputNames.Count == 0 ? _tensorOutputNames : outputNames);
+            return RunCore(inputs, outputNames.Count == 0 ? _tensorOutputNames : outputNames, inputsChecked: false);
         }
         finally
         {
             _lifetime.Exit();
         }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<Tensor[]> RunCheckedAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputNames);
+
+        // The caller's reference on the version keeps Dispose away, and BindInputs checked the inputs: no second
+        // count of calls in flight, no second look-up of each input's type.
+        return ValueTask.FromResult(RunCore(inputs, outputNames.Count == 0 ? _tensorOutputNames : outputNames, inputsChecked: true));
     }
 
     /// <summary>Frees the session once calls in flight have finished; later calls throw <see cref="ObjectDisposedException"/>.</summary>
@@ -101,24 +113,25 @@ public sealed class OnnxModelRuntime : IModelRuntime
     private static TensorElementType ElementTypeOf(TensorSpec spec) =>
         OnnxTypeMap.ToElementType(TensorDataTypes.Parse(spec.Datatype, spec.Name));
 
-    private Tensor[] RunCore(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames)
+    private Tensor[] RunCore(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, bool inputsChecked)
     {
-        foreach (var name in outputNames)
+        for (var i = 0; i < outputNames.Count; i++)
         {
-            CheckOutputName(name);
+            CheckOutputName(outputNames[i]);
         }
 
         var count = inputs.Count;
-        var names = new string[count];
-        var values = new OrtValue[count];
-        var pins = new MemoryHandle[count];
+        var scratch = RunScratch.ForInputs(count);
+        var names = scratch.Names;
+        var values = scratch.Values;
+        var pins = scratch.Pins;
         try
         {
             for (var i = 0; i < count; i++)
             {
                 var input = inputs[i];
                 names[i] = input.Name;
-                values[i] = CreateInput(input, ref pins[i]);
+                values[i] = inputsChecked && input.DataType != TensorDataType.Bytes ? CreateCheckedInput(input, ref pins[i]) : CreateInput(input, ref pins[i]);
             }
 
             var preallocationFailed = false;
@@ -154,9 +167,12 @@ public sealed class OnnxModelRuntime : IModelRuntime
         {
             for (var i = 0; i < count; i++)
             {
-                // The native value points into the pinned array: release it before unpinning.
+                // The native value points into the pinned array: release it before unpinning. The arrays are this
+                // thread's scratch, so nothing is left in them for the next call.
                 values[i]?.Dispose();
+                values[i] = null!;
                 pins[i].Dispose();
+                pins[i] = default;
             }
         }
     }
@@ -169,16 +185,17 @@ public sealed class OnnxModelRuntime : IModelRuntime
     {
         failed = false;
         var rows = inputs[0].Shape.Length > 0 ? inputs[0].Shape[0] : -1;
-        foreach (var input in inputs)
+        for (var i = 0; i < inputs.Count; i++)
         {
-            if (input.Shape.Length == 0 || input.Shape[0] != rows)
+            if (inputs[i].Shape.Length == 0 || inputs[i].Shape[0] != rows)
             {
                 return null;
             }
         }
 
         var count = outputNames.Count;
-        var plans = new BatchOutput[count];
+        var scratch = RunScratch.ForOutputs(count);
+        var plans = scratch.Plans;
         for (var i = 0; i < count; i++)
         {
             if (!_batchOutputs.TryGetValue(outputNames[i], out plans[i]!))
@@ -188,8 +205,8 @@ public sealed class OnnxModelRuntime : IModelRuntime
         }
 
         var outputs = new Tensor[count];
-        var outputValues = new OrtValue[count];
-        var pins = new MemoryHandle[count];
+        var outputValues = scratch.OutputValues;
+        var pins = scratch.OutputPins;
         try
         {
             for (var i = 0; i < count; i++)
@@ -218,7 +235,10 @@ public sealed class OnnxModelRuntime : IModelRuntime
             for (var i = 0; i < count; i++)
             {
                 outputValues[i]?.Dispose();
+                outputValues[i] = null!;
                 pins[i].Dispose();
+                pins[i] = default;
+                plans[i] = null!;
             }
         }
     }
@@ -270,6 +290,14 @@ public sealed class OnnxModelRuntime : IModelRuntime
         pin = input.Data.AsMemory().Pin();
         return OrtValue.CreateTensorValueWithData(
             OrtMemoryInfo.DefaultInstance, elementType, input.Shape, (IntPtr)pin.Pointer, input.Data.Length);
+    }
+
+    /// <summary>A fixed-size input the data plane already checked against the signature: wrapped, not checked again.</summary>
+    private static unsafe OrtValue CreateCheckedInput(Tensor input, ref MemoryHandle pin)
+    {
+        pin = input.Data.AsMemory().Pin();
+        return OrtValue.CreateTensorValueWithData(
+            OrtMemoryInfo.DefaultInstance, OnnxTypeMap.ToElementType(input.DataType), input.Shape, (IntPtr)pin.Pointer, input.Data.Length);
     }
 
     private static OrtValue CreateStringInput(Tensor input, long elementCount)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Serving.Core.Events;
 using Serving.Core.Inference;
+using Serving.Core.Monitoring;
 using Serving.Core.Monitoring.Logging;
 using Serving.Core.Registry;
 using Serving.Core.Monitoring.Drift;
@@ -23,8 +24,9 @@ internal static class DriftHostExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<DriftMonitor>>(),
             sp.GetRequiredService<PublishedEventMetrics>().Counting(sp.GetRequiredService<IGatewayEventPublisher>()),
-            sp.GetRequiredService<PredictionLogLocation>()));
-        services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<DriftMonitor>());
+            sp.GetRequiredService<PredictionLogLocation>(),
+            sp.GetRequiredService<MonitoringQueue>()));
+        services.AddSingleton<IMonitoringConsumer>(sp => sp.GetRequiredService<DriftMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<DriftMonitor>());
         services.AddSingleton<DriftMetrics>();
         return services;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Serving.Core.Events;
 using Serving.Core.Inference;
+using Serving.Core.Monitoring;
 using Serving.Core.Monitoring.Performance;
 using Serving.Core.Registry;
 using Serving.Core.Rollouts;
@@ -31,8 +32,9 @@ internal static class PerformanceEndpoints
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<PerformanceMonitor>>(),
             sp.GetRequiredService<PublishedEventMetrics>().Counting(sp.GetRequiredService<IGatewayEventPublisher>()),
-            sp.GetService<IFeedbackLabelSink>()));
-        services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<PerformanceMonitor>());
+            sp.GetService<IFeedbackLabelSink>(),
+            sp.GetRequiredService<MonitoringQueue>()));
+        services.AddSingleton<IMonitoringConsumer>(sp => sp.GetRequiredService<PerformanceMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<PerformanceMonitor>());
 
         // Canary analysis reads live accuracy from here, whichever was registered first.

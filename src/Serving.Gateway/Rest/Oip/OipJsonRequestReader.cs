@@ -11,6 +11,8 @@ namespace Serving.Gateway.Rest.Oip;
 /// </summary>
 internal static class OipJsonRequestReader
 {
+    private static readonly (byte[] Utf8, string Name)[] Datatypes = [.. TensorDataTypes.All.Select(n => (System.Text.Encoding.UTF8.GetBytes(n), n))];
+
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
 
     public static InferenceRequest Read(ReadOnlySpan<byte> body, string model, string? version, int maxIdLength = PredictionIds.DefaultMaxLength)
@@ -39,7 +41,7 @@ internal static class OipJsonRequestReader
         }
 
         string? id = null;
-        List<Tensor>? inputs = null;
+        IReadOnlyList<Tensor>? inputs = null;
         List<string>? outputs = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -91,17 +93,29 @@ internal static class OipJsonRequestReader
         };
     }
 
-    private static List<Tensor> ReadInputs(ref Utf8JsonReader reader, ReadOnlySpan<byte> body)
+    private static IReadOnlyList<Tensor> ReadInputs(ref Utf8JsonReader reader, ReadOnlySpan<byte> body)
     {
         Expect(ref reader, JsonTokenType.StartArray, "'inputs' must be an array");
-        var inputs = new List<Tensor>(1);
+
+        // Nearly every request has one input: an array of one, and a list only from the second on.
+        Tensor? first = null;
+        List<Tensor>? more = null;
+        var count = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             Expect(ref reader, JsonTokenType.StartObject, "each entry of 'inputs' must be an object");
-            inputs.Add(ReadInput(ref reader, body, inputs.Count));
+            var input = ReadInput(ref reader, body, count++);
+            if (first is null)
+            {
+                first = input;
+            }
+            else
+            {
+                (more ??= [first]).Add(input);
+            }
         }
 
-        return inputs;
+        return more ?? (first is null ? [] : [first]);
     }
 
     private static Tensor ReadInput(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int position)
@@ -116,12 +130,12 @@ internal static class OipJsonRequestReader
             if (reader.ValueTextEquals("name"u8))
             {
                 reader.Read();
-                name = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw InferenceException.BadRequest($"inputs[{position}].name must be a string");
+                name = reader.TokenType == JsonTokenType.String ? ReadName(ref reader) : throw InferenceException.BadRequest($"inputs[{position}].name must be a string");
             }
             else if (reader.ValueTextEquals("datatype"u8))
             {
                 reader.Read();
-                datatype = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw InferenceException.BadRequest($"inputs[{position}].datatype must be a string");
+                datatype = reader.TokenType == JsonTokenType.String ? ReadDatatype(ref reader) : throw InferenceException.BadRequest($"inputs[{position}].datatype must be a string");
             }
             else if (reader.ValueTextEquals("shape"u8))
             {
@@ -151,15 +165,14 @@ internal static class OipJsonRequestReader
             }
         }
 
-        var label = name is null ? $"inputs[{position}]" : $"input '{CallerText.Cut(name)}'";
         if (string.IsNullOrEmpty(name))
         {
-            throw InferenceException.BadRequest($"{label} has no 'name'");
+            throw InferenceException.BadRequest($"{Label(name, position)} has no 'name'");
         }
 
         if (shape is null)
         {
-            throw InferenceException.BadRequest($"{label} has no 'shape'");
+            throw InferenceException.BadRequest($"{Label(name, position)} has no 'shape'");
         }
 
         if (decoded is not null)
@@ -169,19 +182,27 @@ internal static class OipJsonRequestReader
 
         if (dataStart < 0)
         {
-            throw InferenceException.BadRequest($"{label} has no 'data'");
+            throw InferenceException.BadRequest($"{Label(name, position)} has no 'data'");
         }
 
         var type = datatype is null
-            ? throw InferenceException.BadRequest($"{label} has no 'datatype'")
-            : TensorDataTypes.Parse(datatype, label);
+            ? throw InferenceException.BadRequest($"{Label(name, position)} has no 'datatype'")
+            : TensorDataTypes.Parse(datatype, Label(name, position));
         return OipTensorDataReader.Read(body[dataStart..dataEnd], name, type, shape);
     }
+
+    /// <summary>How messages name an input: made only for a message, not for every request.</summary>
+    private static string Label(string? name, int position) =>
+        name is null ? $"inputs[{position}]" : $"input '{CallerText.Cut(name)}'";
 
     private static long[] ReadShape(ref Utf8JsonReader reader, int position)
     {
         Expect(ref reader, JsonTokenType.StartArray, $"inputs[{position}].shape must be an array of integers");
-        var dims = new List<long>(2);
+
+        // Dimensions gather on the stack; only a shape of more than eight needs a list. One array either way.
+        Span<long> few = stackalloc long[8];
+        var count = 0;
+        List<long>? many = null;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var dim) || dim < 0)
@@ -189,10 +210,50 @@ internal static class OipJsonRequestReader
                 throw InferenceException.BadRequest($"inputs[{position}].shape must hold non-negative integers");
             }
 
-            dims.Add(dim);
+            if (count < few.Length)
+            {
+                few[count++] = dim;
+            }
+            else
+            {
+                (many ??= [.. few]).Add(dim);
+            }
         }
 
-        return [.. dims];
+        return many is null ? few[..count].ToArray() : [.. many];
+    }
+
+    // The names a thread saw last: callers send the same input name on every request, so the string is reused
+    // rather than made again each time (a comparison of a few bytes instead of an allocation).
+    [ThreadStatic]
+    private static string? t_lastName;
+
+    private static string ReadName(ref Utf8JsonReader reader)
+    {
+        if (t_lastName is { } last && !reader.ValueIsEscaped && reader.ValueTextEquals(last))
+        {
+            return last;
+        }
+
+        return t_lastName = reader.GetString()!;
+    }
+
+    /// <summary>The datatype as the protocol spells it: the known name's own string, allocated only for an unknown one.</summary>
+    private static string ReadDatatype(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            var value = reader.ValueSpan;
+            foreach (var (utf8, name) in Datatypes)
+            {
+                if (value.SequenceEqual(utf8))
+                {
+                    return name;
+                }
+            }
+        }
+
+        return reader.GetString()!;
     }
 
     private static List<string> ReadOutputs(ref Utf8JsonReader reader)

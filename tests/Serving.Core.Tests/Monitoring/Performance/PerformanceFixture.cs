@@ -50,6 +50,9 @@ internal sealed class PerformanceFixture
         return new InferenceRecord(model, version, RouteKind.Stable, "rest", Time.GetUtcNow(), TimeSpan.FromMilliseconds(1), null, request, response);
     }
 
+    /// <summary>The hand-made manifest of a model, as the monitor's own look-up finds it.</summary>
+    public static ModelManifest? ManifestOf(string model, int version) => Manifest(model, version);
+
     private static ModelManifest? Manifest(string model, int version) => model switch
     {
         "cancer" => Make(ModelTasks.Binary, [Output("label", "INT64", 1), Output("probability", "FP32", 1)], "label", ["malignant", "benign"]),

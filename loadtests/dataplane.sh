@@ -1,0 +1,275 @@
+#!/usr/bin/env bash
+# Issue 15's targets in one command: the ceiling, the gateway with defaults (every monitor on), the gateway with
+# monitoring off, gRPC on one multiplexed HTTP/2 connection, batch 64 (beside ONNX Runtime in-process on the same
+# rows) and the dynamic-batching scenario, alternated round by round in one run, then one table: req/s, p50, p99,
+# server CPU per request, and each ratio to the ceiling. On a shared machine judge by server CPU per request.
+#
+#   loadtests/dataplane.sh
+#
+# Settings (environment):
+#   LOADTEST_ROUNDS       alternated rounds                                   (default 3)
+#   LOADTEST_DURATION     measured seconds per scenario per round             (default 5)
+#   LOADTEST_WARMUP       unmeasured seconds per scenario, once, before round 1 (default 5)
+#   LOADTEST_CONNECTIONS  wrk connections / h2load streams on one connection  (default 16)
+#   LOADTEST_BATCH_ROWS   rows per request of the batch scenario              (default 64)
+#   LOADTEST_SCENARIOS    which to run (default "ceiling rest-defaults rest-monitoring-off grpc-h2 batch ort batching")
+#   LOADTEST_BASE_PORT    first of the seven loopback ports used              (default 18280)
+#   LOADTEST_SKIP_BUILD=1 reuse the last Release builds
+# Exit code: 0 all targets pass, 1 a target fails, 2 the run itself could not be done.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+rounds=${LOADTEST_ROUNDS:-3}
+duration=${LOADTEST_DURATION:-5}
+warmup=${LOADTEST_WARMUP:-5}
+connections=${LOADTEST_CONNECTIONS:-16}
+batch_rows=${LOADTEST_BATCH_ROWS:-64}
+base=${LOADTEST_BASE_PORT:-18280}
+read -r -a scenarios <<<"${LOADTEST_SCENARIOS:-ceiling rest-defaults rest-monitoring-off grpc-h2 batch ort batching}"
+model=breast-cancer
+payload=$here/payload/breast-cancer-row.csv
+scratch=$(mktemp -d)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+say() { printf '== %s\n' "$*" >&2; }
+die() { printf 'dataplane.sh: %s\n' "$*" >&2; exit 2; }
+
+for n in "$rounds" "$duration" "$warmup" "$connections" "$batch_rows" "$base"; do
+  [[ $n =~ ^[0-9]+$ ]] || die "settings must be whole numbers, got '$n'"
+done
+((rounds >= 1 && duration >= 1 && connections >= 1 && batch_rows >= 1)) || die "rounds, duration, connections and rows must be at least 1"
+for s in "${scenarios[@]}"; do
+  [[ $s =~ ^(ceiling|rest-defaults|rest-monitoring-off|grpc-h2|batch|ort|batching)$ ]] || die "unknown scenario '$s'"
+done
+for tool in wrk h2load curl dotnet timeout awk; do
+  command -v "$tool" >/dev/null || die "$tool is not installed (h2load: Debian package nghttp2-client)"
+done
+
+# Ports: defaults gateway (REST, gRPC), monitoring-off gateway (REST, gRPC), ceiling, batching gateway (REST, gRPC).
+on_http=$base on_grpc=$((base + 1)) off_http=$((base + 2)) off_grpc=$((base + 3)) ceiling_port=$((base + 4))
+batching_http=$((base + 5)) batching_grpc=$((base + 6))
+
+started=()
+cleanup() {
+  local pid
+  for pid in "${started[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${started[@]}"; do
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- build
+if [[ ${LOADTEST_SKIP_BUILD:-0} != 1 ]]; then
+  for project in src/Serving.Gateway loadtests/Ceiling loadtests/GrpcLoad loadtests/DataPlaneBench; do
+    say "build $project (Release)"
+    (cd "$root" && timeout 900 dotnet build "$project" -c Release -nologo -v q) >"$scratch/build.log" 2>&1 \
+      || { tail -30 "$scratch/build.log" >&2; die "build of $project failed"; }
+  done
+fi
+find_binary() { find "$root/$1/bin/Release" -name "$2" -path '*net10.0*' -print -quit 2>/dev/null; }
+gateway_dll=$(find_binary src/Serving.Gateway Serving.Gateway.dll)
+ceiling_dll=$(find_binary loadtests/Ceiling Ceiling.dll)
+grpcload_dll=$(find_binary loadtests/GrpcLoad GrpcLoad.dll)
+bench_dll=$(find_binary loadtests/DataPlaneBench DataPlaneBench.dll)
+[[ -n $gateway_dll && -n $ceiling_dll && -n $grpcload_dll && -n $bench_dll ]] || die "Release builds not found; run without LOADTEST_SKIP_BUILD"
+
+# ---------------------------------------------------------------- servers
+start_gateway() { # name, http port, grpc port, extra settings...
+  local name=$1 http=$2 grpc=$3
+  shift 3
+  (cd "$root" && exec dotnet "$gateway_dll" \
+    "--Kestrel:Endpoints:Http:Url=http://127.0.0.1:$http" "--Kestrel:Endpoints:Grpc:Url=http://127.0.0.1:$grpc" \
+    "--Serving:Registry:Path=$root/models" "--Serving:DefaultModel=$model" "--Serving:DataPath=$scratch/data-$name" \
+    "--Logging:LogLevel:Default=Warning" "$@") >"$scratch/gateway-$name.log" 2>&1 &
+  started+=("$!")
+  pid_of[$name]=$!
+}
+wait_ready() { # name, url
+  local deadline=$((SECONDS + 90))
+  until curl -sf -o /dev/null --max-time 2 "$2"; do
+    kill -0 "${pid_of[$1]}" 2>/dev/null || { tail -30 "$scratch/gateway-$1.log" >&2; die "gateway $1 exited while starting"; }
+    ((SECONDS < deadline)) || die "gateway $1 not ready after 90 s"
+    sleep 0.5
+  done
+}
+declare -A pid_of
+say "start the gateways: defaults on $on_http, monitoring off on $off_http"
+start_gateway on "$on_http" "$on_grpc"
+start_gateway off "$off_http" "$off_grpc" --Serving:Monitoring:PredictionLog:Enabled=false \
+  --Serving:Monitoring:Drift:Enabled=false --Serving:Monitoring:Performance:Enabled=false
+
+# ---- batching slot (helper G): a third gateway with dynamic batching on for the model, e.g.
+#   start_gateway batching "$batching_http" "$batching_grpc" --Serving:Models:breast-cancer:Batching:...=...
+# and set batching_ready=1; run_scenario's "batching" case then loads it. Until then the row says "not wired".
+batching_ready=0
+
+wait_ready on "http://127.0.0.1:$on_http/v2/models/$model/ready"
+wait_ready off "http://127.0.0.1:$off_http/v2/models/$model/ready"
+
+# One request of each kind; the single-row answer becomes the ceiling's canned body.
+width=$(head -1 "$payload" | awk -F, '{ print NF }')
+row=$(sed -n 2p "$payload")
+printf '{"inputs":[{"name":"input","shape":[1,%d],"datatype":"FP32","data":[%s]}]}' "$width" "$row" >"$scratch/row.json"
+curl -sf --max-time 5 -X POST -H 'Content-Type: application/json' --data-binary "@$scratch/row.json" \
+  "http://127.0.0.1:$on_http/v2/models/$model/infer" >"$scratch/answer.json" || die "the gateway refused the single-row request"
+dotnet "$ceiling_dll" --port "$ceiling_port" --body-file "$scratch/answer.json" >"$scratch/ceiling.log" 2>&1 &
+started+=("$!")
+pid_of[ceiling]=$!
+deadline=$((SECONDS + 30))
+until curl -sf -o /dev/null --max-time 2 -X POST --data-binary "@$scratch/row.json" "http://127.0.0.1:$ceiling_port/"; do
+  ((SECONDS < deadline)) || die "the ceiling did not answer within 30 s"
+  sleep 0.3
+done
+
+# The gRPC request, framed as gRPC sends it, written by GrpcLoad after one call that must succeed.
+timeout 60 dotnet "$grpcload_dll" --target "http://127.0.0.1:$on_grpc" --model "$model" --mode typed --payload "$payload" \
+  --input input --write-request "$scratch/grpc.request" >"$scratch/grpc.write.txt" 2>&1 \
+  || die "GrpcLoad could not make the gRPC request: $(tail -5 "$scratch/grpc.write.txt")"
+
+# ---------------------------------------------------------------- scenarios
+declare -A requests seconds ticks p50s p99s errors
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+field() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" <<<"$1"; }
+add() { # scenario, requests, seconds, server ticks, p50 us, p99 us, errors
+  requests[$1]=$(( ${requests[$1]:-0} + $2 ))
+  seconds[$1]=$(awk -v a="${seconds[$1]:-0}" -v b="$3" 'BEGIN { print a + b }')
+  ticks[$1]=$(( ${ticks[$1]:-0} + $4 ))
+  p50s[$1]+="$5 "
+  p99s[$1]+="$6 "
+  errors[$1]=$(( ${errors[$1]:-0} + $7 ))
+}
+
+wrk_run() { # scenario, server pid, seconds, measure (0|1), wrk arguments...
+  local name=$1 pid=$2 time=$3 measure=$4
+  shift 4
+  local before after line
+  before=$(cpu_ticks "$pid")
+  timeout $((time + 30)) wrk -t1 -c"$connections" -d"${time}s" --latency "$@" >"$scratch/$name.txt" 2>&1 \
+    || die "wrk failed for $name: $(tail -5 "$scratch/$name.txt")"
+  after=$(cpu_ticks "$pid")
+  ((measure)) || return 0
+  line=$(sed -n 's/^WRK_RESULT //p' "$scratch/$name.txt")
+  [[ -n $line ]] || die "no result from wrk for $name"
+  local failed
+  failed=$(awk -v l="$line" 'BEGIN { n = 0; while (match(l, /"errors_[a-z]+":[0-9]+/)) {
+      s = substr(l, RSTART, RLENGTH); sub(/.*:/, "", s); n += s; l = substr(l, RSTART + RLENGTH) } print n }')
+  add "$name" "$(field "$line" requests)" "$(field "$line" seconds)" $((after - before)) \
+    "$(field "$line" p50_us)" "$(field "$line" p99_us)" "$failed"
+}
+
+h2_run() { # scenario, server pid, seconds, measure
+  local name=$1 pid=$2 time=$3 measure=$4 before after
+  before=$(cpu_ticks "$pid")
+  timeout $((time + 30)) h2load -D "$time" -c1 -m"$connections" -d "$scratch/grpc.request" \
+    -H 'content-type: application/grpc' -H 'te: trailers' \
+    "http://127.0.0.1:$on_grpc/inference.GRPCInferenceService/ModelInfer" >"$scratch/$name.txt" 2>&1 \
+    || die "h2load failed for $name: $(tail -5 "$scratch/$name.txt")"
+  after=$(cpu_ticks "$pid")
+  ((measure)) || return 0
+  # h2load: "finished in 5.00s, 45485.33 req/s", "requests: N total, N started, N done, N succeeded, ...",
+  # "time for request: min max mean sd"; no percentiles, so p50 and p99 stay n/a (its mean goes in the p50 column's note).
+  local parsed
+  parsed=$(awk '/^finished in / { s = $3; sub(/s,$/, "", s) } /^requests: / { done = $6; ok = $8 }
+    END { if (done != "") printf "%s %s %s\n", done, s, done - ok }' "$scratch/$name.txt")
+  [[ -n $parsed ]] || die "no result from h2load for $name: $(tail -5 "$scratch/$name.txt")"
+  local done time_s failed
+  read -r done time_s failed <<<"$parsed"
+  add "$name" "$done" "$time_s" $((after - before)) n/a n/a "$failed"
+}
+
+ort_run() { # seconds, measure
+  local line
+  line=$(timeout $(($1 + 60)) dotnet "$bench_dll" ort "$root/models/$model/$(ls "$root/models/$model" | sort -n | tail -1)/model.onnx" \
+    "$payload" "$batch_rows" "$1" "$(nproc)" 2>&1 | sed -n 's/^ORT_RESULT //p')
+  [[ -n $line ]] || die "no result from ONNX Runtime in-process"
+  ((${2})) || return 0
+  ort_rows=$(( ${ort_rows:-0} + $(field "$line" rows) ))
+  ort_seconds=$(awk -v a="${ort_seconds:-0}" -v b="$(field "$line" seconds)" 'BEGIN { print a + b }')
+}
+
+run_scenario() { # scenario, seconds, measure
+  local oip=(-s "$here/wrk/oip-infer.lua")
+  case $1 in
+    ceiling) wrk_run ceiling "${pid_of[ceiling]}" "$2" "$3" "${oip[@]}" "http://127.0.0.1:$ceiling_port/v2/models/$model/infer" -- input FP32 "$payload" ;;
+    rest-defaults) wrk_run rest-defaults "${pid_of[on]}" "$2" "$3" "${oip[@]}" "http://127.0.0.1:$on_http/v2/models/$model/infer" -- input FP32 "$payload" ;;
+    rest-monitoring-off) wrk_run rest-monitoring-off "${pid_of[off]}" "$2" "$3" "${oip[@]}" "http://127.0.0.1:$off_http/v2/models/$model/infer" -- input FP32 "$payload" ;;
+    grpc-h2) h2_run grpc-h2 "${pid_of[on]}" "$2" "$3" ;;
+    batch) wrk_run batch "${pid_of[on]}" "$2" "$3" -s "$here/wrk/oip-batch.lua" "http://127.0.0.1:$on_http/v2/models/$model/infer" -- "$batch_rows" input FP32 "$payload" ;;
+    ort) ort_run "$2" "$3" ;;
+    batching) ((batching_ready)) && wrk_run batching "${pid_of[batching]}" "$2" "$3" "${oip[@]}" "http://127.0.0.1:$batching_http/v2/models/$model/infer" -- input FP32 "$payload" || true ;;
+  esac
+}
+
+if ((warmup > 0)); then
+  for s in "${scenarios[@]}"; do say "warm-up $s ${warmup}s"; run_scenario "$s" "$warmup" 0; done
+fi
+for ((round = 1; round <= rounds; round++)); do
+  # Each round in another order, so the machine's own drift in speed falls on every scenario alike.
+  mapfile -t order < <(printf '%s\n' "${scenarios[@]}" | awk -v r="$round" 'BEGIN { srand(r) } { print rand() "\t" $0 }' | sort -n | cut -f2)
+  for s in "${order[@]}"; do
+    say "round $round/$rounds: $s ${duration}s"
+    run_scenario "$s" "$duration" 1
+  done
+done
+
+# ---------------------------------------------------------------- report
+median() { tr ' ' '\n' <<<"$1" | grep -E '^[0-9.]+$' | sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+rps() { awk -v n="${requests[$1]:-0}" -v s="${seconds[$1]:-0}" 'BEGIN { if (s > 0) printf "%.1f", n / s; else print "n/a" }'; }
+cpu() { awk -v t="${ticks[$1]:-0}" -v n="${requests[$1]:-0}" 'BEGIN { if (n > 0) printf "%.1f", t * 10000 / n; else print "n/a" }'; }
+over() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+ms() { awk -v u="$1" 'BEGIN { if (u ~ /^[0-9.]+$/) printf "%.2f", u / 1000; else print "n/a" }'; }
+
+ceiling_rps=$(rps ceiling) ceiling_cpu=$(cpu ceiling)
+echo
+echo "Data plane, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown):" \
+  "$rounds alternated rounds of ${duration}s, $connections connections, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | req/s ÷ ceiling | CPU/req ÷ ceiling | errors |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+for s in "${scenarios[@]}"; do
+  [[ $s == ort ]] && continue
+  if [[ -z ${requests[$s]:-} ]]; then
+    echo "| $s | not wired (helper G's slot) | | | | | | |"
+    continue
+  fi
+  echo "| $s | $(rps "$s") | $(ms "$(median "${p50s[$s]}")") | $(ms "$(median "${p99s[$s]}")") | $(cpu "$s") | $(over "$(rps "$s")" "$ceiling_rps") | $(over "$(cpu "$s")" "$ceiling_cpu") | ${errors[$s]} |"
+done
+batch_rows_s=n/a ort_rows_s=n/a
+if [[ -n ${requests[batch]:-} ]]; then
+  batch_rows_s=$(awk -v r="$(rps batch)" -v n="$batch_rows" 'BEGIN { printf "%.0f", r * n }')
+fi
+if [[ -n ${ort_rows:-} ]]; then
+  ort_rows_s=$(awk -v n="$ort_rows" -v s="$ort_seconds" 'BEGIN { printf "%.0f", n / s }')
+fi
+echo
+echo "Batch $batch_rows: gateway $batch_rows_s rows/s; ONNX Runtime in-process ($(nproc) threads, same rows) $ort_rows_s rows/s."
+echo
+
+failed=0
+target() { # description, figure, condition
+  local result=SKIP
+  if [[ $2 != *n/a* ]]; then
+    if awk "BEGIN { exit !($3) }"; then result=PASS; else result=FAIL; failed=1; fi
+  fi
+  echo "| $1 | $2 | $result |"
+}
+on_rps=$(rps rest-defaults) on_cpu=$(cpu rest-defaults) off_cpu=$(cpu rest-monitoring-off)
+on_p99=$(ms "$(median "${p99s[rest-defaults]:-}")")
+grpc_rps=$(rps grpc-h2)
+echo "| target | figure | result |"
+echo "| --- | --- | --- |"
+r=$(over "$on_rps" "$ceiling_rps"); target "REST defaults ≥ 0.6 of the ceiling's req/s" "$r" "$r >= 0.6"
+r=$(over "$on_cpu" "$ceiling_cpu"); target "REST defaults server CPU/req ≤ 2× the ceiling's" "$r" "$r <= 2"
+target "REST defaults p99 ≤ 2 ms at $connections connections" "$on_p99 ms" "$on_p99 <= 2"
+r=$(over "$off_cpu" "$on_cpu"); target "monitoring on ≥ 0.95 of off, by server CPU/req (off ÷ on)" "$r" "$r >= 0.95"
+r=$(over "$grpc_rps" "$on_rps"); target "gRPC on one HTTP/2 connection ≥ 1.1× REST req/s" "$r" "$r >= 1.1"
+r=$(over "$batch_rows_s" "$ort_rows_s"); target "batch $batch_rows ≥ 0.5 of ONNX Runtime in-process rows/s" "$r" "$r >= 0.5"
+total_errors=0
+for s in "${!errors[@]}"; do total_errors=$((total_errors + errors[$s])); done
+((total_errors == 0)) || { echo "errors: $total_errors failed requests (see the table)"; failed=1; }
+exit $failed
