@@ -104,7 +104,8 @@ public sealed class WebhookDelivererTests : IAsyncLifetime
     public async Task A_receiver_that_keeps_failing_is_marked_failed_once_the_retry_horizon_passes()
     {
         _receiver.Answer = (_, _) => 503;
-        await using var harness = await WebhookHarness.StartAsync(_data, o => o.RetryHorizon = TimeSpan.FromMilliseconds(600), receivers: _receiver.Url);
+        // Two seconds leave room for a second attempt (back-off included) on a loaded machine; 600 ms did not.
+        await using var harness = await WebhookHarness.StartAsync(_data, o => o.RetryHorizon = TimeSpan.FromSeconds(2), receivers: _receiver.Url);
 
         await harness.Publisher.PublishAsync(WebhookHarness.Event("evt-horizon"), TestContext.Current.CancellationToken);
 
