@@ -25,6 +25,7 @@ internal static class MetricsHostExtensions
         RolloutMetrics.Register(app.ServiceProvider);
         DataDirectoryMetrics.Register(app.ServiceProvider);
         WebhookMetrics.Register(app.ServiceProvider);
+        CoordinationMetrics.Register(app.ServiceProvider);
         app.MapMetrics("/metrics", app.ServiceProvider.GetRequiredService<GatewayMetricsRegistry>().Registry);
         return app;
     }
