@@ -90,6 +90,12 @@ public sealed class RedisLeaderLease : BackgroundService, ILeadership, ILeadersh
             var db = _redis.GetDatabase();
             try
             {
+                if (!_redis.IsConnected)
+                {
+                    // Not even tried: a command would wait for the connection's timeout, and hold up a shutdown.
+                    throw new RedisException("not connected to Redis");
+                }
+
                 if (Volatile.Read(ref _leader))
                 {
                     var renewed = (long)await db.ScriptEvaluateAsync(RenewScript, Keys, [Holder, lease]).ConfigureAwait(false) == 1;
@@ -152,6 +158,12 @@ public sealed class RedisLeaderLease : BackgroundService, ILeadership, ILeadersh
             var token = FencingToken;
             Volatile.Write(ref _leader, false);
             Raise(false);
+            if (!_redis.IsConnected)
+            {
+                // The lease then simply runs out; waiting for a connection would only hold up the shutdown.
+                return false;
+            }
+
             try
             {
                 var released = (long)await _redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, Keys, [Holder]).ConfigureAwait(false) == 1;

@@ -73,6 +73,9 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
     private long _refusals;
     private long _writeFailures;
 
+    // True from a failed re-read until one succeeds: an outage is said once, and its end once.
+    private bool _rereadFailing;
+
     public RedisDeploymentStateStore(
         IConnectionMultiplexer redis,
         ILeadership leadership,
@@ -215,13 +218,30 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
         List<string> changed;
         try
         {
+            if (!_redis.IsConnected)
+            {
+                // Not even tried: a command would wait for the connection's timeout, and hold up a shutdown.
+                throw new RedisException("not connected to Redis");
+            }
+
             WriteDeferred();
             documents = Read();
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            SharedStateLog.RereadFailed(_logger, ex.Message);
+            if (!_rereadFailing)
+            {
+                _rereadFailing = true;
+                SharedStateLog.RereadFailed(_logger, ex.Message);
+            }
+
             return false;
+        }
+
+        if (_rereadFailing)
+        {
+            _rereadFailing = false;
+            SharedStateLog.RereadRecovered(_logger);
         }
 
         lock (_gate)

@@ -17,7 +17,7 @@ internal static partial class SharedStateLog
     [LoggerMessage(EventId = 3123, Level = LogLevel.Information, Message = "Applied another replica's change to {Models} (state version {Version})")]
     public static partial void AppliedElsewhere(ILogger logger, string models, long version);
 
-    [LoggerMessage(EventId = 3124, Level = LogLevel.Warning, Message = "The shared deployment state could not be re-read from Redis: {Reason}")]
+    [LoggerMessage(EventId = 3124, Level = LogLevel.Warning, Message = "The shared deployment state cannot be re-read from Redis: {Reason}. This replica serves its last known deployments and says when Redis answers again")]
     public static partial void RereadFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 3125, Level = LogLevel.Information, Message = "Redis is reachable again: {Count} deferred deployment change(s) written")]
@@ -28,4 +28,7 @@ internal static partial class SharedStateLog
 
     [LoggerMessage(EventId = 3127, Level = LogLevel.Error, Message = "Applying another replica's deployment change failed")]
     public static partial void ApplyFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3128, Level = LogLevel.Information, Message = "The shared deployment state can be read from Redis again; this replica is back in step")]
+    public static partial void RereadRecovered(ILogger logger);
 }
