@@ -38,6 +38,7 @@ public sealed class RedisLeaderLease : BackgroundService, ILeadership, ILeadersh
         """;
 
     private static readonly RedisKey[] Keys = [RedisKeys.Leader, RedisKeys.Fence];
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(2);
 
     private readonly IConnectionMultiplexer _redis;
     private readonly LeaseOptions _options;
@@ -79,9 +80,9 @@ public sealed class RedisLeaderLease : BackgroundService, ILeadership, ILeadersh
     public long RenewalFailures => Interlocked.Read(ref _failures);
 
     /// <summary>One round of the loop: renews a held lease or tries to acquire a free one; returns <see cref="IsLeader"/> after it.</summary>
-    public async Task<bool> StepAsync()
+    public async Task<bool> StepAsync(CancellationToken cancellationToken = default)
     {
-        await _step.WaitAsync().ConfigureAwait(false);
+        await _step.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             // The lease's end is counted from before the call: Redis started its clock no earlier than that.
@@ -90,15 +91,9 @@ public sealed class RedisLeaderLease : BackgroundService, ILeadership, ILeadersh
             var db = _redis.GetDatabase();
             try
             {
-                if (!_redis.IsConnected)
-                {
-                    // Not even tried: a command would wait for the connection's timeout, and hold up a shutdown.
-                    throw new RedisException("not connected to Redis");
-                }
-
                 if (Volatile.Read(ref _leader))
                 {
-                    var renewed = (long)await db.ScriptEvaluateAsync(RenewScript, Keys, [Holder, lease]).ConfigureAwait(false) == 1;
+                    var renewed = (long)await db.ScriptEvaluateAsync(RenewScript, Keys, [Holder, lease]).WaitAsync(cancellationToken).ConfigureAwait(false) == 1;
                     if (renewed && started.UtcTicks < Interlocked.Read(ref _validUntilTicks))
                     {
                         Interlocked.Exchange(ref _validUntilTicks, (started + _options.Lease).UtcTicks);
@@ -112,7 +107,7 @@ public sealed class RedisLeaderLease : BackgroundService, ILeadership, ILeadersh
                 }
                 else
                 {
-                    var token = (long)await db.ScriptEvaluateAsync(AcquireScript, Keys, [Holder, lease]).ConfigureAwait(false);
+                    var token = (long)await db.ScriptEvaluateAsync(AcquireScript, Keys, [Holder, lease]).WaitAsync(cancellationToken).ConfigureAwait(false);
                     if (token > 0)
                     {
                         Interlocked.Exchange(ref _token, token);
@@ -158,15 +153,10 @@ public sealed class RedisLeaderLease : BackgroundService, ILeadership, ILeadersh
             var token = FencingToken;
             Volatile.Write(ref _leader, false);
             Raise(false);
-            if (!_redis.IsConnected)
-            {
-                // The lease then simply runs out; waiting for a connection would only hold up the shutdown.
-                return false;
-            }
-
             try
             {
-                var released = (long)await _redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, Keys, [Holder]).ConfigureAwait(false) == 1;
+                // Bounded: with Redis away the lease simply runs out, and the shutdown goes on.
+                var released = (long)await _redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, Keys, [Holder]).WaitAsync(ReleaseTimeout).ConfigureAwait(false) == 1;
                 if (released)
                 {
                     CoordinationLog.Released(_logger, Holder, token);
@@ -206,7 +196,7 @@ public sealed class RedisLeaderLease : BackgroundService, ILeadership, ILeadersh
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await StepAsync().ConfigureAwait(false);
+                await StepAsync(stoppingToken).ConfigureAwait(false);
                 await Task.Delay(_options.RenewEvery, _time, stoppingToken).ConfigureAwait(false);
             }
         }

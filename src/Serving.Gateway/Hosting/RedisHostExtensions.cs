@@ -32,7 +32,8 @@ internal static class RedisHostExtensions
     /// <inheritdoc cref="RedisConfiguration(IServiceProvider)"/>
     public static string? RedisConfiguration(IConfiguration configuration)
     {
-        var value = configuration[ConfigurationKey];
+        ArgumentNullException.ThrowIfNull(configuration);
+        var value = configuration["Serving:Redis:Configuration"];
         return string.IsNullOrWhiteSpace(value) ? null : value;
     }
 

@@ -17,17 +17,17 @@ public sealed class RedisLeaderLeaseTests
         using var first = Lease(connection, seconds: 5);
         using var second = Lease(connection, seconds: 5);
 
-        Assert.True(await first.StepAsync());
-        Assert.False(await second.StepAsync());
+        Assert.True(await first.StepAsync(TestContext.Current.CancellationToken));
+        Assert.False(await second.StepAsync(TestContext.Current.CancellationToken));
         Assert.True(first.IsLeader);
         Assert.False(second.IsLeader);
         var firstToken = first.FencingToken;
         Assert.True(firstToken > 0);
 
         // Renewal keeps it; the other still cannot take it.
-        Assert.True(await first.StepAsync());
+        Assert.True(await first.StepAsync(TestContext.Current.CancellationToken));
         Assert.Equal(1, first.Renewals);
-        Assert.False(await second.StepAsync());
+        Assert.False(await second.StepAsync(TestContext.Current.CancellationToken));
 
         var changes = new List<bool>();
         first.LeadershipChanged += changes.Add;
@@ -35,11 +35,11 @@ public sealed class RedisLeaderLeaseTests
         Assert.False(first.IsLeader);
         Assert.Equal([false], changes);
 
-        Assert.True(await second.StepAsync());
+        Assert.True(await second.StepAsync(TestContext.Current.CancellationToken));
         Assert.True(second.FencingToken > firstToken, $"token {second.FencingToken} after {firstToken}");
 
         // The old holder finds it taken.
-        Assert.False(await first.StepAsync());
+        Assert.False(await first.StepAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -50,17 +50,17 @@ public sealed class RedisLeaderLeaseTests
         using var stuck = Lease(connection, seconds: 1);
         using var other = Lease(connection, seconds: 1);
 
-        Assert.True(await stuck.StepAsync());
-        Assert.False(await other.StepAsync());
+        Assert.True(await stuck.StepAsync(TestContext.Current.CancellationToken));
+        Assert.False(await other.StepAsync(TestContext.Current.CancellationToken));
 
         // A paused or cut-off holder: nothing renews. By its own clock it stops leading when the lease ends.
         await Task.Delay(TimeSpan.FromMilliseconds(1300), TestContext.Current.CancellationToken);
         Assert.False(stuck.IsLeader);
-        Assert.True(await other.StepAsync());
+        Assert.True(await other.StepAsync(TestContext.Current.CancellationToken));
         Assert.True(other.FencingToken > stuck.FencingToken);
 
         // Its next renewal finds the lease taken and says so.
-        Assert.False(await stuck.StepAsync());
+        Assert.False(await stuck.StepAsync(TestContext.Current.CancellationToken));
         Assert.Equal(1, stuck.RenewalFailures);
     }
 
@@ -70,14 +70,14 @@ public sealed class RedisLeaderLeaseTests
         await using var redis = await RedisServer.StartAsync();
         using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
         using var lease = Lease(connection, seconds: 2);
-        Assert.True(await lease.StepAsync());
+        Assert.True(await lease.StepAsync(TestContext.Current.CancellationToken));
 
         redis.Kill();
-        await lease.StepAsync();
+        await lease.StepAsync(TestContext.Current.CancellationToken);
         Assert.True(lease.IsLeader, "a failed renewal within the lease keeps leadership");
 
         await Task.Delay(TimeSpan.FromMilliseconds(2200), TestContext.Current.CancellationToken);
-        Assert.False(await lease.StepAsync());
+        Assert.False(await lease.StepAsync(TestContext.Current.CancellationToken));
         Assert.False(lease.IsLeader);
         Assert.True(lease.RenewalFailures >= 2);
     }

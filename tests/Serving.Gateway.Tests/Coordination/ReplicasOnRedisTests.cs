@@ -146,7 +146,7 @@ public sealed class ReplicasOnRedisTests : IDisposable
         await redis.RestartAsync();
         // The change is made through the other replica; it is written as soon as that one is connected again.
         await PutDeploymentAsync(second, """{"stable":2}""");
-        await WaitUntilAsync(async () => await ServedVersionAsync(first) == 2, TimeSpan.FromSeconds(20), $"replica 0 serving version 2 after Redis came back:\n{replicas.OutputOf(0)}");
+        await WaitUntilAsync(async () => await ServedVersionAsync(first) == 2, TimeSpan.FromSeconds(20), $"replica 0 serving version 2 after Redis came back:\n{replicas.OutputOf(0)}\n--- replica 1:\n{replicas.OutputOf(1)}");
         Assert.Equal(2, await ServedVersionAsync(second));
     }
 

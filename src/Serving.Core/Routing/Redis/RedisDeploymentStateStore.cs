@@ -218,12 +218,7 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
         List<string> changed;
         try
         {
-            if (!_redis.IsConnected)
-            {
-                // Not even tried: a command would wait for the connection's timeout, and hold up a shutdown.
-                throw new RedisException("not connected to Redis");
-            }
-
+            // Tried whatever IsConnected says: this loop may wait for the timeout, and a reconnection shows at once.
             WriteDeferred();
             documents = Read();
         }
@@ -345,7 +340,7 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
     {
         lock (_gate)
         {
-            if (_deferred.Count == 0 || !_redis.IsConnected)
+            if (_deferred.Count == 0)
             {
                 return;
             }

@@ -63,7 +63,7 @@ public sealed class RedisDeploymentStateStoreTests : IDisposable
         using var oldLeader = Store(connection, oldLease, "old");
         using var newLeader = Store(connection, newLease, "new");
 
-        Assert.True(await oldLease.StepAsync());
+        Assert.True(await oldLease.StepAsync(TestContext.Current.CancellationToken));
         using (FencedWrites.Begin())
         {
             oldLeader.Save(Table(("iris", 1, 2, 10)), NoRollouts);
@@ -71,7 +71,7 @@ public sealed class RedisDeploymentStateStoreTests : IDisposable
 
         // The old leader stalls past its lease (a long pause); the other replica takes over with a larger token.
         await Task.Delay(TimeSpan.FromMilliseconds(1300), TestContext.Current.CancellationToken);
-        Assert.True(await newLease.StepAsync());
+        Assert.True(await newLease.StepAsync(TestContext.Current.CancellationToken));
         Assert.True(newLease.FencingToken > oldLease.FencingToken);
 
         // The old leader wakes up and writes the step it was about to take, still carrying its old token.
