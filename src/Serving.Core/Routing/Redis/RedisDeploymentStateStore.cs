@@ -212,15 +212,16 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
     }
 
     /// <summary>Re-reads the state now and hands other replicas' changes on; false when Redis did not answer.</summary>
-    public bool Refresh()
+    public async Task<bool> RefreshAsync()
     {
         Dictionary<string, Document> documents;
         List<string> changed;
         try
         {
             // Tried whatever IsConnected says: this loop may wait for the timeout, and a reconnection shows at once.
+            // Awaited, not waited for: a thread blocked here is one the client's own reconnection may need.
             WriteDeferred();
-            documents = Read();
+            documents = Parse(await _redis.GetDatabase().HashGetAllAsync(RedisKeys.Deployments).ConfigureAwait(false));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -311,7 +312,7 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
 
                 try
                 {
-                    Refresh();
+                    await RefreshAsync().ConfigureAwait(false);
                 }
 #pragma warning disable CA1031 // One failed round must not stop the loop that keeps this replica in step.
                 catch (Exception ex)
@@ -406,9 +407,10 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
         return true;
     }
 
-    private Dictionary<string, Document> Read()
+    private Dictionary<string, Document> Read() => Parse(_redis.GetDatabase().HashGetAll(RedisKeys.Deployments));
+
+    private Dictionary<string, Document> Parse(HashEntry[] entries)
     {
-        var entries = _redis.GetDatabase().HashGetAll(RedisKeys.Deployments);
         var documents = new Dictionary<string, Document>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {

@@ -30,8 +30,8 @@ public sealed class RedisDeploymentStateStoreTests : IDisposable
         var seenByReader = Changes(reader);
 
         writer.Save(Table(("iris", 1, 2, 10)), NoRollouts);
-        Assert.True(reader.Refresh());
-        Assert.True(writer.Refresh());
+        Assert.True(await reader.RefreshAsync());
+        Assert.True(await writer.RefreshAsync());
 
         var (state, models) = Assert.Single(seenByReader);
         Assert.Equal(["iris"], models);
@@ -42,10 +42,10 @@ public sealed class RedisDeploymentStateStoreTests : IDisposable
 
         // Applied, the same state is not handed over again; only a new change is.
         reader.Applied(models);
-        Assert.True(reader.Refresh());
+        Assert.True(await reader.RefreshAsync());
         Assert.Single(seenByReader);
         writer.Save(Table(("iris", 1, 2, 50)), NoRollouts);
-        Assert.True(reader.Refresh());
+        Assert.True(await reader.RefreshAsync());
         Assert.Equal(50, Assert.Single(seenByReader[1].State.Deployments).Spec.CanaryWeight);
 
         // The stored document carries its version.
@@ -93,7 +93,7 @@ public sealed class RedisDeploymentStateStoreTests : IDisposable
 
         // The refused replica takes the shared state as it is, whatever its version.
         var seen = Changes(oldLeader);
-        Assert.True(oldLeader.Refresh());
+        Assert.True(await oldLeader.RefreshAsync());
         Assert.Equal(25, Assert.Single(Assert.Single(seen).State.Deployments).Spec.CanaryWeight);
     }
 
@@ -109,7 +109,7 @@ public sealed class RedisDeploymentStateStoreTests : IDisposable
         await WaitUntilAsync(() => !connection.IsConnected);
         store.Save(Table(("iris", 2, null, 0)), NoRollouts);
         Assert.Equal(1, store.WriteFailures);
-        Assert.False(store.Refresh());
+        Assert.False(await store.RefreshAsync());
 
         // Another replica starting now serves the last state it knew (its file), not nothing.
         using var starting = Store(connection, SingleProcessLeadership.Instance, "a");
@@ -117,7 +117,7 @@ public sealed class RedisDeploymentStateStoreTests : IDisposable
 
         await redis.RestartAsync();
         await WaitUntilAsync(() => connection.IsConnected);
-        Assert.True(store.Refresh());
+        Assert.True(await store.RefreshAsync());
         using var other = Store(connection, SingleProcessLeadership.Instance, "b");
         Assert.Equal(2, Stored(other).Stable);
     }
