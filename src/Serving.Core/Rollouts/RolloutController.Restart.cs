@@ -1,4 +1,5 @@
 using System.Globalization;
+using Serving.Core.Coordination;
 using Serving.Core.Routing;
 
 namespace Serving.Core.Rollouts;
@@ -29,6 +30,21 @@ public sealed partial class RolloutController
             }
 
             _restored = true;
+            if (!_leadership.IsLeader)
+            {
+                // A follower keeps each rollout as saved, to answer for it; the leader resumes or rolls them back.
+                foreach (var model in _registry.Current.Models.Keys)
+                {
+                    if (LoadSaved(model) is { } saved)
+                    {
+                        _runs[model] = RolloutRun.FromSaved(saved);
+                    }
+                }
+
+                return;
+            }
+
+            using var fenced = FencedWrites.Begin();
             foreach (var model in _registry.Current.Models.Keys.Order(StringComparer.Ordinal))
             {
                 try

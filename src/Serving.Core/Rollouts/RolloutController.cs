@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serving.Core.Coordination;
 using Serving.Core.Events;
 using Serving.Core.Registry;
 using Serving.Core.Routing;
@@ -15,6 +16,8 @@ namespace Serving.Core.Rollouts;
 /// when its interval ends, then steps up, promotes, holds, or rolls back. Each rollout is saved with the
 /// deployments on every decision and change of state, and taken up again when the gateway starts
 /// (<see cref="RolloutOptions.OnRestart"/>). A promotion or rollback is published as an event.
+/// With several replicas only the leader judges steps (its writes fenced); the others keep each rollout as the
+/// shared state says, answer for it, and the one that becomes the leader takes the rollouts up from there.
 /// </summary>
 /// <remarks>
 /// Each step's window opens once its weight is set; it is judged at its due time (a timer aimed at the earliest
@@ -45,6 +48,7 @@ public sealed partial class RolloutController : BackgroundService, IRolloutContr
     private readonly TimeProvider _time;
     private readonly IGatewayEventPublisher _events;
     private readonly ILogger<RolloutController> _logger;
+    private readonly ILeadership _leadership;
 
     // Ended rollouts whose event is still to be handed to the publisher, outside the lock.
     private readonly List<RolloutRun> _unpublished = [];
@@ -62,7 +66,8 @@ public sealed partial class RolloutController : BackgroundService, IRolloutContr
         IOptions<RolloutOptions> options,
         TimeProvider time,
         IGatewayEventPublisher events,
-        ILogger<RolloutController> logger)
+        ILogger<RolloutController> logger,
+        ILeadership? leadership = null)
     {
         ArgumentNullException.ThrowIfNull(deployments);
         ArgumentNullException.ThrowIfNull(options);
@@ -78,6 +83,12 @@ public sealed partial class RolloutController : BackgroundService, IRolloutContr
         deployments.Rollouts = this;
         deployments.Changed += OnDeploymentChanged;
         deployments.RestoreCompleted += Restore;
+        deployments.ChangedElsewhere += Adopt;
+        _leadership = leadership ?? SingleProcessLeadership.Instance;
+        if (_leadership is ILeadershipChanges changes)
+        {
+            changes.LeadershipChanged += OnLeadershipChanged;
+        }
     }
 
     public RolloutStatus? Get(string model)
@@ -175,8 +186,23 @@ public sealed partial class RolloutController : BackgroundService, IRolloutContr
     /// <summary>Judges every step that is due, then aims the timer at the next due step; the timer calls it.</summary>
     internal void Evaluate()
     {
+        if (!_leadership.IsLeader)
+        {
+            lock (_lock)
+            {
+                // Not this replica's to judge: the leader does, and the shared state brings its decisions here.
+                foreach (var run in _runs.Values)
+                {
+                    run.NextCheckAt = null;
+                }
+            }
+
+            return;
+        }
+
         lock (_lock)
         {
+            using var fenced = FencedWrites.Begin();
             try
             {
                 var now = _time.GetUtcNow();
@@ -252,6 +278,12 @@ public sealed partial class RolloutController : BackgroundService, IRolloutContr
         _timer?.Dispose();
         _deployments.Changed -= OnDeploymentChanged;
         _deployments.RestoreCompleted -= Restore;
+        _deployments.ChangedElsewhere -= Adopt;
+        if (_leadership is ILeadershipChanges changes)
+        {
+            changes.LeadershipChanged -= OnLeadershipChanged;
+        }
+
         if (ReferenceEquals(_deployments.Rollouts, this))
         {
             _deployments.Rollouts = null;
@@ -400,7 +432,8 @@ public sealed partial class RolloutController : BackgroundService, IRolloutContr
     {
         lock (_lock)
         {
-            if (_applying || !_runs.TryGetValue(deployment.Model, out var run) || !run.IsActive)
+            // The leader alone ends a rollout over it; a follower learns the end from the shared state.
+            if (_applying || !_leadership.IsLeader || !_runs.TryGetValue(deployment.Model, out var run) || !run.IsActive)
             {
                 return;
             }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serving.Core.Coordination;
 using Serving.Core.Registry;
 using Serving.Core.Storage;
 
@@ -10,6 +11,8 @@ namespace Serving.Core.Routing;
 /// Owns every model's deployment. Changes are validated whole, load the versions they need first, and are
 /// swapped in as a new immutable <see cref="DeploymentTable"/>; a refused change leaves the old one serving.
 /// Policies act when the registry publishes a new version, never by re-reading "the newest" on a timer.
+/// With a shared store (Redis) every change is written there, changes other replicas made are applied as they
+/// arrive, and only the leader acts on a publication's policy, so a publication starts one rollout, not one per replica.
 /// </summary>
 public sealed class DeploymentManager
 {
@@ -20,8 +23,9 @@ public sealed class DeploymentManager
     private readonly Dictionary<string, JsonElement> _rollouts = new(StringComparer.Ordinal);
     private readonly ModelRegistry _registry;
     private readonly DeploymentOptions _options;
-    private readonly DeploymentStore _store;
+    private readonly IDeploymentStateStore _store;
     private readonly DeploymentStore? _formerStore;
+    private readonly ILeadership _leadership;
     private readonly DataDirectoryStatus _dataDirectory;
     private readonly TimeProvider _time;
     private readonly ILogger<DeploymentManager> _logger;
@@ -37,12 +41,22 @@ public sealed class DeploymentManager
         IOptions<RegistryOptions> registryOptions,
         DataDirectoryStatus dataDirectory,
         TimeProvider time,
-        ILogger<DeploymentManager> logger)
+        ILogger<DeploymentManager> logger,
+        ISharedDeploymentStateStore? sharedStore = null,
+        ILeadership? leadership = null)
     {
         _registry = registry;
         _options = options.Value;
         _dataDirectory = dataDirectory;
-        if (string.IsNullOrEmpty(_options.StatePath))
+        _leadership = leadership ?? SingleProcessLeadership.Instance;
+        if (sharedStore is not null)
+        {
+            _store = sharedStore;
+            // Redis empty (new, or restarted without persistence): this replica's last known state fills it.
+            _formerStore = new DeploymentStore(string.IsNullOrEmpty(_options.StatePath) ? dataDirectory.Paths.DeploymentsFile : Path.GetFullPath(_options.StatePath));
+            sharedStore.ChangedElsewhere += OnChangedElsewhere;
+        }
+        else if (string.IsNullOrEmpty(_options.StatePath))
         {
             _store = new DeploymentStore(dataDirectory.Paths.DeploymentsFile);
             // Where earlier releases kept it: inside the registry, which may now be read-only. Read, never written.
@@ -80,7 +94,7 @@ public sealed class DeploymentManager
     }
 
     /// <summary>Where deployments are kept.</summary>
-    public string StatePath => _store.Path;
+    public string StatePath => _store.Location;
 
     /// <summary>Starts analysed rollouts for the auto-canary policy; without one, that policy only sets the canary.</summary>
     public IRolloutStarter? Rollouts { get; set; }
@@ -93,6 +107,12 @@ public sealed class DeploymentManager
     /// registry's first full scan (see <see cref="Restored"/>), before any policy acts on a publication.
     /// </summary>
     public event Action? RestoreCompleted;
+
+    /// <summary>
+    /// Raised, outside the manager's lock and after <see cref="Changed"/>, with the models whose deployment or rollout
+    /// another replica changed (shared store only); their <see cref="SavedRollout"/> is the other replica's now.
+    /// </summary>
+    public event Action<IReadOnlyCollection<string>>? ChangedElsewhere;
 
     /// <summary>
     /// The model's latest rollout as it was saved with the deployments (restored from the file at start-up);
@@ -258,16 +278,16 @@ public sealed class DeploymentManager
             _store.Save(table, _rollouts);
             if (_dataDirectory.StateSaved())
             {
-                RoutingLog.StoreRecovered(_logger, _store.Path);
+                RoutingLog.StoreRecovered(_logger, _store.Location);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            var first = _dataDirectory.StateSaveFailed(_store.Path, ex);
-            var alreadySaid = !_dataDirectory.Writable && _store.Path.StartsWith(_dataDirectory.Paths.Root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+            var first = _dataDirectory.StateSaveFailed(_store.Location, ex);
+            var alreadySaid = !_dataDirectory.Writable && _store.Location.StartsWith(_dataDirectory.Paths.Root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
             if (first && !alreadySaid)
             {
-                RoutingLog.StoreFailed(_logger, _store.Path, DataDirectoryProbe.Reason(ex));
+                RoutingLog.StoreFailed(_logger, _store.Location, DataDirectoryProbe.Reason(ex));
             }
         }
     }
@@ -344,6 +364,82 @@ public sealed class DeploymentManager
         }
     }
 
+    /// <summary>Applies what another replica changed: each named model's deployment (its versions loaded first) and rollout.</summary>
+    private void OnChangedElsewhere(DeploymentStore.SavedState state, IReadOnlyCollection<string> models)
+    {
+        var shared = (ISharedDeploymentStateStore)_store;
+        var changes = new List<ModelDeployment>();
+        lock (_lock)
+        {
+            if (!_restored)
+            {
+                // The restore reads the store itself, this change included.
+                return;
+            }
+
+            var saved = state.Deployments.ToDictionary(d => d.Model, StringComparer.Ordinal);
+            var applied = new HashSet<string>(models, StringComparer.Ordinal);
+            foreach (var model in models)
+            {
+                if (!_registry.Current.Models.ContainsKey(model))
+                {
+                    continue;
+                }
+
+                if (state.Rollouts.TryGetValue(model, out var rollout))
+                {
+                    _rollouts[model] = rollout.Clone();
+                }
+                else
+                {
+                    _rollouts.Remove(model);
+                }
+
+                if (!saved.TryGetValue(model, out var deployment) || Current.Find(model) == deployment)
+                {
+                    continue;
+                }
+
+                var problem = deployment.Spec.Validate();
+                try
+                {
+                    foreach (var version in problem is null ? deployment.Spec.Versions() : [])
+                    {
+                        Load(model, version);
+                    }
+                }
+                catch (DeploymentException ex)
+                {
+                    problem = ex.Message;
+                }
+
+                if (problem is not null)
+                {
+                    // This replica keeps serving what it had; the next change or re-read tries again.
+                    RoutingLog.SharedChangeNotApplied(_logger, model, problem);
+                    applied.Remove(model);
+                    continue;
+                }
+
+                Volatile.Write(ref _current, Current.With(deployment));
+                RoutingLog.DeploymentChanged(_logger, model, deployment.Spec.Stable, deployment.Spec.Canary, deployment.Spec.CanaryWeight, deployment.Spec.Shadow, deployment.ChangedBy, deployment.Reason);
+                changes.Add(deployment);
+            }
+
+            shared.Applied(applied);
+
+            // Only this replica's copy of the last known state (the file) is written: the shared one has it already.
+            Save(Current);
+        }
+
+        foreach (var change in changes)
+        {
+            Changed?.Invoke(change);
+        }
+
+        ChangedElsewhere?.Invoke(models);
+    }
+
     private void Restore(RegistrySnapshot snapshot)
     {
         var (saved, problem) = _store.LoadAll();
@@ -374,7 +470,15 @@ public sealed class DeploymentManager
         Volatile.Write(ref _current, table);
         if (migrated)
         {
-            RoutingLog.StoreMigrated(_logger, table.Models.Count, _formerStore!.Path, _store.Path);
+            if (_store is ISharedDeploymentStateStore)
+            {
+                RoutingLog.SharedStoreSeeded(_logger, _store.Location, table.Models.Count, _formerStore!.Path);
+            }
+            else
+            {
+                RoutingLog.StoreMigrated(_logger, table.Models.Count, _formerStore!.Path, _store.Location);
+            }
+
             Save(table);
         }
 
@@ -431,6 +535,12 @@ public sealed class DeploymentManager
 
     private void ApplyPolicy(string model, int version)
     {
+        if (!_leadership.IsLeader)
+        {
+            // Every replica sees the publication; the leader acts on it, and the others follow its change.
+            return;
+        }
+
         var policy = _options.PolicyOf(model);
         try
         {

@@ -8,7 +8,7 @@ namespace Serving.Core.Routing;
 /// Writes go to a temporary file that is then renamed over the old one, so a crash never leaves half a file and
 /// a deployment and its rollout are always saved together.
 /// </summary>
-public sealed class DeploymentStore
+public sealed class DeploymentStore : IDeploymentStateStore
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -20,6 +20,9 @@ public sealed class DeploymentStore
     public DeploymentStore(string path) => Path = path;
 
     public string Path { get; }
+
+    /// <inheritdoc />
+    public string Location => Path;
 
     /// <summary>Whether the file is there (it is written on the first deployment change).</summary>
     public bool Exists => File.Exists(Path);

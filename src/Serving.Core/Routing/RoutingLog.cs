@@ -36,4 +36,10 @@ internal static partial class RoutingLog
 
     [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "Read {Count} saved deployments from {Former}, where earlier releases kept them; they are saved to {Path} from now on (the old file is no longer read once the new one exists)")]
     public static partial void StoreMigrated(ILogger logger, int count, string former, string path);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Warning, Message = "Another replica's change to model {Model} is not applied here: {Reason}; this replica keeps serving its current deployment of it")]
+    public static partial void SharedChangeNotApplied(ILogger logger, string model, string reason);
+
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Information, Message = "The shared state ({Location}) was empty: filled with this replica's last known {Count} deployments from {Path}")]
+    public static partial void SharedStoreSeeded(ILogger logger, string location, int count, string path);
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serving.Core.Coordination;
 using Serving.Core.Events;
 using Serving.Core.Routing;
 
@@ -11,7 +12,8 @@ namespace Serving.Core.Scheduling;
 /// <summary>
 /// Sends <c>retrain.scheduled</c> at each occurrence of a model's cron schedule, on the injected clock. Only
 /// occurrences while it runs count: those that fell while the gateway was down are not sent after a start, and when
-/// the clock jumps past several (a suspended machine) only the latest of them is sent.
+/// the clock jumps past several (a suspended machine) only the latest of them is sent. With several replicas only
+/// the leader sends it, so one occurrence is one event.
 /// </summary>
 public sealed class RetrainScheduler : BackgroundService
 {
@@ -25,21 +27,23 @@ public sealed class RetrainScheduler : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<RetrainScheduler> _logger;
     private readonly EventSender _events;
+    private readonly ILeadership _leadership;
 
-    public RetrainScheduler(IOptions<RetrainingOptions> options, DeploymentManager deployments, TimeProvider time, IGatewayEventPublisher events, ILogger<RetrainScheduler> logger)
-        : this(() => options.Value.Parse(), model => deployments.Current.Find(model)?.Spec.Stable, time, events, logger)
+    public RetrainScheduler(IOptions<RetrainingOptions> options, DeploymentManager deployments, TimeProvider time, IGatewayEventPublisher events, ILogger<RetrainScheduler> logger, ILeadership? leadership = null)
+        : this(() => options.Value.Parse(), model => deployments.Current.Find(model)?.Spec.Stable, time, events, logger, leadership)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(deployments);
     }
 
-    internal RetrainScheduler(IReadOnlyList<RetrainSchedule> schedules, Func<string, int?> stableVersion, TimeProvider time, IGatewayEventPublisher events, ILogger<RetrainScheduler> logger)
-        : this(() => schedules, stableVersion, time, events, logger)
+    internal RetrainScheduler(IReadOnlyList<RetrainSchedule> schedules, Func<string, int?> stableVersion, TimeProvider time, IGatewayEventPublisher events, ILogger<RetrainScheduler> logger, ILeadership? leadership = null)
+        : this(() => schedules, stableVersion, time, events, logger, leadership)
     {
     }
 
-    private RetrainScheduler(Func<IReadOnlyList<RetrainSchedule>> schedules, Func<string, int?> stableVersion, TimeProvider time, IGatewayEventPublisher events, ILogger<RetrainScheduler> logger)
+    private RetrainScheduler(Func<IReadOnlyList<RetrainSchedule>> schedules, Func<string, int?> stableVersion, TimeProvider time, IGatewayEventPublisher events, ILogger<RetrainScheduler> logger, ILeadership? leadership)
     {
+        _leadership = leadership ?? SingleProcessLeadership.Instance;
         _schedules = schedules;
         _stableVersion = stableVersion;
         _time = time;
@@ -95,7 +99,8 @@ public sealed class RetrainScheduler : BackgroundService
 
                 foreach (var schedule in schedules)
                 {
-                    if (schedule.LatestIn(checkedUpTo, now) is { } occurrence)
+                    // A follower lets the occurrence pass: the leader sends it.
+                    if (schedule.LatestIn(checkedUpTo, now) is { } occurrence && _leadership.IsLeader)
                     {
                         var version = _stableVersion(schedule.Model);
                         SchedulingLog.Due(_logger, schedule.Model, occurrence, version);

@@ -42,6 +42,10 @@ internal static class GatewayHostExtensions
         services.AddOptions<RegistryOptions>().Bind(configuration.GetSection("Serving:Registry")).ValidateSettings("Serving:Registry");
 
         services.AddSingleton(TimeProvider.System);
+        // One Redis connection for every part that shares state, opened only when Serving:Redis:Configuration is set;
+        // the leader lease is the first hosted service, so it is the last to stop and is released after the rest.
+        services.AddSharedRedis();
+        services.AddSharedState(configuration);
         // The webhook outbox is the event publisher; the no-op one stays for hosts that do not wire webhooks.
         services.AddWebhooks(configuration);
         services.TryAddSingleton<IGatewayEventPublisher>(NoEventPublisher.Instance);
@@ -54,7 +58,7 @@ internal static class GatewayHostExtensions
             .Configure(o => configuration.GetSection("Serving:Deployment").Bind(o))
             .Configure(o => configuration.GetSection("Serving:Models").Bind(o.Models))
             .ValidateSettings(o => o.Validate());
-        services.AddSingleton<DeploymentManager>();
+        services.AddDeploymentManager();
         services.AddSingleton<IRandomSource, SharedRandomSource>();
         services.AddSingleton<TrafficRouter>();
         services.AddOptions<ShadowOptions>().Bind(configuration.GetSection("Serving:Shadow")).ValidateSettings("Serving:Shadow");

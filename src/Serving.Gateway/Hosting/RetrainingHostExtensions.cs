@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Serving.Core.Coordination;
 using Serving.Core.Events;
 using Serving.Core.Routing;
 using Serving.Core.Scheduling;
@@ -20,7 +21,8 @@ internal static class RetrainingHostExtensions
             sp.GetRequiredService<DeploymentManager>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<PublishedEventMetrics>().Counting(sp.GetRequiredService<IGatewayEventPublisher>()),
-            sp.GetRequiredService<ILogger<RetrainScheduler>>()));
+            sp.GetRequiredService<ILogger<RetrainScheduler>>(),
+            sp.GetRequiredService<ILeadership>()));
         return services;
     }
 }

@@ -29,6 +29,7 @@ internal static class MetricsHostExtensions
         DataDirectoryMetrics.Register(app.ServiceProvider);
         MonitoringPipelineMetrics.Register(app.ServiceProvider);
         WebhookMetrics.Register(app.ServiceProvider);
+        CoordinationMetrics.Register(app.ServiceProvider);
         app.MapMetrics("/metrics", app.ServiceProvider.GetRequiredService<GatewayMetricsRegistry>().Registry);
         return app;
     }

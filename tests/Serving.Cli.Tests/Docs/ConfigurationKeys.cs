@@ -4,6 +4,7 @@ using System.Collections;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Serving.Core.Coordination;
 using Serving.Core.Events.Webhooks;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring;
@@ -15,6 +16,7 @@ using Serving.Core.Registry;
 using Serving.Core.Registry.Mlflow;
 using Serving.Core.Rollouts;
 using Serving.Core.Routing;
+using Serving.Core.Routing.Redis;
 using Serving.Core.Runtimes.Onnx;
 using Serving.Core.Scheduling;
 using Serving.Core.Storage;
@@ -56,6 +58,8 @@ internal static partial class ConfigurationKeys
         new(OnnxRuntimeOptions.SectionName, typeof(OnnxRuntimeOptions), OnnxRuntimeOptions.SectionName),
         new("Serving:Admin", typeof(AdminOptions), "Serving:Admin"),
         new("Serving:Redis:Configuration", null, "Serving:Redis:Configuration"),
+        new(LeaseOptions.SectionName, typeof(LeaseOptions), LeaseOptions.SectionName),
+        new(SharedDeploymentOptions.SectionName, typeof(SharedDeploymentOptions), SharedDeploymentOptions.SectionName),
         new("Serving:Monitoring", typeof(DriftOptions), "Serving:Monitoring"),
         new("Serving:Monitoring:WindowRows", null, "Serving:Monitoring:WindowRows"),
         new("Serving:Monitoring:PredictionLog", typeof(PredictionLogOptions), "Serving:Monitoring:PredictionLog"),

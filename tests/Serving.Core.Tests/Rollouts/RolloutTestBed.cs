@@ -17,9 +17,12 @@ namespace Serving.Core.Tests.Rollouts;
 /// </summary>
 internal sealed class RolloutTestBed : IDisposable
 {
-    public RolloutTestBed(RolloutOptions? options = null, string policy = "manual", IGatewayEventPublisher? events = null)
+    private readonly Serving.Core.Coordination.ILeadership? _leadership;
+
+    public RolloutTestBed(RolloutOptions? options = null, string policy = "manual", IGatewayEventPublisher? events = null, Serving.Core.Coordination.ILeadership? leadership = null)
     {
         Events = events ?? new RecordingEventPublisher();
+        _leadership = leadership;
         Test.Policies.Models["m"] = new ModelOptions { Policy = policy };
         Test.Publish("m", 1, manifest: Manifest);
         Test.Registry.Scan();
@@ -127,7 +130,7 @@ internal sealed class RolloutTestBed : IDisposable
         Service = new InferenceService(
             Test.Registry, Test.Deployments, new TrafficRouter(new SharedRandomSource()), Microsoft.Extensions.Options.Options.Create(new ServingOptions()), [Stats], Time);
         Controller = new RolloutController(
-            Test.Deployments, Test.Registry, Stats, Accuracy, Microsoft.Extensions.Options.Options.Create(Options), Time, Events, Logs);
+            Test.Deployments, Test.Registry, Stats, Accuracy, Microsoft.Extensions.Options.Options.Create(Options), Time, Events, Logs, _leadership);
         Controller.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 

@@ -1,0 +1,20 @@
+namespace Serving.Core.Coordination;
+
+/// <summary>The Redis keys and channel of shared deployment state and leadership (all under <c>serving:</c>).</summary>
+public static class RedisKeys
+{
+    /// <summary>The leader lease: holds the holder's id, with the lease's expiry (PX).</summary>
+    public const string Leader = "serving:leader";
+
+    /// <summary>The fencing counter: INCR on every acquisition; leader-only writes carrying a smaller token are refused.</summary>
+    public const string Fence = "serving:leader:fence";
+
+    /// <summary>A hash, model → that model's deployment and rollout as one versioned JSON document.</summary>
+    public const string Deployments = "serving:deployments";
+
+    /// <summary>The state's version: INCR on every write, and stamped into the document written.</summary>
+    public const string DeploymentsVersion = "serving:deployments:version";
+
+    /// <summary>Pub/sub channel: a write's version and model, published by the same script that wrote it.</summary>
+    public const string DeploymentsChanged = "serving:deployments:changed";
+}

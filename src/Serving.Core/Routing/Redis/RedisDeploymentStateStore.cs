@@ -1,0 +1,461 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serving.Core.Coordination;
+using StackExchange.Redis;
+
+namespace Serving.Core.Routing.Redis;
+
+/// <summary>
+/// Deployments and rollouts shared by every replica through Redis: one versioned JSON document per model in the
+/// hash <c>serving:deployments</c>. A save writes the models that changed in one Lua script, which stamps the next
+/// state version into each document and publishes it on <c>serving:deployments:changed</c>; a leader-only write
+/// (inside <see cref="FencedWrites"/>) is refused there when its fencing token is below the newest leader's.
+/// Every replica re-reads the state on each message, and every <see cref="SharedDeploymentOptions.RereadSeconds"/>
+/// as the safety net, and hands other replicas' changes to the deployment manager.
+/// </summary>
+/// <remarks>
+/// Each replica also keeps the last known state in its deployments file: when Redis is away at start-up it serves
+/// that, a change made meanwhile is written once Redis answers again, and an empty Redis (restarted without
+/// persistence) is filled again from the leader's last known state.
+/// </remarks>
+public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploymentStateStore
+{
+    // KEYS: hash, version, fence. ARGV: token (0 = not fenced), channel, then model and body pairs.
+    // Returns the new version, or minus the fence when a fenced write is refused.
+    private const string SaveScript = """
+        local token = tonumber(ARGV[1])
+        if token > 0 then
+          local fence = tonumber(redis.call('GET', KEYS[3]) or '0')
+          if token < fence then return -fence end
+        end
+        local version = redis.call('INCR', KEYS[2])
+        for i = 3, #ARGV, 2 do
+          redis.call('HSET', KEYS[1], ARGV[i], '{"version":' .. version .. ',' .. string.sub(ARGV[i + 1], 2))
+        end
+        redis.call('PUBLISH', ARGV[2], version)
+        return version
+        """;
+
+    private static readonly RedisKey[] SaveKeys = [RedisKeys.Deployments, RedisKeys.DeploymentsVersion, RedisKeys.Fence];
+
+    // A body always names both properties, so the script can put the version in front of them.
+    private static readonly JsonSerializerOptions BodyJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private readonly Lock _gate = new();
+    private readonly IConnectionMultiplexer _redis;
+    private readonly ILeadership _leadership;
+    private readonly SharedDeploymentOptions _options;
+    private readonly DeploymentStore _cache;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RedisDeploymentStateStore> _logger;
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+
+    // Per model, what this replica serves: the body and the version it was written or read at.
+    private readonly Dictionary<string, (long Version, string Body)> _known = new(StringComparer.Ordinal);
+
+    // Read from Redis and handed to the manager, not yet confirmed served (Applied).
+    private readonly Dictionary<string, (long Version, string Body)> _pending = new(StringComparer.Ordinal);
+
+    // The bodies of the manager's last save, and the models whose write is still owed (Redis was away).
+    private Dictionary<string, string> _bodies = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _deferred = new(StringComparer.Ordinal);
+
+    // Models to take from Redis whatever their version (a fenced write of ours was refused).
+    private readonly HashSet<string> _forced = new(StringComparer.Ordinal);
+    private long _version;
+    private long _lastAppliedTicks;
+    private long _refusals;
+    private long _writeFailures;
+
+    // True from a failed re-read until one succeeds: an outage is said once, and its end once.
+    private bool _rereadFailing;
+
+    public RedisDeploymentStateStore(
+        IConnectionMultiplexer redis,
+        ILeadership leadership,
+        SharedDeploymentOptions options,
+        string cachePath,
+        TimeProvider time,
+        ILogger<RedisDeploymentStateStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _redis = redis;
+        _leadership = leadership;
+        _options = options;
+        _cache = new DeploymentStore(cachePath);
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public event Action<DeploymentStore.SavedState, IReadOnlyCollection<string>>? ChangedElsewhere;
+
+    /// <inheritdoc />
+    public string Location => $"redis {RedisKeys.Deployments}";
+
+    /// <summary>The newest state version this replica has seen (written or read).</summary>
+    public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>When this replica last applied another replica's change; null before the first.</summary>
+    public DateTimeOffset? LastAppliedAt => Interlocked.Read(ref _lastAppliedTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    /// <summary>Leader-only writes refused because a newer leader's fencing token was stored.</summary>
+    public long FencedRefusals => Interlocked.Read(ref _refusals);
+
+    /// <summary>Writes that could not reach Redis (written later, when it answers).</summary>
+    public long WriteFailures => Interlocked.Read(ref _writeFailures);
+
+    /// <inheritdoc />
+    public bool Exists
+    {
+        get
+        {
+            try
+            {
+                return !_redis.IsConnected || _redis.GetDatabase().HashLength(RedisKeys.Deployments) > 0;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                // Unknown: say yes, so nothing is copied over a state that may well be there.
+                return true;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public (DeploymentStore.SavedState State, string? Problem) LoadAll()
+    {
+        Dictionary<string, Document> documents;
+        try
+        {
+            documents = Read();
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            SharedStateLog.LoadedFromCache(_logger, ex.Message, _cache.Path);
+            return _cache.LoadAll();
+        }
+
+        lock (_gate)
+        {
+            foreach (var (model, document) in documents)
+            {
+                _known[model] = (document.Version, document.Body);
+            }
+        }
+
+        return (StateOf(documents), null);
+    }
+
+    /// <inheritdoc />
+    public void Save(DeploymentTable table, IReadOnlyDictionary<string, JsonElement> rollouts)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(rollouts);
+        var bodies = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var model in table.Models.Keys.Union(rollouts.Keys))
+        {
+            bodies[model] = BodyOf(table.Find(model), rollouts.TryGetValue(model, out var rollout) ? rollout : null);
+        }
+
+        lock (_gate)
+        {
+            _bodies = bodies;
+            var changed = bodies.Where(b => !_known.TryGetValue(b.Key, out var known) || known.Body != b.Value)
+                .Select(b => b.Key).Where(m => !_deferred.Contains(m)).ToList();
+            if (!_redis.IsConnected)
+            {
+                // Not even tried: a command would wait for the connection's timeout, holding up the change.
+                if (changed.Count > 0)
+                {
+                    Interlocked.Increment(ref _writeFailures);
+                    if (_deferred.Count == 0)
+                    {
+                        SharedStateLog.WriteDeferred(_logger, string.Join(", ", changed), "not connected");
+                    }
+                }
+
+                _deferred.UnionWith(changed);
+            }
+            else if (changed.Count > 0 || _deferred.Count > 0)
+            {
+                Write([.. changed, .. _deferred], FencedWrites.Active ? _leadership.FencingToken : 0);
+            }
+        }
+
+        // This replica's last known state, for a start while Redis is away.
+        _cache.Save(table, rollouts);
+    }
+
+    /// <inheritdoc />
+    public void Applied(IReadOnlyCollection<string> models)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        lock (_gate)
+        {
+            foreach (var model in models)
+            {
+                if (_pending.Remove(model, out var document))
+                {
+                    _known[model] = document;
+                }
+            }
+        }
+
+        Interlocked.Exchange(ref _lastAppliedTicks, _time.GetUtcNow().UtcTicks);
+    }
+
+    /// <summary>Re-reads the state now and hands other replicas' changes on; false when Redis did not answer.</summary>
+    public async Task<bool> RefreshAsync()
+    {
+        Dictionary<string, Document> documents;
+        List<string> changed;
+        try
+        {
+            // Tried whatever IsConnected says: this loop may wait for the timeout, and a reconnection shows at once.
+            // Awaited, not waited for: a thread blocked here is one the client's own reconnection may need.
+            WriteDeferred();
+            documents = Parse(await _redis.GetDatabase().HashGetAllAsync(RedisKeys.Deployments).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            if (!_rereadFailing)
+            {
+                _rereadFailing = true;
+                SharedStateLog.RereadFailed(_logger, ex.Message);
+            }
+
+            return false;
+        }
+
+        if (_rereadFailing)
+        {
+            _rereadFailing = false;
+            SharedStateLog.RereadRecovered(_logger);
+        }
+
+        lock (_gate)
+        {
+            if (documents.Count == 0 && _bodies.Count > 0 && _leadership.IsLeader)
+            {
+                // Redis lost everything (restarted without persistence): the leader's last known state fills it again.
+                Write([.. _bodies.Keys], 0);
+                return true;
+            }
+
+            changed = [];
+            foreach (var (model, document) in documents)
+            {
+                var known = _known.GetValueOrDefault(model);
+                if (_forced.Contains(model) || (document.Version > known.Version && document.Body != known.Body))
+                {
+                    _pending[model] = (document.Version, document.Body);
+                    changed.Add(model);
+                }
+                else if (document.Version > known.Version)
+                {
+                    // The same content at a newer version (a write of ours echoed back through a re-read).
+                    _known[model] = (document.Version, document.Body);
+                }
+            }
+
+            _forced.Clear();
+        }
+
+        if (changed.Count > 0)
+        {
+            SharedStateLog.AppliedElsewhere(_logger, string.Join(", ", changed), Version);
+            ChangedElsewhere?.Invoke(StateOf(documents), changed);
+        }
+
+        return true;
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The multiplexer subscribes again by itself after a reconnection; the re-read covers messages missed meanwhile.
+        var subscriber = _redis.GetSubscriber();
+        var channel = RedisChannel.Literal(RedisKeys.DeploymentsChanged);
+        try
+        {
+            await subscriber.SubscribeAsync(channel, (_, _) => _wake.Release()).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Redis is away at start-up: the multiplexer subscribes when it connects (it keeps what was asked).
+            SharedStateLog.RereadFailed(_logger, ex.Message);
+        }
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await _wake.WaitAsync(_options.Reread, stoppingToken).ConfigureAwait(false);
+
+                // A burst of messages is one re-read.
+                while (_wake.CurrentCount > 0)
+                {
+                    await _wake.WaitAsync(stoppingToken).ConfigureAwait(false);
+                }
+
+                try
+                {
+                    await RefreshAsync().ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // One failed round must not stop the loop that keeps this replica in step.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    SharedStateLog.ApplyFailed(_logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+
+        try
+        {
+            await subscriber.UnsubscribeAsync(channel).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // Going away anyway.
+        }
+    }
+
+    private void WriteDeferred()
+    {
+        lock (_gate)
+        {
+            if (_deferred.Count == 0)
+            {
+                return;
+            }
+
+            var count = _deferred.Count;
+            if (Write([.. _deferred], 0))
+            {
+                SharedStateLog.DeferredWritten(_logger, count);
+            }
+        }
+    }
+
+    /// <summary>Writes the models' bodies from the last save in one script; the caller holds the gate.</summary>
+    private bool Write(IReadOnlyCollection<string> models, long token)
+    {
+        var arguments = new List<RedisValue> { token, RedisKeys.DeploymentsChanged };
+        var written = models.Where(_bodies.ContainsKey).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var model in written)
+        {
+            arguments.Add(model);
+            arguments.Add(_bodies[model]);
+        }
+
+        if (written.Count == 0)
+        {
+            _deferred.Clear();
+            return true;
+        }
+
+        long result;
+        try
+        {
+            result = (long)_redis.GetDatabase().ScriptEvaluate(SaveScript, SaveKeys, [.. arguments]);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            Interlocked.Increment(ref _writeFailures);
+            if (_deferred.Count == 0)
+            {
+                SharedStateLog.WriteDeferred(_logger, string.Join(", ", written), ex.Message);
+            }
+
+            _deferred.UnionWith(written);
+            return false;
+        }
+
+        _deferred.ExceptWith(written);
+        if (result < 0)
+        {
+            Interlocked.Increment(ref _refusals);
+            SharedStateLog.FencedOut(_logger, string.Join(", ", written), token, -result);
+            _forced.UnionWith(written);
+            _wake.Release();
+            return false;
+        }
+
+        foreach (var model in written)
+        {
+            _known[model] = (result, _bodies[model]);
+        }
+
+        Raise(ref _version, result);
+        return true;
+    }
+
+    private Dictionary<string, Document> Read() => Parse(_redis.GetDatabase().HashGetAll(RedisKeys.Deployments));
+
+    private Dictionary<string, Document> Parse(HashEntry[] entries)
+    {
+        var documents = new Dictionary<string, Document>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            var model = entry.Name.ToString();
+            try
+            {
+                var stored = JsonSerializer.Deserialize<StoredDocument>(entry.Value.ToString(), BodyJson)
+                    ?? throw new JsonException("it is null");
+                documents[model] = new Document(stored.Version, stored.Deployment, stored.Rollout, BodyOf(stored.Deployment, stored.Rollout));
+                Raise(ref _version, stored.Version);
+            }
+            catch (JsonException ex)
+            {
+                SharedStateLog.DocumentUnreadable(_logger, model, ex.Message);
+            }
+        }
+
+        return documents;
+    }
+
+    private static DeploymentStore.SavedState StateOf(Dictionary<string, Document> documents) => new(
+        [.. documents.Values.Select(d => d.Deployment).OfType<ModelDeployment>()],
+        documents.Where(d => d.Value.Rollout is not null).ToDictionary(d => d.Key, d => d.Value.Rollout!.Value, StringComparer.Ordinal));
+
+    private static string BodyOf(ModelDeployment? deployment, JsonElement? rollout) =>
+        JsonSerializer.Serialize(new Body(deployment, rollout), BodyJson);
+
+    private static void Raise(ref long field, long value)
+    {
+        var current = Interlocked.Read(ref field);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref field, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    private sealed record Body(ModelDeployment? Deployment, JsonElement? Rollout);
+
+    private sealed record StoredDocument(long Version, ModelDeployment? Deployment, JsonElement? Rollout);
+
+    private sealed record Document(long Version, ModelDeployment? Deployment, JsonElement? Rollout, string Body);
+}
