@@ -95,7 +95,7 @@ internal static class MonitoringHostExtensions
     }
 
     /// <summary>The StackExchange.Redis configuration string, or null in embedded mode (no Redis).</summary>
-    private static string? RedisConfiguration(IServiceProvider services)
+    internal static string? RedisConfiguration(IServiceProvider services)
     {
         var value = services.GetRequiredService<IConfiguration>()["Serving:Redis:Configuration"];
         return string.IsNullOrWhiteSpace(value) ? null : value;
