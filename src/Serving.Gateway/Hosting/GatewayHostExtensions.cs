@@ -42,6 +42,8 @@ internal static class GatewayHostExtensions
         services.AddOptions<RegistryOptions>().Bind(configuration.GetSection("Serving:Registry")).ValidateSettings("Serving:Registry");
 
         services.AddSingleton(TimeProvider.System);
+        // One Redis connection for every part that shares state, opened only when Serving:Redis:Configuration is set.
+        services.AddSharedRedis();
         // The webhook outbox is the event publisher; the no-op one stays for hosts that do not wire webhooks.
         services.AddWebhooks(configuration);
         services.TryAddSingleton<IGatewayEventPublisher>(NoEventPublisher.Instance);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Serving.Core.Inference;
@@ -25,8 +24,7 @@ internal static class MonitoringHostExtensions
                 .Where(r => r.Value is not (>= 0 and <= 1))
                 .Select(r => $"Serving:Monitoring:PredictionLog:ModelSampleRates:{r.Key} is '{r.Value.ToString(CultureInfo.InvariantCulture)}'; use a number from 0 to 1"));
         // Decided when the sink is first needed, so configuration added after registration (tests) counts too.
-        services.TryAddSingleton<IConnectionMultiplexer>(sp => RedisConnectionFactory.Connect(RedisConfiguration(sp)
-            ?? throw new InvalidOperationException("Serving:Redis:Configuration is empty: Redis is not in use")));
+        services.AddSharedRedis();
         services.AddSingleton<IPredictionSink>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<PredictionLogOptions>>().Value;
@@ -94,10 +92,5 @@ internal static class MonitoringHostExtensions
         });
     }
 
-    /// <summary>The StackExchange.Redis configuration string, or null in embedded mode (no Redis).</summary>
-    internal static string? RedisConfiguration(IServiceProvider services)
-    {
-        var value = services.GetRequiredService<IConfiguration>()["Serving:Redis:Configuration"];
-        return string.IsNullOrWhiteSpace(value) ? null : value;
-    }
+    private static string? RedisConfiguration(IServiceProvider services) => RedisHostExtensions.RedisConfiguration(services);
 }
