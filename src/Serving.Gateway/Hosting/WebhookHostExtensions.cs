@@ -15,7 +15,7 @@ internal static class WebhookHostExtensions
     {
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName)).ValidateSettings(o => o.Validate());
         services.AddWebhookDelivery();
-        services.AddRedisWebhookOutbox(sp => MonitoringHostExtensions.RedisConfiguration(sp) is not null);
+        services.AddRedisWebhookOutbox(RedisHostExtensions.UsesRedis);
         return services;
     }
 }
