@@ -1,7 +1,12 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Prometheus;
+using Serving.Core.Coordination;
 using Serving.Core.Inference;
+using Serving.Core.Monitoring.Drift;
+using Serving.Core.Monitoring.Shared;
+using Serving.Core.Registry;
+using Serving.Core.Rollouts;
 using Serving.Core.Monitoring.Logging;
 using Serving.Core.Monitoring.Logging.Redis;
 using Serving.Core.Monitoring.Performance;
@@ -54,7 +59,56 @@ internal static class MonitoringHostExtensions
         });
         services.AddSingleton<IFeedbackLabelSink>(sp => sp.GetRequiredService<FeedbackLabelLog>());
         services.AddHostedService(sp => sp.GetRequiredService<FeedbackLabelLog>());
+        services.AddSharedMonitoring();
         return services;
+    }
+
+    /// <summary>
+    /// With Redis, drift and rollout analysis are fed on the leader from the prediction streams (consumer group
+    /// <see cref="RedisMonitorFeed.Group"/>) rather than by this process's requests, and the leader's drift reports go to
+    /// Redis for every replica's GET; without Redis both stand idle and the monitors observe requests as before.
+    /// </summary>
+    private static void AddSharedMonitoring(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new RedisMonitorFeed(
+            sp.GetRequiredService<IConnectionMultiplexer>(),
+            () => sp.GetRequiredService<ModelRegistry>().Current.Models.Keys,
+            sp.GetService<ILeadership>() ?? SingleProcessLeadership.Instance,
+            [sp.GetRequiredService<DriftMonitor>(), sp.GetRequiredService<VersionTrafficStats>()],
+            () => sp.GetRequiredService<DriftMonitor>().FlushAsync(TimeSpan.FromSeconds(30)),
+            sp.GetRequiredService<ILogger<RedisMonitorFeed>>()));
+        services.AddSingleton(sp => new MonitorSnapshots(sp.GetRequiredService<IConnectionMultiplexer>()));
+        services.AddSingleton(sp => new MonitorSnapshotWriter(
+            sp.GetRequiredService<MonitorSnapshots>(),
+            sp.GetRequiredService<ModelRegistry>(),
+            sp.GetService<ILeadership>() ?? SingleProcessLeadership.Instance,
+            [(MonitorSnapshots.Drift, model => DriftJson(sp.GetRequiredService<DriftMonitor>(), model))]));
+        services.AddSingleton<IHostedService>(sp => sp.UsesRedis() ? sp.GetRequiredService<RedisMonitorFeed>() : IdleService.Instance);
+        services.AddSingleton<IHostedService>(sp => sp.UsesRedis() ? sp.GetRequiredService<MonitorSnapshotWriter>() : IdleService.Instance);
+    }
+
+    /// <summary>A monitor as the observer of this process's requests, or nothing when the shared feed gives it every replica's.</summary>
+    public static IInferenceObserver LocalObserver(IServiceProvider services, IInferenceObserver monitor) =>
+        services.UsesRedis() ? NoInferenceObserver.Instance : monitor;
+
+    private static byte[]? DriftJson(DriftMonitor monitor, string model)
+    {
+        if (monitor.Report(model) is not { } report)
+            return null;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+            DriftReportJson.Write(writer, report);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Stands in for a Redis-only hosted service when Redis is off.</summary>
+    private sealed class IdleService : IHostedService
+    {
+        public static IdleService Instance { get; } = new();
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>Queue depth, drops and writes of the prediction log, read at scrape time.</summary>

@@ -4,6 +4,7 @@ using Serving.Core.Inference;
 using Serving.Core.Monitoring.Logging;
 using Serving.Core.Registry;
 using Serving.Core.Monitoring.Drift;
+using Serving.Gateway.Hosting;
 using Serving.Gateway.Metrics;
 
 namespace Serving.Gateway.Rest.Monitoring;
@@ -24,7 +25,7 @@ internal static class DriftHostExtensions
             sp.GetRequiredService<ILogger<DriftMonitor>>(),
             sp.GetRequiredService<PublishedEventMetrics>().Counting(sp.GetRequiredService<IGatewayEventPublisher>()),
             sp.GetRequiredService<PredictionLogLocation>()));
-        services.AddSingleton<IInferenceObserver>(sp => sp.GetRequiredService<DriftMonitor>());
+        services.AddSingleton<IInferenceObserver>(sp => MonitoringHostExtensions.LocalObserver(sp, sp.GetRequiredService<DriftMonitor>()));
         services.AddHostedService(sp => sp.GetRequiredService<DriftMonitor>());
         services.AddSingleton<DriftMetrics>();
         return services;
