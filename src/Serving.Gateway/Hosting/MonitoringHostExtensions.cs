@@ -4,14 +4,15 @@ using Prometheus;
 using Serving.Core.Coordination;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring.Drift;
-using Serving.Core.Monitoring.Shared;
-using Serving.Core.Registry;
-using Serving.Core.Rollouts;
 using Serving.Core.Monitoring.Logging;
 using Serving.Core.Monitoring.Logging.Redis;
 using Serving.Core.Monitoring.Performance;
+using Serving.Core.Monitoring.Shared;
+using Serving.Core.Registry;
+using Serving.Core.Rollouts;
 using Serving.Core.Storage;
 using Serving.Gateway.Metrics;
+using Serving.Gateway.Rest.Monitoring;
 using Serving.Gateway.Settings;
 using StackExchange.Redis;
 
@@ -64,9 +65,9 @@ internal static class MonitoringHostExtensions
     }
 
     /// <summary>
-    /// With Redis, drift and rollout analysis are fed on the leader from the prediction streams (consumer group
-    /// <see cref="RedisMonitorFeed.Group"/>) rather than by this process's requests, and the leader's drift reports go to
-    /// Redis for every replica's GET; without Redis both stand idle and the monitors observe requests as before.
+    /// With Redis, drift, live performance and rollout analysis are fed on the leader from the prediction streams (consumer group
+    /// <see cref="RedisMonitorFeed.Group"/>) rather than by this process's requests, feedback taken by any replica is
+    /// joined there, and the leader's drift and performance reports go to Redis for every replica's GET; without Redis both stand idle and the monitors observe requests as before.
     /// </summary>
     private static void AddSharedMonitoring(this IServiceCollection services)
     {
@@ -74,15 +75,22 @@ internal static class MonitoringHostExtensions
             sp.GetRequiredService<IConnectionMultiplexer>(),
             () => sp.GetRequiredService<ModelRegistry>().Current.Models.Keys,
             sp.GetService<ILeadership>() ?? SingleProcessLeadership.Instance,
-            [sp.GetRequiredService<DriftMonitor>(), sp.GetRequiredService<VersionTrafficStats>()],
-            () => sp.GetRequiredService<DriftMonitor>().FlushAsync(TimeSpan.FromSeconds(30)),
-            sp.GetRequiredService<ILogger<RedisMonitorFeed>>()));
+            [sp.GetRequiredService<DriftMonitor>(), sp.GetRequiredService<PerformanceMonitor>(), sp.GetRequiredService<VersionTrafficStats>()],
+            () => Task.WhenAll(
+                sp.GetRequiredService<DriftMonitor>().FlushAsync(TimeSpan.FromSeconds(30)),
+                sp.GetRequiredService<PerformanceMonitor>().CatchUpAsync(TimeSpan.FromSeconds(30))),
+            sp.GetRequiredService<ILogger<RedisMonitorFeed>>(),
+            items => sp.GetRequiredService<PerformanceMonitor>().AddFeedback(items)));
+        services.AddSingleton(sp => new RedisFeedbackQueue(sp.GetRequiredService<IConnectionMultiplexer>()));
         services.AddSingleton(sp => new MonitorSnapshots(sp.GetRequiredService<IConnectionMultiplexer>()));
         services.AddSingleton(sp => new MonitorSnapshotWriter(
             sp.GetRequiredService<MonitorSnapshots>(),
             sp.GetRequiredService<ModelRegistry>(),
             sp.GetService<ILeadership>() ?? SingleProcessLeadership.Instance,
-            [(MonitorSnapshots.Drift, model => DriftJson(sp.GetRequiredService<DriftMonitor>(), model))]));
+            [
+                (MonitorSnapshots.Drift, model => DriftJson(sp.GetRequiredService<DriftMonitor>(), model)),
+                (MonitorSnapshots.Performance, model => Json(sp.GetRequiredService<PerformanceMonitor>().Report(model), PerformanceReportWriter.Write)),
+            ]));
         services.AddSingleton<IHostedService>(sp => sp.UsesRedis() ? sp.GetRequiredService<RedisMonitorFeed>() : IdleService.Instance);
         services.AddSingleton<IHostedService>(sp => sp.UsesRedis() ? sp.GetRequiredService<MonitorSnapshotWriter>() : IdleService.Instance);
     }
@@ -91,13 +99,14 @@ internal static class MonitoringHostExtensions
     public static IInferenceObserver LocalObserver(IServiceProvider services, IInferenceObserver monitor) =>
         services.UsesRedis() ? NoInferenceObserver.Instance : monitor;
 
-    private static byte[]? DriftJson(DriftMonitor monitor, string model)
+    private static byte[]? DriftJson(DriftMonitor monitor, string model) =>
+        monitor.Report(model) is { } report ? Json(report, DriftReportJson.Write) : null;
+
+    private static byte[] Json<T>(T report, Action<System.Text.Json.Utf8JsonWriter, T> write)
     {
-        if (monitor.Report(model) is not { } report)
-            return null;
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
-            DriftReportJson.Write(writer, report);
+            write(writer, report);
         return buffer.WrittenSpan.ToArray();
     }
 

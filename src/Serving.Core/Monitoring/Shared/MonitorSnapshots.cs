@@ -14,6 +14,9 @@ public sealed class MonitorSnapshots(IConnectionMultiplexer redis)
     /// <summary>The drift report (<c>GET /monitoring/models/{name}/drift</c>).</summary>
     public const string Drift = "drift";
 
+    /// <summary>The live performance report (<c>GET /monitoring/models/{name}/performance</c>).</summary>
+    public const string Performance = "performance";
+
     public static TimeSpan Lifetime { get; } = TimeSpan.FromMinutes(5);
 
     public static string KeyOf(string kind, string model) => $"{KeyPrefix}{kind}:{model}";

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Serving.Core.Coordination;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring.Logging.Redis;
+using Serving.Core.Monitoring.Performance;
 using StackExchange.Redis;
 
 namespace Serving.Core.Monitoring.Shared;
@@ -26,6 +27,7 @@ public sealed class RedisMonitorFeed : BackgroundService
     private readonly ILeadership _leadership;
     private readonly IReadOnlyList<IInferenceObserver> _monitors;
     private readonly Func<Task> _drainAsync;
+    private readonly Func<IReadOnlyList<FeedbackItem>, FeedbackResult>? _feedback;
     private readonly ILogger _logger;
     private readonly string _consumer = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
     private readonly HashSet<string> _grouped = new(StringComparer.Ordinal);
@@ -37,8 +39,12 @@ public sealed class RedisMonitorFeed : BackgroundService
     /// <param name="models">The models whose streams are read (the registry's, asked each round).</param>
     /// <param name="monitors">What each record is handed to, in order.</param>
     /// <param name="drainAsync">Waits until the monitors have worked through what they were handed (so a burst read from the stream is not dropped by a full queue).</param>
-    public RedisMonitorFeed(IConnectionMultiplexer redis, Func<IEnumerable<string>> models, ILeadership leadership, IReadOnlyList<IInferenceObserver> monitors, Func<Task> drainAsync, ILogger<RedisMonitorFeed> logger)
+    /// <param name="feedback">Joins a feedback batch taken by any replica (<see cref="RedisFeedbackQueue"/>); null to leave that stream alone.</param>
+    public RedisMonitorFeed(
+        IConnectionMultiplexer redis, Func<IEnumerable<string>> models, ILeadership leadership, IReadOnlyList<IInferenceObserver> monitors, Func<Task> drainAsync,
+        ILogger<RedisMonitorFeed> logger, Func<IReadOnlyList<FeedbackItem>, FeedbackResult>? feedback = null)
     {
+        _feedback = feedback;
         _redis = redis;
         _models = models;
         _leadership = leadership;
@@ -89,7 +95,8 @@ public sealed class RedisMonitorFeed : BackgroundService
         {
             var database = _redis.GetDatabase();
             var keys = _models().Select(RedisPredictionStreams.KeyOf).ToList();
-            foreach (var key in keys.Where(k => !_grouped.Contains(k)))
+            var groups = _feedback is null ? keys : [.. keys, RedisFeedbackQueue.Stream];
+            foreach (var key in groups.Where(k => !_grouped.Contains(k)))
             {
                 try
                 {
@@ -123,6 +130,19 @@ public sealed class RedisMonitorFeed : BackgroundService
                     read += await FeedAsync(database, stream.Key!, stream.Entries).ConfigureAwait(false);
             }
 
+            // Feedback after the predictions read in this round, so labels find what was logged before them.
+            if (_feedback is not null)
+            {
+                if (read == 0)
+                {
+                    var claimed = await database.StreamAutoClaimAsync(RedisFeedbackQueue.Stream, Group, _consumer, (long)ClaimIdle.TotalMilliseconds, "0-0", BatchSize).ConfigureAwait(false);
+                    read += await JoinFeedbackAsync(database, claimed.ClaimedEntries).ConfigureAwait(false);
+                }
+
+                var batches = await database.StreamReadGroupAsync(RedisFeedbackQueue.Stream, Group, _consumer, StreamPosition.NewMessages, BatchSize).ConfigureAwait(false);
+                read += await JoinFeedbackAsync(database, batches).ConfigureAwait(false);
+            }
+
             _outageLogged = false;
             return read;
         }
@@ -135,6 +155,31 @@ public sealed class RedisMonitorFeed : BackgroundService
             _outageLogged = true;
             return 0;
         }
+    }
+
+    private async Task<int> JoinFeedbackAsync(IDatabase database, StreamEntry[] entries)
+    {
+        if (entries.Length == 0)
+            return 0;
+        foreach (var entry in entries)
+        {
+            var json = entry[RedisFeedbackQueue.ItemsField];
+            List<FeedbackItem> items;
+            try
+            {
+                items = json.IsNull ? [] : FeedbackJson.ReadItems(((ReadOnlyMemory<byte>)json).Span);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                Interlocked.Increment(ref _unreadable);
+                continue;
+            }
+
+            await RedisFeedbackQueue.SaveResultAsync(database, entry.Id, _feedback!(items)).ConfigureAwait(false);
+        }
+
+        await database.StreamAcknowledgeAsync(RedisFeedbackQueue.Stream, Group, [.. entries.Select(e => e.Id)]).ConfigureAwait(false);
+        return entries.Length;
     }
 
     private async Task<int> FeedAsync(IDatabase database, string key, StreamEntry[] entries)

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using Serving.Core.Events;
 using Serving.Core.Inference;
+using Serving.Core.Monitoring.Drift;
 using Serving.Core.Monitoring.Logging;
 using Serving.Core.Registry;
-using Serving.Core.Monitoring.Drift;
 using Serving.Gateway.Hosting;
 using Serving.Gateway.Metrics;
 
