@@ -64,7 +64,7 @@ internal static class FeedbackEndpoints
             try
             {
                 result = await context.RequestServices.GetRequiredService<RedisFeedbackQueue>().SubmitAsync(items, LeaderPatience, context.RequestAborted)
-                    ?? new FeedbackResult(0, items.Count, 0, 0, [$"queued for the leader, which did not answer within {LeaderPatience.TotalSeconds:0} s; the labels are joined when it reads them"]);
+                    ?? new FeedbackResult(0, items.Count, items.Count, 0, [$"queued for the leader, which did not answer within {LeaderPatience.TotalSeconds:0} s; the labels are joined when it reads them"]);
             }
             catch (IOException ex)
             {
