@@ -16,12 +16,14 @@ namespace Serving.Core.Events.Outbox.Redis;
 public sealed class RedisWebhookEvents : IGatewayEventPublisher, IWebhookEventStore, IDeliveryGuard
 {
     // KEYS: event hash, stream, index. ARGV: body, type, timestamp, recordedAt, id, ttl ms, score, stream cap.
+    // The index drops ids whose events have expired, so it stays as long as the delivery log.
     private const string AppendScript = """
         if redis.call('HSETNX', KEYS[1], 'body', ARGV[1]) == 0 then return 0 end
         redis.call('HSET', KEYS[1], 'type', ARGV[2], 'timestamp', ARGV[3], 'recordedAt', ARGV[4])
         redis.call('PEXPIRE', KEYS[1], ARGV[6])
         redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], '*', 'op', 'event', 'id', ARGV[5])
         redis.call('ZADD', KEYS[3], ARGV[7], ARGV[5])
+        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. (tonumber(ARGV[7]) - tonumber(ARGV[6])))
         return 1
         """;
 
