@@ -1,13 +1,19 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Prometheus;
+using Serving.Core.Coordination;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring;
+using Serving.Core.Monitoring.Drift;
 using Serving.Core.Monitoring.Logging;
 using Serving.Core.Monitoring.Logging.Redis;
 using Serving.Core.Monitoring.Performance;
+using Serving.Core.Monitoring.Shared;
+using Serving.Core.Registry;
+using Serving.Core.Rollouts;
 using Serving.Core.Storage;
 using Serving.Gateway.Metrics;
+using Serving.Gateway.Rest.Monitoring;
 using Serving.Gateway.Settings;
 using StackExchange.Redis;
 
@@ -71,7 +77,64 @@ internal static class MonitoringHostExtensions
         });
         services.AddSingleton<IFeedbackLabelSink>(sp => sp.GetRequiredService<FeedbackLabelLog>());
         services.AddHostedService(sp => sp.GetRequiredService<FeedbackLabelLog>());
+        services.AddSharedMonitoring();
         return services;
+    }
+
+    /// <summary>
+    /// With Redis, drift, live performance and rollout analysis are fed on the leader from the prediction streams (consumer group
+    /// <see cref="RedisMonitorFeed.Group"/>) rather than by this process's requests, feedback taken by any replica is
+    /// joined there, and the leader's drift and performance reports go to Redis for every replica's GET; without Redis both stand idle and the monitors observe requests as before.
+    /// </summary>
+    private static void AddSharedMonitoring(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new RedisMonitorFeed(
+            sp.GetRequiredService<IConnectionMultiplexer>(),
+            () => sp.GetRequiredService<ModelRegistry>().Current.Models.Keys,
+            sp.GetService<ILeadership>() ?? SingleProcessLeadership.Instance,
+            [sp.GetRequiredService<DriftMonitor>(), sp.GetRequiredService<PerformanceMonitor>(), sp.GetRequiredService<VersionTrafficStats>()],
+            () => Task.WhenAll(
+                sp.GetRequiredService<DriftMonitor>().FlushAsync(TimeSpan.FromSeconds(30)),
+                sp.GetRequiredService<PerformanceMonitor>().CatchUpAsync(TimeSpan.FromSeconds(30))),
+            sp.GetRequiredService<ILogger<RedisMonitorFeed>>(),
+            items => sp.GetRequiredService<PerformanceMonitor>().AddFeedback(items)));
+        services.AddSingleton(sp => new RedisFeedbackQueue(sp.GetRequiredService<IConnectionMultiplexer>()));
+        services.AddSingleton(sp => new MonitorSnapshots(sp.GetRequiredService<IConnectionMultiplexer>()));
+        services.AddSingleton(sp => new MonitorSnapshotWriter(
+            sp.GetRequiredService<MonitorSnapshots>(),
+            sp.GetRequiredService<ModelRegistry>(),
+            sp.GetService<ILeadership>() ?? SingleProcessLeadership.Instance,
+            [
+                (MonitorSnapshots.Drift, model => DriftJson(sp.GetRequiredService<DriftMonitor>(), model)),
+                (MonitorSnapshots.Performance, model => Json(sp.GetRequiredService<PerformanceMonitor>().Report(model), PerformanceReportWriter.Write)),
+            ]));
+        services.AddSingleton<IHostedService>(sp => sp.UsesRedis() ? sp.GetRequiredService<RedisMonitorFeed>() : IdleService.Instance);
+        services.AddSingleton<IHostedService>(sp => sp.UsesRedis() ? sp.GetRequiredService<MonitorSnapshotWriter>() : IdleService.Instance);
+    }
+
+    /// <summary>A monitor as the observer of this process's requests, or nothing when the shared feed gives it every replica's.</summary>
+    public static IMonitoringConsumer LocalConsumer(IServiceProvider services, IMonitoringConsumer monitor) =>
+        services.UsesRedis() ? NoMonitoringConsumer.Instance : monitor;
+
+    private static byte[]? DriftJson(DriftMonitor monitor, string model) =>
+        monitor.Report(model) is { } report ? Json(report, DriftReportJson.Write) : null;
+
+    private static byte[] Json<T>(T report, Action<System.Text.Json.Utf8JsonWriter, T> write)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+            write(writer, report);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Stands in for a Redis-only hosted service when Redis is off.</summary>
+    private sealed class IdleService : IHostedService
+    {
+        public static IdleService Instance { get; } = new();
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>Queue depth, drops and writes of the prediction log, read at scrape time.</summary>

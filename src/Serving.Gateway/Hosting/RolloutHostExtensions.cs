@@ -13,7 +13,7 @@ internal static class RolloutHostExtensions
         services.AddOptions<RolloutOptions>().Bind(configuration.GetSection(RolloutOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RolloutOptions>, RolloutOptionsValidator>();
         services.AddSingleton<VersionTrafficStats>();
-        services.AddSingleton<IMonitoringConsumer>(sp => sp.GetRequiredService<VersionTrafficStats>());
+        services.AddSingleton(sp => MonitoringHostExtensions.LocalConsumer(sp, sp.GetRequiredService<VersionTrafficStats>()));
 
         // Until the monitoring feature registers a real source, accuracy is unknown and its gate is skipped.
         services.TryAddSingleton<ILiveAccuracySource, NoLiveAccuracy>();

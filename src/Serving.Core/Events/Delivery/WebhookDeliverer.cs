@@ -4,6 +4,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
+using Serving.Core.Coordination;
 using Serving.Core.Events.Outbox;
 using Serving.Core.Events.Webhooks;
 
@@ -15,7 +16,8 @@ namespace Serving.Core.Events.Delivery;
 /// jitter; the run is cut at the retry horizon, counted from the delivery's first attempt. A 2xx is delivered; any
 /// other final answer (3xx, a 4xx other than 408 and 429) is failed at once: the receiver answered and refused, and the
 /// same signed body would be refused again, so it waits for a person and a redelivery. Nothing the receivers do
-/// reaches the producers: they only ever wrote to the outbox.
+/// reaches the producers: they only ever wrote to the outbox. Across replicas only the leader takes deliveries, and
+/// the guard is asked before each one whether another leader finished it meanwhile.
 /// </summary>
 public sealed class WebhookDeliverer(
     WebhookOutbox outbox,
@@ -23,23 +25,47 @@ public sealed class WebhookDeliverer(
     IHttpClientFactory clients,
     IOptions<WebhookOptions> options,
     TimeProvider time,
-    ILogger<WebhookDeliverer> logger) : BackgroundService
+    ILogger<WebhookDeliverer> logger,
+    ILeadership leadership,
+    IDeliveryGuard guard) : BackgroundService
 {
     /// <summary>The named HttpClient (with its resilience handler) deliveries go through.</summary>
     public const string ClientName = "Serving.Webhooks";
+
+    /// <summary>How often leadership is looked at again while nothing else wakes the deliverer.</summary>
+    internal static readonly TimeSpan LeadershipRecheck = TimeSpan.FromMilliseconds(500);
 
     private readonly WebhookOptions _options = options.Value;
     private readonly HashSet<Task> _running = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Deliveries taken while leading run under the term's token: a replica that stops leading gives back what
+        // it holds (it stays pending here, and the new leader sends it) instead of sending on beside the new leader.
+        CancellationTokenSource? term = null;
+        var terms = new List<CancellationTokenSource>();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                foreach (var work in outbox.TakeDue(_options.MaxInFlightPerSubscription))
-                    Track(RunAsync(work, stoppingToken));
-                await outbox.WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
+                if (leadership.IsLeader)
+                {
+                    if (term is null)
+                    {
+                        term = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                        terms.Add(term);
+                    }
+
+                    foreach (var work in outbox.TakeDue(_options.MaxInFlightPerSubscription))
+                        Track(RunAsync(work, term.Token));
+                }
+                else if (term is not null)
+                {
+                    await term.CancelAsync().ConfigureAwait(false);
+                    term = null;
+                }
+
+                await outbox.WaitForWorkAsync(LeadershipRecheck, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -51,6 +77,8 @@ public sealed class WebhookDeliverer(
         lock (_running)
             left = [.. _running];
         await Task.WhenAll(left).ConfigureAwait(false);
+        foreach (var ended in terms)
+            ended.Dispose();
     }
 
     private void Track(Task task)
@@ -64,6 +92,7 @@ public sealed class WebhookDeliverer(
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
+    /// <param name="stoppingToken">Cancelled when the gateway stops or this replica stops leading.</param>
     private async Task RunAsync(OutboxWork work, CancellationToken stoppingToken)
     {
         await Task.Yield(); // never run a delivery on the taking loop's thread
@@ -104,6 +133,8 @@ public sealed class WebhookDeliverer(
     {
         if (subscriptions.Find(work.Subscription) is not { } subscription)
             return (DeliveryState.Cancelled, "the subscription was deleted or is no longer configured");
+        if (await guard.FinishedElsewhereAsync(work.EventId, work.Subscription, stoppingToken).ConfigureAwait(false) is { } elsewhere)
+            return (elsewhere, $"{elsewhere} by another replica while this one was not the leader; not sent again");
 
         var now = time.GetUtcNow();
         var giveUpAt = (work.FirstAttemptAt ?? now) + _options.RetryHorizon;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Serving.Core.Coordination;
 using Serving.Core.Events.Outbox;
 using Serving.Core.Events.Webhooks;
 
@@ -20,6 +21,7 @@ public static class WebhookServiceCollectionExtensions
         services.AddSingleton<WebhookSubscriptionStore>();
         services.AddSingleton<WebhookOutbox>();
         services.Replace(ServiceDescriptor.Singleton<IGatewayEventPublisher>(sp => sp.GetRequiredService<WebhookOutbox>()));
+        services.TryAddSingleton<IWebhookEventStore>(sp => new LocalWebhookEventStore(sp.GetRequiredService<WebhookOutbox>()));
         services.AddSingleton<WebhookSendSlots>();
         services.AddTransient<WebhookAttemptHandler>();
 
@@ -50,7 +52,16 @@ public static class WebhookServiceCollectionExtensions
                 builder.AddTimeout(options.AttemptTimeout);
             });
         services.AddHttpClient(WebhookDeliverer.ClientName).AddHttpMessageHandler<WebhookAttemptHandler>();
-        services.AddHostedService<WebhookDeliverer>();
+        // Leadership and the guard are optional here: without them (one process, no Redis) this process delivers everything.
+        services.AddHostedService(sp => new WebhookDeliverer(
+            sp.GetRequiredService<WebhookOutbox>(),
+            sp.GetRequiredService<WebhookSubscriptionStore>(),
+            sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<IOptions<WebhookOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WebhookDeliverer>>(),
+            sp.GetService<ILeadership>() ?? SingleProcessLeadership.Instance,
+            sp.GetService<IDeliveryGuard>() ?? NoDeliveryGuard.Instance));
         return services;
     }
 }

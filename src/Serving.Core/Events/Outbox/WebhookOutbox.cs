@@ -98,6 +98,12 @@ public sealed class WebhookOutbox : IGatewayEventPublisher, IDisposable
         }
     }
 
+    /// <summary>
+    /// Raised after a delivery changed (an attempt recorded, finished, made pending again), outside the outbox's lock,
+    /// with the event id and subscription: the Redis mirror copies the delivery's state from here.
+    /// </summary>
+    public event Action<string, string>? Changed;
+
     /// <summary>Finished deliveries since start, by event type and outcome (delivered, failed, cancelled).</summary>
     public IReadOnlyDictionary<(string Type, string Outcome), long> Outcomes => _outcomes;
 
@@ -119,11 +125,17 @@ public sealed class WebhookOutbox : IGatewayEventPublisher, IDisposable
     /// Records the event unless its id is known. When the journal cannot be written the event is still kept in memory
     /// and delivered while the gateway runs, the failure logged, and <see cref="OutboxAppend.NotDurable"/> returned.
     /// </summary>
-    public OutboxAppend Append(GatewayEvent gatewayEvent)
+    public OutboxAppend Append(GatewayEvent gatewayEvent) => Append(gatewayEvent, skip: null);
+
+    /// <summary>
+    /// <see cref="Append(GatewayEvent)"/>, leaving out the subscriptions in <paramref name="skip"/>: with Redis, the
+    /// leader takes over an event another leader had already delivered to some of its receivers.
+    /// </summary>
+    public OutboxAppend Append(GatewayEvent gatewayEvent, IReadOnlySet<string>? skip)
     {
         ArgumentNullException.ThrowIfNull(gatewayEvent);
         var body = Body(gatewayEvent);
-        var targets = _subscriptions.All.Where(s => s.Wants(gatewayEvent.Type)).Select(s => new OutboxTarget(s.Id, s.Url.ToString())).ToList();
+        var targets = _subscriptions.All.Where(s => s.Wants(gatewayEvent.Type) && skip?.Contains(s.Id) != true).Select(s => new OutboxTarget(s.Id, s.Url.ToString())).ToList();
         var result = OutboxAppend.Recorded;
         lock (_gate)
         {
@@ -171,6 +183,16 @@ public sealed class WebhookOutbox : IGatewayEventPublisher, IDisposable
     /// <summary>Waits until something may be due: an event appended, a redelivery asked for, a delivery finished.</summary>
     public Task WaitForWorkAsync(CancellationToken cancellationToken) => _work.WaitAsync(cancellationToken);
 
+    /// <summary>As <see cref="WaitForWorkAsync(CancellationToken)"/>, but no longer than <paramref name="timeout"/> (leadership is looked at again then).</summary>
+    public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken) => _work.WaitAsync(timeout, cancellationToken);
+
+    /// <summary>True when the event is kept and none of its deliveries is pending (also when it had no targets).</summary>
+    public bool IsSettled(string eventId)
+    {
+        lock (_gate)
+            return _events.TryGetValue(eventId, out var e) && e.Deliveries.TrueForAll(d => d.State != DeliveryState.Pending);
+    }
+
     /// <summary>Takes the pending deliveries no one has, oldest event first, at most <paramref name="perSubscription"/> in hand per subscription.</summary>
     public IReadOnlyList<OutboxWork> TakeDue(int perSubscription)
     {
@@ -217,6 +239,8 @@ public sealed class WebhookOutbox : IGatewayEventPublisher, IDisposable
             delivery.Add(attempt);
             _attempts.AddOrUpdate((delivery.Event.Type, attempt.ResultClass), 1, (_, n) => n + 1);
         }
+
+        Changed?.Invoke(eventId, subscription);
     }
 
     /// <summary>Ends a delivery the deliverer had: delivered, failed or cancelled, with the reason for the last two.</summary>
@@ -239,6 +263,7 @@ public sealed class WebhookOutbox : IGatewayEventPublisher, IDisposable
                 Compact();
         }
 
+        Changed?.Invoke(eventId, subscription);
         _work.Release();
     }
 
@@ -285,6 +310,8 @@ public sealed class WebhookOutbox : IGatewayEventPublisher, IDisposable
             views = [.. outboxEvent.Deliveries.Where(d => target is null || d.Subscription == target.Id).Select(d => d.View())];
         }
 
+        foreach (var view in views)
+            Changed?.Invoke(eventId, view.SubscriptionId);
         _work.Release();
         return views;
     }

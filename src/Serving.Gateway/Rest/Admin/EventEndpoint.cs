@@ -41,7 +41,7 @@ internal static class EventEndpoint
         if (Parse(root, context.RequestServices.GetRequiredService<TimeProvider>(), out var problem) is not { } gatewayEvent)
             return Bad(problem!);
 
-        var outcome = context.RequestServices.GetRequiredService<WebhookOutbox>().Append(gatewayEvent);
+        var outcome = await context.RequestServices.GetRequiredService<IWebhookEventStore>().AppendAsync(gatewayEvent, context.RequestAborted).ConfigureAwait(false);
         if (outcome == OutboxAppend.NotDurable)
         {
             return AdminResults.Error(StatusCodes.Status503ServiceUnavailable,

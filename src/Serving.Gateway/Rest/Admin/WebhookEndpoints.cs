@@ -20,7 +20,7 @@ internal static class WebhookEndpoints
         var read = app.MapGroup("/admin").WithTags("Webhooks").AddEndpointFilter(new AdminAuthorization(AdminScope.Read));
         read.MapGet("/webhooks", (HttpContext c) => AdminResults.Ok(Store(c).All.Select(WebhookSubscriptionView.Of).ToList()))
             .WithSummary("Every webhook subscription (configured and created here); secrets are never shown.");
-        read.MapGet("/webhooks/deliveries", GetDeliveries)
+        read.MapGet("/webhooks/deliveries", (Func<HttpContext, Task<IResult>>)GetDeliveriesAsync)
             .WithSummary("The delivery log, newest event first: state, attempts with status codes, errors and times (?event=, ?subscription=, ?limit=).");
 
         var change = app.MapGroup("/admin").WithTags("Webhooks").AddEndpointFilter(new AdminAuthorization(AdminScope.Full));
@@ -28,7 +28,7 @@ internal static class WebhookEndpoints
             .WithSummary("Subscribe a receiver; a secret is generated when none is given and returned this once.");
         change.MapDelete("/webhooks/{id}", Delete)
             .WithSummary("Delete a subscription created through the API; its pending deliveries are cancelled.");
-        change.MapPost("/webhooks/deliveries/{eventId}/redeliver", Redeliver)
+        change.MapPost("/webhooks/deliveries/{eventId}/redeliver", (Func<HttpContext, string, Task<IResult>>)RedeliverAsync)
             .WithSummary("Send an event again, to all its subscriptions or to ?subscription= (which may be one added later), with a fresh retry horizon.");
         change.MapPost("/events", (Func<HttpContext, Task<IResult>>)EventEndpoint.PublishAsync)
             .WithSummary("Publish an event from outside the gateway (the retrainer's version.published or version.failed); 202 once it is in the outbox.");
@@ -37,9 +37,10 @@ internal static class WebhookEndpoints
 
     private static WebhookSubscriptionStore Store(HttpContext context) => context.RequestServices.GetRequiredService<WebhookSubscriptionStore>();
 
-    private static WebhookOutbox Outbox(HttpContext context) => context.RequestServices.GetRequiredService<WebhookOutbox>();
+    // The local outbox, or the one shared through Redis when replicas share state.
+    private static IWebhookEventStore Outbox(HttpContext context) => context.RequestServices.GetRequiredService<IWebhookEventStore>();
 
-    private static IResult GetDeliveries(HttpContext context)
+    private static async Task<IResult> GetDeliveriesAsync(HttpContext context)
     {
         var query = context.Request.Query;
         var limit = DefaultLimit;
@@ -51,7 +52,14 @@ internal static class WebhookEndpoints
 
         var eventId = NullIfEmpty(query["event"]);
         var subscription = NullIfEmpty(query["subscription"]);
-        return AdminResults.Ok(Outbox(context).Deliveries(eventId, subscription, limit));
+        try
+        {
+            return AdminResults.Ok(await Outbox(context).DeliveriesAsync(eventId, subscription, limit, context.RequestAborted).ConfigureAwait(false));
+        }
+        catch (IOException ex)
+        {
+            return AdminResults.Error(StatusCodes.Status503ServiceUnavailable, ex.Message);
+        }
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context)
@@ -101,12 +109,12 @@ internal static class WebhookEndpoints
         return Results.NoContent();
     }
 
-    private static IResult Redeliver(HttpContext context, string eventId)
+    private static async Task<IResult> RedeliverAsync(HttpContext context, string eventId)
     {
         var subscription = NullIfEmpty(context.Request.Query["subscription"]);
         try
         {
-            return Outbox(context).Redeliver(eventId, subscription) is { } deliveries
+            return await Outbox(context).RedeliverAsync(eventId, subscription, context.RequestAborted).ConfigureAwait(false) is { } deliveries
                 ? Results.Json(deliveries, AdminResults.Json, statusCode: StatusCodes.Status202Accepted)
                 : AdminResults.Error(StatusCodes.Status404NotFound, $"no event '{CallerText.Cut(eventId)}' in the outbox (unknown, or older than the delivery log keeps)");
         }
@@ -116,7 +124,7 @@ internal static class WebhookEndpoints
         }
         catch (IOException ex)
         {
-            return AdminResults.Error(StatusCodes.Status503ServiceUnavailable, $"the redelivery could not be recorded in the data directory: {ex.Message}");
+            return AdminResults.Error(StatusCodes.Status503ServiceUnavailable, $"the redelivery could not be recorded: {ex.Message}");
         }
     }
 

@@ -2,9 +2,10 @@ using Microsoft.Extensions.Options;
 using Serving.Core.Events;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring;
+using Serving.Core.Monitoring.Drift;
 using Serving.Core.Monitoring.Logging;
 using Serving.Core.Registry;
-using Serving.Core.Monitoring.Drift;
+using Serving.Gateway.Hosting;
 using Serving.Gateway.Metrics;
 
 namespace Serving.Gateway.Rest.Monitoring;
@@ -26,7 +27,7 @@ internal static class DriftHostExtensions
             sp.GetRequiredService<PublishedEventMetrics>().Counting(sp.GetRequiredService<IGatewayEventPublisher>()),
             sp.GetRequiredService<PredictionLogLocation>(),
             sp.GetRequiredService<MonitoringQueue>()));
-        services.AddSingleton<IMonitoringConsumer>(sp => sp.GetRequiredService<DriftMonitor>());
+        services.AddSingleton(sp => MonitoringHostExtensions.LocalConsumer(sp, sp.GetRequiredService<DriftMonitor>()));
         services.AddHostedService(sp => sp.GetRequiredService<DriftMonitor>());
         services.AddSingleton<DriftMetrics>();
         return services;

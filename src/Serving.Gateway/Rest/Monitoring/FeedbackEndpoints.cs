@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring.Performance;
+using Serving.Core.Monitoring.Shared;
+using Serving.Gateway.Hosting;
 using Serving.Gateway.Rest.Http;
 using Serving.Gateway.Rest.Oip;
 
@@ -19,6 +21,9 @@ internal static class FeedbackEndpoints
 {
     // Long enough for the monitor to take in predictions answered just before; short enough never to stall a caller.
     private static readonly TimeSpan CatchUpLimit = TimeSpan.FromSeconds(1);
+
+    // How long a replica waits for the leader to join feedback sent through Redis.
+    private static readonly TimeSpan LeaderPatience = TimeSpan.FromSeconds(3);
 
     public static IEndpointRouteBuilder MapFeedbackEndpoint(this IEndpointRouteBuilder app)
     {
@@ -53,8 +58,27 @@ internal static class FeedbackEndpoints
             return;
         }
 
-        await monitor.CatchUpAsync(CatchUpLimit, context.RequestAborted);
-        var result = monitor.AddFeedback(items);
+        FeedbackResult result;
+        if (context.RequestServices.UsesRedis())
+        {
+            // With replicas the leader holds every replica's predictions: the labels are joined there.
+            try
+            {
+                result = await context.RequestServices.GetRequiredService<RedisFeedbackQueue>().SubmitAsync(items, LeaderPatience, context.RequestAborted)
+                    ?? new FeedbackResult(0, items.Count, items.Count, 0, [$"queued for the leader, which did not answer within {LeaderPatience.TotalSeconds:0} s; the labels are joined when it reads them"]);
+            }
+            catch (IOException ex)
+            {
+                await OipErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"the feedback was not recorded: {ex.Message}; send it again");
+                return;
+            }
+        }
+        else
+        {
+            await monitor.CatchUpAsync(CatchUpLimit, context.RequestAborted);
+            result = monitor.AddFeedback(items);
+        }
+
         await JsonResponse.WriteAsync(context.Response, StatusCodes.Status200OK, result, static (w, r) =>
         {
             w.WriteStartObject();

@@ -1,11 +1,14 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serving.Core.Coordination;
 using Serving.Core.Events;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring;
 using Serving.Core.Monitoring.Performance;
+using Serving.Core.Monitoring.Shared;
 using Serving.Core.Registry;
 using Serving.Core.Rollouts;
+using Serving.Gateway.Hosting;
 using Serving.Gateway.Metrics;
 using Serving.Gateway.Rest.Http;
 using Serving.Gateway.Rest.Oip;
@@ -34,7 +37,7 @@ internal static class PerformanceEndpoints
             sp.GetRequiredService<PublishedEventMetrics>().Counting(sp.GetRequiredService<IGatewayEventPublisher>()),
             sp.GetService<IFeedbackLabelSink>(),
             sp.GetRequiredService<MonitoringQueue>()));
-        services.AddSingleton<IMonitoringConsumer>(sp => sp.GetRequiredService<PerformanceMonitor>());
+        services.AddSingleton(sp => MonitoringHostExtensions.LocalConsumer(sp, sp.GetRequiredService<PerformanceMonitor>()));
         services.AddHostedService(sp => sp.GetRequiredService<PerformanceMonitor>());
 
         // Canary analysis reads live accuracy from here, whichever was registered first.
@@ -52,15 +55,26 @@ internal static class PerformanceEndpoints
         return app;
     }
 
-    private static Task GetAsync(HttpContext context, string name)
+    private static async Task GetAsync(HttpContext context, string name)
     {
         var registry = context.RequestServices.GetRequiredService<ModelRegistry>();
         if (!registry.Current.Models.ContainsKey(name))
         {
-            return OipErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"model '{name}' is not in the registry");
+            await OipErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"model '{name}' is not in the registry");
+            return;
+        }
+
+        // With replicas on Redis only the leader holds the predictions and labels; the others answer with its latest report.
+        if (context.RequestServices.UsesRedis() && !context.RequestServices.GetRequiredService<ILeadership>().IsLeader
+            && await context.RequestServices.GetRequiredService<MonitorSnapshots>().ReadAsync(MonitorSnapshots.Performance, name) is { } snapshot)
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "application/json";
+            await context.Response.Body.WriteAsync(snapshot, context.RequestAborted);
+            return;
         }
 
         var report = context.RequestServices.GetRequiredService<PerformanceMonitor>().Report(name);
-        return JsonResponse.WriteAsync(context.Response, StatusCodes.Status200OK, report, PerformanceReportWriter.Write);
+        await JsonResponse.WriteAsync(context.Response, StatusCodes.Status200OK, report, PerformanceReportWriter.Write);
     }
 }
