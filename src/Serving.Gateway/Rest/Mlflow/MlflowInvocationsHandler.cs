@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Serving.Core.Inference;
 using Serving.Gateway.Rest.Http;
@@ -126,7 +127,8 @@ internal static class MlflowInvocationsHandler
 
         try
         {
-            return MlflowRequestDecoder.DecodeInputs(read.Buffer, format, metadata);
+            var limits = context.RequestServices.GetRequiredService<IOptions<RequestLimits>>().Value;
+            return MlflowRequestDecoder.DecodeInputs(read.Buffer, format, metadata, limits);
         }
         finally
         {
