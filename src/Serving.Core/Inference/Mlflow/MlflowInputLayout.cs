@@ -61,7 +61,7 @@ public sealed class MlflowInputLayout
             slots.Add(slot);
         }
 
-        Slots = slots;
+        Slots = slots.ToArray();
         FeatureNames = [.. names];
         FeatureNamesUtf8 = [.. names.Select(Encoding.UTF8.GetBytes)];
         FeatureOwners = [.. owners];

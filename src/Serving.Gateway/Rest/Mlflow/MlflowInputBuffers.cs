@@ -23,12 +23,13 @@ internal sealed class MlflowInputBuffers : IDisposable
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly MlflowInputLayout layout;
+    private readonly MlflowInputSlot[] slots;
     private readonly ReadOnlySequence<byte> body;
     private readonly long maxElements;
     private readonly long maxRows;
     private readonly int features;
     private readonly byte[]?[] values;
-    private readonly byte[][]?[] strings;
+    private readonly byte[][]?[]? strings;
     private byte[] cells = [];
     private Dictionary<int, UnfitValue>? unfit;
     private int capacity;
@@ -39,17 +40,20 @@ internal sealed class MlflowInputBuffers : IDisposable
     public MlflowInputBuffers(MlflowInputLayout layout, ReadOnlySequence<byte> body, long maxElements)
     {
         this.layout = layout;
+
+        // An array (the layout keeps one): read per cell, without an interface call.
+        slots = layout.Slots as MlflowInputSlot[] ?? [.. layout.Slots];
         this.body = body;
         this.maxElements = maxElements;
         features = layout.FeatureCount;
         maxRows = long.MaxValue;
-        foreach (var slot in layout.Slots)
+        foreach (var slot in slots)
         {
             maxRows = slot.Width > 0 ? Math.Min(maxRows, maxElements / slot.Width) : maxRows;
         }
 
-        values = new byte[]?[layout.Slots.Count];
-        strings = new byte[][]?[layout.Slots.Count];
+        values = new byte[]?[slots.Length];
+        strings = slots.Any(slot => slot.DataType == TensorDataType.Bytes) ? new byte[][]?[slots.Length] : null;
     }
 
     public MlflowInputLayout Layout => layout;
@@ -77,7 +81,7 @@ internal sealed class MlflowInputBuffers : IDisposable
         cells.AsSpan(Rows * features, (rows - Rows) * features).Clear();
         for (var s = 0; s < values.Length; s++)
         {
-            var slot = layout.Slots[s];
+            var slot = slots[s];
             var start = Rows * slot.Width;
             var count = (rows - Rows) * slot.Width;
             switch (slot.DataType)
@@ -96,7 +100,7 @@ internal sealed class MlflowInputBuffers : IDisposable
                     Elements<ushort>(s).Slice(start, count).Fill(ToBFloat16(float.NaN));
                     break;
                 case TensorDataType.Bytes:
-                    strings[s].AsSpan(start, count).Clear();
+                    strings![s].AsSpan(start, count).Clear();
                     break;
                 default:
                     break;
@@ -113,9 +117,24 @@ internal sealed class MlflowInputBuffers : IDisposable
     public void SetJson(int row, int feature, ref Utf8JsonReader reader)
     {
         var s = layout.FeatureOwners[feature];
-        var slot = layout.Slots[s];
+        var slot = slots[s];
         var at = (row * slot.Width) + feature - slot.Offset;
         var cell = (row * features) + feature;
+
+        // Nearly every cell: a plain number for an FP32 input, most often a short decimal.
+        if (slot.DataType == TensorDataType.FP32 && reader.TokenType == JsonTokenType.Number &&
+            MlflowCellValues.TryReadNumber(ref reader, out float single))
+        {
+            Elements<float>(s)[at] = single;
+            cells[cell] = Fit;
+            return;
+        }
+
+        SetAnyJson(cell, slot, s, at, ref reader);
+    }
+
+    private void SetAnyJson(int cell, MlflowInputSlot slot, int s, int at, ref Utf8JsonReader reader)
+    {
         var start = reader.TokenStartIndex;
         bool fit;
         try
@@ -125,7 +144,6 @@ internal sealed class MlflowInputBuffers : IDisposable
         catch (InvalidOperationException)
         {
             // A string that is not valid text: refused as such if it is the first problem, as MLflow reads in order.
-            reader.Skip();
             MarkUnfit(cell, new UnfitValue(start, 0, null, NotText: true));
             return;
         }
@@ -144,7 +162,7 @@ internal sealed class MlflowInputBuffers : IDisposable
     public void SetText(int row, int feature, string text)
     {
         var s = layout.FeatureOwners[feature];
-        var slot = layout.Slots[s];
+        var slot = slots[s];
         var cell = (row * features) + feature;
         if (StoreText(text, slot, s, (row * slot.Width) + feature - slot.Offset))
         {
@@ -169,10 +187,10 @@ internal sealed class MlflowInputBuffers : IDisposable
         var tensors = new Tensor[values.Length];
         for (var s = 0; s < tensors.Length; s++)
         {
-            var slot = layout.Slots[s];
+            var slot = slots[s];
             var count = Rows * slot.Width;
             tensors[s] = slot.DataType == TensorDataType.Bytes
-                ? Tensor.FromElements(slot.Spec.Name, slot.ShapeFor(Rows), strings[s].AsSpan(0, count).ToArray())
+                ? Tensor.FromElements(slot.Spec.Name, slot.ShapeFor(Rows), strings![s].AsSpan(0, count).ToArray())
                 : Tensor.FromBytes(slot.Spec.Name, slot.DataType, slot.ShapeFor(Rows), values[s].AsSpan(0, count * slot.DataType.ElementSize()).ToArray());
         }
 
@@ -195,11 +213,11 @@ internal sealed class MlflowInputBuffers : IDisposable
                 values[s] = null;
             }
 
-            if (strings[s] is { } elements)
+            if (strings?[s] is { } elements)
             {
                 // Cleared so the pool does not keep request strings alive.
                 ArrayPool<byte[]>.Shared.Return(elements, clearArray: true);
-                strings[s] = null;
+                strings![s] = null;
             }
         }
 
@@ -235,7 +253,7 @@ internal sealed class MlflowInputBuffers : IDisposable
                     return false;
                 }
 
-                strings[s]![at] = utf8;
+                strings![s]![at] = utf8;
                 return true;
             default:
                 return MlflowCellValues.TryReadInt64(ref reader, out var integer) && StoreInteger(slot, s, at, integer);
@@ -259,7 +277,7 @@ internal sealed class MlflowInputBuffers : IDisposable
             case TensorDataType.UInt64:
                 return MlflowTextValues.TryReadUInt64(text, out var unsigned) && Store(s, at, unsigned);
             case TensorDataType.Bytes:
-                strings[s]![at] = Encoding.UTF8.GetBytes(text);
+                strings![s]![at] = Encoding.UTF8.GetBytes(text);
                 return true;
             default:
                 return MlflowTextValues.TryReadInt64(text, out var integer) && StoreInteger(slot, s, at, integer);
@@ -308,11 +326,11 @@ internal sealed class MlflowInputBuffers : IDisposable
         var fits = features == 0 ? wanted : cells.Length / features;
         for (var s = 0; s < values.Length; s++)
         {
-            var slot = layout.Slots[s];
+            var slot = slots[s];
             if (slot.DataType == TensorDataType.Bytes)
             {
                 var elements = ArrayPool<byte[]>.Shared.Rent(checked(wanted * slot.Width));
-                strings[s].AsSpan(0, Rows * slot.Width).CopyTo(elements);
+                strings![s].AsSpan(0, Rows * slot.Width).CopyTo(elements);
                 if (strings[s] is { } old)
                 {
                     ArrayPool<byte[]>.Shared.Return(old, clearArray: true);
@@ -342,7 +360,7 @@ internal sealed class MlflowInputBuffers : IDisposable
     /// <summary>Refused before the memory is taken: a short body can name many rows of a wide model.</summary>
     private InferenceException TooManyElements(int rows)
     {
-        var slot = layout.Slots.First(slot => (long)rows * slot.Width > maxElements);
+        var slot = slots.First(slot => (long)rows * slot.Width > maxElements);
         return InferenceException.BadRequest(
             $"input '{CallerText.Cut(slot.Spec.Name)}' holds more than {maxElements} elements; at most {maxElements} are allowed " +
             $"({RequestLimits.SectionName}:{nameof(RequestLimits.MaxTensorElements)})");
@@ -359,7 +377,7 @@ internal sealed class MlflowInputBuffers : IDisposable
             }
 
             // A wide input without feature names is missing as a whole, under its own name.
-            var name = layout.FeatureIsNamed[f] ? layout.FeatureNames[f] : layout.Slots[layout.FeatureOwners[f]].Spec.Name;
+            var name = layout.FeatureIsNamed[f] ? layout.FeatureNames[f] : slots[layout.FeatureOwners[f]].Spec.Name;
             missing ??= [];
             if (!missing.Contains(name))
             {
@@ -389,7 +407,7 @@ internal sealed class MlflowInputBuffers : IDisposable
 
     private void CheckAllFit()
     {
-        foreach (var slot in layout.Slots)
+        foreach (var slot in slots)
         {
             var floating = slot.DataType is TensorDataType.FP32 or TensorDataType.FP64 or TensorDataType.FP16 or TensorDataType.BF16;
             for (var row = 0; row < Rows; row++)
