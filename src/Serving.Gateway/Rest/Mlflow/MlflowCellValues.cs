@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Unicode;
 using Serving.Core.Inference.Mlflow;
 
 namespace Serving.Gateway.Rest.Mlflow;
@@ -101,15 +100,6 @@ internal static class MlflowCellValues
         {
             value = [];
             return false;
-        }
-
-        // Unescaped and in one piece, the bytes are the value: only their encoding needs checking.
-        if (!reader.ValueIsEscaped)
-        {
-            value = Utf8.IsValid(reader.ValueSpan)
-                ? reader.ValueSpan.ToArray()
-                : throw new InvalidOperationException("The string is not valid UTF-8.");
-            return true;
         }
 
         value = Encoding.UTF8.GetBytes(reader.GetString()!);

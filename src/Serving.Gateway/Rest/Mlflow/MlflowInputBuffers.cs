@@ -197,38 +197,29 @@ internal sealed class MlflowInputBuffers : IDisposable
         return tensors;
     }
 
-    public void Dispose()
-    {
-        if (cells.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(cells);
-            cells = [];
-        }
-
-        for (var s = 0; s < values.Length; s++)
-        {
-            if (values[s] is { } data)
-            {
-                ArrayPool<byte>.Shared.Return(data);
-                values[s] = null;
-            }
-
-            if (strings?[s] is { } elements)
-            {
-                // Cleared so the pool does not keep request strings alive.
-                ArrayPool<byte[]>.Shared.Return(elements, clearArray: true);
-                strings![s] = null;
-            }
-        }
-
-        capacity = 0;
-    }
-
     /// <summary>Forgets every row, keeping the buffers: for a reader that starts over.</summary>
     public void Clear()
     {
         Rows = 0;
         unfit = null;
+    }
+
+    public void Dispose()
+    {
+        Return(cells);
+        cells = [];
+        for (var s = 0; s < values.Length; s++)
+        {
+            Return(values[s]);
+            values[s] = null;
+            if (strings is not null)
+            {
+                Return(strings[s]);
+                strings[s] = null;
+            }
+        }
+
+        capacity = 0;
     }
 
     private bool StoreJson(ref Utf8JsonReader reader, MlflowInputSlot slot, int s, int at)
@@ -314,47 +305,39 @@ internal sealed class MlflowInputBuffers : IDisposable
 
     private void Grow(int rows)
     {
-        var wanted = (int)Math.Min(Math.Max(rows, 2L * capacity), int.MaxValue);
-        var grown = ArrayPool<byte>.Shared.Rent(checked(wanted * features));
+        capacity = (int)Math.Min(Math.Max(rows, 2L * capacity), int.MaxValue);
+        var grown = ArrayPool<byte>.Shared.Rent(checked(capacity * features));
         cells.AsSpan(0, Rows * features).CopyTo(grown);
-        if (cells.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(cells);
-        }
-
+        Return(cells);
         cells = grown;
-        var fits = features == 0 ? wanted : cells.Length / features;
         for (var s = 0; s < values.Length; s++)
         {
             var slot = slots[s];
             if (slot.DataType == TensorDataType.Bytes)
             {
-                var elements = ArrayPool<byte[]>.Shared.Rent(checked(wanted * slot.Width));
+                var elements = ArrayPool<byte[]>.Shared.Rent(checked(capacity * slot.Width));
                 strings![s].AsSpan(0, Rows * slot.Width).CopyTo(elements);
-                if (strings[s] is { } old)
-                {
-                    ArrayPool<byte[]>.Shared.Return(old, clearArray: true);
-                }
-
+                Return(strings[s]);
                 strings[s] = elements;
-                fits = slot.Width == 0 ? fits : Math.Min(fits, elements.Length / slot.Width);
-                continue;
             }
-
-            var size = slot.Width * slot.DataType.ElementSize();
-            var data = ArrayPool<byte>.Shared.Rent(checked(wanted * size));
-            values[s].AsSpan(0, Rows * size).CopyTo(data);
-            if (values[s] is { } previous)
+            else
             {
-                ArrayPool<byte>.Shared.Return(previous);
+                var size = slot.Width * slot.DataType.ElementSize();
+                var data = ArrayPool<byte>.Shared.Rent(checked(capacity * size));
+                values[s].AsSpan(0, Rows * size).CopyTo(data);
+                Return(values[s]);
+                values[s] = data;
             }
-
-            values[s] = data;
-            fits = size == 0 ? fits : Math.Min(fits, data.Length / size);
         }
+    }
 
-        // The pool hands out whole buckets: use all of them before growing again.
-        capacity = fits;
+    private static void Return<T>(T[]? rented)
+    {
+        // Cleared only where they hold references, so the pool does not keep request strings alive.
+        if (rented is { Length: > 0 })
+        {
+            ArrayPool<T>.Shared.Return(rented, clearArray: !typeof(T).IsValueType);
+        }
     }
 
     /// <summary>Refused before the memory is taken: a short body can name many rows of a wide model.</summary>

@@ -14,12 +14,13 @@ internal static class MlflowJsonLayouts
 {
     public static void ReadSplit(ref Utf8JsonReader reader, MlflowInputBuffers buffers)
     {
-        // pandas writes columns before data, and then the rows go straight to the buffers. Any other order, a key
-        // given twice (the last counts) or a refusal is read again in MLflow's order: columns, then data.
+        // pandas writes columns, then data: the rows are read as they come, once (reading a token costs more than
+        // the number in it). A refusal or any other order of keys (data first, a key given twice: the last counts)
+        // is read again in MLflow's order, whatever the body's: data must be a list, then columns, then rows.
         var start = reader;
         try
         {
-            if (ReadSplit(ref reader, buffers, stream: true))
+            if (ReadSplit(ref reader, buffers, streaming: true))
             {
                 return;
             }
@@ -30,7 +31,7 @@ internal static class MlflowJsonLayouts
 
         buffers.Clear();
         reader = start;
-        ReadSplit(ref reader, buffers, stream: false);
+        ReadSplit(ref reader, buffers, streaming: false);
     }
 
     public static void ReadRecords(ref Utf8JsonReader reader, MlflowInputBuffers buffers, string key)
@@ -104,135 +105,68 @@ internal static class MlflowJsonLayouts
         }
     }
 
-    /// <summary>MLflow's first check of a split, before any value: its <c>data</c> (the last one given) is a list.</summary>
-    public static void CheckSplitHasRows(ref Utf8JsonReader reader)
-    {
-        var rows = false;
-        if (reader.TokenType == JsonTokenType.StartObject)
-        {
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isData = reader.ValueTextEquals("data"u8);
-                reader.Read();
-                rows = isData ? reader.TokenType == JsonTokenType.StartArray : rows;
-                reader.Skip();
-            }
-        }
-
-        if (!rows)
-        {
-            throw SplitWithoutRows();
-        }
-    }
-
-    /// <summary>MLflow's first check of a dict, before any value: every entry the model uses has as many rows.</summary>
-    public static void CheckDictionaryLengths(ref Utf8JsonReader reader, MlflowInputLayout layout, string key)
-    {
-        var rows = -1;
-        string? first = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var name = reader.GetString()!;
-            reader.Read();
-            if (layout.FindInput(name) < 0 && layout.FindFeature(name) < 0)
-            {
-                reader.Skip();
-                continue;
-            }
-
-            var length = 1;
-            if (reader.TokenType == JsonTokenType.StartArray)
-            {
-                length = 0;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    reader.Skip();
-                    length++;
-                }
-            }
-
-            CheckLength(ref rows, ref first, name, length, key);
-        }
-    }
-
-    private static bool ReadSplit(ref Utf8JsonReader reader, MlflowInputBuffers buffers, bool stream)
+    /// <summary>Reads a split, or returns false where streaming meets anything but columns, then data, once each.</summary>
+    private static bool ReadSplit(ref Utf8JsonReader reader, MlflowInputBuffers buffers, bool streaming)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             throw SplitWithoutRows();
         }
 
+        var data = reader;
+        var columns = reader;
+        var hasData = false;
+        var hasColumns = false;
+        var count = -1;
         int[]? map = null;
         try
         {
-            var columns = -1;
-            var data = reader;
-            var hasData = false;
-            var hasColumns = false;
-            var columnsAt = reader;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isData = reader.ValueTextEquals("data"u8);
                 var isColumns = !isData && reader.ValueTextEquals("columns"u8);
                 reader.Read();
-                if (stream && (isData || isColumns) && (hasData || (isColumns && hasColumns)))
+                // Streaming takes columns, then data as a list, each once; anything else is read in order instead.
+                if (streaming && (isData || isColumns) && (hasData || hasColumns != isData || (isData && reader.TokenType != JsonTokenType.StartArray)))
                 {
                     return false;
                 }
 
-                if (isColumns)
+                if (streaming && isColumns)
                 {
-                    hasColumns = true;
-                    if (stream)
-                    {
-                        columns = ReadColumns(ref reader, buffers.Layout, ref map);
-                    }
-                    else
-                    {
-                        columnsAt = reader;
-                        reader.Skip();
-                    }
+                    count = ReadColumns(ref reader, buffers.Layout, ref map);
                 }
-                else if (isData)
+                else if (streaming && isData)
                 {
-                    hasData = true;
-                    if (!stream)
-                    {
-                        data = reader;
-                        reader.Skip();
-                    }
-                    else if (!hasColumns || reader.TokenType != JsonTokenType.StartArray)
-                    {
-                        return false;
-                    }
-                    else
-                    {
-                        ReadSplitRows(ref reader, buffers, Map(map, columns, buffers.Layout));
-                    }
+                    ReadSplitRows(ref reader, buffers, map, count);
                 }
                 else
                 {
-                    // "index" and anything else MLflow ignores.
+                    // "index" and anything else MLflow ignores; data and columns are noted, to be read in order.
+                    data = isData ? reader : data;
+                    columns = isColumns ? reader : columns;
                     reader.Skip();
                 }
+
+                hasData |= isData;
+                hasColumns |= isColumns;
             }
 
-            if (!stream)
+            if (streaming && !hasData)
+            {
+                return false;
+            }
+
+            if (!streaming)
             {
                 if (!hasData || data.TokenType != JsonTokenType.StartArray)
                 {
                     throw SplitWithoutRows();
                 }
 
-                columns = hasColumns ? ReadColumns(ref columnsAt, buffers.Layout, ref map) : -1;
-                ReadSplitRows(ref data, buffers, Map(map, columns, buffers.Layout));
+                count = hasColumns ? ReadColumns(ref columns, buffers.Layout, ref map) : -1;
+                ReadSplitRows(ref data, buffers, map, count);
             }
-            else if (!hasData)
-            {
-                return false;
-            }
-
-            return buffers.Rows > 0 ? true : throw MlflowJsonReader.NoRows();
         }
         finally
         {
@@ -241,6 +175,8 @@ internal static class MlflowJsonLayouts
                 ArrayPool<int>.Shared.Return(map);
             }
         }
+
+        return buffers.Rows > 0 ? true : throw MlflowJsonReader.NoRows();
     }
 
     /// <summary>
@@ -282,22 +218,10 @@ internal static class MlflowJsonLayouts
         return count;
     }
 
-    private static ReadOnlySpan<int> Map(int[]? map, int columns, MlflowInputLayout layout) =>
-        columns >= 0 ? map.AsSpan(0, columns) : Identity(layout.FeatureCount);
-
-    private static int[] Identity(int features)
+    /// <summary>Rows of one value per column, through <paramref name="map"/>; with no columns given (-1), the model's features in order.</summary>
+    private static void ReadSplitRows(ref Utf8JsonReader reader, MlflowInputBuffers buffers, int[]? map, int columns)
     {
-        var identity = new int[features];
-        for (var c = 0; c < features; c++)
-        {
-            identity[c] = c;
-        }
-
-        return identity;
-    }
-
-    private static void ReadSplitRows(ref Utf8JsonReader reader, MlflowInputBuffers buffers, ReadOnlySpan<int> map)
-    {
+        var width = columns >= 0 ? columns : buffers.Layout.FeatureCount;
         var row = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -305,25 +229,25 @@ internal static class MlflowJsonLayouts
             if (reader.TokenType != JsonTokenType.StartArray)
             {
                 // A single column may be given as a list of values rather than a list of one-value rows.
-                if (map.Length != 1)
+                if (width != 1)
                 {
                     throw MlflowRequestException.BadRequest($"dataframe_split row {row} is not a list; each row must list one value per column.");
                 }
 
-                Place(ref reader, buffers, row, map[0]);
+                Place(ref reader, buffers, row, columns >= 0 ? map![0] : 0);
             }
             else
             {
                 var column = 0;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    Place(ref reader, buffers, row, column < map.Length ? map[column] : -1);
+                    Place(ref reader, buffers, row, column >= width ? -1 : columns >= 0 ? map![column] : column);
                     column++;
                 }
 
-                if (column != map.Length)
+                if (column != width)
                 {
-                    throw MlflowRequestException.BadRequest($"dataframe_split row {row} has {column} values but there are {map.Length} columns.");
+                    throw MlflowRequestException.BadRequest($"dataframe_split row {row} has {column} values but there are {width} columns.");
                 }
             }
 
@@ -354,64 +278,88 @@ internal static class MlflowJsonLayouts
     /// <summary>An object whose keys are input names (a tensor each) or column names (a list of values each).</summary>
     private static void ReadDictionary(ref Utf8JsonReader reader, MlflowInputBuffers buffers, string key)
     {
+        // MLflow checks that every entry the model uses has as many rows before it reads any value.
         var layout = buffers.Layout;
-        var rows = -1;
-        string? first = null;
+        var lengths = reader;
+        var rows = CountRows(ref lengths, layout, key);
+        if (rows == 0)
+        {
+            throw MlflowJsonReader.NoRows();
+        }
+
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.GetString()!;
             reader.Read();
-            int length;
             var input = layout.FindInput(name);
             var feature = input >= 0 ? -1 : layout.FindFeature(name);
             if (input >= 0)
             {
-                length = FillInput(ref reader, buffers, layout.Slots[input], name, key);
+                FillInput(ref reader, buffers, layout.Slots[input], name, key);
             }
             else if (feature >= 0)
             {
-                length = FillColumn(ref reader, buffers, feature);
+                FillColumn(ref reader, buffers, feature);
             }
             else
             {
                 // Nothing the model uses; ignored, as MLflow ignores extra columns.
                 reader.Skip();
-                continue;
             }
-
-            CheckLength(ref rows, ref first, name, length, key);
-        }
-
-        if (rows == 0)
-        {
-            throw MlflowJsonReader.NoRows();
         }
 
         // Nothing the model uses: one empty row, so the missing-inputs check names every input.
         buffers.EnsureRows(Math.Max(rows, 1));
     }
 
-    private static void CheckLength(ref int rows, ref string? first, string name, int length, string key)
+    /// <summary>The rows every entry the model uses has (-1 for none), or a refusal naming two that differ.</summary>
+    private static int CountRows(ref Utf8JsonReader reader, MlflowInputLayout layout, string key)
     {
-        if (rows < 0)
+        var rows = -1;
+        string? first = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            rows = length;
-            first = name;
+            var name = reader.GetString()!;
+            reader.Read();
+            if (layout.FindInput(name) < 0 && layout.FindFeature(name) < 0)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            var length = 1;
+            if (reader.TokenType == JsonTokenType.StartArray)
+            {
+                length = 0;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    reader.Skip();
+                    length++;
+                }
+            }
+
+            if (rows < 0)
+            {
+                rows = length;
+                first = name;
+            }
+            else if (length != rows)
+            {
+                throw MlflowRequestException.BadRequest(
+                    $"{key} entries have different lengths: '{first}' has {rows} rows and '{name}' has {length}.");
+            }
         }
-        else if (length != rows)
-        {
-            throw MlflowRequestException.BadRequest(
-                $"{key} entries have different lengths: '{first}' has {rows} rows and '{name}' has {length}.");
-        }
+
+        return rows;
     }
 
     /// <summary>An input's tensor: one row per element (a bare value is one row), flattened into the input's features.</summary>
-    private static int FillInput(ref Utf8JsonReader reader, MlflowInputBuffers buffers, MlflowInputSlot slot, string name, string key)
+    private static void FillInput(ref Utf8JsonReader reader, MlflowInputBuffers buffers, MlflowInputSlot slot, string name, string key)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             FillRow(ref reader, buffers, slot, 0, name, key);
-            return 1;
+            return;
         }
 
         var row = 0;
@@ -420,8 +368,6 @@ internal static class MlflowJsonLayouts
             FillRow(ref reader, buffers, slot, row, name, key);
             row++;
         }
-
-        return row;
     }
 
     private static void FillRow(ref Utf8JsonReader reader, MlflowInputBuffers buffers, MlflowInputSlot slot, int row, string name, string key)
@@ -436,13 +382,13 @@ internal static class MlflowJsonLayouts
     }
 
     /// <summary>A column: one value per row (a bare value is row 0).</summary>
-    private static int FillColumn(ref Utf8JsonReader reader, MlflowInputBuffers buffers, int feature)
+    private static void FillColumn(ref Utf8JsonReader reader, MlflowInputBuffers buffers, int feature)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             buffers.EnsureRows(1);
             buffers.SetJson(0, feature, ref reader);
-            return 1;
+            return;
         }
 
         var row = 0;
@@ -452,8 +398,6 @@ internal static class MlflowJsonLayouts
             buffers.SetJson(row, feature, ref reader);
             row++;
         }
-
-        return row;
     }
 
     /// <summary>

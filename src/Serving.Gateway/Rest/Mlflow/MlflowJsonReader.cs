@@ -10,7 +10,8 @@ namespace Serving.Gateway.Rest.Mlflow;
 /// <see cref="MlflowInputBuffers"/>: the top-level object here, the four layouts of its data in
 /// <see cref="MlflowJsonLayouts"/>. Keys other than the data key (<c>params</c> above all) are skipped, as MLflow
 /// does. Errors read as MLflow's, which parses the whole document first: a refusal met on the way is checked
-/// against the errors MLflow would have found before it (<see cref="ThrowEarlierError"/>), on the error path only.
+/// against the errors MLflow would have found before it (<see cref="ThrowEarlierError"/>), on the error path only;
+/// within the data the layouts keep MLflow's order themselves.
 /// </summary>
 internal static class MlflowJsonReader
 {
@@ -98,7 +99,7 @@ internal static class MlflowJsonReader
         }
         catch (Exception e) when (e is MlflowRequestException or InferenceException or InvalidOperationException)
         {
-            ThrowEarlierError(body, layout);
+            ThrowEarlierError(body);
             throw;
         }
     }
@@ -152,10 +153,9 @@ internal static class MlflowJsonReader
 
     /// <summary>
     /// Throws what MLflow reports before it looks inside the data: a malformed body, a root that is not an
-    /// object, other than one data key, a <c>dataframe_split</c> without a list of rows, a dict of columns or
-    /// tensors whose entries differ in length. Returns when there is none of these.
+    /// object, other than one data key. Returns when there is none of these.
     /// </summary>
-    private static void ThrowEarlierError(ReadOnlySequence<byte> body, MlflowInputLayout layout)
+    private static void ThrowEarlierError(ReadOnlySequence<byte> body)
     {
         var reader = NewReader(body);
         while (reader.Read())
@@ -170,34 +170,16 @@ internal static class MlflowJsonReader
         }
 
         var count = 0;
-        string? key = null;
-        var data = reader;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = DataKey(ref reader);
+            count += DataKey(ref reader) is null ? 0 : 1;
             reader.Read();
-            if (name is not null)
-            {
-                count++;
-                key = name;
-                data = reader;
-            }
-
             reader.Skip();
         }
 
         if (count != 1)
         {
             throw KeyCountError(body);
-        }
-
-        if (key == Split)
-        {
-            MlflowJsonLayouts.CheckSplitHasRows(ref data);
-        }
-        else if (key != Records && data.TokenType == JsonTokenType.StartObject)
-        {
-            MlflowJsonLayouts.CheckDictionaryLengths(ref data, layout, key!);
         }
     }
 
