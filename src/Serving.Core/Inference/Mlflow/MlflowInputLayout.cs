@@ -43,7 +43,7 @@ public sealed class MlflowInputLayout
                 trailing = [width];
             }
 
-            var slot = new MlflowInputSlot(spec, dataType, names.Count, width, trailing, named);
+            var slot = new MlflowInputSlot(spec, dataType, names.Count, width, trailing);
             inputIndex.TryAdd(spec.Name, slots.Count);
             for (var j = 0; j < width; j++)
             {
