@@ -8,7 +8,8 @@ namespace Serving.Gateway.Tests.Rest;
 /// <summary>
 /// <c>Serving:Limits:MaxRowsPerRequest</c> set on the real host: a request one row past it is a 400 in the protocol's
 /// own format naming the key, on OIP REST and on <c>/invocations</c>; a request at the limit runs. The same for
-/// <c>MaxIdLength</c> (a request id and a feedback id) and <c>MaxNameLength</c> (model, input and output names).
+/// <c>MaxIdLength</c> (a request id and a feedback id) and <c>MaxNameLength</c> (model, input and output names), and
+/// <c>MaxTensorElements</c> as <c>/invocations</c> reads the body.
 /// </summary>
 public sealed class RequestLimitsRestTests : IAsyncLifetime
 {
@@ -23,6 +24,7 @@ public sealed class RequestLimitsRestTests : IAsyncLifetime
         {
             ["Serving:DefaultModel"] = "iris",
             ["Serving:Limits:MaxRowsPerRequest"] = "2",
+            ["Serving:Limits:MaxTensorElements"] = "40",
             ["Serving:Limits:MaxIdLength"] = "8",
             ["Serving:Limits:MaxNameLength"] = "16",
         }).StartAsync();
@@ -80,6 +82,22 @@ public sealed class RequestLimitsRestTests : IAsyncLifetime
         Assert.Equal(2, oipBody.GetProperty("outputs")[0].GetProperty("shape")[0].GetInt32());
         Assert.Equal(HttpStatusCode.OK, invocations);
         Assert.Equal(2, invocationsBody.GetProperty("predictions").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Invocations_past_the_element_limit_are_refused_while_the_body_is_read()
+    {
+        // Empty records are a few bytes a row, each row the model's every feature: the table is refused while it is
+        // read, before its memory is taken, rather than built for the data plane to refuse.
+        var records = string.Join(',', Enumerable.Repeat("{}", 11));
+
+        var (status, body) = await PostAsync("/invocations", $$"""{"dataframe_records":[{{records}}]}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("BAD_REQUEST", body.GetProperty("error_code").GetString());
+        Assert.Equal(
+            "input 'input' holds more than 40 elements; at most 40 are allowed (Serving:Limits:MaxTensorElements)",
+            body.GetProperty("message").GetString());
     }
 
     private static string OipWithId(string id) =>

@@ -44,7 +44,7 @@ public sealed class MlflowInputLayout
                 trailing = [width];
             }
 
-            var slot = new MlflowInputSlot(spec, dataType, names.Count, width, trailing, named);
+            var slot = new MlflowInputSlot(spec, dataType, names.Count, width, trailing);
             inputIndex.TryAdd(spec.Name, slots.Count);
             for (var j = 0; j < width; j++)
             {
@@ -62,7 +62,7 @@ public sealed class MlflowInputLayout
             slots.Add(slot);
         }
 
-        Slots = slots;
+        Slots = slots.ToArray();
         FeatureNames = [.. names];
         FeatureNamesUtf8 = [.. names.Select(Encoding.UTF8.GetBytes)];
         FeatureOwners = [.. owners];

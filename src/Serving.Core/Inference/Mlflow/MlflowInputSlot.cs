@@ -6,14 +6,13 @@ namespace Serving.Core.Inference.Mlflow;
 /// <summary>One model input as MLflow's column matching sees it: a run of <see cref="Width"/> features.</summary>
 public sealed class MlflowInputSlot
 {
-    public MlflowInputSlot(TensorSpec spec, TensorDataType dataType, int offset, int width, long[] trailingShape, bool named)
+    public MlflowInputSlot(TensorSpec spec, TensorDataType dataType, int offset, int width, long[] trailingShape)
     {
         Spec = spec;
         DataType = dataType;
         Offset = offset;
         Width = width;
         TrailingShape = trailingShape;
-        Named = named;
     }
 
     public TensorSpec Spec { get; }
@@ -28,9 +27,6 @@ public sealed class MlflowInputSlot
 
     /// <summary>The shape after the batch dimension: empty for an [N] input, [k] for [N,k].</summary>
     public long[] TrailingShape { get; }
-
-    /// <summary>False for a wide input without feature names: it can be given only as a tensor, never by columns.</summary>
-    public bool Named { get; }
 
     /// <summary>The concrete shape for a number of rows.</summary>
     public long[] ShapeFor(int rows)

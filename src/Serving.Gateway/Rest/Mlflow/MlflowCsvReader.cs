@@ -1,17 +1,17 @@
 using System.Buffers;
 using System.Text;
-using Serving.Core.Inference.Mlflow;
 
 namespace Serving.Gateway.Rest.Mlflow;
 
 /// <summary>
 /// Reads a <c>text/csv</c> body: a header of column names, then rows. Fields may be quoted (RFC 4180: commas,
 /// line breaks and doubled quotes inside), blank lines are skipped and a short row leaves its last cells empty,
-/// as pandas' <c>read_csv</c> does.
+/// as pandas' <c>read_csv</c> does. Fields go into the same typed buffers as JSON values, read by
+/// <see cref="Serving.Core.Inference.Mlflow.MlflowTextValues"/>' rules.
 /// </summary>
 internal static class MlflowCsvReader
 {
-    public static MlflowCellGrid Read(ReadOnlySequence<byte> body, MlflowInputLayout layout)
+    public static void Read(ReadOnlySequence<byte> body, MlflowInputBuffers buffers)
     {
         var records = Parse(Decode(body));
         if (records.Count == 0)
@@ -23,7 +23,7 @@ internal static class MlflowCsvReader
         var columnToFeature = new int[header.Count];
         for (var c = 0; c < header.Count; c++)
         {
-            columnToFeature[c] = layout.FindFeature(header[c].Trim());
+            columnToFeature[c] = buffers.Layout.FindFeature(header[c].Trim());
         }
 
         if (records.Count == 1)
@@ -31,13 +31,12 @@ internal static class MlflowCsvReader
             throw MlflowRequestException.InvalidValue("The input has no rows.");
         }
 
-        var grid = new MlflowCellGrid(records.Count - 1, layout.FeatureCount);
-        for (var row = 0; row < grid.Rows; row++)
+        buffers.EnsureRows(records.Count - 1);
+        for (var row = 0; row < buffers.Rows; row++)
         {
             var fields = records[row + 1];
             if (fields.Count > header.Count)
             {
-                grid.Dispose();
                 throw MlflowRequestException.BadRequest(
                     $"CSV row {row} has {fields.Count} fields but the header names {header.Count} columns.");
             }
@@ -46,12 +45,10 @@ internal static class MlflowCsvReader
             {
                 if (columnToFeature[c] >= 0)
                 {
-                    grid[row, columnToFeature[c]] = new MlflowCell(fields[c]);
+                    buffers.SetText(row, columnToFeature[c], fields[c]);
                 }
             }
         }
-
-        return grid;
     }
 
     private static string Decode(ReadOnlySequence<byte> body)

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serving.Core.Contracts;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Serving.Core.Inference;
 using Serving.Gateway.Rest.Http;
 using Serving.Gateway.Routing;
@@ -123,7 +125,8 @@ internal static class MlflowInvocationsHandler
 
         try
         {
-            return MlflowRequestDecoder.DecodeInputs(read.Buffer, format, metadata);
+            var limits = context.RequestServices.GetRequiredService<IOptions<RequestLimits>>().Value;
+            return MlflowRequestDecoder.DecodeInputs(read.Buffer, format, metadata, limits);
         }
         finally
         {

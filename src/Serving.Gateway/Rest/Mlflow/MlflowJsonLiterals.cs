@@ -5,8 +5,8 @@ namespace Serving.Gateway.Rest.Mlflow;
 /// <summary>
 /// Python's <c>json.dumps</c> writes NaN and the infinities as bare <c>NaN</c>, <c>Infinity</c> and
 /// <c>-Infinity</c>, and MLflow's server reads them. System.Text.Json refuses them, so a body that failed to
-/// parse is retried with those tokens quoted; the cell reader takes the quoted forms. Only the failure path
-/// pays for this.
+/// parse is retried with those tokens quoted; <see cref="MlflowCellValues"/> reads the quoted forms. Only the
+/// failure path pays for this.
 /// </summary>
 internal static class MlflowJsonLiterals
 {

@@ -8,7 +8,10 @@ namespace Serving.Gateway.Rest.Mlflow;
 
 /// <summary>
 /// Decodes an MLflow <c>/invocations</c> body (JSON in any of its four layouts, or CSV) into the canonical
-/// request for a model, matching columns to the model's feature names. Pure: no HTTP, no I/O.
+/// request for a model, the same <see cref="InferenceRequest"/> the OIP transports make, matching columns to the
+/// model's feature names. JSON is read in one pass (<see cref="MlflowJsonReader"/>), CSV by
+/// <see cref="MlflowCsvReader"/>; both fill one typed buffer per input (<see cref="MlflowInputBuffers"/>).
+/// Pure: no HTTP, no I/O.
 /// Failures are <see cref="MlflowRequestException"/>s carrying the status MLflow would answer.
 /// </summary>
 public static class MlflowRequestDecoder
@@ -30,13 +33,24 @@ public static class MlflowRequestDecoder
     /// <summary>
     /// Decodes the input tensors only, matching columns to <paramref name="model"/>'s features: the metadata must
     /// be that of the version that will serve, since versions may order (or name) their features differently.
+    /// With <paramref name="limits"/>, an input that would hold more than its <c>MaxTensorElements</c> is refused
+    /// while it is read, before the memory is taken.
     /// </summary>
-    public static Tensor[] DecodeInputs(ReadOnlySequence<byte> body, MlflowBodyFormat format, ModelMetadata model)
+    public static Tensor[] DecodeInputs(ReadOnlySequence<byte> body, MlflowBodyFormat format, ModelMetadata model, RequestLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        var layout = MlflowInputLayout.For(model);
+        var maxElements = limits?.MaxTensorElements ?? long.MaxValue;
         try
         {
-            return DecodeWith(body, format, MlflowInputLayout.For(model));
+            if (format == MlflowBodyFormat.Csv)
+            {
+                using var buffers = new MlflowInputBuffers(layout, default, maxElements);
+                MlflowCsvReader.Read(body, buffers);
+                return buffers.Build();
+            }
+
+            return MlflowJsonReader.Read(body, layout, maxElements);
         }
         catch (InvalidOperationException ex)
         {
@@ -48,53 +62,7 @@ public static class MlflowRequestDecoder
         }
     }
 
-    private static Tensor[] DecodeWith(ReadOnlySequence<byte> body, MlflowBodyFormat format, MlflowInputLayout layout)
-    {
-        Tensor[] inputs;
-        if (format == MlflowBodyFormat.Csv)
-        {
-            using var grid = MlflowCsvReader.Read(body, layout);
-            inputs = MlflowTensorBuilder.Build(grid, layout);
-        }
-        else if (!MlflowFastJsonDecoder.TryDecode(body, layout, out inputs))
-        {
-            // Tensors copy their values out, so the document and grid can go back to the pool at once.
-            using var document = ParseJson(body);
-            using var grid = MlflowJsonTableReader.Read(document.RootElement, layout);
-            inputs = MlflowTensorBuilder.Build(grid, layout);
-        }
-
-        return inputs;
-    }
-
     /// <summary>Convenience for a body held in one buffer.</summary>
     public static InferenceRequest Decode(ReadOnlyMemory<byte> body, string? contentType, ModelMetadata model) =>
         Decode(new ReadOnlySequence<byte>(body), contentType, model);
-
-    private static JsonDocument ParseJson(ReadOnlySequence<byte> body)
-    {
-        try
-        {
-            return JsonDocument.Parse(body);
-        }
-        catch (JsonException first)
-        {
-            if (MlflowJsonLiterals.TryQuoteNonFinite(body, out var quoted))
-            {
-                try
-                {
-                    return JsonDocument.Parse(quoted);
-                }
-                catch (JsonException)
-                {
-                    // Report the error in the body as the caller sent it.
-                }
-            }
-
-            throw new MlflowRequestException(
-                400,
-                MlflowErrorCodes.BadRequest,
-                $"Failed to parse input from JSON. Ensure that input is a valid JSON formatted string. {CallerText.Cut(first.Message, 256)}");
-        }
-    }
 }
