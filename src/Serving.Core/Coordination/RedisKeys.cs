@@ -9,6 +9,9 @@ public static class RedisKeys
     /// <summary>The fencing counter: INCR on every acquisition; leader-only writes carrying a smaller token are refused.</summary>
     public const string Fence = "serving:leader:fence";
 
+    /// <summary>Channel a leader publishes on when it gives the lease up, so a follower takes it at once.</summary>
+    public const string LeaderReleased = "serving:leader:released";
+
     /// <summary>A hash, model → that model's deployment and rollout as one versioned JSON document.</summary>
     public const string Deployments = "serving:deployments";
 

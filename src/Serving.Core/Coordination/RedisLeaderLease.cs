@@ -33,7 +33,11 @@ public sealed class RedisLeaderLease : BackgroundService, ILeadership, ILeadersh
         """;
 
     private const string ReleaseScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+          redis.call('DEL', KEYS[1])
+          redis.call('PUBLISH', ARGV[2], ARGV[1])
+          return 1
+        end
         return 0
         """;
 
@@ -45,6 +49,8 @@ public sealed class RedisLeaderLease : BackgroundService, ILeadership, ILeadersh
     private readonly TimeProvider _time;
     private readonly ILogger<RedisLeaderLease> _logger;
     private readonly SemaphoreSlim _step = new(1, 1);
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private bool _subscribed;
     private long _token;
     private long _validUntilTicks;
     private long _renewals;
@@ -93,7 +99,9 @@ public sealed class RedisLeaderLease : BackgroundService, ILeadership, ILeadersh
             {
                 if (Volatile.Read(ref _leader))
                 {
-                    var renewed = (long)await db.ScriptEvaluateAsync(RenewScript, Keys, [Holder, lease]).WaitAsync(cancellationToken).ConfigureAwait(false) == 1;
+                    // A call Redis does not answer within one renewal period counts as a failed renewal: while Redis
+                    // is away the client queues commands until its own timeout, which may be longer than the lease.
+                    var renewed = (long)await db.ScriptEvaluateAsync(RenewScript, Keys, [Holder, lease]).WaitAsync(_options.RenewEvery, cancellationToken).ConfigureAwait(false) == 1;
                     if (renewed && started.UtcTicks < Interlocked.Read(ref _validUntilTicks))
                     {
                         Interlocked.Exchange(ref _validUntilTicks, (started + _options.Lease).UtcTicks);
@@ -107,7 +115,7 @@ public sealed class RedisLeaderLease : BackgroundService, ILeadership, ILeadersh
                 }
                 else
                 {
-                    var token = (long)await db.ScriptEvaluateAsync(AcquireScript, Keys, [Holder, lease]).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    var token = (long)await db.ScriptEvaluateAsync(AcquireScript, Keys, [Holder, lease]).WaitAsync(_options.RenewEvery, cancellationToken).ConfigureAwait(false);
                     if (token > 0)
                     {
                         Interlocked.Exchange(ref _token, token);
@@ -156,7 +164,7 @@ public sealed class RedisLeaderLease : BackgroundService, ILeadership, ILeadersh
             try
             {
                 // Bounded: with Redis away the lease simply runs out, and the shutdown goes on.
-                var released = (long)await _redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, Keys, [Holder]).WaitAsync(ReleaseTimeout).ConfigureAwait(false) == 1;
+                var released = (long)await _redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, Keys, [Holder, RedisKeys.LeaderReleased]).WaitAsync(ReleaseTimeout).ConfigureAwait(false) == 1;
                 if (released)
                 {
                     CoordinationLog.Released(_logger, Holder, token);
@@ -187,6 +195,7 @@ public sealed class RedisLeaderLease : BackgroundService, ILeadership, ILeadersh
     public override void Dispose()
     {
         _step.Dispose();
+        _wake.Dispose();
         base.Dispose();
     }
 
@@ -196,14 +205,58 @@ public sealed class RedisLeaderLease : BackgroundService, ILeadership, ILeadersh
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                await SubscribeAsync().ConfigureAwait(false);
                 await StepAsync(stoppingToken).ConfigureAwait(false);
-                await Task.Delay(_options.RenewEvery, _time, stoppingToken).ConfigureAwait(false);
+                await WaitForNextStepAsync(stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping: StopAsync releases the lease.
         }
+    }
+
+    // A leader that gives the lease up says so; followers then try at once instead of a renewal period later (a third
+    // of a lease that may be a minute long). The client subscribes again by itself after a reconnect.
+    private async Task SubscribeAsync()
+    {
+        if (_subscribed)
+        {
+            return;
+        }
+
+        try
+        {
+            await _redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.LeaderReleased), (_, _) =>
+            {
+                if (_wake.CurrentCount == 0)
+                {
+                    try
+                    {
+                        _wake.Release();
+                    }
+                    catch (SemaphoreFullException)
+                    {
+                        // Another release message woke the loop already.
+                    }
+                }
+            }).WaitAsync(_options.RenewEvery).ConfigureAwait(false);
+            _subscribed = true;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            CoordinationLog.LeaseCallFailed(_logger, ex.Message);
+        }
+    }
+
+    private async Task WaitForNextStepAsync(CancellationToken stoppingToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var delay = Task.Delay(_options.RenewEvery, _time, wait.Token);
+        var woken = _wake.WaitAsync(wait.Token);
+        await Task.WhenAny(delay, woken).ConfigureAwait(false);
+        await wait.CancelAsync().ConfigureAwait(false);
+        stoppingToken.ThrowIfCancellationRequested();
     }
 
     private void Lose(string reason)
