@@ -14,6 +14,7 @@
 #   LOADTEST_BATCH_ROWS   rows per request of the batch scenario              (default 64)
 #   LOADTEST_SCENARIOS    which to run (default "ceiling rest-defaults rest-monitoring-off grpc-h2 batch ort batching")
 #   LOADTEST_BASE_PORT    first of the seven loopback ports used              (default 18280)
+#   LOADTEST_BATCH_DELAY_US batching gateway's MaxQueueDelayMicroseconds     (default 500)
 #   LOADTEST_SKIP_BUILD=1 reuse the last Release builds
 # Exit code: 0 all targets pass, 1 a target fails, 2 the run itself could not be done.
 set -euo pipefail
@@ -103,13 +104,20 @@ start_gateway on "$on_http" "$on_grpc"
 start_gateway off "$off_http" "$off_grpc" --Serving:Monitoring:PredictionLog:Enabled=false \
   --Serving:Monitoring:Drift:Enabled=false --Serving:Monitoring:Performance:Enabled=false
 
-# ---- batching slot (helper G): a third gateway with dynamic batching on for the model, e.g.
-#   start_gateway batching "$batching_http" "$batching_grpc" --Serving:Models:breast-cancer:Batching:...=...
-# and set batching_ready=1; run_scenario's "batching" case then loads it. Until then the row says "not wired".
+# A third gateway, defaults plus dynamic batching for the model, started only when its scenario runs. At 16
+# single-row callers it shows what batching costs or saves on a light model (docs/batching.md has the heavy case).
 batching_ready=0
+if [[ " ${scenarios[*]} " == *" batching "* ]]; then
+  say "start the batching gateway on $batching_http (MaxBatchSize 16, delay ${LOADTEST_BATCH_DELAY_US:-500} µs)"
+  start_gateway batching "$batching_http" "$batching_grpc" --Serving:Models:$model:Batching:Enabled=true \
+    --Serving:Models:$model:Batching:MaxBatchSize=16 \
+    "--Serving:Models:$model:Batching:MaxQueueDelayMicroseconds=${LOADTEST_BATCH_DELAY_US:-500}"
+  batching_ready=1
+fi
 
 wait_ready on "http://127.0.0.1:$on_http/v2/models/$model/ready"
 wait_ready off "http://127.0.0.1:$off_http/v2/models/$model/ready"
+((batching_ready)) && wait_ready batching "http://127.0.0.1:$batching_http/v2/models/$model/ready"
 
 # One request of each kind; the single-row answer becomes the ceiling's canned body.
 width=$(head -1 "$payload" | awk -F, '{ print NF }')
@@ -234,7 +242,7 @@ echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 for s in "${scenarios[@]}"; do
   [[ $s == ort ]] && continue
   if [[ -z ${requests[$s]:-} ]]; then
-    echo "| $s | not wired (helper G's slot) | | | | | | |"
+    echo "| $s | not run | | | | | | |"
     continue
   fi
   echo "| $s | $(rps "$s") | $(ms "$(median "${p50s[$s]}")") | $(ms "$(median "${p99s[$s]}")") | $(cpu "$s") | $(over "$(rps "$s")" "$ceiling_rps") | $(over "$(cpu "$s")" "$ceiling_cpu") | ${errors[$s]} |"
