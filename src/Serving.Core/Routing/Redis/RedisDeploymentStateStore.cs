@@ -18,27 +18,34 @@ namespace Serving.Core.Routing.Redis;
 /// <remarks>
 /// Each replica also keeps the last known state in its deployments file: when Redis is away at start-up it serves
 /// that, a change made meanwhile is written once Redis answers again, and an empty Redis (restarted without
-/// persistence) is filled again from the leader's last known state.
+/// persistence) is filled again from the leader's last known state. Such a Redis counts versions from 1 again, below
+/// those the replicas remember, so every document also carries the epoch of the data it was written into
+/// (<see cref="RedisKeys.DeploymentsEpoch"/>), and versions are compared only within one epoch.
 /// </remarks>
 public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploymentStateStore
 {
-    // KEYS: hash, version, fence. ARGV: token (0 = not fenced), channel, then model and body pairs.
-    // Returns the new version, or minus the fence when a fenced write is refused.
+    // KEYS: hash, version, fence, epoch. ARGV: token (0 = not fenced), channel, an epoch id for an empty Redis, then
+    // model and body pairs. Returns the new version and the epoch, or minus the fence when a fenced write is refused.
     private const string SaveScript = """
         local token = tonumber(ARGV[1])
         if token > 0 then
           local fence = tonumber(redis.call('GET', KEYS[3]) or '0')
-          if token < fence then return -fence end
+          if token < fence then return {-fence, ''} end
+        end
+        local epoch = redis.call('GET', KEYS[4])
+        if not epoch then
+          epoch = ARGV[3]
+          redis.call('SET', KEYS[4], epoch)
         end
         local version = redis.call('INCR', KEYS[2])
-        for i = 3, #ARGV, 2 do
-          redis.call('HSET', KEYS[1], ARGV[i], '{"version":' .. version .. ',' .. string.sub(ARGV[i + 1], 2))
+        for i = 4, #ARGV, 2 do
+          redis.call('HSET', KEYS[1], ARGV[i], '{"epoch":"' .. epoch .. '","version":' .. version .. ',' .. string.sub(ARGV[i + 1], 2))
         end
         redis.call('PUBLISH', ARGV[2], version)
-        return version
+        return {version, epoch}
         """;
 
-    private static readonly RedisKey[] SaveKeys = [RedisKeys.Deployments, RedisKeys.DeploymentsVersion, RedisKeys.Fence];
+    private static readonly RedisKey[] SaveKeys = [RedisKeys.Deployments, RedisKeys.DeploymentsVersion, RedisKeys.Fence, RedisKeys.DeploymentsEpoch];
 
     // A body always names both properties, so the script can put the version in front of them.
     private static readonly JsonSerializerOptions BodyJson = new()
@@ -56,11 +63,11 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
     private readonly ILogger<RedisDeploymentStateStore> _logger;
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
 
-    // Per model, what this replica serves: the body and the version it was written or read at.
-    private readonly Dictionary<string, (long Version, string Body)> _known = new(StringComparer.Ordinal);
+    // Per model, what this replica serves: the body and the epoch and version it was written or read at.
+    private readonly Dictionary<string, Stamp> _known = new(StringComparer.Ordinal);
 
     // Read from Redis and handed to the manager, not yet confirmed served (Applied).
-    private readonly Dictionary<string, (long Version, string Body)> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Stamp> _pending = new(StringComparer.Ordinal);
 
     // The bodies of the manager's last save, and the models whose write is still owed (Redis was away).
     private Dictionary<string, string> _bodies = new(StringComparer.Ordinal);
@@ -146,7 +153,7 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
         {
             foreach (var (model, document) in documents)
             {
-                _known[model] = (document.Version, document.Body);
+                _known[model] = document.Stamp;
             }
         }
 
@@ -253,15 +260,19 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
             foreach (var (model, document) in documents)
             {
                 var known = _known.GetValueOrDefault(model);
-                if (_forced.Contains(model) || (document.Version > known.Version && document.Body != known.Body))
+
+                // Versions only compare within one epoch. Another epoch means Redis lost what this replica knew (it
+                // restarted empty, counting versions from 1 again) and was written since: that write is the newer one.
+                var newer = document.Epoch != known.Epoch || document.Version > known.Version;
+                if (_forced.Contains(model) || (newer && document.Body != known.Body))
                 {
-                    _pending[model] = (document.Version, document.Body);
+                    _pending[model] = document.Stamp;
                     changed.Add(model);
                 }
-                else if (document.Version > known.Version)
+                else if (newer)
                 {
                     // The same content at a newer version (a write of ours echoed back through a re-read).
-                    _known[model] = (document.Version, document.Body);
+                    _known[model] = document.Stamp;
                 }
             }
 
@@ -357,7 +368,7 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
     /// <summary>Writes the models' bodies from the last save in one script; the caller holds the gate.</summary>
     private bool Write(IReadOnlyCollection<string> models, long token)
     {
-        var arguments = new List<RedisValue> { token, RedisKeys.DeploymentsChanged };
+        var arguments = new List<RedisValue> { token, RedisKeys.DeploymentsChanged, Guid.NewGuid().ToString("N") };
         var written = models.Where(_bodies.ContainsKey).Distinct(StringComparer.Ordinal).ToList();
         foreach (var model in written)
         {
@@ -372,9 +383,12 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
         }
 
         long result;
+        string epoch;
         try
         {
-            result = (long)_redis.GetDatabase().ScriptEvaluate(SaveScript, SaveKeys, [.. arguments]);
+            var reply = (RedisResult[])_redis.GetDatabase().ScriptEvaluate(SaveScript, SaveKeys, [.. arguments])!;
+            result = (long)reply[0];
+            epoch = (string)reply[1]!;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -400,7 +414,7 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
 
         foreach (var model in written)
         {
-            _known[model] = (result, _bodies[model]);
+            _known[model] = new Stamp(epoch, result, _bodies[model]);
         }
 
         Raise(ref _version, result);
@@ -419,7 +433,7 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
             {
                 var stored = JsonSerializer.Deserialize<StoredDocument>(entry.Value.ToString(), BodyJson)
                     ?? throw new JsonException("it is null");
-                documents[model] = new Document(stored.Version, stored.Deployment, stored.Rollout, BodyOf(stored.Deployment, stored.Rollout));
+                documents[model] = new Document(new Stamp(stored.Epoch, stored.Version, BodyOf(stored.Deployment, stored.Rollout)), stored.Deployment, stored.Rollout);
                 Raise(ref _version, stored.Version);
             }
             catch (JsonException ex)
@@ -455,7 +469,18 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
 
     private sealed record Body(ModelDeployment? Deployment, JsonElement? Rollout);
 
-    private sealed record StoredDocument(long Version, ModelDeployment? Deployment, JsonElement? Rollout);
+    // Epoch is null in documents written before epochs were stamped.
+    private sealed record StoredDocument(string? Epoch, long Version, ModelDeployment? Deployment, JsonElement? Rollout);
 
-    private sealed record Document(long Version, ModelDeployment? Deployment, JsonElement? Rollout, string Body);
+    private sealed record Document(Stamp Stamp, ModelDeployment? Deployment, JsonElement? Rollout)
+    {
+        public string? Epoch => Stamp.Epoch;
+
+        public long Version => Stamp.Version;
+
+        public string Body => Stamp.Body;
+    }
+
+    /// <summary>A model's body and where in the shared state's history it was written: the epoch (one life of Redis's data) and the version within it.</summary>
+    private readonly record struct Stamp(string? Epoch, long Version, string Body);
 }
