@@ -55,6 +55,7 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
     };
 
     private readonly Lock _gate = new();
+    private readonly Lock _versionGate = new();
     private readonly IConnectionMultiplexer _redis;
     private readonly ILeadership _leadership;
     private readonly SharedDeploymentOptions _options;
@@ -76,6 +77,9 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
     // Models to take from Redis whatever their version (a fenced write of ours was refused).
     private readonly HashSet<string> _forced = new(StringComparer.Ordinal);
     private long _version;
+
+    // The epoch _version counts in; null before the first stamped document.
+    private string? _epoch;
     private long _lastAppliedTicks;
     private long _refusals;
     private long _writeFailures;
@@ -106,7 +110,7 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
     /// <inheritdoc />
     public string Location => $"redis {RedisKeys.Deployments}";
 
-    /// <summary>The newest state version this replica has seen (written or read).</summary>
+    /// <summary>The newest state version this replica has seen (written or read), in the newest epoch of Redis's data it has seen.</summary>
     public long Version => Interlocked.Read(ref _version);
 
     /// <summary>When this replica last applied another replica's change; null before the first.</summary>
@@ -417,7 +421,7 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
             _known[model] = new Stamp(epoch, result, _bodies[model]);
         }
 
-        Raise(ref _version, result);
+        Observe(epoch, result);
         return true;
     }
 
@@ -434,7 +438,7 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
                 var stored = JsonSerializer.Deserialize<StoredDocument>(entry.Value.ToString(), BodyJson)
                     ?? throw new JsonException("it is null");
                 documents[model] = new Document(new Stamp(stored.Epoch, stored.Version, BodyOf(stored.Deployment, stored.Rollout)), stored.Deployment, stored.Rollout);
-                Raise(ref _version, stored.Version);
+                Observe(stored.Epoch, stored.Version);
             }
             catch (JsonException ex)
             {
@@ -451,6 +455,23 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
 
     private static string BodyOf(ModelDeployment? deployment, JsonElement? rollout) =>
         JsonSerializer.Serialize(new Body(deployment, rollout), BodyJson);
+
+    // A version of another epoch than the last one seen starts the count again: Redis came back empty.
+    private void Observe(string? epoch, long version)
+    {
+        lock (_versionGate)
+        {
+            if (epoch is not null && epoch != _epoch)
+            {
+                _epoch = epoch;
+                Interlocked.Exchange(ref _version, version);
+            }
+            else
+            {
+                Raise(ref _version, version);
+            }
+        }
+    }
 
     private static void Raise(ref long field, long value)
     {

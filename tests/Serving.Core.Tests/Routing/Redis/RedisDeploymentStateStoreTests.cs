@@ -148,6 +148,10 @@ public sealed class RedisDeploymentStateStoreTests : IDisposable
         Assert.Equal(2, seen.Count);
         Assert.Equal(4, Assert.Single(seen[1].State.Deployments).Spec.Stable);
 
+        // The version seen counts in the new data's epoch, as the writer's does.
+        Assert.Equal(1, writer.Version);
+        Assert.Equal(1, reader.Version);
+
         // Taken once: the same state is not handed over again, and a further change still is.
         reader.Applied(seen[1].Models);
         Assert.True(await reader.RefreshAsync());
