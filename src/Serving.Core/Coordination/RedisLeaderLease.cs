@@ -9,8 +9,8 @@ namespace Serving.Core.Coordination;
 /// <summary>
 /// Leadership as a Redis lease: <c>SET serving:leader id NX PX lease</c>, renewed by a compare-and-extend script every
 /// third of the lease. Each acquisition takes a fencing token from <c>INCR serving:leader:fence</c>, a counter that
-/// starts from Redis's clock in milliseconds, so tokens keep growing across a Redis that restarts without its data. Leadership is
-/// lost when a renewal finds another holder, or when no renewal succeeded for a whole lease (Redis away, or this
+/// starts from Redis's clock in milliseconds, so tokens keep growing across a Redis that restarts without its data.
+/// Leadership is lost when a renewal finds another holder, or when no renewal succeeded for a whole lease (Redis away, or this
 /// process cut off or paused): <see cref="IsLeader"/> turns false at the lease's end by this process's own clock,
 /// even if the renewal loop itself is stuck. Released on graceful shutdown, so a successor need not wait.
 /// </summary>
