@@ -18,6 +18,12 @@ public static class RedisKeys
     /// <summary>The state's version: INCR on every write, and stamped into the document written.</summary>
     public const string DeploymentsVersion = "serving:deployments:version";
 
+    /// <summary>
+    /// An id the first write into an empty Redis sets and every document carries: versions are compared only within
+    /// one epoch, since a Redis restarted without its data counts them from 1 again (and loses this key with them).
+    /// </summary>
+    public const string DeploymentsEpoch = "serving:deployments:epoch";
+
     /// <summary>Pub/sub channel: a write's version and model, published by the same script that wrote it.</summary>
     public const string DeploymentsChanged = "serving:deployments:changed";
 }

@@ -8,14 +8,18 @@ namespace Serving.Core.Coordination;
 
 /// <summary>
 /// Leadership as a Redis lease: <c>SET serving:leader id NX PX lease</c>, renewed by a compare-and-extend script every
-/// third of the lease. Each acquisition takes a fencing token from <c>INCR serving:leader:fence</c>. Leadership is
-/// lost when a renewal finds another holder, or when no renewal succeeded for a whole lease (Redis away, or this
+/// third of the lease. Each acquisition takes a fencing token from <c>INCR serving:leader:fence</c>, a counter that
+/// starts from Redis's clock in milliseconds, so tokens keep growing across a Redis that restarts without its data.
+/// Leadership is lost when a renewal finds another holder, or when no renewal succeeded for a whole lease (Redis away, or this
 /// process cut off or paused): <see cref="IsLeader"/> turns false at the lease's end by this process's own clock,
 /// even if the renewal loop itself is stuck. Released on graceful shutdown, so a successor need not wait.
 /// </summary>
 public sealed class RedisLeaderLease : BackgroundService, ILeadership, ILeadershipChanges
 {
     // Already ours (a reply lost on the way back): extend it and answer the token we hold. Free: take it and a new token.
+    // A fence that is not there (a new Redis, or one restarted without its data) starts from Redis's clock in
+    // milliseconds, not from 0: tokens of the data's former life were handed out earlier, so they stay smaller, and an
+    // old leader's late write is still refused after Redis came back empty.
     private const string AcquireScript = """
         local holder = redis.call('GET', KEYS[1])
         if holder == ARGV[1] then
@@ -24,6 +28,10 @@ public sealed class RedisLeaderLease : BackgroundService, ILeadership, ILeadersh
         end
         if holder then return 0 end
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+        if redis.call('EXISTS', KEYS[2]) == 0 then
+          local now = redis.call('TIME')
+          redis.call('SET', KEYS[2], string.format('%d', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)))
+        end
         return redis.call('INCR', KEYS[2])
         """;
 

@@ -65,6 +65,34 @@ public sealed class RedisLeaderLeaseTests
     }
 
     [Fact]
+    public async Task After_redis_restarted_empty_the_next_leaders_token_is_still_larger_than_every_token_handed_out_before()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
+        using var old = Lease(connection, seconds: 5);
+        using var next = Lease(connection, seconds: 5);
+
+        // A few terms, so the counter stands above what a fresh one would hand out first.
+        for (var term = 0; term < 3; term++)
+        {
+            Assert.True(await old.StepAsync(TestContext.Current.CancellationToken));
+            Assert.True(await old.ReleaseAsync());
+        }
+
+        Assert.True(await old.StepAsync(TestContext.Current.CancellationToken));
+        var oldToken = old.FencingToken;
+
+        // Redis comes back without persistence: the lease and the fence counter are gone with everything else.
+        redis.Kill();
+        await WaitUntilAsync(() => !connection.IsConnected);
+        await redis.RestartAsync();
+        await WaitUntilAsync(() => connection.IsConnected);
+
+        Assert.True(await next.StepAsync(TestContext.Current.CancellationToken));
+        Assert.True(next.FencingToken > oldToken, $"token {next.FencingToken} after {oldToken}");
+    }
+
+    [Fact]
     public async Task With_redis_gone_the_holder_keeps_leading_until_its_lease_ends_then_stops()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -91,4 +119,14 @@ public sealed class RedisLeaderLeaseTests
 
     internal static RedisLeaderLease Lease(IConnectionMultiplexer connection, double seconds) =>
         new(connection, Options.Create(new LeaseOptions { LeaseSeconds = seconds }), TimeProvider.System, NullLogger<RedisLeaderLease>.Instance);
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 15 s");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
 }

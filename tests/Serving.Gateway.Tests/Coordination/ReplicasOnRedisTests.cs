@@ -49,7 +49,7 @@ public sealed class ReplicasOnRedisTests : IDisposable
             var delays = await Task.WhenAll(clients.Skip(1).Select(async (client, index) =>
             {
                 var other = index + 1;
-                await WaitUntilAsync(async () => await ServedVersionAsync(client) == stable, TimeSpan.FromSeconds(5), $"replica {other} serving version {stable}:\n{replicas.OutputOf(other)}");
+                await WaitUntilAsync(async () => await ServedVersionAsync(client) == stable, TimeSpan.FromSeconds(5), () => $"replica {other} serving version {stable}:\n{replicas.OutputOf(other)}");
                 return changed.Elapsed;
             }));
             Assert.All(delays, d => Assert.InRange(d, TimeSpan.Zero, TimeSpan.FromSeconds(1)));
@@ -58,7 +58,7 @@ public sealed class ReplicasOnRedisTests : IDisposable
         // A canary and its weight, set through another replica, reach the first, and its traffic is split.
         await PutDeploymentAsync(third, """{"stable":2,"canary":1,"canaryWeight":90}""");
         var watch = Stopwatch.StartNew();
-        await WaitUntilAsync(async () => (await DeploymentAsync(first)).TryGetProperty("canaryWeight", out var weight) && weight.GetInt32() == 90, TimeSpan.FromSeconds(5), "replica 0 showing the canary");
+        await WaitUntilAsync(async () => (await DeploymentAsync(first)).TryGetProperty("canaryWeight", out var weight) && weight.GetInt32() == 90, TimeSpan.FromSeconds(5), () => "replica 0 showing the canary");
         Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(1));
         var versions = new List<int>();
         for (var i = 0; i < 20; i++)
@@ -95,7 +95,7 @@ public sealed class ReplicasOnRedisTests : IDisposable
         replicas.Kill(leader);
 
         using var next = replicas.CreateClient(survivor);
-        await WaitUntilAsync(async () => await IsLeaderAsync(next), TimeSpan.FromSeconds(15), $"replica {survivor} taking the lease:\n{replicas.OutputOf(survivor)}");
+        await WaitUntilAsync(async () => await IsLeaderAsync(next), TimeSpan.FromSeconds(15), () => $"replica {survivor} taking the lease:\n{replicas.OutputOf(survivor)}");
 
         // Traffic for the new leader to judge, until the rollout is over.
         JsonElement rollout = default;
@@ -130,7 +130,7 @@ public sealed class ReplicasOnRedisTests : IDisposable
         using var first = replicas.CreateClient(0);
         using var second = replicas.CreateClient(1);
         await PutDeploymentAsync(first, """{"stable":1}""");
-        await WaitUntilAsync(async () => await ServedVersionAsync(second) == 1, TimeSpan.FromSeconds(5), "replica 1 serving version 1");
+        await WaitUntilAsync(async () => await ServedVersionAsync(second) == 1, TimeSpan.FromSeconds(5), () => "replica 1 serving version 1");
 
         redis.Kill();
         var served = new List<int>();
@@ -146,7 +146,7 @@ public sealed class ReplicasOnRedisTests : IDisposable
         await redis.RestartAsync();
         // The change is made through the other replica; it is written as soon as that one is connected again.
         await PutDeploymentAsync(second, """{"stable":2}""");
-        await WaitUntilAsync(async () => await ServedVersionAsync(first) == 2, TimeSpan.FromSeconds(20), $"replica 0 serving version 2 after Redis came back:\n{replicas.OutputOf(0)}\n--- replica 1:\n{replicas.OutputOf(1)}");
+        await WaitUntilAsync(async () => await ServedVersionAsync(first) == 2, TimeSpan.FromSeconds(20), () => $"replica 0 serving version 2 after Redis came back:\n{replicas.OutputOf(0)}\n--- replica 1:\n{replicas.OutputOf(1)}");
         Assert.Equal(2, await ServedVersionAsync(second));
     }
 
@@ -163,7 +163,7 @@ public sealed class ReplicasOnRedisTests : IDisposable
 
         var stopped = Stopwatch.StartNew();
         Assert.Equal(0, await replicas.StopAsync(leader));
-        await WaitUntilAsync(async () => await IsLeaderAsync(other), TimeSpan.FromSeconds(15), $"the other replica leading:\n{replicas.OutputOf(1 - leader)}");
+        await WaitUntilAsync(async () => await IsLeaderAsync(other), TimeSpan.FromSeconds(15), () => $"the other replica leading:\n{replicas.OutputOf(1 - leader)}");
         Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(30), $"took {stopped.Elapsed} to lead after a graceful stop");
 
         var lines = replicas.OutputOf(leader).Split('\n');
@@ -233,12 +233,17 @@ public sealed class ReplicasOnRedisTests : IDisposable
         throw new TimeoutException("no replica became the leader within 15 s");
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    /// <summary>Polls <paramref name="condition"/>; <paramref name="what"/> is asked only on failure, so replica output in it is read then, not when the wait began.</summary>
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"not within {timeout.TotalSeconds} s: {what}");
+            if (DateTime.UtcNow >= deadline)
+            {
+                Assert.Fail($"not within {timeout.TotalSeconds} s: {what()}");
+            }
+
             await Task.Delay(20, Token);
         }
     }

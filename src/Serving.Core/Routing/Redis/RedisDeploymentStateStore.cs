@@ -18,27 +18,34 @@ namespace Serving.Core.Routing.Redis;
 /// <remarks>
 /// Each replica also keeps the last known state in its deployments file: when Redis is away at start-up it serves
 /// that, a change made meanwhile is written once Redis answers again, and an empty Redis (restarted without
-/// persistence) is filled again from the leader's last known state.
+/// persistence) is filled again from the leader's last known state. Such a Redis counts versions from 1 again, below
+/// those the replicas remember, so every document also carries the epoch of the data it was written into
+/// (<see cref="RedisKeys.DeploymentsEpoch"/>), and versions are compared only within one epoch.
 /// </remarks>
 public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploymentStateStore
 {
-    // KEYS: hash, version, fence. ARGV: token (0 = not fenced), channel, then model and body pairs.
-    // Returns the new version, or minus the fence when a fenced write is refused.
+    // KEYS: hash, version, fence, epoch. ARGV: token (0 = not fenced), channel, an epoch id for an empty Redis, then
+    // model and body pairs. Returns the new version and the epoch, or minus the fence when a fenced write is refused.
     private const string SaveScript = """
         local token = tonumber(ARGV[1])
         if token > 0 then
           local fence = tonumber(redis.call('GET', KEYS[3]) or '0')
-          if token < fence then return -fence end
+          if token < fence then return {-fence, ''} end
+        end
+        local epoch = redis.call('GET', KEYS[4])
+        if not epoch then
+          epoch = ARGV[3]
+          redis.call('SET', KEYS[4], epoch)
         end
         local version = redis.call('INCR', KEYS[2])
-        for i = 3, #ARGV, 2 do
-          redis.call('HSET', KEYS[1], ARGV[i], '{"version":' .. version .. ',' .. string.sub(ARGV[i + 1], 2))
+        for i = 4, #ARGV, 2 do
+          redis.call('HSET', KEYS[1], ARGV[i], '{"epoch":"' .. epoch .. '","version":' .. version .. ',' .. string.sub(ARGV[i + 1], 2))
         end
         redis.call('PUBLISH', ARGV[2], version)
-        return version
+        return {version, epoch}
         """;
 
-    private static readonly RedisKey[] SaveKeys = [RedisKeys.Deployments, RedisKeys.DeploymentsVersion, RedisKeys.Fence];
+    private static readonly RedisKey[] SaveKeys = [RedisKeys.Deployments, RedisKeys.DeploymentsVersion, RedisKeys.Fence, RedisKeys.DeploymentsEpoch];
 
     // A body always names both properties, so the script can put the version in front of them.
     private static readonly JsonSerializerOptions BodyJson = new()
@@ -48,6 +55,7 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
     };
 
     private readonly Lock _gate = new();
+    private readonly Lock _versionGate = new();
     private readonly IConnectionMultiplexer _redis;
     private readonly ILeadership _leadership;
     private readonly SharedDeploymentOptions _options;
@@ -56,11 +64,11 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
     private readonly ILogger<RedisDeploymentStateStore> _logger;
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
 
-    // Per model, what this replica serves: the body and the version it was written or read at.
-    private readonly Dictionary<string, (long Version, string Body)> _known = new(StringComparer.Ordinal);
+    // Per model, what this replica serves: the body and the epoch and version it was written or read at.
+    private readonly Dictionary<string, Stamp> _known = new(StringComparer.Ordinal);
 
     // Read from Redis and handed to the manager, not yet confirmed served (Applied).
-    private readonly Dictionary<string, (long Version, string Body)> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Stamp> _pending = new(StringComparer.Ordinal);
 
     // The bodies of the manager's last save, and the models whose write is still owed (Redis was away).
     private Dictionary<string, string> _bodies = new(StringComparer.Ordinal);
@@ -69,6 +77,9 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
     // Models to take from Redis whatever their version (a fenced write of ours was refused).
     private readonly HashSet<string> _forced = new(StringComparer.Ordinal);
     private long _version;
+
+    // The epoch _version counts in; null before the first stamped document.
+    private string? _epoch;
     private long _lastAppliedTicks;
     private long _refusals;
     private long _writeFailures;
@@ -99,7 +110,7 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
     /// <inheritdoc />
     public string Location => $"redis {RedisKeys.Deployments}";
 
-    /// <summary>The newest state version this replica has seen (written or read).</summary>
+    /// <summary>The newest state version this replica has seen (written or read), in the newest epoch of Redis's data it has seen.</summary>
     public long Version => Interlocked.Read(ref _version);
 
     /// <summary>When this replica last applied another replica's change; null before the first.</summary>
@@ -146,7 +157,7 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
         {
             foreach (var (model, document) in documents)
             {
-                _known[model] = (document.Version, document.Body);
+                _known[model] = document.Stamp;
             }
         }
 
@@ -253,15 +264,19 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
             foreach (var (model, document) in documents)
             {
                 var known = _known.GetValueOrDefault(model);
-                if (_forced.Contains(model) || (document.Version > known.Version && document.Body != known.Body))
+
+                // Versions only compare within one epoch. Another epoch means Redis lost what this replica knew (it
+                // restarted empty, counting versions from 1 again) and was written since: that write is the newer one.
+                var newer = document.Epoch != known.Epoch || document.Version > known.Version;
+                if (_forced.Contains(model) || (newer && document.Body != known.Body))
                 {
-                    _pending[model] = (document.Version, document.Body);
+                    _pending[model] = document.Stamp;
                     changed.Add(model);
                 }
-                else if (document.Version > known.Version)
+                else if (newer)
                 {
                     // The same content at a newer version (a write of ours echoed back through a re-read).
-                    _known[model] = (document.Version, document.Body);
+                    _known[model] = document.Stamp;
                 }
             }
 
@@ -357,7 +372,7 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
     /// <summary>Writes the models' bodies from the last save in one script; the caller holds the gate.</summary>
     private bool Write(IReadOnlyCollection<string> models, long token)
     {
-        var arguments = new List<RedisValue> { token, RedisKeys.DeploymentsChanged };
+        var arguments = new List<RedisValue> { token, RedisKeys.DeploymentsChanged, Guid.NewGuid().ToString("N") };
         var written = models.Where(_bodies.ContainsKey).Distinct(StringComparer.Ordinal).ToList();
         foreach (var model in written)
         {
@@ -372,9 +387,12 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
         }
 
         long result;
+        string epoch;
         try
         {
-            result = (long)_redis.GetDatabase().ScriptEvaluate(SaveScript, SaveKeys, [.. arguments]);
+            var reply = (RedisResult[])_redis.GetDatabase().ScriptEvaluate(SaveScript, SaveKeys, [.. arguments])!;
+            result = (long)reply[0];
+            epoch = (string)reply[1]!;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -400,10 +418,10 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
 
         foreach (var model in written)
         {
-            _known[model] = (result, _bodies[model]);
+            _known[model] = new Stamp(epoch, result, _bodies[model]);
         }
 
-        Raise(ref _version, result);
+        Observe(epoch, result);
         return true;
     }
 
@@ -419,8 +437,8 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
             {
                 var stored = JsonSerializer.Deserialize<StoredDocument>(entry.Value.ToString(), BodyJson)
                     ?? throw new JsonException("it is null");
-                documents[model] = new Document(stored.Version, stored.Deployment, stored.Rollout, BodyOf(stored.Deployment, stored.Rollout));
-                Raise(ref _version, stored.Version);
+                documents[model] = new Document(new Stamp(stored.Epoch, stored.Version, BodyOf(stored.Deployment, stored.Rollout)), stored.Deployment, stored.Rollout);
+                Observe(stored.Epoch, stored.Version);
             }
             catch (JsonException ex)
             {
@@ -437,6 +455,23 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
 
     private static string BodyOf(ModelDeployment? deployment, JsonElement? rollout) =>
         JsonSerializer.Serialize(new Body(deployment, rollout), BodyJson);
+
+    // A version of another epoch than the last one seen starts the count again: Redis came back empty.
+    private void Observe(string? epoch, long version)
+    {
+        lock (_versionGate)
+        {
+            if (epoch is not null && epoch != _epoch)
+            {
+                _epoch = epoch;
+                Interlocked.Exchange(ref _version, version);
+            }
+            else
+            {
+                Raise(ref _version, version);
+            }
+        }
+    }
 
     private static void Raise(ref long field, long value)
     {
@@ -455,7 +490,18 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
 
     private sealed record Body(ModelDeployment? Deployment, JsonElement? Rollout);
 
-    private sealed record StoredDocument(long Version, ModelDeployment? Deployment, JsonElement? Rollout);
+    // Epoch is null in documents written before epochs were stamped.
+    private sealed record StoredDocument(string? Epoch, long Version, ModelDeployment? Deployment, JsonElement? Rollout);
 
-    private sealed record Document(long Version, ModelDeployment? Deployment, JsonElement? Rollout, string Body);
+    private sealed record Document(Stamp Stamp, ModelDeployment? Deployment, JsonElement? Rollout)
+    {
+        public string? Epoch => Stamp.Epoch;
+
+        public long Version => Stamp.Version;
+
+        public string Body => Stamp.Body;
+    }
+
+    /// <summary>A model's body and where in the shared state's history it was written: the epoch (one life of Redis's data) and the version within it.</summary>
+    private readonly record struct Stamp(string? Epoch, long Version, string Body);
 }

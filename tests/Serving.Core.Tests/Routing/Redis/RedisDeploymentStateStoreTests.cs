@@ -122,6 +122,45 @@ public sealed class RedisDeploymentStateStoreTests : IDisposable
         Assert.Equal(2, Stored(other).Stable);
     }
 
+    [Fact]
+    public async Task A_change_written_after_redis_restarted_empty_reaches_a_replica_that_knew_a_higher_version_from_before()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
+        using var writer = Store(connection, SingleProcessLeadership.Instance, "a");
+        using var reader = Store(connection, SingleProcessLeadership.Instance, "b");
+        var seen = Changes(reader);
+        writer.Save(Table(("iris", 1, null, 0)), NoRollouts);
+        writer.Save(Table(("iris", 2, null, 0)), NoRollouts);
+        writer.Save(Table(("iris", 3, null, 0)), NoRollouts);
+        Assert.True(await reader.RefreshAsync());
+        reader.Applied(Assert.Single(seen).Models);
+        Assert.Equal(3, reader.Version);
+
+        // Redis comes back without persistence: its version counter starts again at 0, below what the reader knows.
+        redis.Kill();
+        await WaitUntilAsync(() => !connection.IsConnected);
+        await redis.RestartAsync();
+        await WaitUntilAsync(() => connection.IsConnected);
+        writer.Save(Table(("iris", 4, null, 0)), NoRollouts);
+
+        Assert.True(await reader.RefreshAsync());
+        Assert.Equal(2, seen.Count);
+        Assert.Equal(4, Assert.Single(seen[1].State.Deployments).Spec.Stable);
+
+        // The version seen counts in the new data's epoch, as the writer's does.
+        Assert.Equal(1, writer.Version);
+        Assert.Equal(1, reader.Version);
+
+        // Taken once: the same state is not handed over again, and a further change still is.
+        reader.Applied(seen[1].Models);
+        Assert.True(await reader.RefreshAsync());
+        Assert.Equal(2, seen.Count);
+        writer.Save(Table(("iris", 1, null, 0)), NoRollouts);
+        Assert.True(await reader.RefreshAsync());
+        Assert.Equal(1, Assert.Single(seen[2].State.Deployments).Spec.Stable);
+    }
+
     private static DeploymentSpec Stored(RedisDeploymentStateStore store) => Assert.Single(store.LoadAll().State.Deployments).Spec;
 
     private static List<(DeploymentStore.SavedState State, IReadOnlyCollection<string> Models)> Changes(RedisDeploymentStateStore store)
