@@ -17,13 +17,13 @@ internal static partial class Interop
 
 internal static class AllocationPhases
 {
-    public static async Task RunAsync(string gateway)
+    public static async Task RunAsync(string gateway, int rows)
     {
-        var bench = new DataPlaneBenchmarks { Gateway = gateway };
+        var bench = new DataPlaneBenchmarks { Gateway = gateway, Rows = rows, TimeConsumers = true };
         bench.Setup();
         try
         {
-            const int Requests = 20_000;
+            var Requests = rows > 1 ? 5_000 : 20_000;
             for (var i = 0; i < 2_000; i++)
             {
                 await bench.Request();
@@ -36,23 +36,38 @@ internal static class AllocationPhases
                 sampler.Recording = true;
             }
 
+            await Task.Delay(200);
+            foreach (var consumer in TimedConsumer.All)
+            {
+                consumer.Reset();
+            }
+
             long decode = 0, infer = 0, encode = 0;
+            long decodeCpu = 0, inferCpu = 0, encodeCpu = 0;
             var process = GC.GetTotalAllocatedBytes(precise: true);
             for (var i = 0; i < Requests; i++)
             {
+                // InferAsync completes synchronously for an in-process runtime, so the thread's CPU clock covers it.
+                var cpu0 = ThreadCpu.Nanoseconds();
                 var start = GC.GetAllocatedBytesForCurrentThread();
                 var request = bench.Decode();
                 var decoded = GC.GetAllocatedBytesForCurrentThread();
+                var cpu1 = ThreadCpu.Nanoseconds();
                 var response = await bench.Service.InferAsync(request, CancellationToken.None);
                 var inferred = GC.GetAllocatedBytesForCurrentThread();
+                var cpu2 = ThreadCpu.Nanoseconds();
                 bench.Encode(response);
                 var encoded = GC.GetAllocatedBytesForCurrentThread();
+                var cpu3 = ThreadCpu.Nanoseconds();
                 decode += decoded - start;
                 infer += inferred - decoded;
                 encode += encoded - inferred;
+                decodeCpu += cpu1 - cpu0;
+                inferCpu += cpu2 - cpu1;
+                encodeCpu += cpu3 - cpu2;
             }
 
-            await Task.Delay(200);
+            await Task.Delay(500);
             process = GC.GetTotalAllocatedBytes(precise: true) - process;
             if (sampler is not null)
             {
@@ -60,19 +75,54 @@ internal static class AllocationPhases
                 sampler.Print();
             }
 
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{gateway}, {rows} rows: CPU µs per request on the request thread: decode {decodeCpu / 1e3 / Requests:F2}, infer {inferCpu / 1e3 / Requests:F2}, encode {encodeCpu / 1e3 / Requests:F2}"));
+            foreach (var consumer in TimedConsumer.All)
+            {
+                var records = Math.Max(1, consumer.Records);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  consumer {consumer.Name}: {consumer.Nanoseconds / 1e3 / records:F2} CPU µs per record ({consumer.Records} records)"));
+            }
+
+            if (Environment.GetEnvironmentVariable("DATAPLANE_PROBE") == "1")
+            {
+                var c0 = ThreadCpu.Nanoseconds();
+                long tokens = 0;
+                for (var i = 0; i < 2000; i++)
+                {
+                    var r = new System.Text.Json.Utf8JsonReader(bench.Body);
+                    while (r.Read())
+                    {
+                        tokens++;
+                    }
+                }
+
+                var c1 = ThreadCpu.Nanoseconds();
+                for (var i = 0; i < 2000; i++)
+                {
+                    bench.Decode();
+                }
+
+                var c2 = ThreadCpu.Nanoseconds();
+                Console.WriteLine($"probe: tokens only {(c1 - c0) / 2e6:F2} µs, decode {(c2 - c1) / 2e6:F2} µs per body ({tokens / 2000} tokens)");
+            }
+
             // The runtime alone, on inputs already bound: what the data plane adds is the rest of "infer".
             var generation = bench.Registry.Current.Models["breast-cancer"].Default!;
             var bound = RequestValidator.BindInputs("breast-cancer", generation.Binding, bench.Decode().Inputs);
             var names = generation.Binding.AllOutputSourceNames;
-            long runtime = 0;
+            long runtime = 0, runtimeCpu = 0;
             for (var i = 0; i < Requests; i++)
             {
+                var cpu = ThreadCpu.Nanoseconds();
                 var start = GC.GetAllocatedBytesForCurrentThread();
                 await generation.Runtime.RunAsync(bound, names, CancellationToken.None);
                 runtime += GC.GetAllocatedBytesForCurrentThread() - start;
+                runtimeCpu += ThreadCpu.Nanoseconds() - cpu;
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"runtime alone: {runtime / (double)Requests:F0} bytes per call"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"runtime alone: {runtime / (double)Requests:F0} bytes and {runtimeCpu / 1e3 / Requests:F2} CPU µs (calling thread only) per call"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{gateway}: bytes per request on the request thread: decode {decode / (double)Requests:F0}, infer {infer / (double)Requests:F0}, encode {encode / (double)Requests:F0}; whole process {process / (double)Requests:F0}"));
         }

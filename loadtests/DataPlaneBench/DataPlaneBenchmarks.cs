@@ -34,6 +34,13 @@ public class DataPlaneBenchmarks
     [Params("defaults", "monitoring-off")]
     public string Gateway { get; set; } = "defaults";
 
+    /// <summary>Rows per request: 1 (the single-row case) or 64 (dataplane.sh's batch scenario: one row repeated).</summary>
+    [Params(1, 64)]
+    public int Rows { get; set; } = 1;
+
+    /// <summary>Wraps each monitoring consumer in a <see cref="TimedConsumer"/> (the "phases" breakdown).</summary>
+    internal bool TimeConsumers { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -52,6 +59,11 @@ public class DataPlaneBenchmarks
         ];
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddServingGateway();
+        if (TimeConsumers)
+        {
+            TimedConsumer.WrapAll(builder.Services);
+        }
+
         _app = builder.Build();
         _app.MapServingEndpoints();
         _app.StartAsync().GetAwaiter().GetResult();
@@ -68,7 +80,7 @@ public class DataPlaneBenchmarks
             Thread.Sleep(100);
         }
 
-        _body = Encoding.UTF8.GetBytes(RowRequest(Path.Combine(Repository, "loadtests", "payload", "breast-cancer-row.csv")));
+        _body = Encoding.UTF8.GetBytes(RowRequest(Path.Combine(Repository, "loadtests", "payload", "breast-cancer-row.csv"), Rows));
         _buffer = new ArrayBufferWriter<byte>(4096);
         _writer = new Utf8JsonWriter(_buffer, OipJsonResponseWriter.RelaxedOptions);
         Request().GetAwaiter().GetResult();
@@ -99,6 +111,8 @@ public class DataPlaneBenchmarks
 
     internal IInferenceService Service => _service;
 
+    internal byte[] Body => _body;
+
     internal Serving.Core.Registry.ModelRegistry Registry => _app!.Services.GetRequiredService<Serving.Core.Registry.ModelRegistry>();
 
     internal InferenceRequest Decode() => OipJsonRequestReader.Read(_body, "breast-cancer", null);
@@ -124,11 +138,11 @@ public class DataPlaneBenchmarks
         }
     }
 
-    private static string RowRequest(string csv)
+    private static string RowRequest(string csv, int rows)
     {
-        var values = File.ReadAllLines(csv)[1].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture));
-        var data = string.Join(",", values);
-        return $"{{\"inputs\":[{{\"name\":\"input\",\"shape\":[1,30],\"datatype\":\"FP32\",\"data\":[{data}]}}]}}";
+        var values = File.ReadAllLines(csv)[1].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)).ToArray();
+        var data = string.Join(",", Enumerable.Repeat(string.Join(",", values), rows));
+        return $"{{\"inputs\":[{{\"name\":\"input\",\"shape\":[{rows},{values.Length}],\"datatype\":\"FP32\",\"data\":[{data}]}}]}}";
     }
 
     private static string FindRepository()
