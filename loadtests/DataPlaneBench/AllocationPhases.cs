@@ -1,4 +1,5 @@
 using System.Globalization;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Gateway.Rest.Oip;
 
@@ -45,6 +46,8 @@ internal static class AllocationPhases
             long decode = 0, infer = 0, encode = 0;
             long decodeCpu = 0, inferCpu = 0, encodeCpu = 0;
             var process = GC.GetTotalAllocatedBytes(precise: true);
+            var processCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            var threads = ThreadTimes.Snapshot();
             for (var i = 0; i < Requests; i++)
             {
                 // InferAsync completes synchronously for an in-process runtime, so the thread's CPU clock covers it.
@@ -68,6 +71,8 @@ internal static class AllocationPhases
             }
 
             await Task.Delay(500);
+            processCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - processCpu;
+            var threadsAfter = ThreadTimes.Snapshot();
             process = GC.GetTotalAllocatedBytes(precise: true) - process;
             if (sampler is not null)
             {
@@ -76,7 +81,8 @@ internal static class AllocationPhases
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{gateway}, {rows} rows: CPU µs per request on the request thread: decode {decodeCpu / 1e3 / Requests:F2}, infer {inferCpu / 1e3 / Requests:F2}, encode {encodeCpu / 1e3 / Requests:F2}"));
+                $"{gateway}, {rows} rows: CPU µs per request on the request thread: decode {decodeCpu / 1e3 / Requests:F2}, infer {inferCpu / 1e3 / Requests:F2}, encode {encodeCpu / 1e3 / Requests:F2}; whole process {processCpu.TotalMicroseconds / Requests:F2} (the rest: monitoring threads, log writer, GC)"));
+            ThreadTimes.Print(threads, threadsAfter, Requests);
             foreach (var consumer in TimedConsumer.All)
             {
                 var records = Math.Max(1, consumer.Records);
@@ -105,6 +111,22 @@ internal static class AllocationPhases
 
                 var c2 = ThreadCpu.Nanoseconds();
                 Console.WriteLine($"probe: tokens only {(c1 - c0) / 2e6:F2} µs, decode {(c2 - c1) / 2e6:F2} µs per body ({tokens / 2000} tokens)");
+            }
+
+            {
+                // The prediction log's record layout, which a record this large gets on the log writer's thread.
+                var request = bench.Decode();
+                var response = await bench.Service.InferAsync(request, CancellationToken.None);
+                var record = new InferenceRecord("breast-cancer", 1, RouteKind.Stable, "rest", DateTimeOffset.UtcNow, TimeSpan.FromMilliseconds(1), null, request, response);
+                var bytes = 0;
+                var c0 = ThreadCpu.Nanoseconds();
+                for (var i = 0; i < 2000; i++)
+                {
+                    bytes = Serving.Core.Monitoring.Logging.PredictionRecordWriter.ToUtf8(record).Length;
+                }
+
+                var c1 = ThreadCpu.Nanoseconds();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"prediction log record layout: {(c1 - c0) / 2e6:F2} CPU µs per record ({bytes} bytes)"));
             }
 
             // The runtime alone, on inputs already bound: what the data plane adds is the rest of "infer".

@@ -45,15 +45,17 @@ public class DataPlaneBenchmarks
     public void Setup()
     {
         _data = Path.Combine(Path.GetTempPath(), "dataplane-bench-" + Guid.NewGuid().ToString("N"));
+        // The phases mode also takes log-only, drift-only and performance-only, to tell the monitors' costs apart.
         var monitoring = Gateway == "defaults" ? "true" : "false";
+        string Monitor(string only) => Gateway == only ? "true" : monitoring;
         string[] args =
         [
             "--Serving:Registry:Path=" + Path.Combine(Repository, "models"),
             "--Serving:DataPath=" + _data,
             "--Serving:DefaultModel=breast-cancer",
-            "--Serving:Monitoring:PredictionLog:Enabled=" + monitoring,
-            "--Serving:Monitoring:Drift:Enabled=" + monitoring,
-            "--Serving:Monitoring:Performance:Enabled=" + monitoring,
+            "--Serving:Monitoring:PredictionLog:Enabled=" + Monitor("log-only"),
+            "--Serving:Monitoring:Drift:Enabled=" + Monitor("drift-only"),
+            "--Serving:Monitoring:Performance:Enabled=" + Monitor("performance-only"),
             "--Logging:LogLevel:Default=Warning",
             "--urls=http://127.0.0.1:0",
         ];
