@@ -90,31 +90,8 @@ internal static class AllocationPhases
                     $"  consumer {consumer.Name}: {consumer.Nanoseconds / 1e3 / records:F2} CPU µs per record ({consumer.Records} records)"));
             }
 
-            if (Environment.GetEnvironmentVariable("DATAPLANE_PROBE") == "1")
             {
-                var c0 = ThreadCpu.Nanoseconds();
-                long tokens = 0;
-                for (var i = 0; i < 2000; i++)
-                {
-                    var r = new System.Text.Json.Utf8JsonReader(bench.Body);
-                    while (r.Read())
-                    {
-                        tokens++;
-                    }
-                }
-
-                var c1 = ThreadCpu.Nanoseconds();
-                for (var i = 0; i < 2000; i++)
-                {
-                    bench.Decode();
-                }
-
-                var c2 = ThreadCpu.Nanoseconds();
-                Console.WriteLine($"probe: tokens only {(c1 - c0) / 2e6:F2} µs, decode {(c2 - c1) / 2e6:F2} µs per body ({tokens / 2000} tokens)");
-            }
-
-            {
-                // The prediction log's record layout, which a record this large gets on the log writer's thread.
+                // The prediction log's record layout alone (done off the request path: the pipeline's or the log writer's thread).
                 var request = bench.Decode();
                 var response = await bench.Service.InferAsync(request, CancellationToken.None);
                 var record = new InferenceRecord("breast-cancer", 1, RouteKind.Stable, "rest", DateTimeOffset.UtcNow, TimeSpan.FromMilliseconds(1), null, request, response);

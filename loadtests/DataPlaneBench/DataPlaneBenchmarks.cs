@@ -113,8 +113,6 @@ public class DataPlaneBenchmarks
 
     internal IInferenceService Service => _service;
 
-    internal byte[] Body => _body;
-
     internal Serving.Core.Registry.ModelRegistry Registry => _app!.Services.GetRequiredService<Serving.Core.Registry.ModelRegistry>();
 
     internal InferenceRequest Decode() => OipJsonRequestReader.Read(_body, "breast-cancer", null);
