@@ -1,4 +1,5 @@
 using System.Globalization;
+using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Gateway.Rest.Oip;
 
@@ -17,13 +18,13 @@ internal static partial class Interop
 
 internal static class AllocationPhases
 {
-    public static async Task RunAsync(string gateway)
+    public static async Task RunAsync(string gateway, int rows)
     {
-        var bench = new DataPlaneBenchmarks { Gateway = gateway };
+        var bench = new DataPlaneBenchmarks { Gateway = gateway, Rows = rows, TimeConsumers = true };
         bench.Setup();
         try
         {
-            const int Requests = 20_000;
+            var Requests = rows > 1 ? 5_000 : 20_000;
             for (var i = 0; i < 2_000; i++)
             {
                 await bench.Request();
@@ -36,23 +37,42 @@ internal static class AllocationPhases
                 sampler.Recording = true;
             }
 
+            await Task.Delay(200);
+            foreach (var consumer in TimedConsumer.All)
+            {
+                consumer.Reset();
+            }
+
             long decode = 0, infer = 0, encode = 0;
+            long decodeCpu = 0, inferCpu = 0, encodeCpu = 0;
             var process = GC.GetTotalAllocatedBytes(precise: true);
+            var processCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            var threads = ThreadTimes.Snapshot();
             for (var i = 0; i < Requests; i++)
             {
+                // InferAsync completes synchronously for an in-process runtime, so the thread's CPU clock covers it.
+                var cpu0 = ThreadCpu.Nanoseconds();
                 var start = GC.GetAllocatedBytesForCurrentThread();
                 var request = bench.Decode();
                 var decoded = GC.GetAllocatedBytesForCurrentThread();
+                var cpu1 = ThreadCpu.Nanoseconds();
                 var response = await bench.Service.InferAsync(request, CancellationToken.None);
                 var inferred = GC.GetAllocatedBytesForCurrentThread();
+                var cpu2 = ThreadCpu.Nanoseconds();
                 bench.Encode(response);
                 var encoded = GC.GetAllocatedBytesForCurrentThread();
+                var cpu3 = ThreadCpu.Nanoseconds();
                 decode += decoded - start;
                 infer += inferred - decoded;
                 encode += encoded - inferred;
+                decodeCpu += cpu1 - cpu0;
+                inferCpu += cpu2 - cpu1;
+                encodeCpu += cpu3 - cpu2;
             }
 
-            await Task.Delay(200);
+            await Task.Delay(500);
+            processCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - processCpu;
+            var threadsAfter = ThreadTimes.Snapshot();
             process = GC.GetTotalAllocatedBytes(precise: true) - process;
             if (sampler is not null)
             {
@@ -60,19 +80,48 @@ internal static class AllocationPhases
                 sampler.Print();
             }
 
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{gateway}, {rows} rows: CPU µs per request on the request thread: decode {decodeCpu / 1e3 / Requests:F2}, infer {inferCpu / 1e3 / Requests:F2}, encode {encodeCpu / 1e3 / Requests:F2}; whole process {processCpu.TotalMicroseconds / Requests:F2} (the rest: monitoring threads, log writer, GC)"));
+            ThreadTimes.Print(threads, threadsAfter, Requests);
+            foreach (var consumer in TimedConsumer.All)
+            {
+                var records = Math.Max(1, consumer.Records);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  consumer {consumer.Name}: {consumer.Nanoseconds / 1e3 / records:F2} CPU µs per record ({consumer.Records} records)"));
+            }
+
+            {
+                // The prediction log's record layout alone (done off the request path: the pipeline's or the log writer's thread).
+                var request = bench.Decode();
+                var response = await bench.Service.InferAsync(request, CancellationToken.None);
+                var record = new InferenceRecord("breast-cancer", 1, RouteKind.Stable, "rest", DateTimeOffset.UtcNow, TimeSpan.FromMilliseconds(1), null, request, response);
+                var bytes = 0;
+                var c0 = ThreadCpu.Nanoseconds();
+                for (var i = 0; i < 2000; i++)
+                {
+                    bytes = Serving.Core.Monitoring.Logging.PredictionRecordWriter.ToUtf8(record).Length;
+                }
+
+                var c1 = ThreadCpu.Nanoseconds();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"prediction log record layout: {(c1 - c0) / 2e6:F2} CPU µs per record ({bytes} bytes)"));
+            }
+
             // The runtime alone, on inputs already bound: what the data plane adds is the rest of "infer".
             var generation = bench.Registry.Current.Models["breast-cancer"].Default!;
             var bound = RequestValidator.BindInputs("breast-cancer", generation.Binding, bench.Decode().Inputs);
             var names = generation.Binding.AllOutputSourceNames;
-            long runtime = 0;
+            long runtime = 0, runtimeCpu = 0;
             for (var i = 0; i < Requests; i++)
             {
+                var cpu = ThreadCpu.Nanoseconds();
                 var start = GC.GetAllocatedBytesForCurrentThread();
                 await generation.Runtime.RunAsync(bound, names, CancellationToken.None);
                 runtime += GC.GetAllocatedBytesForCurrentThread() - start;
+                runtimeCpu += ThreadCpu.Nanoseconds() - cpu;
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"runtime alone: {runtime / (double)Requests:F0} bytes per call"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"runtime alone: {runtime / (double)Requests:F0} bytes and {runtimeCpu / 1e3 / Requests:F2} CPU µs (calling thread only) per call"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{gateway}: bytes per request on the request thread: decode {decode / (double)Requests:F0}, infer {infer / (double)Requests:F0}, encode {encode / (double)Requests:F0}; whole process {process / (double)Requests:F0}"));
         }

@@ -34,24 +34,38 @@ public class DataPlaneBenchmarks
     [Params("defaults", "monitoring-off")]
     public string Gateway { get; set; } = "defaults";
 
+    /// <summary>Rows per request: 1 (the single-row case) or 64 (dataplane.sh's batch scenario: one row repeated).</summary>
+    [Params(1, 64)]
+    public int Rows { get; set; } = 1;
+
+    /// <summary>Wraps each monitoring consumer in a <see cref="TimedConsumer"/> (the "phases" breakdown).</summary>
+    internal bool TimeConsumers { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         _data = Path.Combine(Path.GetTempPath(), "dataplane-bench-" + Guid.NewGuid().ToString("N"));
+        // The phases mode also takes log-only, drift-only and performance-only, to tell the monitors' costs apart.
         var monitoring = Gateway == "defaults" ? "true" : "false";
+        string Monitor(string only) => Gateway == only ? "true" : monitoring;
         string[] args =
         [
             "--Serving:Registry:Path=" + Path.Combine(Repository, "models"),
             "--Serving:DataPath=" + _data,
             "--Serving:DefaultModel=breast-cancer",
-            "--Serving:Monitoring:PredictionLog:Enabled=" + monitoring,
-            "--Serving:Monitoring:Drift:Enabled=" + monitoring,
-            "--Serving:Monitoring:Performance:Enabled=" + monitoring,
+            "--Serving:Monitoring:PredictionLog:Enabled=" + Monitor("log-only"),
+            "--Serving:Monitoring:Drift:Enabled=" + Monitor("drift-only"),
+            "--Serving:Monitoring:Performance:Enabled=" + Monitor("performance-only"),
             "--Logging:LogLevel:Default=Warning",
             "--urls=http://127.0.0.1:0",
         ];
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddServingGateway();
+        if (TimeConsumers)
+        {
+            TimedConsumer.WrapAll(builder.Services);
+        }
+
         _app = builder.Build();
         _app.MapServingEndpoints();
         _app.StartAsync().GetAwaiter().GetResult();
@@ -68,7 +82,7 @@ public class DataPlaneBenchmarks
             Thread.Sleep(100);
         }
 
-        _body = Encoding.UTF8.GetBytes(RowRequest(Path.Combine(Repository, "loadtests", "payload", "breast-cancer-row.csv")));
+        _body = Encoding.UTF8.GetBytes(RowRequest(Path.Combine(Repository, "loadtests", "payload", "breast-cancer-row.csv"), Rows));
         _buffer = new ArrayBufferWriter<byte>(4096);
         _writer = new Utf8JsonWriter(_buffer, OipJsonResponseWriter.RelaxedOptions);
         Request().GetAwaiter().GetResult();
@@ -124,11 +138,11 @@ public class DataPlaneBenchmarks
         }
     }
 
-    private static string RowRequest(string csv)
+    private static string RowRequest(string csv, int rows)
     {
-        var values = File.ReadAllLines(csv)[1].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture));
-        var data = string.Join(",", values);
-        return $"{{\"inputs\":[{{\"name\":\"input\",\"shape\":[1,30],\"datatype\":\"FP32\",\"data\":[{data}]}}]}}";
+        var values = File.ReadAllLines(csv)[1].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)).ToArray();
+        var data = string.Join(",", Enumerable.Repeat(string.Join(",", values), rows));
+        return $"{{\"inputs\":[{{\"name\":\"input\",\"shape\":[{rows},{values.Length}],\"datatype\":\"FP32\",\"data\":[{data}]}}]}}";
     }
 
     private static string FindRepository()

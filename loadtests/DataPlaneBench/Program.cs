@@ -2,10 +2,12 @@ using BenchmarkDotNet.Running;
 using Serving.LoadTests.DataPlaneBench;
 
 // loadtests/dataplane-bench.sh, or: dotnet run -c Release --project loadtests/DataPlaneBench [-- BenchmarkDotNet arguments]
-// "phases" instead prints allocated bytes per request by phase (decode, infer, encode) and for the whole process.
+// "phases [defaults|monitoring-off] [rows]" instead prints allocated bytes and CPU per request by phase (decode,
+// infer, encode), CPU per record of each monitoring consumer, and allocated bytes for the whole process.
 if (args is ["phases", ..])
 {
-    await AllocationPhases.RunAsync(args.Length > 1 ? args[1] : "defaults");
+    await AllocationPhases.RunAsync(args.Length > 1 ? args[1] : "defaults",
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1);
     return;
 }
 

@@ -1,8 +1,11 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Serving.Core.Contracts;
 using Serving.Core.Inference;
+using Serving.Core.Inference.Mlflow;
 
 namespace Serving.Gateway.Rest.Oip;
 
@@ -85,6 +88,99 @@ internal static class OipTensorDataReader
         return Tensor.FromBytes(name, type, shape, bytes);
     }
 
+    /// <summary>
+    /// The common case read without a JSON reader: a flat array of FP32 values, each a short decimal
+    /// (<c>[-]digits[.digits]</c>, read exactly by <see cref="MlflowTextValues.TryReadShortDecimalPrefix"/>), as many as
+    /// <paramref name="shape"/> needs. <paramref name="text"/> starts just after the array's '['; on success
+    /// <paramref name="length"/> is the offset of its ']'. Anything else (nesting, exponents, strings, a count that does
+    /// not match, invalid JSON) returns false having consumed nothing, and the general path reads it, errors included.
+    /// </summary>
+    public static bool TryReadFlatSingles(ReadOnlySpan<byte> text, string name, long[] shape, [NotNullWhen(true)] out Tensor? tensor, out int length)
+    {
+        tensor = null;
+        length = 0;
+        long expected = 1;
+        foreach (var dimension in shape)
+        {
+            // Past the body's length the count cannot match (each value takes a byte); the general path says so.
+            // Both factors at most the body's length, so the product cannot overflow.
+            if (dimension < 0 || dimension > text.Length || (expected *= dimension) > text.Length)
+            {
+                return false;
+            }
+        }
+
+        if (!BitConverter.IsLittleEndian)
+        {
+            return false;
+        }
+
+        var bytes = new byte[expected * sizeof(float)];
+        var values = MemoryMarshal.Cast<byte, float>(bytes.AsSpan());
+        var at = SkipWhitespace(text, 0);
+        var count = 0;
+        if (at < text.Length && text[at] == ']')
+        {
+            return Done(expected == 0, at, name, shape, bytes, out tensor, out length);
+        }
+
+        while (count < values.Length)
+        {
+            var used = MlflowTextValues.TryReadShortDecimalPrefix(text[at..], out values[count]);
+            if (used == 0 || !IsJsonNumber(text.Slice(at, used)))
+            {
+                return false;
+            }
+
+            count++;
+            at = SkipWhitespace(text, at + used);
+            if (at >= text.Length)
+            {
+                return false;
+            }
+
+            if (text[at] == ']')
+            {
+                return Done(count == values.Length, at, name, shape, bytes, out tensor, out length);
+            }
+
+            if (text[at] != ',')
+            {
+                return false;
+            }
+
+            at = SkipWhitespace(text, at + 1);
+        }
+
+        return false;
+    }
+
+    private static bool Done(bool complete, int at, string name, long[] shape, byte[] bytes, out Tensor? tensor, out int length)
+    {
+        tensor = complete ? Tensor.FromBytes(name, TensorDataType.FP32, shape, bytes) : null;
+        length = at;
+        return complete;
+    }
+
+    /// <summary>What the fast path read is also a JSON number: a digit before any point, one after it, no leading zero.</summary>
+    private static bool IsJsonNumber(ReadOnlySpan<byte> number)
+    {
+        var first = number[0] == '-' ? 1 : 0;
+        return first < number.Length && char.IsAsciiDigit((char)number[first]) &&
+               !(number[first] == '0' && first + 1 < number.Length && char.IsAsciiDigit((char)number[first + 1])) &&
+               number[^1] != '.';
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> text, int at)
+    {
+        while (at < text.Length && text[at] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        {
+            at++;
+        }
+
+        return at;
+    }
+
     /// <summary>Decodes a <c>data</c> value held in its own slice of the body (when it came before datatype or shape).</summary>
     public static Tensor Read(ReadOnlySpan<byte> data, string name, TensorDataType type, long[] shape)
     {
@@ -144,9 +240,15 @@ internal static class OipTensorDataReader
         }
     }
 
+    /// <remarks>
+    /// Most numbers sent are short decimals (17.99, 0.2776): those take the exact fast path first, about five times
+    /// cheaper than <see cref="Utf8JsonReader.TryGetSingle"/> and to the same float, which mattered at 64 rows of 30
+    /// inputs a request. The reader has already checked the JSON number grammar.
+    /// </remarks>
     private static float ReadSingle(ref Utf8JsonReader reader, string name, int index)
     {
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetSingle(out var value))
+        if (reader.TokenType == JsonTokenType.Number &&
+            ((!reader.HasValueSequence && MlflowTextValues.TryReadShortDecimal(reader.ValueSpan, out var value)) || reader.TryGetSingle(out value)))
         {
             return value;
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Serving.Core.Contracts;
 using Serving.Gateway.Rest.Oip;
@@ -130,5 +131,63 @@ public sealed class OipJsonRequestReaderTests
     public void Broken_json_raises_a_json_error(string json)
     {
         Assert.ThrowsAny<System.Text.Json.JsonException>(() => Read(json));
+    }
+    [Fact]
+    public void Flat_fp32_data_reads_to_the_same_floats_as_a_full_parse()
+    {
+        // Short decimals take the byte-level fast path; the rest (exponents, 8+ digits) fall back to the JSON reader.
+        var random = new Random(15);
+        var texts = new List<string> { "0", "-0", "0.1", "17.99", "-0.0001", "16777215", "16777217", "1e5", "-2.5E-3", "123.4567", "0.2776" };
+        for (var i = 0; i < 500; i++)
+        {
+            var value = (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-6, 8)));
+            texts.Add(i % 2 == 0 ? value.ToString("R", CultureInfo.InvariantCulture) : Math.Round(value, random.Next(0, 6)).ToString(CultureInfo.InvariantCulture));
+        }
+
+        var request = Read($$"""{"inputs":[{"name":"x","shape":[{{texts.Count}}],"datatype":"FP32","data":[ {{string.Join(" ,\n", texts)}} ]}]}""");
+
+        var values = request.Inputs[0].AsSpan<float>().ToArray();
+        Assert.Equal(texts.Count, values.Length);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var expected = float.Parse(texts[i], CultureInfo.InvariantCulture);
+            Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(values[i]), $"'{texts[i]}' read as {values[i]:R}, not {expected:R}");
+        }
+    }
+
+    [Fact]
+    public void Members_after_a_flat_data_array_are_still_read()
+    {
+        var request = Read("""
+            {"inputs":[{"name":"a","shape":[2,2],"datatype":"FP32","data":[1.5,2,3,-4.25],"parameters":{"p":[1,2]}},
+                       {"name":"b","shape":[1],"datatype":"FP32","data":[ 0.5 ]}],
+             "outputs":[{"name":"y"}],"id":"after"}
+            """);
+
+        Assert.Equal("after", request.Id);
+        Assert.Equal(["y"], request.RequestedOutputs!);
+        Assert.Equal([1.5f, 2f, 3f, -4.25f], request.Inputs[0].AsSpan<float>().ToArray());
+        Assert.Equal([2L, 2L], request.Inputs[0].Shape);
+        Assert.Equal("b", request.Inputs[1].Name);
+        Assert.Equal([0.5f], request.Inputs[1].AsSpan<float>().ToArray());
+    }
+
+    [Theory]
+    [InlineData("01")]
+    [InlineData("1.")]
+    [InlineData(".5")]
+    [InlineData("-.5")]
+    [InlineData("1,")]
+    [InlineData("1 2")]
+    public void Numbers_json_forbids_are_refused_in_flat_fp32_data(string data)
+    {
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => Read($$"""{"inputs":[{"name":"x","shape":[2],"datatype":"FP32","data":[{{data}}]}]}"""));
+    }
+
+    [Fact]
+    public void Broken_json_after_a_flat_data_array_is_still_refused()
+    {
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => Read("""{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]]]}"""));
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => Read("""{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}]"""));
     }
 }
