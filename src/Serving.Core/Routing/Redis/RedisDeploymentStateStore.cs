@@ -24,8 +24,9 @@ namespace Serving.Core.Routing.Redis;
 /// </remarks>
 public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploymentStateStore
 {
-    // KEYS: hash, version, fence, epoch. ARGV: token (0 = not fenced), channel, an epoch id for an empty Redis, then
-    // model and body pairs. Returns the new version and the epoch, or minus the fence when a fenced write is refused.
+    // KEYS: hash, version, fence, epoch. ARGV: token (0 = not fenced, -1 = fill: write only models Redis lacks),
+    // channel, an epoch id for an empty Redis, then model and body pairs. Returns the new version and the epoch, or
+    // minus the fence when a fenced write is refused.
     private const string SaveScript = """
         local token = tonumber(ARGV[1])
         if token > 0 then
@@ -39,11 +40,16 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
         end
         local version = redis.call('INCR', KEYS[2])
         for i = 4, #ARGV, 2 do
-          redis.call('HSET', KEYS[1], ARGV[i], '{"epoch":"' .. epoch .. '","version":' .. version .. ',' .. string.sub(ARGV[i + 1], 2))
+          if token >= 0 or redis.call('HEXISTS', KEYS[1], ARGV[i]) == 0 then
+            redis.call('HSET', KEYS[1], ARGV[i], '{"epoch":"' .. epoch .. '","version":' .. version .. ',' .. string.sub(ARGV[i + 1], 2))
+          end
         end
         redis.call('PUBLISH', ARGV[2], version)
         return {version, epoch}
         """;
+
+    // The token that asks the save script to write only the models Redis does not hold.
+    private const long FillOnly = -1;
 
     private static readonly RedisKey[] SaveKeys = [RedisKeys.Deployments, RedisKeys.DeploymentsVersion, RedisKeys.Fence, RedisKeys.DeploymentsEpoch];
 
@@ -255,8 +261,9 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
         {
             if (documents.Count == 0 && _bodies.Count > 0 && _leadership.IsLeader)
             {
-                // Redis lost everything (restarted without persistence): the leader's last known state fills it again.
-                Write([.. _bodies.Keys], 0);
+                // Redis lost everything (restarted without persistence): the leader's last known state fills it again,
+                // but only where no replica wrote since the HGETALL (a change held back during the outage is newer).
+                Write([.. _bodies.Keys], FillOnly);
                 return true;
             }
 
@@ -416,9 +423,18 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
             return false;
         }
 
-        foreach (var model in written)
+        if (token == FillOnly)
         {
-            _known[model] = new Stamp(epoch, result, _bodies[model]);
+            // Which models the fill wrote and which another replica's write kept is read back, not assumed.
+            _forced.UnionWith(written);
+            _wake.Release();
+        }
+        else
+        {
+            foreach (var model in written)
+            {
+                _known[model] = new Stamp(epoch, result, _bodies[model]);
+            }
         }
 
         Observe(epoch, result);
