@@ -50,8 +50,7 @@ cli=$root/src/Serving.Cli/bin/Release/net10.0/linux-x64/serving.dll
 [[ -f $gateway && -f $cli ]] || die "build the gateway and the CLI first (or leave LOADTEST_SKIP_BUILD unset)"
 
 # The registry: the committed breast-cancer and the digits MLP, packaged as a user would.
-data=${LOADTEST_DIGITS:-$root/../shared/data/digits.csv.gz}
-[[ -f $data ]] || data=/work/shared/data/digits.csv.gz
+data=${LOADTEST_DIGITS:-$root/data/raw/digits.csv.gz}
 [[ -f $data ]] || die "no digits.csv.gz (set LOADTEST_DIGITS)"
 mkdir -p "$work/models"
 cp -r "$root/models/breast-cancer" "$work/models/"
