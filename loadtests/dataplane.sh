@@ -33,12 +33,10 @@ payload=$here/payload/breast-cancer-row.csv
 scratch=$(mktemp -d)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-say() { printf '== %s\n' "$*" >&2; }
-die() { printf 'dataplane.sh: %s\n' "$*" >&2; exit 2; }
+# shellcheck source=loadtests/lib.sh
+source "$here/lib.sh"
 
-for n in "$rounds" "$duration" "$warmup" "$connections" "$batch_rows" "$base"; do
-  [[ $n =~ ^[0-9]+$ ]] || die "settings must be whole numbers, got '$n'"
-done
+require_whole_numbers "$rounds" "$duration" "$warmup" "$connections" "$batch_rows" "$base"
 ((rounds >= 1 && duration >= 1 && connections >= 1 && batch_rows >= 1)) || die "rounds, duration, connections and rows must be at least 1"
 for s in "${scenarios[@]}"; do
   [[ $s =~ ^(ceiling|rest-defaults|rest-monitoring-off|grpc-h2|batch|ort|batching)$ ]] || die "unknown scenario '$s'"
@@ -65,14 +63,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- build
-if [[ ${LOADTEST_SKIP_BUILD:-0} != 1 ]]; then
-  for project in src/Serving.Gateway loadtests/Ceiling loadtests/GrpcLoad loadtests/DataPlaneBench; do
-    say "build $project (Release)"
-    (cd "$root" && timeout 900 dotnet build "$project" -c Release -nologo -v q) >"$scratch/build.log" 2>&1 \
-      || { tail -30 "$scratch/build.log" >&2; die "build of $project failed"; }
-  done
-fi
-find_binary() { find "$root/$1/bin/Release" -name "$2" -path '*net10.0*' -print -quit 2>/dev/null; }
+build_release src/Serving.Gateway loadtests/Ceiling loadtests/GrpcLoad loadtests/DataPlaneBench
 gateway_dll=$(find_binary src/Serving.Gateway Serving.Gateway.dll)
 ceiling_dll=$(find_binary loadtests/Ceiling Ceiling.dll)
 grpcload_dll=$(find_binary loadtests/GrpcLoad GrpcLoad.dll)

@@ -38,12 +38,10 @@ redis_port=$((base + 20))
 stream=serving:predictions:$model
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-say() { printf '== %s\n' "$*" >&2; }
-die() { printf 'replicas.sh: %s\n' "$*" >&2; exit 2; }
+# shellcheck source=loadtests/lib.sh
+source "$here/lib.sh"
 
-for n in "$duration" "$warmup" "$connections" "$base" "$redis_requests" "$rounds"; do
-  [[ $n =~ ^[0-9]+$ ]] || die "settings must be whole numbers, got '$n'"
-done
+require_whole_numbers "$duration" "$warmup" "$connections" "$base" "$redis_requests" "$rounds"
 ((duration >= 1 && connections >= 1 && rounds >= 1 && rounds <= 10 && redis_requests >= 1 && redis_requests <= 10000000)) \
   || die "a setting is out of range"
 for tool in wrk curl haproxy redis-server redis-cli redis-benchmark dotnet timeout ss awk; do
@@ -74,12 +72,8 @@ load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 rm -rf "$scratch"
 mkdir -p "$scratch"
 
-if [[ ${LOADTEST_SKIP_BUILD:-0} != 1 ]]; then
-  say "build src/Serving.Gateway (Release)"
-  (cd "$root" && timeout 900 dotnet build src/Serving.Gateway -c Release -nologo -v q) >"$scratch/build.log" 2>&1 \
-    || { tail -30 "$scratch/build.log" >&2; die "build failed"; }
-fi
-gateway_dll=$(find "$root/src/Serving.Gateway/bin/Release" -name Serving.Gateway.dll -path '*net10.0*' -print -quit 2>/dev/null)
+build_release src/Serving.Gateway
+gateway_dll=$(find_binary src/Serving.Gateway Serving.Gateway.dll)
 [[ -n $gateway_dll ]] || die "no Release build of the gateway; run without LOADTEST_SKIP_BUILD"
 
 # ---------------------------------------------------------------- Redis

@@ -36,12 +36,10 @@ rest=http://127.0.0.1:$http_port
 grpc=http://127.0.0.1:$grpc_port
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-say() { printf '== %s\n' "$*" >&2; }
-die() { printf 'run.sh: %s\n' "$*" >&2; exit 2; }
+# shellcheck source=loadtests/lib.sh
+source "$here/lib.sh"
 
-for n in "$duration" "$warmup" "$connections" "$http_port" "$grpc_port" "$ceiling_port"; do
-  [[ $n =~ ^[0-9]+$ ]] || die "settings must be whole numbers, got '$n'"
-done
+require_whole_numbers "$duration" "$warmup" "$connections" "$http_port" "$grpc_port" "$ceiling_port"
 ((duration >= 1 && connections >= 1)) || die "LOADTEST_DURATION and LOADTEST_CONNECTIONS must be at least 1"
 for tool in wrk curl dotnet timeout ss awk; do
   command -v "$tool" >/dev/null || die "$tool is not installed"
@@ -79,14 +77,7 @@ rm -rf "$scratch"
 mkdir -p "$scratch"
 
 # ---------------------------------------------------------------- build
-if [[ ${LOADTEST_SKIP_BUILD:-0} != 1 ]]; then
-  for project in src/Serving.Gateway loadtests/Ceiling loadtests/GrpcLoad; do
-    say "build $project (Release)"
-    (cd "$root" && timeout 900 dotnet build "$project" -c Release -nologo -v q) >"$scratch/build.log" 2>&1 \
-      || { tail -30 "$scratch/build.log" >&2; die "build of $project failed"; }
-  done
-fi
-find_binary() { find "$root/$1/bin/Release" -name "$2" -path '*net10.0*' -print -quit 2>/dev/null; }
+build_release src/Serving.Gateway loadtests/Ceiling loadtests/GrpcLoad
 gateway_dll=$(find_binary src/Serving.Gateway Serving.Gateway.dll)
 ceiling_dll=$(find_binary loadtests/Ceiling Ceiling.dll)
 grpcload_dll=$(find_binary loadtests/GrpcLoad GrpcLoad.dll)
