@@ -19,7 +19,7 @@ namespace Serving.Core.Rollouts;
 /// pipeline feeds it off the request path, a few milliseconds after the request finished; each request is counted
 /// at the time it finished, so a window holds the same requests as if it were counted at once.
 /// </remarks>
-public sealed class VersionTrafficStats : IInferenceObserver, IMonitoringConsumer, IDisposable
+public sealed class VersionTrafficStats : IMonitoringConsumer, IDisposable
 {
     private readonly ConcurrentDictionary<string, StepTraffic> _open = new(StringComparer.Ordinal);
     private readonly ModelRegistry _registry;
@@ -67,10 +67,8 @@ public sealed class VersionTrafficStats : IInferenceObserver, IMonitoringConsume
     /// <summary>Stops counting <paramref name="model"/> (its rollout paused or ended) and frees what was counted.</summary>
     public void Close(string model) => _open.TryRemove(model, out _);
 
-    public void OnCompleted(InferenceRecord record) => Count(record, _time.GetUtcNow());
-
     /// <summary>Counts the request when it finished (it started at StartedAt and took Latency), not when the pipeline hands it over.</summary>
-    void IMonitoringConsumer.Consume(InferenceRecord record) => Count(record, record.StartedAt + record.Latency);
+    public void Consume(InferenceRecord record) => Count(record, record.StartedAt + record.Latency);
 
     /// <summary>Nothing to count: the monitoring pipeline counts what it dropped (<c>serving_monitoring_dropped_total</c>).</summary>
     void IMonitoringConsumer.Missed(InferenceRecord record)

@@ -106,7 +106,7 @@ internal sealed class RolloutTestBed : IDisposable
         var request = new InferenceRequest { ModelName = "m", Inputs = [] };
         for (var i = 0; i < count; i++)
         {
-            Stats.OnCompleted(new InferenceRecord("m", version, RouteKind.Pinned, "rest", Time.GetUtcNow(), latency, error, request, null));
+            Stats.Consume(new InferenceRecord("m", version, RouteKind.Pinned, "rest", Time.GetUtcNow() - latency, latency, error, request, null));
         }
     }
 
@@ -128,7 +128,7 @@ internal sealed class RolloutTestBed : IDisposable
     {
         Stats = new VersionTrafficStats(Test.Registry, Microsoft.Extensions.Options.Options.Create(Options), Time);
         Service = new InferenceService(
-            Test.Registry, Test.Deployments, new TrafficRouter(new SharedRandomSource()), Microsoft.Extensions.Options.Options.Create(new ServingOptions()), [Stats], Time);
+            Test.Registry, Test.Deployments, new TrafficRouter(new SharedRandomSource()), Microsoft.Extensions.Options.Options.Create(new ServingOptions()), [new StatsFeed(Stats)], Time);
         Controller = new RolloutController(
             Test.Deployments, Test.Registry, Stats, Accuracy, Microsoft.Extensions.Options.Options.Create(Options), Time, Events, Logs, _leadership);
         Controller.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
@@ -145,5 +145,12 @@ internal sealed class RolloutTestBed : IDisposable
     {
         var manifest = TestRegistry.Manifest(checksum);
         return manifest with { Signature = manifest.Signature with { PredictionOutput = "doubled" } };
+    }
+
+    // What the gateway's monitoring pipeline does for the statistics, without its queue: each finished request is
+    // counted as it finishes, so a test reads its window at once.
+    private sealed class StatsFeed(VersionTrafficStats stats) : IInferenceObserver
+    {
+        public void OnCompleted(InferenceRecord record) => stats.Consume(record);
     }
 }

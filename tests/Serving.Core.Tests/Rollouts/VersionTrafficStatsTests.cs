@@ -114,13 +114,13 @@ public sealed class VersionTrafficStatsTests : IDisposable
         var record = new InferenceRecord("m", 2, Serving.Core.Contracts.RouteKind.Pinned, "rest", _start, TimeSpan.FromMilliseconds(3), null, new InferenceRequest { ModelName = "m", Inputs = [] }, null);
         for (var i = 0; i < 10; i++)
         {
-            _bed.Stats.OnCompleted(record);
+            _bed.Stats.Consume(record);
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 1000; i++)
         {
-            _bed.Stats.OnCompleted(record);
+            _bed.Stats.Consume(record);
         }
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;

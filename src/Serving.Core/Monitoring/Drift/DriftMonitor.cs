@@ -21,7 +21,7 @@ namespace Serving.Core.Monitoring.Drift;
 /// In the gateway the <see cref="MonitoringPipeline"/> feeds it, off the request path; the baseline comes with the
 /// record (<see cref="InferenceRecord.Manifest"/>), so the worker does not look the registry up per request.
 /// </summary>
-public sealed class DriftMonitor : BackgroundService, IInferenceObserver, IMonitoringConsumer
+public sealed class DriftMonitor : BackgroundService, IMonitoringConsumer
 {
     private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
 
@@ -95,15 +95,13 @@ public sealed class DriftMonitor : BackgroundService, IInferenceObserver, IMonit
     /// <summary>Rows of large requests that drift never saw because only a sample of each was kept.</summary>
     public long RowsLeftOut => Interlocked.Read(ref _rowsLeftOut);
 
-    public void OnCompleted(InferenceRecord record)
+    public void Consume(InferenceRecord record)
     {
         if (_options.Drift.Enabled && Admit())
         {
             Enqueue(record);
         }
     }
-
-    void IMonitoringConsumer.Consume(InferenceRecord record) => OnCompleted(record);
 
     void IMonitoringConsumer.Missed(InferenceRecord record)
     {

@@ -18,7 +18,7 @@ namespace Serving.Core.Monitoring.Logging;
 /// In the gateway the <see cref="MonitoringPipeline"/> feeds it, so sampling and layout run on the pipeline's thread,
 /// off the request path; its own queue then holds what waits for the sink.
 /// </summary>
-public sealed class PredictionLogger : BackgroundService, IInferenceObserver, IMonitoringConsumer
+public sealed class PredictionLogger : BackgroundService, IMonitoringConsumer
 {
     private const int BatchSize = 512;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
@@ -72,7 +72,7 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver, IM
     /// <summary>Records waiting in the queue now.</summary>
     public int Depth => _queue.Reader.Count;
 
-    public void OnCompleted(InferenceRecord record)
+    public void Consume(InferenceRecord record)
     {
         if (!Takes(record))
         {
@@ -94,8 +94,6 @@ public sealed class PredictionLogger : BackgroundService, IInferenceObserver, IM
 
         _queue.Writer.TryWrite(line);
     }
-
-    void IMonitoringConsumer.Consume(InferenceRecord record) => OnCompleted(record);
 
     void IMonitoringConsumer.Missed(InferenceRecord record)
     {

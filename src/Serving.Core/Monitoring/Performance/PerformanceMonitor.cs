@@ -20,7 +20,7 @@ namespace Serving.Core.Monitoring.Performance;
 /// In the gateway the <see cref="MonitoringPipeline"/> feeds it, off the request path; the manifest comes with the
 /// record (<see cref="InferenceRecord.Manifest"/>), so it does not look the registry up per request.
 /// </summary>
-public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, IMonitoringConsumer, ILiveAccuracySource
+public sealed class PerformanceMonitor : BackgroundService, IMonitoringConsumer, ILiveAccuracySource
 {
     private readonly Channel<ReadPrediction> _queue;
     private readonly Func<string, int, ModelManifest?> _manifests;
@@ -120,7 +120,7 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
         }
     }
 
-    public void OnCompleted(InferenceRecord record)
+    public void Consume(InferenceRecord record)
     {
         if (!_options.Enabled || Read(record) is not { } prediction)
         {
@@ -130,8 +130,6 @@ public sealed class PerformanceMonitor : BackgroundService, IInferenceObserver, 
         _queued.Increment();
         _queue.Writer.TryWrite(prediction);
     }
-
-    void IMonitoringConsumer.Consume(InferenceRecord record) => OnCompleted(record);
 
     void IMonitoringConsumer.Missed(InferenceRecord record)
     {

@@ -29,7 +29,7 @@ public sealed class DriftLargeRequestTests
         options.Drift.MaxRequestsPerSecond = 0;
         using var monitor = new DriftMonitor(registry.Registry, Options.Create(options), registry.Time, NullLogger<DriftMonitor>.Instance);
 
-        monitor.OnCompleted(Large);
+        monitor.Consume(Large);
 
         Assert.Equal(1, monitor.Depth);
         Assert.Equal(100, monitor.QueuedRows);
@@ -72,7 +72,7 @@ public sealed class DriftLargeRequestTests
         options.Drift.MaxRequestsPerSecond = 0;
         using var monitor = new DriftMonitor(registry.Registry, Options.Create(options), registry.Time, NullLogger<DriftMonitor>.Instance);
 
-        monitor.OnCompleted(BreastCancerTraffic.Record([.. BreastCancerTraffic.Rows.Take(100)], DateTimeOffset.UnixEpoch));
+        monitor.Consume(BreastCancerTraffic.Record([.. BreastCancerTraffic.Rows.Take(100)], DateTimeOffset.UnixEpoch));
 
         Assert.Equal((1, 100L, 0L), (monitor.Depth, monitor.QueuedRows, monitor.RowsLeftOut));
     }
@@ -88,7 +88,7 @@ public sealed class DriftLargeRequestTests
 
         for (var i = 0; i < 120; i++)
         {
-            monitor.OnCompleted(Large);
+            monitor.Consume(Large);
         }
 
         Assert.Equal(10, monitor.Depth);
@@ -107,7 +107,7 @@ public sealed class DriftLargeRequestTests
         await monitor.StartAsync(TestContext.Current.CancellationToken);
         for (var i = 0; i < 120; i++)
         {
-            monitor.OnCompleted(large);
+            monitor.Consume(large);
         }
 
         // Stop while the worker is at it, as a busy replica would.
@@ -132,7 +132,7 @@ public sealed class DriftLargeRequestTests
         using var monitor = new DriftMonitor(registry.Registry, Options.Create(options), registry.Time, NullLogger<DriftMonitor>.Instance);
         await monitor.StartAsync(TestContext.Current.CancellationToken);
 
-        monitor.OnCompleted(ThreeFeatureRecord(LargeRows));
+        monitor.Consume(ThreeFeatureRecord(LargeRows));
         await monitor.FlushAsync(TimeSpan.FromSeconds(10));
         await monitor.StopAsync(TestContext.Current.CancellationToken);
 

@@ -19,7 +19,7 @@ public sealed class DriftMonitorTests
 
         for (var i = 0; i < 5; i++)
         {
-            monitor.OnCompleted(record);
+            monitor.Consume(record);
         }
 
         Assert.Equal(2, monitor.Depth);
@@ -34,7 +34,7 @@ public sealed class DriftMonitorTests
         options.Drift.Enabled = false;
         using var monitor = new DriftMonitor(registry.Registry, Options.Create(options), registry.Time, NullLogger<DriftMonitor>.Instance);
 
-        monitor.OnCompleted(BreastCancerTraffic.Record([BreastCancerTraffic.Rows[0]], registry.Time.GetUtcNow()));
+        monitor.Consume(BreastCancerTraffic.Record([BreastCancerTraffic.Rows[0]], registry.Time.GetUtcNow()));
 
         Assert.Equal(0, monitor.Depth);
     }

@@ -31,7 +31,7 @@ public sealed class PredictionLoggerTests
 
         for (var i = 0; i < 2000; i++)
         {
-            logger.OnCompleted(Record(i));
+            logger.Consume(Record(i));
         }
 
         await logger.FlushAsync(TimeSpan.FromSeconds(10));
@@ -51,7 +51,7 @@ public sealed class PredictionLoggerTests
         var started = DateTime.UtcNow;
         for (var i = 0; i < 2000; i++)
         {
-            logger.OnCompleted(Record(i));
+            logger.Consume(Record(i));
         }
 
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1), "logging must never wait for the sink");
@@ -76,7 +76,7 @@ public sealed class PredictionLoggerTests
 
         for (var i = 0; i < 20; i++)
         {
-            logger.OnCompleted(Record(i));
+            logger.Consume(Record(i));
         }
 
         await logger.FlushAsync(TimeSpan.FromSeconds(10));
@@ -93,15 +93,15 @@ public sealed class PredictionLoggerTests
         var none = Logger(new RecordingSink(), sampleRate: 0);
         for (var i = 0; i < 100; i++)
         {
-            none.OnCompleted(Record(i));
+            none.Consume(Record(i));
         }
 
         var options = new PredictionLogOptions { SampleRate = 0, ModelSampleRates = { ["kept"] = 1.0 } };
         var sink = new RecordingSink();
         var some = new PredictionLogger(sink, Options.Create(options), TimeProvider.System, NullLogger<PredictionLogger>.Instance);
         await some.StartAsync(CancellationToken.None);
-        some.OnCompleted(Record(1, "kept"));
-        some.OnCompleted(Record(2, "other"));
+        some.Consume(Record(1, "kept"));
+        some.Consume(Record(2, "other"));
         await some.FlushAsync(TimeSpan.FromSeconds(5));
         await some.StopAsync(CancellationToken.None);
 
@@ -127,7 +127,7 @@ public sealed class PredictionLoggerTests
         var logger = Logger(sink);
         await logger.StartAsync(CancellationToken.None);
 
-        logger.OnCompleted(Record(7, "iris"));
+        logger.Consume(Record(7, "iris"));
         await logger.FlushAsync(TimeSpan.FromSeconds(5));
         await logger.StopAsync(CancellationToken.None);
 
@@ -194,13 +194,13 @@ public sealed class PredictionLoggerTests
         // One batch mixing both models, then later records of the good one.
         for (var i = 0; i < 10; i++)
         {
-            logger.OnCompleted(Record(i, i % 3 == 0 ? "bad" : "m"));
+            logger.Consume(Record(i, i % 3 == 0 ? "bad" : "m"));
         }
 
         await logger.FlushAsync(TimeSpan.FromSeconds(5));
         for (var i = 10; i < 13; i++)
         {
-            logger.OnCompleted(Record(i));
+            logger.Consume(Record(i));
         }
 
         await logger.FlushAsync(TimeSpan.FromSeconds(5));
@@ -233,7 +233,7 @@ public sealed class PredictionLoggerTests
 
         for (var i = 0; i < 6; i++)
         {
-            logger.OnCompleted(Record(i, i % 2 == 0 ? "a" : "b"));
+            logger.Consume(Record(i, i % 2 == 0 ? "a" : "b"));
         }
 
         await logger.FlushAsync(TimeSpan.FromSeconds(10));
@@ -251,9 +251,9 @@ public sealed class PredictionLoggerTests
         var sink = into ?? new RecordingSink();
         var logger = Logger(sink);
         await logger.StartAsync(CancellationToken.None);
-        logger.OnCompleted(Record(0));
-        logger.OnCompleted(middle);
-        logger.OnCompleted(Record(2));
+        logger.Consume(Record(0));
+        logger.Consume(middle);
+        logger.Consume(Record(2));
         await logger.FlushAsync(TimeSpan.FromSeconds(5));
         await logger.StopAsync(CancellationToken.None);
         return (logger, sink);

@@ -15,7 +15,7 @@ public sealed class PerformanceMonitorTests
         {
             for (var i = 0; i < 100; i++)
             {
-                f.Monitor.OnCompleted(f.BinaryRecord($"id{i}", 1, 0.9f));
+                f.Monitor.Consume(f.BinaryRecord($"id{i}", 1, 0.9f));
             }
 
             await f.Monitor.CatchUpAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
@@ -35,7 +35,7 @@ public sealed class PerformanceMonitorTests
     {
         var f = new PerformanceFixture(new PerformanceOptions { Enabled = false });
 
-        f.Monitor.OnCompleted(f.BinaryRecord("a", 1, 0.9f));
+        f.Monitor.Consume(f.BinaryRecord("a", 1, 0.9f));
 
         Assert.Equal(0, f.Monitor.Depth);
     }

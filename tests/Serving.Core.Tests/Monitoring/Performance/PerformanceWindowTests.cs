@@ -162,7 +162,7 @@ public sealed class PerformanceWindowTests
 
         for (var i = 0; i < 3; i++)
         {
-            f.Monitor.OnCompleted(record);
+            f.Monitor.Consume(record);
         }
 
         Assert.Equal(2, f.Monitor.Dropped);
@@ -177,7 +177,7 @@ public sealed class PerformanceWindowTests
         var response = new Serving.Core.Contracts.InferenceResponse { ModelName = "cancer", ModelVersion = "1", Id = "x", Outputs = [] };
         var record = new Serving.Core.Inference.InferenceRecord("cancer", 1, Serving.Core.Contracts.RouteKind.Stable, "rest", f.Time.GetUtcNow(), TimeSpan.Zero, null, request, response);
 
-        f.Monitor.OnCompleted(record);
+        f.Monitor.Consume(record);
 
         Assert.Equal((0, 0L), (f.Monitor.Depth, f.Monitor.Dropped));
     }
@@ -189,8 +189,8 @@ public sealed class PerformanceWindowTests
         var good = f.BinaryRecord("x", 1, 0.9f);
         var broken = good with { Response = new Serving.Core.Contracts.InferenceResponse { ModelName = "cancer", ModelVersion = "1", Id = "y", Outputs = null! } };
 
-        f.Monitor.OnCompleted(broken);
-        f.Monitor.OnCompleted(good);
+        f.Monitor.Consume(broken);
+        f.Monitor.Consume(good);
 
         Assert.Equal(1, f.Monitor.Depth);
     }

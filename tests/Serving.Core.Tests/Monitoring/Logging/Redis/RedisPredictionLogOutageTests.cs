@@ -93,7 +93,7 @@ public sealed class RedisPredictionLogOutageTests
                 for (var i = 0; i < 20; i++)
                 {
                     call.Restart();
-                    logger.OnCompleted(PredictionRecords.Of(offered));
+                    logger.Consume(PredictionRecords.Of(offered));
                     slowest = call.Elapsed > slowest ? call.Elapsed : slowest;
                     Volatile.Write(ref offered, offered + 1);
                 }
@@ -115,7 +115,7 @@ public sealed class RedisPredictionLogOutageTests
 
         var ids = await StreamContents.IdsAsync(connection);
         var first = int.Parse(ids[0].AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(slowest < TimeSpan.FromMilliseconds(500), $"one OnCompleted call took {slowest}");
+        Assert.True(slowest < TimeSpan.FromMilliseconds(500), $"one Consume call took {slowest}");
         Assert.Equal(0, logger.Dropped);
         Assert.Equal(offered, logger.Written);
         Assert.True(first <= offeredAtKill, $"the restarted server starts at r{first}, after r{offeredAtKill} was offered");
@@ -126,7 +126,7 @@ public sealed class RedisPredictionLogOutageTests
     {
         for (var i = start; i < start + count; i++)
         {
-            logger.OnCompleted(PredictionRecords.Of(i));
+            logger.Consume(PredictionRecords.Of(i));
         }
     }
 
