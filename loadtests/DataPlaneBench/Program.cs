@@ -11,6 +11,15 @@ if (args is ["phases", ..])
     return;
 }
 
+// "loops [defaults|monitoring-off] [rows] [seconds]": CPU per call of each phase in its own tight loop.
+if (args is ["loops", ..])
+{
+    await PhaseLoops.RunAsync(args.Length > 1 ? args[1] : "defaults",
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1,
+        args.Length > 3 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 // "ort <model.onnx> <payload.csv> <rows> <seconds> <threads>": ONNX Runtime alone, rows per second (dataplane.sh).
 if (args is ["ort", var model, var csv, var rows, var seconds, var threads])
 {

@@ -27,6 +27,12 @@ internal sealed class BatchOutput
 
     public TensorElementType ElementType { get; }
 
+    /// <summary>Elements in one row (the product of the fixed dimensions).</summary>
+    public long ElementsPerRow => _elementsPerRow;
+
+    /// <summary>The output's shape for <paramref name="rows"/> rows; never written to.</summary>
+    public long[] Shape(long rows) => rows == 1 ? _oneRow : [rows, .. _tail];
+
     /// <summary>The outputs of <paramref name="outputs"/> that can be preallocated, by name.</summary>
     public static Dictionary<string, BatchOutput> Find(IReadOnlyList<TensorSpec> outputs)
     {
@@ -48,5 +54,5 @@ internal sealed class BatchOutput
     /// <summary>A zeroed tensor of <paramref name="rows"/> rows for ONNX Runtime to write into.</summary>
     /// <remarks>A one-row answer (the usual request) shares one shape array: shapes are never written to once made.</remarks>
     public Tensor Allocate(string name, long rows) =>
-        Tensor.FromBytes(name, DataType, rows == 1 ? _oneRow : [rows, .. _tail], new byte[checked(rows * _elementsPerRow * DataType.ElementSize())]);
+        Tensor.FromBytes(name, DataType, Shape(rows), new byte[checked(rows * _elementsPerRow * DataType.ElementSize())]);
 }

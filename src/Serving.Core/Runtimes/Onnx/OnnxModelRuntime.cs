@@ -20,6 +20,7 @@ public sealed class OnnxModelRuntime : IModelRuntime
     private readonly string[] _tensorOutputNames;
     private readonly Dictionary<string, BatchOutput> _batchOutputs;
     private readonly RuntimeLifetime _lifetime;
+    private readonly BoundRunPool _bound = new();
 
     // Cleared when the graph's outputs turn out not to follow the input batch; then ONNX Runtime allocates them.
     private volatile bool _preallocateOutputs;
@@ -120,6 +121,11 @@ public sealed class OnnxModelRuntime : IModelRuntime
             CheckOutputName(outputNames[i]);
         }
 
+        if (inputsChecked && _preallocateOutputs && TryRunBound(inputs, outputNames) is { } bound)
+        {
+            return bound;
+        }
+
         var count = inputs.Count;
         var scratch = RunScratch.ForInputs(count);
         var names = scratch.Names;
@@ -174,6 +180,57 @@ public sealed class OnnxModelRuntime : IModelRuntime
                 pins[i].Dispose();
                 pins[i] = default;
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs checked numeric inputs of a small batch on a reused bound call (<see cref="BoundRun"/>). Returns null when
+    /// the call does not qualify or ONNX Runtime refuses it; the ordinary run then runs it and reports any error.
+    /// </summary>
+    private Tensor[]? TryRunBound(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames)
+    {
+        var rows = inputs.Count > 0 && inputs[0].Shape.Length > 0 ? inputs[0].Shape[0] : -1;
+        if (rows is < 1 or > BoundRunPool.MaxRows)
+        {
+            return null;
+        }
+
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (inputs[i].DataType == TensorDataType.Bytes || inputs[i].Shape.Length == 0 || inputs[i].Shape[0] != rows)
+            {
+                return null;
+            }
+        }
+
+        var plans = RunScratch.ForOutputs(outputNames.Count).Plans;
+        try
+        {
+            for (var i = 0; i < outputNames.Count; i++)
+            {
+                if (!_batchOutputs.TryGetValue(outputNames[i], out plans[i]!))
+                {
+                    return null;
+                }
+            }
+
+            BoundRun? run = null;
+            try
+            {
+                run = _bound.Rent(_session, inputs, outputNames, plans, rows);
+                var outputs = run.Run(_session, _runOptions, inputs);
+                _bound.Return(run);
+                return outputs;
+            }
+            catch (OnnxRuntimeException)
+            {
+                run?.Dispose();
+                return null;
+            }
+        }
+        finally
+        {
+            Array.Clear(plans);
         }
     }
 
@@ -359,6 +416,7 @@ public sealed class OnnxModelRuntime : IModelRuntime
 
     private void Free()
     {
+        _bound.Dispose();
         _session.Dispose();
         _sessionOptions.Dispose();
         _runOptions.Dispose();

@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using Microsoft.ML.OnnxRuntime;
+using Serving.Core.Contracts;
+
+namespace Serving.Core.Runtimes.Onnx;
+
+/// <summary>
+/// Reusable bound calls (<see cref="BoundRun"/>) of one session, for the small batch sizes real-time traffic sends.
+/// A call takes one that fits, or binds a new one; it goes back after the run. At most
+/// <see cref="KeptPerSize"/> are kept per batch size, so a burst of concurrency leaves no more than that behind.
+/// </summary>
+internal sealed class BoundRunPool : IDisposable
+{
+    /// <summary>Larger batches are rarer and their copies cost more than the binding saves: they run unbound.</summary>
+    public const long MaxRows = 64;
+
+    private static readonly int KeptPerSize = Math.Max(4, 2 * Environment.ProcessorCount);
+
+    private readonly ConcurrentDictionary<long, ConcurrentBag<BoundRun>> _idle = new();
+    private volatile bool _disposed;
+
+    /// <summary>A bound call for <paramref name="inputs"/> and <paramref name="outputNames"/>, reused or new.</summary>
+    public BoundRun Rent(InferenceSession session, IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, BatchOutput[] plans, long rows)
+    {
+        if (_idle.TryGetValue(rows, out var bag))
+        {
+            // Calls asking for other outputs (rare: a request that names its outputs) may leave misfits here; a
+            // misfit is freed rather than kept, so the bag converges on what traffic asks for.
+            while (bag.TryTake(out var run))
+            {
+                if (run.Fits(inputs, outputNames))
+                {
+                    return run;
+                }
+
+                run.Dispose();
+            }
+        }
+
+        return BoundRun.Create(session, inputs, outputNames, plans, rows);
+    }
+
+    /// <summary>Takes a call back after a successful run; frees it when enough are kept or the pool is gone.</summary>
+    public void Return(BoundRun run)
+    {
+        var bag = _idle.GetOrAdd(run.Rows, static _ => []);
+        if (_disposed || bag.Count >= KeptPerSize)
+        {
+            run.Dispose();
+            return;
+        }
+
+        bag.Add(run);
+
+        // Disposed between the check and the add: take back what may now be stranded.
+        if (_disposed)
+        {
+            Drain();
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        Drain();
+    }
+
+    private void Drain()
+    {
+        foreach (var bag in _idle.Values)
+        {
+            while (bag.TryTake(out var run))
+            {
+                run.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using Serving.Core.Contracts;
+using Serving.Core.Runtimes.Onnx;
+
+namespace Serving.Core.Tests.Runtimes.Onnx;
+
+/// <summary>
+/// The data plane's checked calls run on reused bound calls (<see cref="BoundRun"/>); each answer must be exactly
+/// what the ordinary, unbound run gives for the same input, never a previous request's values.
+/// </summary>
+public sealed class OnnxModelRuntimeBoundRunTests
+{
+    private static readonly string[] Outputs = ["y", "total"];
+
+    [Fact]
+    public async Task Checked_runs_in_turn_each_get_their_own_answer_and_their_own_arrays()
+    {
+        using var runtime = OnnxModelRuntime.Load(OnnxFixtures.PathOf("linear_fp32.onnx"), new OnnxRuntimeOptions());
+
+        var first = await runtime.RunCheckedAsync([Rows(1, 1f)], Outputs, TestContext.Current.CancellationToken);
+        var second = await runtime.RunCheckedAsync([Rows(1, 7f)], Outputs, TestContext.Current.CancellationToken);
+        var third = await runtime.RunCheckedAsync([Rows(1, 1f)], Outputs, TestContext.Current.CancellationToken);
+
+        AssertSame(runtime.Run([Rows(1, 1f)], Outputs), first);
+        AssertSame(runtime.Run([Rows(1, 7f)], Outputs), second);
+        AssertSame(first, third);
+        Assert.NotEqual(first[0].AsSpan<float>().ToArray(), second[0].AsSpan<float>().ToArray());
+
+        // An answer is the caller's to keep: the next run must not write into it.
+        Assert.NotSame(first[0].Data, third[0].Data);
+        var kept = first[0].AsSpan<float>().ToArray();
+        await runtime.RunCheckedAsync([Rows(1, -3f)], Outputs, TestContext.Current.CancellationToken);
+        Assert.Equal(kept, first[0].AsSpan<float>().ToArray());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(64)]
+    [InlineData(65)] // past BoundRunPool.MaxRows: the ordinary run
+    public async Task Any_batch_size_gives_what_the_ordinary_run_gives(int rows)
+    {
+        using var runtime = OnnxModelRuntime.Load(OnnxFixtures.PathOf("linear_fp32.onnx"), new OnnxRuntimeOptions());
+
+        for (var round = 0; round < 3; round++)
+        {
+            var input = Rows(rows, round + 0.5f);
+            AssertSame(runtime.Run([input], Outputs), await runtime.RunCheckedAsync([input], Outputs, TestContext.Current.CancellationToken));
+        }
+    }
+
+    [Fact]
+    public async Task A_call_that_names_fewer_outputs_gets_just_those()
+    {
+        using var runtime = OnnxModelRuntime.Load(OnnxFixtures.PathOf("linear_fp32.onnx"), new OnnxRuntimeOptions());
+
+        var both = await runtime.RunCheckedAsync([Rows(2, 4f)], Outputs, TestContext.Current.CancellationToken);
+        var total = await runtime.RunCheckedAsync([Rows(2, 4f)], ["total"], TestContext.Current.CancellationToken);
+        var again = await runtime.RunCheckedAsync([Rows(2, 4f)], Outputs, TestContext.Current.CancellationToken);
+
+        var only = Assert.Single(total);
+        Assert.Equal("total", only.Name);
+        TensorAssert.Identical(both[1], only);
+        AssertSame(both, again);
+    }
+
+    [Fact]
+    public async Task Two_inputs_of_every_numeric_type_match_the_ordinary_run()
+    {
+        foreach (var type in new[] { "FP32", "FP64", "INT64", "INT8", "UINT16", "BOOL", "FP16" })
+        {
+            var model = $"concat_{type}.onnx";
+            using var runtime = OnnxModelRuntime.Load(OnnxFixtures.PathOf(model), new OnnxRuntimeOptions());
+            var inputs = OnnxFixtures.Inputs(model);
+            var names = runtime.Outputs.Select(o => o.Name).ToArray();
+
+            var expected = runtime.Run(inputs, names);
+            AssertSame(expected, await runtime.RunCheckedAsync(inputs, names, TestContext.Current.CancellationToken));
+            AssertSame(expected, await runtime.RunCheckedAsync(inputs, names, TestContext.Current.CancellationToken));
+        }
+    }
+
+    [Fact]
+    public async Task Many_threads_at_once_never_see_each_others_rows()
+    {
+        using var runtime = OnnxModelRuntime.Load(OnnxFixtures.PathOf("linear_fp32.onnx"), new OnnxRuntimeOptions());
+        var expected = Enumerable.Range(0, 16).Select(v => runtime.Run([Rows(1, v)], Outputs)).ToArray();
+
+        var workers = Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+        {
+            for (var n = 0; n < 400; n++)
+            {
+                var value = (worker * 3 + n) % 16;
+                AssertSame(expected[value], await runtime.RunCheckedAsync([Rows(1, value)], Outputs, TestContext.Current.CancellationToken));
+            }
+        }, TestContext.Current.CancellationToken));
+
+        await Task.WhenAll(workers);
+    }
+
+    private static void AssertSame(Tensor[] expected, Tensor[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            TensorAssert.Identical(expected[i], actual[i]);
+        }
+    }
+
+    private static Tensor Rows(int rows, float value) =>
+        Tensor.FromValues<float>("x", TensorDataType.FP32, [rows, 3],
+            [.. Enumerable.Range(0, rows).SelectMany(r => new[] { value + r, (value + r) * 2, -value })]);
+}
