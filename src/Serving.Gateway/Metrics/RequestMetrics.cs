@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using Prometheus;
 using Serving.Core.Contracts;
@@ -26,10 +27,17 @@ internal sealed class RequestMetrics : IInferenceObserver
     private readonly ConcurrentDictionary<(string, string, string), Histogram.Child> _durationChildren = new();
     private readonly ConcurrentDictionary<string, Gauge.Child> _inFlightChildren = new(StringComparer.Ordinal);
 
+    // A served request's children by the manifest of the version that served it (compared by reference), so the
+    // request path hashes no label strings; cleared whenever series are forgotten.
+    private readonly ConcurrentDictionary<ServedKey, (Counter.Child Requests, Histogram.Child Duration)> _servedChildren = new();
+
     public RequestMetrics(ModelRegistry registry, GatewayMetricsRegistry metrics, InferenceObserverFailures observerFailures)
     {
         _registry = registry;
         var factory = Prometheus.Metrics.WithCustomRegistry(metrics.Registry);
+
+        // No exemplars: the gateway does not trace, and looking for a trace context costs every observation.
+        factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
         _requests = factory.CreateCounter(
             "serving_requests_total",
             "Inference requests by model, version that served, protocol and outcome.",
@@ -65,14 +73,39 @@ internal sealed class RequestMetrics : IInferenceObserver
     public void OnCompleted(InferenceRecord record)
     {
         InFlight(record.Protocol).Dec();
+        if (record.Manifest is { } manifest)
+        {
+            var served = _servedChildren.GetOrAdd(new ServedKey(manifest, record.Protocol, record.Error), static (_, state) =>
+                (state.Self.RequestsChild(state.Record), state.Self.DurationChild(state.Record)), (Self: this, Record: record));
+            served.Requests.Inc();
+            served.Duration.Observe(record.Latency.TotalSeconds);
+            return;
+        }
 
+        RequestsChild(record).Inc();
+        DurationChild(record).Observe(record.Latency.TotalSeconds);
+    }
+
+    private Counter.Child RequestsChild(InferenceRecord record)
+    {
+        var (model, version) = Labels(record);
+        return _requestChildren.GetOrAdd((model, version, record.Protocol, record.Error), static (key, counter) =>
+            counter.WithLabels(key.Item1, key.Item2, key.Item3, Outcome(key.Item4)), _requests);
+    }
+
+    private Histogram.Child DurationChild(InferenceRecord record)
+    {
+        var (model, version) = Labels(record);
+        return _durationChildren.GetOrAdd((model, version, record.Protocol), static (key, histogram) =>
+            histogram.WithLabels(key.Item1, key.Item2, key.Item3), _duration);
+    }
+
+    private (string Model, string Version) Labels(InferenceRecord record)
+    {
         // A record with a manifest was served by a loaded version, so its model is known without asking the registry.
         var model = record.Manifest is not null || _registry.Current.Models.ContainsKey(record.Model) ? record.Model : "_unknown";
         var version = record.Version == 0 ? "none" : record.Response?.ModelVersion ?? record.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _requestChildren.GetOrAdd((model, version, record.Protocol, record.Error), static (key, counter) =>
-            counter.WithLabels(key.Item1, key.Item2, key.Item3, Outcome(key.Item4)), _requests).Inc();
-        _durationChildren.GetOrAdd((model, version, record.Protocol), static (key, histogram) =>
-            histogram.WithLabels(key.Item1, key.Item2, key.Item3), _duration).Observe(record.Latency.TotalSeconds);
+        return (model, version);
     }
 
     private Gauge.Child InFlight(string protocol) =>
@@ -92,6 +125,7 @@ internal sealed class RequestMetrics : IInferenceObserver
     /// <summary>Drops the series of versions that no longer exist, so version labels stay bounded.</summary>
     public void Forget(string model, string version)
     {
+        _servedChildren.Clear();
         foreach (var key in _requestChildren.Keys.Where(k => k.Item1 == model && k.Item2 == version))
         {
             if (_requestChildren.TryRemove(key, out _))
@@ -118,4 +152,21 @@ internal sealed class RequestMetrics : IInferenceObserver
         InferenceErrorKind.PayloadTooLarge => "too_large",
         _ => "error",
     };
+
+    /// <summary>The served version's manifest by reference, the protocol and the outcome.</summary>
+    private readonly struct ServedKey(object manifest, string protocol, InferenceErrorKind? error) : IEquatable<ServedKey>
+    {
+        private readonly object _manifest = manifest;
+        private readonly string _protocol = protocol;
+        private readonly InferenceErrorKind? _error = error;
+
+        public bool Equals(ServedKey other) =>
+            ReferenceEquals(_manifest, other._manifest) && _error == other._error
+            && (ReferenceEquals(_protocol, other._protocol) || string.Equals(_protocol, other._protocol, StringComparison.Ordinal));
+
+        public override bool Equals(object? obj) => obj is ServedKey other && Equals(other);
+
+        // The protocol's length, not its hash: equal protocols have equal lengths, and the manifest tells keys apart.
+        public override int GetHashCode() => HashCode.Combine(RuntimeHelpers.GetHashCode(_manifest), _protocol.Length, _error);
+    }
 }

@@ -19,9 +19,9 @@ namespace Serving.Gateway.Rest.Mlflow;
 /// </summary>
 internal static class MlflowInvocationsHandler
 {
-    public static async Task HandleAsync(HttpContext context)
+    public static async Task HandleAsync(HttpContext context, IServiceProvider services)
     {
-        var service = context.RequestServices.GetRequiredService<IInferenceService>();
+        var service = services.GetRequiredService<IInferenceService>();
         string? model = null;
         string? version = null;
         var inDataPlane = false;
@@ -34,7 +34,7 @@ internal static class MlflowInvocationsHandler
             var (pinned, routingKey) = RoutingHeaders.Read(context.Request.Headers);
             var route = service.Route(model, pinned, routingKey);
             version = route.Version;
-            var inputs = await DecodeBodyAsync(context, format, route.Metadata).ConfigureAwait(false);
+            var inputs = await DecodeBodyAsync(context, services, format, route.Metadata).ConfigureAwait(false);
             var request = new InferenceRequest
             {
                 ModelName = model,
@@ -98,7 +98,7 @@ internal static class MlflowInvocationsHandler
     }
 
     /// <summary>Reads the whole body into the pipe's own buffers (no second copy) and decodes it from there.</summary>
-    private static async Task<Tensor[]> DecodeBodyAsync(HttpContext context, MlflowBodyFormat format, ModelMetadata metadata)
+    private static async Task<Tensor[]> DecodeBodyAsync(HttpContext context, IServiceProvider services, MlflowBodyFormat format, ModelMetadata metadata)
     {
         var reader = context.Request.BodyReader;
         ReadResult read;
@@ -125,7 +125,7 @@ internal static class MlflowInvocationsHandler
 
         try
         {
-            var limits = context.RequestServices.GetRequiredService<IOptions<RequestLimits>>().Value;
+            var limits = services.GetRequiredService<IOptions<RequestLimits>>().Value;
             return MlflowRequestDecoder.DecodeInputs(read.Buffer, format, metadata, limits);
         }
         finally

@@ -21,13 +21,16 @@ internal static class OipEndpoints
         v2.MapGet("/models/{name}/versions/{version}", ModelMetadataAsync).WithSummary("Metadata of one model version.");
         v2.MapGet("/models/{name}/ready", ModelReadyAsync).WithSummary("Whether the model can serve.");
         v2.MapGet("/models/{name}/versions/{version}/ready", ModelReadyAsync).WithSummary("Whether one model version can serve, with the reason when it cannot.");
-        v2.MapPost("/models/{name}/infer", InferAsync).WithSummary("Run a prediction (OIP v2 JSON tensors); the deployment picks the version.");
-        v2.MapPost("/models/{name}/versions/{version}/infer", InferAsync).WithSummary("Run a prediction on one pinned version.");
+        // The data plane's services come from the root provider: asking the request's services would build (and
+        // dispose) a DI scope per prediction for singletons alone.
+        var services = app.ServiceProvider;
+        v2.MapPost("/models/{name}/infer", context => InferAsync(context, services)).WithSummary("Run a prediction (OIP v2 JSON tensors); the deployment picks the version.");
+        v2.MapPost("/models/{name}/versions/{version}/infer", context => InferAsync(context, services)).WithSummary("Run a prediction on one pinned version.");
         return app;
     }
 
-    private static RequestLimits Limits(HttpContext context) =>
-        context.RequestServices.GetRequiredService<IOptions<RequestLimits>>().Value;
+    private static RequestLimits Limits(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<RequestLimits>>().Value;
 
     private static IInferenceService Service(HttpContext context) =>
         context.RequestServices.GetRequiredService<IInferenceService>();
@@ -85,7 +88,7 @@ internal static class OipEndpoints
         });
     });
 
-    private static async Task InferAsync(HttpContext context)
+    private static async Task InferAsync(HttpContext context, IServiceProvider services)
     {
         string? name = null;
         var inDataPlane = false;
@@ -96,7 +99,7 @@ internal static class OipEndpoints
             InferenceRequest request;
             using (var body = await RequestBody.ReadAsync(context.Request, context.RequestAborted))
             {
-                request = OipJsonRequestReader.Read(body.Span, name, version, Limits(context).MaxIdLength);
+                request = OipJsonRequestReader.Read(body.Span, name, version, Limits(services).MaxIdLength);
             }
 
             if (routing.RoutingKey is { } key)
@@ -105,7 +108,7 @@ internal static class OipEndpoints
             }
 
             inDataPlane = true;
-            var response = await Service(context).InferAsync(request, context.RequestAborted);
+            var response = await services.GetRequiredService<IInferenceService>().InferAsync(request, context.RequestAborted);
             context.Response.Headers["X-Model-Version"] = response.ModelVersion;
             context.Response.Headers["X-Prediction-Id"] = response.Id;
             await JsonResponse.WriteAsync(context.Response, 200, response, OipJsonResponseWriter.WriteInferResponse);
@@ -121,7 +124,7 @@ internal static class OipEndpoints
             // The data plane counted what reached it; what failed before (body, JSON) is counted here.
             if (!inDataPlane)
             {
-                RefusedRequests.Count(context.RequestServices, name, null, "rest", OipErrors.KindOf(ex));
+                RefusedRequests.Count(services, name, null, "rest", OipErrors.KindOf(ex));
             }
 
             await OipErrors.WriteAsync(context, status, message);
