@@ -9,7 +9,7 @@
 # Settings (environment):
 #   LOADTEST_ROUNDS       alternated rounds                                   (default 3)
 #   LOADTEST_DURATION     measured seconds per scenario per round             (default 5)
-#   LOADTEST_WARMUP       unmeasured seconds per scenario, once, before round 1 (default 5)
+#   LOADTEST_WARMUP       unmeasured seconds per scenario, once, before round 1 (default 15: tiered JIT of the gateway still ran 6-14 s in)
 #   LOADTEST_CONNECTIONS  wrk connections / h2load streams on one connection  (default 16)
 #   LOADTEST_BATCH_ROWS   rows per request of the batch scenario              (default 64)
 #   LOADTEST_SCENARIOS    which to run (default "ceiling rest-defaults rest-monitoring-off grpc-h2 batch ort batching")
@@ -23,7 +23,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 rounds=${LOADTEST_ROUNDS:-3}
 duration=${LOADTEST_DURATION:-5}
-warmup=${LOADTEST_WARMUP:-5}
+warmup=${LOADTEST_WARMUP:-15}
 connections=${LOADTEST_CONNECTIONS:-16}
 batch_rows=${LOADTEST_BATCH_ROWS:-64}
 base=${LOADTEST_BASE_PORT:-18280}
