@@ -26,11 +26,11 @@ internal static class OipBinaryRequestReader
         var header = headers[HeaderName];
         if (header.Count == 0)
         {
-            return OipJsonRequestReader.Read(body, new OipBinaryParts([], hasHeader: false), model, version, maxIdLength, out binaryOutputs);
+            return OipJsonRequestReader.ReadWithBinaryParts(body, new OipBinaryParts([], hasHeader: false), model, version, maxIdLength, out binaryOutputs);
         }
 
         var jsonLength = JsonLength(header, body.Length);
-        return OipJsonRequestReader.Read(body[..jsonLength], new OipBinaryParts(body[jsonLength..], hasHeader: true), model, version, maxIdLength, out binaryOutputs);
+        return OipJsonRequestReader.ReadWithBinaryParts(body[..jsonLength], new OipBinaryParts(body[jsonLength..], hasHeader: true), model, version, maxIdLength, out binaryOutputs);
     }
 
     private static int JsonLength(StringValues header, int bodyLength)

@@ -16,10 +16,13 @@ internal static class OipJsonRequestReader
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
 
     public static InferenceRequest Read(ReadOnlySpan<byte> body, string model, string? version, int maxIdLength = PredictionIds.DefaultMaxLength) =>
-        Read(body, new OipBinaryParts([], hasHeader: false), model, version, maxIdLength, out _);
+        ReadWithBinaryParts(body, new OipBinaryParts([], hasHeader: false), model, version, maxIdLength, out _);
 
-    /// <summary>Reads the JSON part of a request whose inputs may take raw bytes from <paramref name="binary"/> (<see cref="OipBinaryRequestReader"/>).</summary>
-    public static InferenceRequest Read(
+    /// <summary>
+    /// Reads the JSON part of a request whose inputs may take raw bytes from <paramref name="binary"/> (<see cref="OipBinaryRequestReader"/>).
+    /// Not an overload of <see cref="Read"/>: the fuzzer finds that one by name.
+    /// </summary>
+    public static InferenceRequest ReadWithBinaryParts(
         ReadOnlySpan<byte> body, OipBinaryParts binary, string model, string? version, int maxIdLength, out OipBinaryOutputs? binaryOutputs)
     {
         try
