@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 15's targets in one command: the ceiling, the gateway with defaults (every monitor on), the gateway with
-# monitoring off, gRPC on one multiplexed HTTP/2 connection, batch 64 (beside ONNX Runtime in-process on the same
-# rows) and the dynamic-batching scenario, alternated round by round in one run, then one table: req/s, p50, p99,
+# monitoring off, gRPC on one multiplexed HTTP/2 connection, batch 64 as JSON tensors and as binary tensor data
+# (beside ONNX Runtime in-process on the same rows) and the dynamic-batching scenario, alternated round by round in one run, then one table: req/s, p50, p99,
 # server CPU per request, and each ratio to the ceiling. On a shared machine judge by server CPU per request.
 #
 #   loadtests/dataplane.sh
@@ -11,8 +11,10 @@
 #   LOADTEST_DURATION     measured seconds per scenario per round             (default 5)
 #   LOADTEST_WARMUP       unmeasured seconds per scenario, once, before round 1 (default 15: tiered JIT of the gateway still ran 6-14 s in)
 #   LOADTEST_CONNECTIONS  wrk connections / h2load streams on one connection  (default 16)
-#   LOADTEST_BATCH_ROWS   rows per request of the batch scenario              (default 64)
-#   LOADTEST_SCENARIOS    which to run (default "ceiling rest-defaults rest-monitoring-off grpc-h2 batch ort batching")
+#   LOADTEST_BATCH_ROWS   rows per request of the batch scenarios             (default 64)
+#   LOADTEST_SCENARIOS    which to run (default "ceiling rest-defaults rest-monitoring-off grpc-h2 batch batch-binary ort batching")
+#                         batch: JSON tensors in and out; batch-binary: the same rows as Triton's binary tensor data
+#                         (Inference-Header-Content-Length, raw FP32 in, binary_data_output true)
 #   LOADTEST_BASE_PORT    first of the seven loopback ports used              (default 18280)
 #   LOADTEST_BATCH_DELAY_US batching gateway's MaxQueueDelayMicroseconds     (default 500)
 #   LOADTEST_SKIP_BUILD=1 reuse the last Release builds
@@ -27,7 +29,7 @@ warmup=${LOADTEST_WARMUP:-15}
 connections=${LOADTEST_CONNECTIONS:-16}
 batch_rows=${LOADTEST_BATCH_ROWS:-64}
 base=${LOADTEST_BASE_PORT:-18280}
-read -r -a scenarios <<<"${LOADTEST_SCENARIOS:-ceiling rest-defaults rest-monitoring-off grpc-h2 batch ort batching}"
+read -r -a scenarios <<<"${LOADTEST_SCENARIOS:-ceiling rest-defaults rest-monitoring-off grpc-h2 batch batch-binary ort batching}"
 model=breast-cancer
 payload=$here/payload/breast-cancer-row.csv
 scratch=$(mktemp -d)
@@ -39,7 +41,7 @@ source "$here/lib.sh"
 require_whole_numbers "$rounds" "$duration" "$warmup" "$connections" "$batch_rows" "$base"
 ((rounds >= 1 && duration >= 1 && connections >= 1 && batch_rows >= 1)) || die "rounds, duration, connections and rows must be at least 1"
 for s in "${scenarios[@]}"; do
-  [[ $s =~ ^(ceiling|rest-defaults|rest-monitoring-off|grpc-h2|batch|ort|batching)$ ]] || die "unknown scenario '$s'"
+  [[ $s =~ ^(ceiling|rest-defaults|rest-monitoring-off|grpc-h2|batch|batch-binary|ort|batching)$ ]] || die "unknown scenario '$s'"
 done
 for tool in wrk h2load curl dotnet timeout awk; do
   command -v "$tool" >/dev/null || die "$tool is not installed (h2load: Debian package nghttp2-client)"
@@ -199,6 +201,7 @@ run_scenario() { # scenario, seconds, measure
     rest-monitoring-off) wrk_run rest-monitoring-off "${pid_of[off]}" "$2" "$3" "${oip[@]}" "http://127.0.0.1:$off_http/v2/models/$model/infer" -- input FP32 "$payload" ;;
     grpc-h2) h2_run grpc-h2 "${pid_of[on]}" "$2" "$3" ;;
     batch) wrk_run batch "${pid_of[on]}" "$2" "$3" -s "$here/wrk/oip-batch.lua" "http://127.0.0.1:$on_http/v2/models/$model/infer" -- "$batch_rows" input FP32 "$payload" ;;
+    batch-binary) wrk_run batch-binary "${pid_of[on]}" "$2" "$3" -s "$here/wrk/oip-batch-binary.lua" "http://127.0.0.1:$on_http/v2/models/$model/infer" -- "$batch_rows" input "$payload" ;;
     ort) ort_run "$2" "$3" ;;
     batching) ((batching_ready)) && wrk_run batching "${pid_of[batching]}" "$2" "$3" "${oip[@]}" "http://127.0.0.1:$batching_http/v2/models/$model/infer" -- input FP32 "$payload" || true ;;
   esac
@@ -238,15 +241,19 @@ for s in "${scenarios[@]}"; do
   fi
   echo "| $s | $(rps "$s") | $(ms "$(median "${p50s[$s]}")") | $(ms "$(median "${p99s[$s]}")") | $(cpu "$s") | $(over "$(rps "$s")" "$ceiling_rps") | $(over "$(cpu "$s")" "$ceiling_cpu") | ${errors[$s]} |"
 done
-batch_rows_s=n/a ort_rows_s=n/a
+batch_rows_s=n/a binary_rows_s=n/a ort_rows_s=n/a
 if [[ -n ${requests[batch]:-} ]]; then
   batch_rows_s=$(awk -v r="$(rps batch)" -v n="$batch_rows" 'BEGIN { printf "%.0f", r * n }')
+fi
+if [[ -n ${requests[batch-binary]:-} ]]; then
+  binary_rows_s=$(awk -v r="$(rps batch-binary)" -v n="$batch_rows" 'BEGIN { printf "%.0f", r * n }')
 fi
 if [[ -n ${ort_rows:-} ]]; then
   ort_rows_s=$(awk -v n="$ort_rows" -v s="$ort_seconds" 'BEGIN { printf "%.0f", n / s }')
 fi
 echo
-echo "Batch $batch_rows: gateway $batch_rows_s rows/s; ONNX Runtime in-process ($(nproc) threads, same rows) $ort_rows_s rows/s."
+echo "Batch $batch_rows: gateway JSON tensors (batch) $batch_rows_s rows/s, binary tensor data (batch-binary) $binary_rows_s rows/s;" \
+  "ONNX Runtime in-process ($(nproc) threads, same rows) $ort_rows_s rows/s."
 echo
 
 failed=0
@@ -267,7 +274,8 @@ r=$(over "$on_cpu" "$ceiling_cpu"); target "REST defaults server CPU/req ≤ 2×
 target "REST defaults p99 ≤ 2 ms at $connections connections" "$on_p99 ms" "$on_p99 <= 2"
 r=$(over "$off_cpu" "$on_cpu"); target "monitoring on ≥ 0.95 of off, by server CPU/req (off ÷ on)" "$r" "$r >= 0.95"
 r=$(over "$grpc_rps" "$on_rps"); target "gRPC on one HTTP/2 connection ≥ 1.1× REST req/s" "$r" "$r >= 1.1"
-r=$(over "$batch_rows_s" "$ort_rows_s"); target "batch $batch_rows ≥ 0.5 of ONNX Runtime in-process rows/s" "$r" "$r >= 0.5"
+r=$(over "$batch_rows_s" "$ort_rows_s"); target "batch $batch_rows, JSON tensors (batch) ≥ 0.5 of ONNX Runtime in-process rows/s" "$r" "$r >= 0.5"
+r=$(over "$binary_rows_s" "$ort_rows_s"); target "batch $batch_rows, binary tensor data (batch-binary) ≥ 0.5 of ONNX Runtime in-process rows/s" "$r" "$r >= 0.5"
 total_errors=0
 for s in "${!errors[@]}"; do total_errors=$((total_errors + errors[$s])); done
 ((total_errors == 0)) || { echo "errors: $total_errors failed requests (see the table)"; failed=1; }

@@ -41,6 +41,22 @@ public sealed class BodyLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_binary_tensor_body_over_the_limit_gets_the_same_413_as_json()
+    {
+        using var client = _host.CreateRestClient();
+        var binary = Rest.Oip.BinaryTensorData.Content(
+            """{"inputs":[{"name":"input","shape":[400,4],"datatype":"FP32","parameters":{"binary_data_size":6400}}]}""", new byte[6400]);
+
+        var json = await client.PostAsync("/v2/models/iris/infer", new StringContent(IrisRows(400), Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        var big = await client.PostAsync("/v2/models/iris/infer", binary, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
+        Assert.Equal(
+            await json.Content.ReadAsStringAsync(TestContext.Current.CancellationToken),
+            await big.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task An_mlflow_body_over_the_limit_is_413_in_mlflow_error_format()
     {
         using var client = _host.CreateRestClient();

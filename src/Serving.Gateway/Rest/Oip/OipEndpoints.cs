@@ -24,7 +24,7 @@ internal static class OipEndpoints
         // The data plane's services come from the root provider: asking the request's services would build (and
         // dispose) a DI scope per prediction for singletons alone.
         var services = app.ServiceProvider;
-        v2.MapPost("/models/{name}/infer", context => InferAsync(context, services)).WithSummary("Run a prediction (OIP v2 JSON tensors); the deployment picks the version.");
+        v2.MapPost("/models/{name}/infer", context => InferAsync(context, services)).WithSummary("Run a prediction (OIP v2 JSON tensors, or JSON and raw bytes with Inference-Header-Content-Length); the deployment picks the version.");
         v2.MapPost("/models/{name}/versions/{version}/infer", context => InferAsync(context, services)).WithSummary("Run a prediction on one pinned version.");
         return app;
     }
@@ -63,6 +63,9 @@ internal static class OipEndpoints
                 w.WriteStringValue(extension);
             }
 
+            // A REST-only extension (gRPC has raw contents of its own), so named here rather than by the data plane.
+            w.WriteStringValue("binary_tensor_data");
+
             w.WriteEndArray();
             w.WriteEndObject();
         });
@@ -97,9 +100,11 @@ internal static class OipEndpoints
             var routing = RoutingHeaders.Read(context.Request.Headers);
             (name, var version) = Route(context, routing);
             InferenceRequest request;
+            OipBinaryOutputs? binaryOutputs;
             using (var body = await RequestBody.ReadAsync(context.Request, context.RequestAborted))
             {
-                request = OipJsonRequestReader.Read(body.Span, name, version, Limits(services).MaxIdLength);
+                // JSON, or JSON and raw tensor bytes (Triton's binary tensor data extension).
+                request = OipBinaryRequestReader.Read(body.Span, context.Request.Headers, name, version, Limits(services).MaxIdLength, out binaryOutputs);
             }
 
             if (routing.RoutingKey is { } key)
@@ -111,7 +116,14 @@ internal static class OipEndpoints
             var response = await services.GetRequiredService<IInferenceService>().InferAsync(request, context.RequestAborted);
             context.Response.Headers["X-Model-Version"] = response.ModelVersion;
             context.Response.Headers["X-Prediction-Id"] = response.Id;
-            await JsonResponse.WriteAsync(context.Response, 200, response, OipJsonResponseWriter.WriteInferResponse);
+            if (binaryOutputs is not null && binaryOutputs.AnyBinary(response.Outputs))
+            {
+                await OipBinaryResponseWriter.WriteAsync(context.Response, response, binaryOutputs);
+            }
+            else
+            {
+                await JsonResponse.WriteAsync(context.Response, 200, response, OipJsonResponseWriter.WriteInferResponse);
+            }
         }
         catch (Exception ex) when (OipErrors.TryDescribe(ex, out var status, out var message))
         {

@@ -15,11 +15,21 @@ internal static class OipJsonRequestReader
 
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
 
-    public static InferenceRequest Read(ReadOnlySpan<byte> body, string model, string? version, int maxIdLength = PredictionIds.DefaultMaxLength)
+    public static InferenceRequest Read(ReadOnlySpan<byte> body, string model, string? version, int maxIdLength = PredictionIds.DefaultMaxLength) =>
+        ReadWithBinaryParts(body, new OipBinaryParts([], hasHeader: false), model, version, maxIdLength, out _);
+
+    /// <summary>
+    /// Reads the JSON part of a request whose inputs may take raw bytes from <paramref name="binary"/> (<see cref="OipBinaryRequestReader"/>).
+    /// Not an overload of <see cref="Read"/>: the fuzzer finds that one by name.
+    /// </summary>
+    public static InferenceRequest ReadWithBinaryParts(
+        ReadOnlySpan<byte> body, OipBinaryParts binary, string model, string? version, int maxIdLength, out OipBinaryOutputs? binaryOutputs)
     {
         try
         {
-            return ReadRequest(body, model, version, maxIdLength);
+            var request = ReadRequest(body, ref binary, model, version, maxIdLength);
+            binaryOutputs = binary.Outputs;
+            return request;
         }
         catch (InvalidOperationException ex)
         {
@@ -32,7 +42,7 @@ internal static class OipJsonRequestReader
         }
     }
 
-    private static InferenceRequest ReadRequest(ReadOnlySpan<byte> body, string model, string? version, int maxIdLength)
+    private static InferenceRequest ReadRequest(ReadOnlySpan<byte> body, ref OipBinaryParts binary, string model, string? version, int maxIdLength)
     {
         var reader = new Utf8JsonReader(body, Options);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -48,7 +58,7 @@ internal static class OipJsonRequestReader
             if (reader.ValueTextEquals("inputs"u8))
             {
                 reader.Read();
-                inputs = ReadInputs(ref reader, ref body);
+                inputs = ReadInputs(ref reader, ref body, ref binary);
             }
             else if (reader.ValueTextEquals("id"u8))
             {
@@ -60,11 +70,16 @@ internal static class OipJsonRequestReader
             else if (reader.ValueTextEquals("outputs"u8))
             {
                 reader.Read();
-                outputs = ReadOutputs(ref reader);
+                outputs = ReadOutputs(ref reader, ref binary);
+            }
+            else if (reader.ValueTextEquals("parameters"u8))
+            {
+                reader.Read();
+                binary.ReadRequestParameters(ref reader);
             }
             else
             {
-                // "parameters" and members of later protocol revisions are accepted and ignored.
+                // Members of later protocol revisions are accepted and ignored.
                 reader.Read();
                 reader.Skip();
             }
@@ -74,6 +89,8 @@ internal static class OipJsonRequestReader
         {
             throw InferenceException.BadRequest("the request has no 'inputs'");
         }
+
+        binary.EnsureAllTaken();
 
         // The id goes back in X-Prediction-Id and into the prediction log: refuse one that cannot, before routing.
         if (id is not null && !PredictionIds.IsValid(id, maxIdLength))
@@ -94,7 +111,7 @@ internal static class OipJsonRequestReader
     }
 
     // body is the reader's own buffer: when a data array is read without the reader, both move on past it together.
-    private static IReadOnlyList<Tensor> ReadInputs(ref Utf8JsonReader reader, ref ReadOnlySpan<byte> body)
+    private static IReadOnlyList<Tensor> ReadInputs(ref Utf8JsonReader reader, ref ReadOnlySpan<byte> body, ref OipBinaryParts binary)
     {
         Expect(ref reader, JsonTokenType.StartArray, "'inputs' must be an array");
 
@@ -105,7 +122,7 @@ internal static class OipJsonRequestReader
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             Expect(ref reader, JsonTokenType.StartObject, "each entry of 'inputs' must be an object");
-            var input = ReadInput(ref reader, ref body, count++);
+            var input = ReadInput(ref reader, ref body, ref binary, count++);
             if (first is null)
             {
                 first = input;
@@ -119,9 +136,10 @@ internal static class OipJsonRequestReader
         return more ?? (first is null ? [] : [first]);
     }
 
-    private static Tensor ReadInput(ref Utf8JsonReader reader, ref ReadOnlySpan<byte> body, int position)
+    private static Tensor ReadInput(ref Utf8JsonReader reader, ref ReadOnlySpan<byte> body, ref OipBinaryParts binary, int position)
     {
         string? name = null;
+        long? binarySize = null;
         string? datatype = null;
         long[]? shape = null;
         Tensor? decoded = null;
@@ -172,6 +190,11 @@ internal static class OipJsonRequestReader
                     dataEnd = (int)reader.BytesConsumed;
                 }
             }
+            else if (reader.ValueTextEquals("parameters"u8))
+            {
+                reader.Read();
+                binarySize = OipBinaryParts.ReadInputParameters(ref reader, position);
+            }
             else
             {
                 reader.Read();
@@ -189,6 +212,13 @@ internal static class OipJsonRequestReader
             throw InferenceException.BadRequest($"{Label(name, position)} has no 'shape'");
         }
 
+        if (binarySize is { } size)
+        {
+            return decoded is not null || dataStart >= 0
+                ? throw InferenceException.BadRequest($"{Label(name, position)} has both 'data' and parameters.binary_data_size; send its values one way")
+                : binary.Take(name, ParseDatatype(datatype, name, position), shape, size);
+        }
+
         if (decoded is not null)
         {
             return decoded;
@@ -199,11 +229,12 @@ internal static class OipJsonRequestReader
             throw InferenceException.BadRequest($"{Label(name, position)} has no 'data'");
         }
 
-        var type = datatype is null
-            ? throw InferenceException.BadRequest($"{Label(name, position)} has no 'datatype'")
-            : TensorDataTypes.Parse(datatype, Label(name, position));
-        return OipTensorDataReader.Read(body[dataStart..dataEnd], name, type, shape);
+        return OipTensorDataReader.Read(body[dataStart..dataEnd], name, ParseDatatype(datatype, name, position), shape);
     }
+
+    private static TensorDataType ParseDatatype(string? datatype, string name, int position) => datatype is null
+        ? throw InferenceException.BadRequest($"{Label(name, position)} has no 'datatype'")
+        : TensorDataTypes.Parse(datatype, Label(name, position));
 
     /// <summary>How messages name an input: made only for a message, not for every request.</summary>
     private static string Label(string? name, int position) =>
@@ -270,7 +301,7 @@ internal static class OipJsonRequestReader
         return reader.GetString()!;
     }
 
-    private static List<string> ReadOutputs(ref Utf8JsonReader reader)
+    private static List<string> ReadOutputs(ref Utf8JsonReader reader, ref OipBinaryParts binary)
     {
         Expect(ref reader, JsonTokenType.StartArray, "'outputs' must be an array");
         var names = new List<string>();
@@ -278,13 +309,19 @@ internal static class OipJsonRequestReader
         {
             Expect(ref reader, JsonTokenType.StartObject, "each entry of 'outputs' must be an object with a 'name'");
             string? name = null;
+            bool? asBinary = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isName = reader.ValueTextEquals("name"u8);
+                var isParameters = !isName && reader.ValueTextEquals("parameters"u8);
                 reader.Read();
                 if (isName && reader.TokenType == JsonTokenType.String)
                 {
                     name = reader.GetString();
+                }
+                else if (isParameters)
+                {
+                    asBinary = OipBinaryParts.ReadOutputParameters(ref reader, names.Count);
                 }
                 else
                 {
@@ -293,6 +330,10 @@ internal static class OipJsonRequestReader
             }
 
             names.Add(name ?? throw InferenceException.BadRequest($"outputs[{names.Count}] has no 'name'"));
+            if (asBinary is { } flag)
+            {
+                binary.ChooseOutput(name, flag);
+            }
         }
 
         return names;

@@ -9,7 +9,10 @@ namespace Serving.Gateway.Rest.Oip;
 /// <summary>Writes OIP v2 JSON: inference responses and metadata, with a flat row-major <c>data</c> per output.</summary>
 internal static class OipJsonResponseWriter
 {
-    public static void WriteInferResponse(Utf8JsonWriter writer, InferenceResponse response)
+    public static void WriteInferResponse(Utf8JsonWriter writer, InferenceResponse response) => WriteInferResponse(writer, response, null);
+
+    /// <summary>As above; the outputs <paramref name="binary"/> names get <c>parameters.binary_data_size</c> instead of <c>data</c>.</summary>
+    public static void WriteInferResponse(Utf8JsonWriter writer, InferenceResponse response, OipBinaryOutputs? binary)
     {
         writer.WriteStartObject();
         writer.WriteString("model_name"u8, response.ModelName);
@@ -32,8 +35,19 @@ internal static class OipJsonResponseWriter
             }
 
             writer.WriteEndArray();
-            writer.WritePropertyName("data"u8);
-            TensorJsonWriter.WriteFlat(writer, output);
+            if (binary is not null && binary.IsBinary(output.Name))
+            {
+                // The bytes follow the JSON (OipBinaryResponseWriter); the caller finds them by this size.
+                writer.WriteStartObject("parameters"u8);
+                writer.WriteNumber("binary_data_size"u8, OipBinaryResponseWriter.SizeOf(output));
+                writer.WriteEndObject();
+            }
+            else
+            {
+                writer.WritePropertyName("data"u8);
+                TensorJsonWriter.WriteFlat(writer, output);
+            }
+
             writer.WriteEndObject();
         }
 
