@@ -9,28 +9,32 @@ using Serving.Gateway.Routing;
 namespace Serving.Gateway.Grpc;
 
 /// <summary>The OIP v2 <c>inference.GRPCInferenceService</c>: decodes, calls the data plane, encodes.</summary>
-/// <remarks>Bound with <see cref="StrictRequestBinding"/>, so requests that do not parse are INVALID_ARGUMENT.</remarks>
+/// <remarks>
+/// Bound with <see cref="StrictRequestBinding"/>, so requests that do not parse are INVALID_ARGUMENT. The methods
+/// are virtual because the framework binds a service's virtual methods of the type its bind method names (this
+/// one, not the generated base class: see <see cref="StrictRequestBinding"/>). One instance serves every call.
+/// </remarks>
 [BindServiceMethod(typeof(StrictRequestBinding), nameof(StrictRequestBinding.BindService))]
-public sealed class GrpcInferenceService(IInferenceService inference, ReadinessProbe readiness) : GRPCInferenceService.GRPCInferenceServiceBase
+public class GrpcInferenceService(IInferenceService inference, ReadinessProbe readiness)
 {
     private static readonly Task<ServerLiveResponse> Live = Task.FromResult(new ServerLiveResponse { Live = true });
 
-    /// <inheritdoc />
-    public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) => Live;
+    /// <summary>Whether the server process is up: always, once it answers.</summary>
+    public virtual Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) => Live;
 
-    /// <inheritdoc />
-    public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
+    /// <summary>Whether the server can take inference requests (its readiness checks).</summary>
+    public virtual Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerReadyResponse { Ready = readiness.Check().Ready });
 
-    /// <inheritdoc />
-    public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context)
+    /// <summary>Whether a model (or one of its versions) can take inference requests.</summary>
+    public virtual Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context)
     {
         RequireName(request.Name);
         return Task.FromResult(new ModelReadyResponse { Ready = inference.IsModelReady(request.Name, VersionOrNull(request.Version)) });
     }
 
-    /// <inheritdoc />
-    public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context)
+    /// <summary>The server's name, version and extensions.</summary>
+    public virtual Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context)
     {
         var server = inference.Server;
         var response = new ServerMetadataResponse { Name = server.Name, Version = server.Version };
@@ -38,8 +42,8 @@ public sealed class GrpcInferenceService(IInferenceService inference, ReadinessP
         return Task.FromResult(response);
     }
 
-    /// <inheritdoc />
-    public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
+    /// <summary>A model's versions, platform and tensor signature.</summary>
+    public virtual Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
     {
         RequireName(request.Name);
         var metadata = inference.GetModelMetadata(request.Name, VersionOrNull(request.Version));
@@ -50,13 +54,13 @@ public sealed class GrpcInferenceService(IInferenceService inference, ReadinessP
         return Task.FromResult(response);
     }
 
-    /// <inheritdoc />
-    public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
+    /// <summary>Runs one inference; the answer is written as a <c>ModelInferResponse</c> (<see cref="ModelInferAnswer"/>).</summary>
+    public virtual async Task<ModelInferAnswer> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
         InferenceRequest decoded;
         try
         {
-            decoded = WithRouting(GrpcTensorDecoder.Decode(request), context.RequestHeaders);
+            decoded = WithRouting(GrpcTensorDecoder.Decode(request), context.GetHttpContext().Request.Headers);
         }
         catch (Exception e)
         {
@@ -68,7 +72,7 @@ public sealed class GrpcInferenceService(IInferenceService inference, ReadinessP
         try
         {
             var response = await inference.InferAsync(decoded, context.CancellationToken).ConfigureAwait(false);
-            return GrpcTensorEncoder.Encode(response, GrpcTensorDecoder.UsesRawContents(request));
+            return ModelInferAnswer.For(response, GrpcTensorDecoder.UsesRawContents(request));
         }
         catch (Exception)
         {
@@ -92,7 +96,11 @@ public sealed class GrpcInferenceService(IInferenceService inference, ReadinessP
     /// Metadata does what REST headers do (<see cref="RoutingHeaders"/>): <c>x-routing-key</c> makes routing sticky,
     /// and <c>x-model-version</c> pins a version when the message's own model_version is empty.
     /// </summary>
-    private static InferenceRequest WithRouting(InferenceRequest request, Metadata headers)
+    /// <remarks>
+    /// Read from the HTTP/2 request headers that carry the metadata: <see cref="ServerCallContext.RequestHeaders"/>
+    /// would copy every header of every call into a new <see cref="Metadata"/> (lower-casing each key) to find two.
+    /// </remarks>
+    private static InferenceRequest WithRouting(InferenceRequest request, IHeaderDictionary headers)
     {
         var (version, key) = RoutingHeaders.Read(headers);
         var pin = request.Version is null ? version : null;

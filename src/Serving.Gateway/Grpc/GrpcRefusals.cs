@@ -38,7 +38,7 @@ internal static class GrpcRefusals
     /// <summary>Marks a failed call as counted (the data plane's observers counted it).</summary>
     public static void MarkCounted(HttpContext context) => context.Items[Counted] = Counted;
 
-    /// <summary>Marks a call as having reached the service, past everything the framework checks.</summary>
+    /// <summary>Marks a failed call as having reached the service, past everything the framework checks.</summary>
     public static void MarkReached(HttpContext context) => context.Items[Reached] = Reached;
 
     /// <summary>Endpoint convention: wraps each endpoint of a service (inference, health) to handle what the framework refuses.</summary>
@@ -74,11 +74,12 @@ internal static class GrpcRefusals
     private static void AfterCall(HttpContext context, string method, bool counts)
     {
         // A call refused before any message was sent ends "trailers-only": its grpc-status is in the headers.
-        // Successes answer a message first and carry their status in the trailers, so this costs them one lookup.
-        if (context.Items.ContainsKey(Reached)
-            || !context.Response.Headers.TryGetValue("grpc-status", out var value)
+        // Successes answer a message first and carry their status in the trailers, so this costs them one lookup
+        // (and no Items dictionary: only a failed call is marked, see InferenceExceptionInterceptor).
+        if (!context.Response.Headers.TryGetValue("grpc-status", out var value)
             || !int.TryParse(value.ToString(), out var code)
-            || code is (int)StatusCode.OK or (int)StatusCode.Cancelled or (int)StatusCode.DeadlineExceeded)
+            || code is (int)StatusCode.OK or (int)StatusCode.Cancelled or (int)StatusCode.DeadlineExceeded
+            || context.Items.ContainsKey(Reached))
         {
             return;
         }

@@ -13,9 +13,14 @@ namespace Serving.Gateway.Grpc;
 /// <see cref="InferenceException"/> with the matching code and its message (without this the client would see
 /// UNKNOWN and a generic text); a streamed request message that does not parse with INVALID_ARGUMENT; any other
 /// exception with INTERNAL, logged here once with its stack trace. The framework's own per-call log is off (see
-/// <see cref="OipGrpcExtensions"/>), so this is where handler bugs are logged. It also marks the call as having
-/// reached the service, so <see cref="GrpcRefusals"/> can tell the calls the framework refused before it.
+/// <see cref="OipGrpcExtensions"/>), so this is where handler bugs are logged. A failed call is also marked as
+/// having reached the service, so <see cref="GrpcRefusals"/> can tell the calls the framework refused before it.
 /// </summary>
+/// <remarks>
+/// One instance serves every call (a DI singleton). All its work is on the failure path: a call that succeeds
+/// passes through without a state machine, and is not marked, since only a failed call's status can be mistaken
+/// for a refusal (a success carries its status in the trailers, after its message).
+/// </remarks>
 internal sealed partial class InferenceExceptionInterceptor(ILogger<InferenceExceptionInterceptor> logger, IOptions<RequestLimits> limits) : Interceptor
 {
     private readonly int _maxMessageLength = limits.Value.MaxStatusMessageLength;
@@ -24,20 +29,23 @@ internal sealed partial class InferenceExceptionInterceptor(ILogger<InferenceExc
 
     private const string UnparsableMessage = "a request message could not be parsed (malformed protobuf, or a string that is not UTF-8)";
 
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request,
         ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        GrpcRefusals.MarkReached(context.GetHttpContext());
+        Task<TResponse> call;
         try
         {
-            return await continuation(request, context).ConfigureAwait(false);
+            // A handler that is not async (ServerLive, ModelReady) throws here rather than in its task.
+            call = continuation(request, context);
         }
         catch (Exception exception) when (Replace(exception, context) is { } replacement)
         {
             throw replacement;
         }
+
+        return call.IsCompletedSuccessfully ? call : Awaited(call, context);
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
@@ -46,7 +54,6 @@ internal sealed partial class InferenceExceptionInterceptor(ILogger<InferenceExc
         ServerCallContext context,
         ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        GrpcRefusals.MarkReached(context.GetHttpContext());
         try
         {
             await continuation(request, responseStream, context).ConfigureAwait(false);
@@ -63,7 +70,6 @@ internal sealed partial class InferenceExceptionInterceptor(ILogger<InferenceExc
         ServerCallContext context,
         DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        GrpcRefusals.MarkReached(context.GetHttpContext());
         try
         {
             await continuation(requestStream, responseStream, context).ConfigureAwait(false);
@@ -74,9 +80,23 @@ internal sealed partial class InferenceExceptionInterceptor(ILogger<InferenceExc
         }
     }
 
+    private async Task<TResponse> Awaited<TResponse>(Task<TResponse> call, ServerCallContext context)
+    {
+        try
+        {
+            return await call.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (Replace(exception, context) is { } replacement)
+        {
+            throw replacement;
+        }
+    }
+
     /// <summary>The exception that ends the call instead, or null to let this one through (cancellation, a bounded status).</summary>
     private RpcException? Replace(Exception exception, ServerCallContext context)
     {
+        // The service ran: whatever status this call ends with is its own, not a refusal by the framework.
+        GrpcRefusals.MarkReached(context.GetHttpContext());
         switch (exception)
         {
             case InferenceException inference:

@@ -30,6 +30,10 @@ public static class OipGrpcExtensions
         services.TryAddSingleton<ReadinessProbe>();
         // Every service: the inference service's failures get their status codes, and any service's bounded messages.
         services.AddGrpc(options => options.Interceptors.Add<InferenceExceptionInterceptor>());
+        // Registered, the framework takes both from DI instead of building them (and resolving their dependencies)
+        // on every call; neither holds per-call state.
+        services.TryAddSingleton<InferenceExceptionInterceptor>();
+        services.TryAddSingleton<GrpcInferenceService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<GrpcServiceOptions>, GrpcMessageSizeSetup>());
         services.TryAddSingleton<GrpcRefusalLog>();
         services.Configure<LoggerFilterOptions>(options => options.AddFilter(GrpcCallLogCategory, LogLevel.None));

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Serving.Gateway.Grpc.Codecs;
 using Serving.Gateway.Grpc.Protocol;
 
 namespace Serving.Gateway.Grpc;
@@ -10,8 +11,10 @@ namespace Serving.Gateway.Grpc;
 /// UNKNOWN and log it as a server error with its stack trace, once per call: a flood of garbage must not do that.
 /// </summary>
 /// <remarks>
-/// Found by the framework through <see cref="BindServiceMethodAttribute"/> on <see cref="GrpcInferenceService"/>,
-/// which takes the place of the one the generated base class carries.
+/// Found by the framework through <see cref="BindServiceMethodAttribute"/> on <see cref="GrpcInferenceService"/>.
+/// <c>ModelInfer</c> is bound with its answer as <see cref="ModelInferAnswer"/>, written straight to the wire, so
+/// the service does not derive from the generated base class (whose ModelInfer returns the message object); the
+/// framework binds the service's own virtual methods by name instead.
 /// </remarks>
 public static class StrictRequestBinding
 {
@@ -23,8 +26,8 @@ public static class StrictRequestBinding
         $"the request is not a valid {messageType}: its protobuf could not be parsed (malformed bytes, or a string that is not UTF-8)";
 
     /// <summary>Binds every method of the service with request parsing that refuses bad bytes as INVALID_ARGUMENT.</summary>
-    public static void BindService(ServiceBinderBase serviceBinder, GRPCInferenceService.GRPCInferenceServiceBase? serviceImpl) =>
-        GRPCInferenceService.BindService(new Binder(serviceBinder), serviceImpl);
+    public static void BindService(ServiceBinderBase serviceBinder, GrpcInferenceService? serviceImpl) =>
+        GRPCInferenceService.BindService(new Binder(serviceBinder), null);
 
     private static Method<TRequest, TResponse> Strict<TRequest, TResponse>(Method<TRequest, TResponse> method)
         where TRequest : class
@@ -52,8 +55,19 @@ public static class StrictRequestBinding
     /// <summary>Passes each method on with strict request parsing.</summary>
     private sealed class Binder(ServiceBinderBase inner) : ServiceBinderBase
     {
-        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse>? handler) =>
+        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse>? handler)
+        {
+            if (method is Method<ModelInferRequest, ModelInferResponse> infer)
+            {
+                // The same method on the wire; its answer is written by ModelInferAnswer's marshaller.
+                var answered = new Method<ModelInferRequest, ModelInferAnswer>(
+                    infer.Type, infer.ServiceName, infer.Name, infer.RequestMarshaller, ModelInferAnswer.Marshaller);
+                inner.AddMethod(Strict(answered), (UnaryServerMethod<ModelInferRequest, ModelInferAnswer>?)null);
+                return;
+            }
+
             inner.AddMethod(Strict(method), handler);
+        }
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ClientStreamingServerMethod<TRequest, TResponse>? handler) =>
             inner.AddMethod(Strict(method), handler);
