@@ -20,11 +20,11 @@ internal sealed class BatchTensorBuilder
     private readonly ColumnMatch _match;
     private readonly BufferPool?[] _pools;
 
-    // For the one-pass path, per file column: the input slot it feeds (-1: none) and its place in that slot's row.
-    // Null when an input is not FP32.
-    private readonly int[]? _columnSlot;
-    private readonly int[]? _columnElement;
-    private readonly int[]? _columnWidth;
+    // For the plain-row path, per file column: the feature it holds (-1: none); per input slot, where its features
+    // start and how many it has. Null when an input is not FP32.
+    private readonly int[]? _columnFeature;
+    private readonly int[]? _slotOffset;
+    private readonly int[]? _slotWidth;
 
     /// <param name="chunkRows">Rows of a full chunk, whose tensor buffers are reused from chunk to chunk.</param>
     public BatchTensorBuilder(ColumnMatch match, int chunkRows)
@@ -50,17 +50,15 @@ internal sealed class BatchTensorBuilder
 
         if (allFp32)
         {
-            _columnSlot = new int[match.ColumnCount];
-            _columnElement = new int[match.ColumnCount];
-            _columnWidth = new int[match.ColumnCount];
-            Array.Fill(_columnSlot, -1);
+            _columnFeature = new int[match.ColumnCount];
+            Array.Fill(_columnFeature, -1);
             for (var feature = 0; feature < match.FeatureColumns.Length; feature++)
             {
-                var owner = match.Layout.FeatureOwners[feature];
-                _columnSlot[match.FeatureColumns[feature]] = owner;
-                _columnElement[match.FeatureColumns[feature]] = feature - slots[owner].Offset;
-                _columnWidth[match.FeatureColumns[feature]] = slots[owner].Width;
+                _columnFeature[match.FeatureColumns[feature]] = feature;
             }
+
+            _slotOffset = [.. slots.Select(slot => slot.Offset)];
+            _slotWidth = [.. slots.Select(slot => slot.Width)];
         }
     }
 
@@ -100,12 +98,13 @@ internal sealed class BatchTensorBuilder
         var kept = new int[batch.Rows];
         var keptCount = 0;
         List<RowRejection>? rejected = null;
-        var csv = _columnSlot is null ? null : batch as CsvRowBatch;
-        var cellEnds = csv is null ? null : new int[_columnSlot!.Length];
+        var csv = _columnFeature is null ? null : batch as CsvRowBatch;
+        var cellEnds = csv is null ? null : new int[_columnFeature!.Length];
+        var features = csv is null ? null : new float[_match.FeatureColumns.Length];
         for (var row = 0; row < batch.Rows; row++)
         {
             var reason = batch.ProblemOf(row);
-            if (reason is null && csv is not null && csv.IsPlain(row) && csv.FieldCount(row) == _columnSlot!.Length && TryFillPlain(csv.PlainAndAfter(row), csv.PlainLength(row), cellEnds!, buffers, keptCount))
+            if (reason is null && csv is not null && csv.IsPlain(row) && csv.FieldCount(row) == _columnFeature!.Length && TryFillPlain(csv.PlainAndAfter(row), csv.PlainLength(row), cellEnds!, features!, buffers, keptCount))
             {
                 kept[keptCount++] = row;
                 continue;
@@ -155,19 +154,18 @@ internal sealed class BatchTensorBuilder
     }
 
     /// <summary>
-    /// Reads a plain row's cells, each feature's number straight into its tensor: the commas first, then every cell
-    /// between them; false, with the row perhaps half written, when a feature's cell is not a short decimal.
+    /// Reads a plain row's cells, each feature's number into its tensor: the commas first, then every cell between
+    /// them; false, with the row perhaps half written, when a feature's cell is not a short decimal.
     /// </summary>
     /// <param name="text">The row's bytes, then whatever follows them in the batch (read a word ahead, never used).</param>
     /// <param name="rowLength">The row's length in <paramref name="text"/>.</param>
     /// <param name="cellEnds">Room for where each cell ends, one per file column.</param>
+    /// <param name="features">Room for the row's features, in the layout's order, before they go to their inputs.</param>
     /// <remarks>The row has exactly one field per file column (the caller checked).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool TryFillPlain(ReadOnlySpan<byte> text, int rowLength, Span<int> cellEnds, byte[][] buffers, int at)
+    private bool TryFillPlain(ReadOnlySpan<byte> text, int rowLength, Span<int> cellEnds, Span<float> features, byte[][] buffers, int at)
     {
-        var columnSlot = _columnSlot!;
-        var columnElement = _columnElement!;
-        var columnWidth = _columnWidth!;
+        var columnFeature = _columnFeature!;
         if (ShortDecimalWord.FindCommas(text, rowLength, cellEnds[..^1]) != cellEnds.Length - 1)
         {
             return false;
@@ -175,11 +173,11 @@ internal sealed class BatchTensorBuilder
 
         cellEnds[^1] = rowLength;
         var start = 0;
-        for (var c = 0; c < columnSlot.Length; c++)
+        for (var c = 0; c < columnFeature.Length; c++)
         {
             var end = cellEnds[c];
-            var slot = columnSlot[c];
-            if (slot >= 0)
+            var feature = columnFeature[c];
+            if (feature >= 0)
             {
                 // Most cells in one word; the rest byte by byte, to the same float.
                 var cell = text[start..];
@@ -188,10 +186,17 @@ internal sealed class BatchTensorBuilder
                     return false;
                 }
 
-                MemoryMarshal.Cast<byte, float>(buffers[slot].AsSpan())[(at * columnWidth[c]) + columnElement[c]] = value;
+                features[feature] = value;
             }
 
             start = end + 1;
+        }
+
+        // Each input's features are consecutive in the layout: one copy per input.
+        for (var s = 0; s < buffers.Length; s++)
+        {
+            var width = _slotWidth![s];
+            features.Slice(_slotOffset![s], width).CopyTo(MemoryMarshal.Cast<byte, float>(buffers[s].AsSpan()).Slice(at * width, width));
         }
 
         return true;
