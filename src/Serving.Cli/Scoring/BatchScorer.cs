@@ -10,8 +10,8 @@ namespace Serving.Cli.Scoring;
 
 /// <summary>
 /// Scores a file chunk by chunk: the next chunks are read and typed while the runtime scores one (on more than two
-/// cores, several at once) and those before are written in file order, with at most <see cref="ChunksAhead"/> chunks waiting at each step, so memory stays
-/// bounded whatever the file's length.
+/// cores, several at once) and those before are written in file order, with at most <see cref="ChunksAhead"/> chunks
+/// waiting at each step, so memory stays bounded whatever the file's length.
 /// Each chunk goes through the data plane's validation (<see cref="RequestValidator.BindInputs"/>) and the version's
 /// runtime exactly as a request to the gateway does.
 /// </summary>
@@ -76,7 +76,7 @@ internal sealed class BatchScorer
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         // Stages on their own threads: reading (typing several chunks in parallel, handed on in file order), scoring
-        // (several chunks at once, each through the runtime and then put together as text) and writing (in file
+        // (each chunk through the runtime, then put together as text, several chunks at once) and writing (in file
         // order). Bounded channels between them bound memory to a few chunks, whose memory is then reused.
         var built = Channel.CreateBounded<Task<BuiltBatch>>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
         var scored = Channel.CreateBounded<Task<ScoredBatch>>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
