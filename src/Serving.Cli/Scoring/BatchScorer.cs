@@ -9,9 +9,9 @@ using Serving.Core.Runtimes;
 namespace Serving.Cli.Scoring;
 
 /// <summary>
-/// Scores a file chunk by chunk: the next chunks are read and typed while the runtime scores the current one and the
-/// one before is written, with at most <see cref="ChunksAhead"/> chunks waiting at each step, so memory stays bounded
-/// whatever the file's length.
+/// Scores a file chunk by chunk: the next chunks are read and typed while the runtime scores one (on more than two
+/// cores, several at once) and those before are written in file order, with at most <see cref="ChunksAhead"/> chunks
+/// waiting at each step, so memory stays bounded whatever the file's length.
 /// Each chunk goes through the data plane's validation (<see cref="RequestValidator.BindInputs"/>) and the version's
 /// runtime exactly as a request to the gateway does.
 /// </summary>
@@ -75,12 +75,16 @@ internal sealed class BatchScorer
         await using var rejected = rejectedOutput is null ? null : new RejectedRowsWriter(rejectedOutput.TemporaryPath);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
-        // Stages on their own threads: reading (typing several chunks in parallel, handed on in file order), the
-        // runtime (one chunk at a time, here), and writing (several chunks' text put together in parallel, written in
-        // file order). Bounded channels between them bound memory to a few chunks, whose memory is then reused.
+        // Stages on their own threads: reading (typing several chunks in parallel, handed on in file order), scoring
+        // (each chunk through the runtime, then put together as text, several chunks at once) and writing (in file
+        // order). Bounded channels between them bound memory to a few chunks, whose memory is then reused.
         var built = Channel.CreateBounded<Task<BuiltBatch>>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
         var scored = Channel.CreateBounded<Task<ScoredBatch>>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
         var timings = new ScoreTimings();
+
+        // Runtime calls at once: all cores but one, which reading, typing and writing need (the reader is the one
+        // stage that cannot run in parallel, and starving it starves the rest); one on two cores.
+        using var runtimeCalls = new SemaphoreSlim(Math.Max(1, Environment.ProcessorCount - 1));
         var producer = Task.Run(() => ProduceAsync(reader, builder, request.BatchSize, built.Writer, timings, stop.Token), stop.Token);
         IScoreWriter? writer = null;
         Task? writing = null;
@@ -106,21 +110,23 @@ internal sealed class BatchScorer
 
                 if (chunk.Kept.Length > 0)
                 {
-                    var runStart = ScoreTimings.Start();
-                    var outputs = await RunAsync(generation, request, chunk, stop.Token).ConfigureAwait(false);
-                    timings.Add(ScoreStage.Run, runStart);
-                    builder.Recycle(chunk);
+                    Tensor[]? firstOutputs = null;
                     if (writer is null)
                     {
-                        writer = await CreateWriterAsync(request, output.TemporaryPath, reader, OutputColumns.From(generation, outputs, reader.Columns), stop.Token).ConfigureAwait(false);
+                        // The first chunk is scored here: its outputs say which columns the output gets.
+                        firstOutputs = await RunAsync(generation, request, builder, chunk, runtimeCalls, timings, stop.Token).ConfigureAwait(false);
+                        writer = await CreateWriterAsync(request, output.TemporaryPath, reader, OutputColumns.From(generation, firstOutputs, reader.Columns), stop.Token).ConfigureAwait(false);
                         writing = Task.Run(() => ConsumeAsync(writer, reader, scored.Reader, timings, stop), stop.Token);
                     }
 
                     var handStart = ScoreTimings.Start();
-                    // The chunk's text is put together off this thread, several chunks at once; the writer takes them in order.
-                    var scoredChunk = new ScoredBatch(chunk.Rows, chunk.Kept, outputs);
-                    var preparing = writer;
-                    await scored.Writer.WriteAsync(Task.Run(() => Prepare(preparing, scoredChunk, timings), stop.Token), stop.Token).ConfigureAwait(false);
+                    // Later chunks are scored off this thread, on machines with more than two cores several at once,
+                    // as the gateway scores concurrent requests (each call on one thread), and their text is put
+                    // together there too; the writer takes them in file order, so a failure is reported after the
+                    // rows before it.
+                    var scoring = writer;
+                    var given = firstOutputs;
+                    await scored.Writer.WriteAsync(Task.Run(() => ScoreAsync(generation, request, builder, chunk, given, runtimeCalls, scoring, timings, stop.Token), stop.Token), stop.Token).ConfigureAwait(false);
                     timings.Add(ScoreStage.WaitForWriter, handStart);
                     scoredRows += chunk.Kept.Length;
                 }
@@ -150,9 +156,10 @@ internal sealed class BatchScorer
                 await rejected.CompleteAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && writing is { IsFaulted: true })
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && writing is not null)
         {
-            // The writer failed and stopped the others: its error is the one to report.
+            // Only the writer stops the others without the caller asking: a chunk it took (its scoring or its
+            // writing) failed, and that error is the one to report. It may not have finished failing yet.
             await writing.ConfigureAwait(false);
             throw;
         }
@@ -169,6 +176,12 @@ internal sealed class BatchScorer
             if (writing is not null)
             {
                 await Quietly(writing).ConfigureAwait(false);
+            }
+
+            // Chunks the writer never took may still be in the runtime: they finish before the version is retired.
+            while (scored.Reader.TryRead(out var left))
+            {
+                await Quietly(left).ConfigureAwait(false);
             }
 
             if (writer is not null)
@@ -223,6 +236,14 @@ internal sealed class BatchScorer
         return built;
     }
 
+    /// <summary>Scores a chunk (unless its outputs are given) and puts its text together, for the writer to take in order.</summary>
+    private static async Task<ScoredBatch> ScoreAsync(
+        ModelGeneration generation, ScoreRequest request, BatchTensorBuilder builder, BuiltBatch chunk, Tensor[]? outputs, SemaphoreSlim runtimeCalls, IScoreWriter writer, ScoreTimings timings, CancellationToken cancellationToken)
+    {
+        outputs ??= await RunAsync(generation, request, builder, chunk, runtimeCalls, timings, cancellationToken).ConfigureAwait(false);
+        return Prepare(writer, new ScoredBatch(chunk.Rows, chunk.Kept, outputs), timings);
+    }
+
     private static ScoredBatch Prepare(IScoreWriter writer, ScoredBatch batch, ScoreTimings timings)
     {
         var started = ScoreTimings.Start();
@@ -248,6 +269,25 @@ internal sealed class BatchScorer
         {
             await stop.CancelAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>The chunk through the data plane's validation and the runtime; its input buffers then go back to the builder.</summary>
+    private static async Task<Tensor[]> RunAsync(
+        ModelGeneration generation, ScoreRequest request, BatchTensorBuilder builder, BuiltBatch chunk, SemaphoreSlim runtimeCalls, ScoreTimings timings, CancellationToken cancellationToken)
+    {
+        await runtimeCalls.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var started = ScoreTimings.Start();
+            var outputs = await RunAsync(generation, request, chunk, cancellationToken).ConfigureAwait(false);
+            timings.Add(ScoreStage.Run, started);
+            builder.Recycle(chunk);
+            return outputs;
+        }
+        finally
+        {
+            runtimeCalls.Release();
         }
     }
 

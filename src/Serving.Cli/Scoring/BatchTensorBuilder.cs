@@ -10,19 +10,21 @@ namespace Serving.Cli.Scoring;
 /// Types one chunk of rows into one tensor per model input. A row whose cell cannot be read as its input's type, or
 /// is NaN or infinite where the model takes finite numbers only, is refused whole with its line and the reason; the
 /// data plane's own validation (<see cref="RequestValidator"/>) then runs on what is kept, as on every request.
-/// A plain CSV row (no quotes, as many fields as the header) of a model whose inputs are all FP32 is read in one pass
-/// over its bytes, splitting and reading numbers together; a cell off the short-decimal fast path sends the row the
-/// general way, cell by cell, which gives the same values and the same reasons.
+/// A plain CSV row (no quotes, as many fields as the header) of a model whose inputs are all FP32 is read straight
+/// from its bytes: its commas found a vector at a time, then each cell read as a short decimal
+/// (<see cref="ShortDecimalWord"/>, else the byte-by-byte fast path); a cell off both sends the row the general way,
+/// cell by cell, which gives the same values and the same reasons.
 /// </summary>
 internal sealed class BatchTensorBuilder
 {
     private readonly ColumnMatch _match;
     private readonly BufferPool?[] _pools;
 
-    // For the one-pass path, per file column: the input slot it feeds (-1: none) and its place in that slot's row.
-    // Null when an input is not FP32.
-    private readonly int[]? _columnSlot;
-    private readonly int[]? _columnElement;
+    // For the plain-row path, per file column: the feature it holds (-1: none); per input slot, where its features
+    // start and how many it has. Null when an input is not FP32.
+    private readonly int[]? _columnFeature;
+    private readonly int[]? _slotOffset;
+    private readonly int[]? _slotWidth;
 
     /// <param name="chunkRows">Rows of a full chunk, whose tensor buffers are reused from chunk to chunk.</param>
     public BatchTensorBuilder(ColumnMatch match, int chunkRows)
@@ -48,15 +50,15 @@ internal sealed class BatchTensorBuilder
 
         if (allFp32)
         {
-            _columnSlot = new int[match.ColumnCount];
-            _columnElement = new int[match.ColumnCount];
-            Array.Fill(_columnSlot, -1);
+            _columnFeature = new int[match.ColumnCount];
+            Array.Fill(_columnFeature, -1);
             for (var feature = 0; feature < match.FeatureColumns.Length; feature++)
             {
-                var owner = match.Layout.FeatureOwners[feature];
-                _columnSlot[match.FeatureColumns[feature]] = owner;
-                _columnElement[match.FeatureColumns[feature]] = feature - slots[owner].Offset;
+                _columnFeature[match.FeatureColumns[feature]] = feature;
             }
+
+            _slotOffset = [.. slots.Select(slot => slot.Offset)];
+            _slotWidth = [.. slots.Select(slot => slot.Width)];
         }
     }
 
@@ -96,11 +98,13 @@ internal sealed class BatchTensorBuilder
         var kept = new int[batch.Rows];
         var keptCount = 0;
         List<RowRejection>? rejected = null;
-        var csv = _columnSlot is null ? null : batch as CsvRowBatch;
+        var csv = _columnFeature is null ? null : batch as CsvRowBatch;
+        var cellEnds = csv is null ? null : new int[_columnFeature!.Length];
+        var features = csv is null ? null : new float[_match.FeatureColumns.Length];
         for (var row = 0; row < batch.Rows; row++)
         {
             var reason = batch.ProblemOf(row);
-            if (reason is null && csv is not null && csv.IsPlain(row) && csv.FieldCount(row) == _columnSlot!.Length && TryFillPlain(csv.Plain(row), buffers, keptCount))
+            if (reason is null && csv is not null && csv.IsPlain(row) && csv.FieldCount(row) == _columnFeature!.Length && TryFillPlain(csv.PlainAndAfter(row), csv.PlainLength(row), cellEnds!, features!, buffers, keptCount))
             {
                 kept[keptCount++] = row;
                 continue;
@@ -150,42 +154,49 @@ internal sealed class BatchTensorBuilder
     }
 
     /// <summary>
-    /// Reads a plain row's cells in one pass, each feature's number straight into its tensor; false, with the row
-    /// perhaps half written, when a feature's cell is not a short decimal followed by a comma or the row's end.
+    /// Reads a plain row's cells, each feature's number into its tensor: the commas first, then every cell between
+    /// them; false, with the row perhaps half written, when a feature's cell is not a short decimal.
     /// </summary>
-    /// <remarks>The row has exactly one field per file column (the caller checked), so each field but the last ends with a comma.</remarks>
+    /// <param name="text">The row's bytes, then whatever follows them in the batch (read a word ahead, never used).</param>
+    /// <param name="rowLength">The row's length in <paramref name="text"/>.</param>
+    /// <param name="cellEnds">Room for where each cell ends, one per file column.</param>
+    /// <param name="features">Room for the row's features, in the layout's order, before they go to their inputs.</param>
+    /// <remarks>The row has exactly one field per file column (the caller checked).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool TryFillPlain(ReadOnlySpan<byte> text, byte[][] buffers, int at)
+    private bool TryFillPlain(ReadOnlySpan<byte> text, int rowLength, Span<int> cellEnds, Span<float> features, byte[][] buffers, int at)
     {
-        var columnSlot = _columnSlot!;
-        var columnElement = _columnElement!;
-        var slots = _match.Layout.Slots;
-        var position = 0;
-        for (var c = 0; c < columnSlot.Length; c++)
+        var columnFeature = _columnFeature!;
+        if (ShortDecimalWord.FindCommas(text, rowLength, cellEnds[..^1]) != cellEnds.Length - 1)
         {
-            var rest = text[position..];
-            var slot = columnSlot[c];
-            int length;
-            if (slot >= 0)
+            return false;
+        }
+
+        cellEnds[^1] = rowLength;
+        var start = 0;
+        for (var c = 0; c < columnFeature.Length; c++)
+        {
+            var end = cellEnds[c];
+            var feature = columnFeature[c];
+            if (feature >= 0)
             {
-                length = MlflowTextValues.TryReadShortDecimalPrefix(rest, out var value);
-                if (length == 0 || (length < rest.Length && rest[length] != (byte)','))
+                // Most cells in one word; the rest byte by byte, to the same float.
+                var cell = text[start..];
+                if (!ShortDecimalWord.TryRead(cell, end - start, out var value) && !MlflowTextValues.TryReadShortDecimal(cell[..(end - start)], out value))
                 {
                     return false;
                 }
 
-                MemoryMarshal.Cast<byte, float>(buffers[slot].AsSpan())[(at * slots[slot].Width) + columnElement[c]] = value;
-            }
-            else
-            {
-                length = rest.IndexOf((byte)',');
-                if (length < 0)
-                {
-                    return true;
-                }
+                features[feature] = value;
             }
 
-            position += length + 1;
+            start = end + 1;
+        }
+
+        // Each input's features are consecutive in the layout: one copy per input.
+        for (var s = 0; s < buffers.Length; s++)
+        {
+            var width = _slotWidth![s];
+            features.Slice(_slotOffset![s], width).CopyTo(MemoryMarshal.Cast<byte, float>(buffers[s].AsSpan()).Slice(at * width, width));
         }
 
         return true;

@@ -73,6 +73,14 @@ internal sealed class CsvRowBatch : RowBatch
 
     public bool IsPlain(int row) => !_rowQuoted[row];
 
+    /// <summary>
+    /// A plain row's bytes and whatever the buffer holds after them, so a reader may look a word past a field
+    /// (<see cref="ShortDecimalWord"/>): the row is the first <see cref="PlainLength"/> of them.
+    /// </summary>
+    public ReadOnlySpan<byte> PlainAndAfter(int row) => _text.AsSpan(_rowStart[row]);
+
+    public int PlainLength(int row) => _rowEnd[row] - _rowStart[row];
+
     /// <summary>The field's UTF-8 bytes (unquoted); a short row's missing trailing fields are empty, as pandas reads them.</summary>
     // Per-row code of a process that lives seconds: compiled optimised at once, not first as unoptimised tier-0 code
     // that a short run spends much of its time in before tiering catches up.

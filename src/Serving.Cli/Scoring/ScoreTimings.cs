@@ -66,8 +66,8 @@ internal sealed class ScoreTimings
 
     private static string Name(ScoreStage stage) => stage switch
     {
-        ScoreStage.WaitForTyped => "runtime waiting for typed chunks",
-        ScoreStage.WaitForWriter => "runtime waiting for the writer",
+        ScoreStage.WaitForTyped => "waiting for typed chunks",
+        ScoreStage.WaitForWriter => "waiting for chunks ahead to be scored and written",
         _ => stage.ToString().ToLowerInvariant(),
     };
 
