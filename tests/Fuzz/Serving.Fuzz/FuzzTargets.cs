@@ -19,7 +19,7 @@ internal sealed record FuzzTarget(Action<byte[]> Decode, Func<Exception, bool> I
 /// </summary>
 internal static class FuzzTargets
 {
-    private delegate InferenceRequest OipRead(ReadOnlySpan<byte> body, string model, string? version);
+    private delegate InferenceRequest OipRead(ReadOnlySpan<byte> body, string model, string? version, int maxIdLength);
 
     // The OIP reader is internal to the gateway; the fuzzer reaches it without widening the gateway's visibility.
     private static readonly OipRead OipReader = typeof(MlflowRequestDecoder).Assembly
@@ -65,7 +65,7 @@ internal static class FuzzTargets
         ["grpc-infer"] = new(GrpcInfer, static e => e is InvalidProtocolBufferException or InferenceException),
     };
 
-    private static void OipJson(byte[] body) => OipReader(body, "iris", null);
+    private static void OipJson(byte[] body) => OipReader(body, "iris", null, PredictionIds.DefaultMaxLength);
 
     // A body that names the column "count" is decoded against the mixed model, any other against the iris-like one.
     private static void Mlflow(byte[] body, string contentType)
