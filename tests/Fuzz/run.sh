@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the gateway's request decoders for a bounded time: tests/Fuzz/run.sh [seconds per target] [target...]
-# Targets: oip-json mlflow-json mlflow-csv grpc-infer (default: all). With afl-fuzz (apt: afl++) and the sharpfuzz
+# Targets: oip-json oip-binary mlflow-json mlflow-csv grpc-infer (default: all). With afl-fuzz (apt: afl++) and the sharpfuzz
 # tool (dotnet tool install --global SharpFuzz.CommandLine --version 2.3.0) it runs coverage-guided AFL++ on an
 # instrumented copy of the gateway; without them it runs the plain random-mutation loop (no coverage guidance) and says so.
 # Crashes land in $FUZZ_OUT (default tests/Fuzz/out, git-ignored) and are replayed at the end; exit 1 if any.
@@ -10,7 +10,7 @@ shift || true
 here=$(cd "$(dirname "$0")" && pwd)
 out=${FUZZ_OUT:-$here/out}
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(oip-json mlflow-json mlflow-csv grpc-infer)
+[ ${#targets[@]} -eq 0 ] && targets=(oip-json oip-binary mlflow-json mlflow-csv grpc-infer)
 export PATH="$PATH:$HOME/.dotnet/tools"
 
 rm -rf "$out/bin"

@@ -6,7 +6,9 @@ using Serving.Core.Inference;
 using Serving.Core.Packaging;
 using Serving.Gateway.Grpc.Codecs;
 using Serving.Gateway.Grpc.Protocol;
+using Microsoft.AspNetCore.Http;
 using Serving.Gateway.Rest.Mlflow;
+using Serving.Gateway.Rest.Oip;
 
 namespace Serving.Fuzz;
 
@@ -60,12 +62,30 @@ internal static class FuzzTargets
     public static readonly IReadOnlyDictionary<string, FuzzTarget> All = new Dictionary<string, FuzzTarget>(StringComparer.Ordinal)
     {
         ["oip-json"] = new(OipJson, static e => e is InferenceException or JsonException),
+        ["oip-binary"] = new(OipBinary, static e => e is InferenceException or JsonException),
         ["mlflow-json"] = new(body => Mlflow(body, "application/json"), static e => e is MlflowRequestException or InferenceException),
         ["mlflow-csv"] = new(body => Mlflow(body, "text/csv"), static e => e is MlflowRequestException or InferenceException),
         ["grpc-infer"] = new(GrpcInfer, static e => e is InvalidProtocolBufferException or InferenceException),
     };
 
     private static void OipJson(byte[] body) => OipReader(body, "iris", null, PredictionIds.DefaultMaxLength);
+
+    // Triton's binary tensor data: the input's first line, when it starts with a digit or a sign, is the
+    // Inference-Header-Content-Length header's value and the rest the body; otherwise the whole input is the body
+    // and the header is absent.
+    private static void OipBinary(byte[] input)
+    {
+        var headers = new HeaderDictionary();
+        var body = input.AsSpan();
+        var newline = body.IndexOf((byte)'\n');
+        if (newline >= 0 && body.Length > 0 && (char.IsAsciiDigit((char)body[0]) || body[0] is (byte)'-' or (byte)'+'))
+        {
+            headers[OipBinaryRequestReader.HeaderName] = System.Text.Encoding.ASCII.GetString(body[..newline]);
+            body = body[(newline + 1)..];
+        }
+
+        OipBinaryRequestReader.Read(body, headers, "iris", null, PredictionIds.DefaultMaxLength, out _);
+    }
 
     // A body that names the column "count" is decoded against the mixed model, any other against the iris-like one.
     private static void Mlflow(byte[] body, string contentType)
