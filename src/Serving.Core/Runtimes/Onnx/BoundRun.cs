@@ -14,16 +14,20 @@ internal sealed class BoundRun : IDisposable
 {
     private readonly OrtIoBinding _binding;
     private readonly byte[][] _inputBuffers;
+    private readonly long[][] _inputShapes;
+    private readonly string[] _inputNames;
     private readonly OrtValue[] _inputValues;
     private readonly byte[][] _outputBuffers;
     private readonly OrtValue[] _outputValues;
     private readonly BatchOutput[] _plans;
     private readonly string[] _outputNames;
 
-    private BoundRun(OrtIoBinding binding, byte[][] inputBuffers, OrtValue[] inputValues, byte[][] outputBuffers, OrtValue[] outputValues, BatchOutput[] plans, string[] outputNames, long rows)
+    private BoundRun(OrtIoBinding binding, string[] inputNames, byte[][] inputBuffers, long[][] inputShapes, OrtValue[] inputValues, byte[][] outputBuffers, OrtValue[] outputValues, BatchOutput[] plans, string[] outputNames, long rows)
     {
         _binding = binding;
         _inputBuffers = inputBuffers;
+        _inputShapes = inputShapes;
+        _inputNames = inputNames;
         _inputValues = inputValues;
         _outputBuffers = outputBuffers;
         _outputValues = outputValues;
@@ -42,6 +46,7 @@ internal sealed class BoundRun : IDisposable
     public static unsafe BoundRun Create(InferenceSession session, IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, BatchOutput[] plans, long rows)
     {
         var inputBuffers = new byte[inputs.Count][];
+        var inputShapes = new long[inputs.Count][];
         var inputValues = new OrtValue[inputs.Count];
         var outputBuffers = new byte[outputNames.Count][];
         var outputValues = new OrtValue[outputNames.Count];
@@ -53,11 +58,12 @@ internal sealed class BoundRun : IDisposable
             {
                 var input = inputs[i];
                 inputBuffers[i] = GC.AllocateUninitializedArray<byte>(input.Data.Length, pinned: true);
+                inputShapes[i] = [.. input.Shape];
                 fixed (byte* data = inputBuffers[i])
                 {
                     // The array lives on the pinned heap, so the pointer stays valid after this block.
                     inputValues[i] = OrtValue.CreateTensorValueWithData(
-                        OrtMemoryInfo.DefaultInstance, OnnxTypeMap.ToElementType(input.DataType), [.. input.Shape], (IntPtr)data, input.Data.Length);
+                        OrtMemoryInfo.DefaultInstance, OnnxTypeMap.ToElementType(input.DataType), inputShapes[i], (IntPtr)data, input.Data.Length);
                 }
 
                 binding.BindInput(input.Name, inputValues[i]);
@@ -76,7 +82,7 @@ internal sealed class BoundRun : IDisposable
                 binding.BindOutput(outputNames[i], outputValues[i]);
             }
 
-            return new BoundRun(binding, inputBuffers, inputValues, outputBuffers, outputValues, [.. plans], [.. outputNames], rows);
+            return new BoundRun(binding, [.. inputs.Select(input => input.Name)], inputBuffers, inputShapes, inputValues, outputBuffers, outputValues, [.. plans], [.. outputNames], rows);
         }
         catch
         {
@@ -90,7 +96,11 @@ internal sealed class BoundRun : IDisposable
         }
     }
 
-    /// <summary>Whether this call fits <paramref name="inputs"/> in order, size and type, and asks for the same outputs.</summary>
+    /// <summary>
+    /// Whether this call fits <paramref name="inputs"/> in name, order, shape and size, and asks for the same outputs.
+    /// Inputs are copied by position into buffers bound by name, so a caller listing them in another order needs
+    /// another call; and the shape counts, not only the size: free inner dimensions let [1, 30] and [1, 5, 6] meet.
+    /// </summary>
     public bool Fits(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames)
     {
         if (inputs.Count != _inputBuffers.Length || outputNames.Count != _outputNames.Length)
@@ -100,7 +110,9 @@ internal sealed class BoundRun : IDisposable
 
         for (var i = 0; i < inputs.Count; i++)
         {
-            if (inputs[i].Data.Length != _inputBuffers[i].Length)
+            var input = inputs[i];
+            if (input.Data.Length != _inputBuffers[i].Length || !input.Shape.AsSpan().SequenceEqual(_inputShapes[i])
+                || !string.Equals(input.Name, _inputNames[i], StringComparison.Ordinal))
             {
                 return false;
             }

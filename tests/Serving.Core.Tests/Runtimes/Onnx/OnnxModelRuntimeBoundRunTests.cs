@@ -80,6 +80,23 @@ public sealed class OnnxModelRuntimeBoundRunTests
     }
 
     [Fact]
+    public async Task Inputs_listed_in_another_order_reach_the_right_names()
+    {
+        using var runtime = OnnxModelRuntime.Load(OnnxFixtures.PathOf("concat_FP32.onnx"), new OnnxRuntimeOptions());
+        var inputs = OnnxFixtures.Inputs("concat_FP32.onnx");
+        var names = runtime.Outputs.Select(o => o.Name).ToArray();
+        Tensor[] reversed = [.. inputs.Reverse()];
+
+        var inOrder = await runtime.RunCheckedAsync(inputs, names, TestContext.Current.CancellationToken);
+        var otherOrder = await runtime.RunCheckedAsync(reversed, names, TestContext.Current.CancellationToken);
+
+        // Same shapes and sizes, so only the names tell the two calls apart: a bound call must not swap a and b.
+        AssertSame(runtime.Run(inputs, names), inOrder);
+        AssertSame(runtime.Run(reversed, names), otherOrder);
+        AssertSame(inOrder, otherOrder);
+    }
+
+    [Fact]
     public async Task Many_threads_at_once_never_see_each_others_rows()
     {
         using var runtime = OnnxModelRuntime.Load(OnnxFixtures.PathOf("linear_fp32.onnx"), new OnnxRuntimeOptions());
