@@ -6,7 +6,7 @@ namespace Serving.Core.Runtimes.Onnx;
 
 /// <summary>
 /// Reusable bound calls (<see cref="BoundRun"/>) of one session, for the small batch sizes real-time traffic sends.
-/// A call takes one that fits, or binds a new one; it goes back after the run. At most
+/// A call takes a kept one that fits, or binds a new one when none is kept; it goes back after the run. At most
 /// <see cref="KeptPerSize"/> are kept per batch size, so a burst of concurrency leaves no more than that behind.
 /// </summary>
 internal sealed class BoundRunPool : IDisposable
@@ -19,22 +19,22 @@ internal sealed class BoundRunPool : IDisposable
     private readonly ConcurrentDictionary<long, ConcurrentBag<BoundRun>> _idle = new();
     private volatile bool _disposed;
 
-    /// <summary>A bound call for <paramref name="inputs"/> and <paramref name="outputNames"/>, reused or new.</summary>
-    public BoundRun Rent(InferenceSession session, IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, BatchOutput[] plans, long rows)
+    /// <summary>
+    /// A bound call for <paramref name="inputs"/> and <paramref name="outputNames"/>: a kept one, or a new one when none
+    /// is kept for this batch size; null when the kept one taken does not fit (a request naming other outputs, inputs
+    /// in another order), which then runs unbound rather than replacing the call most traffic fits.
+    /// </summary>
+    public BoundRun? Rent(InferenceSession session, IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, BatchOutput[] plans, long rows)
     {
-        if (_idle.TryGetValue(rows, out var bag))
+        if (_idle.TryGetValue(rows, out var bag) && bag.TryTake(out var run))
         {
-            // Calls asking for other outputs (rare: a request that names its outputs) may leave misfits here; a
-            // misfit is freed rather than kept, so the bag converges on what traffic asks for.
-            while (bag.TryTake(out var run))
+            if (run.Fits(inputs, outputNames))
             {
-                if (run.Fits(inputs, outputNames))
-                {
-                    return run;
-                }
-
-                run.Dispose();
+                return run;
             }
+
+            Return(run);
+            return null;
         }
 
         return BoundRun.Create(session, inputs, outputNames, plans, rows);

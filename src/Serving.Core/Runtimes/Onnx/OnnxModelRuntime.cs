@@ -218,6 +218,11 @@ public sealed class OnnxModelRuntime : IModelRuntime
             try
             {
                 run = _bound.Rent(_session, inputs, outputNames, plans, rows);
+                if (run is null)
+                {
+                    return null;
+                }
+
                 var outputs = run.Run(_session, _runOptions, inputs);
                 _bound.Return(run);
                 return outputs;
