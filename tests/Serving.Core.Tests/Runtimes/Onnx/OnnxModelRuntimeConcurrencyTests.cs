@@ -54,7 +54,9 @@ public sealed class OnnxModelRuntimeConcurrencyTests
         var refused = 0;
         using var started = new CountdownEvent(4);
 
-        var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        // Workers on threads of their own: four busy pool threads plus this one blocked in Wait starved a 2-core
+        // pool, so the workers trickled in as the pool grew (about 7 s) and, on a loaded CI machine, later still.
+        var workers = Enumerable.Range(0, 4).Select(_ => Task.Factory.StartNew(() =>
         {
             started.Signal();
             // Each worker keeps calling until Dispose refuses it, so the test cannot pass without a refusal. The
@@ -73,7 +75,7 @@ public sealed class OnnxModelRuntimeConcurrencyTests
                     return;
                 }
             }
-        }, TestContext.Current.CancellationToken)).ToArray();
+        }, TestContext.Current.CancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
         started.Wait(TestContext.Current.CancellationToken);
         Thread.Sleep(5);
         runtime.Dispose();
