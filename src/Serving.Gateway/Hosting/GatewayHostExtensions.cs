@@ -80,6 +80,10 @@ internal static class GatewayHostExtensions
         services.AddRetrainingSchedules(configuration);
         services.AddMonitoringPipeline(configuration);
         services.AddGatewayOpenApi();
+
+        // Bodies sent with Content-Encoding gzip, deflate or br (tritonclient's request_compression_algorithm) are
+        // decompressed, within Kestrel:Limits:MaxRequestBodySize counted after decompression.
+        services.AddRequestDecompression();
         return builder;
     }
 
@@ -87,6 +91,7 @@ internal static class GatewayHostExtensions
     {
         // Created now, before the registry's first scan ends, so deployments follow every registry change.
         app.Services.GetRequiredService<DeploymentManager>();
+        app.UseRequestDecompression();
         app.MapOipEndpoints();
         app.MapMlflowEndpoints();
         app.MapOipGrpc();

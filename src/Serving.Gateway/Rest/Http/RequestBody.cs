@@ -40,7 +40,19 @@ internal static class RequestBody
             var refusal = Refusal(request, e);
             throw new BadHttpRequestException(refusal.Message, ErrorStatus.Of(refusal.Kind), e);
         }
+        catch (InvalidDataException e)
+        {
+            var refusal = Undecodable(e);
+            throw new BadHttpRequestException(refusal.Message, ErrorStatus.Of(refusal.Kind), e);
+        }
     }
+
+    /// <summary>
+    /// A body sent with <c>Content-Encoding</c> gzip, deflate or br that does not decompress is the caller's fault
+    /// (400), never a 500: the request decompression middleware reports it as <see cref="InvalidDataException"/>.
+    /// </summary>
+    public static InferenceException Undecodable(InvalidDataException exception) =>
+        new(InferenceErrorKind.BadRequest, $"the request body could not be decompressed (Content-Encoding): {exception.Message}", exception);
 
     /// <summary>
     /// Whether an exception from reading the body is Kestrel refusing it. Kestrel reports most framing errors as

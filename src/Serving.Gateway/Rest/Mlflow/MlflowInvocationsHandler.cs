@@ -122,6 +122,10 @@ internal static class MlflowInvocationsHandler
             // bad framing (an overflowing chunk size) is 400 BAD_REQUEST.
             throw RequestBody.Refusal(context.Request, e);
         }
+        catch (InvalidDataException e)
+        {
+            throw RequestBody.Undecodable(e);
+        }
 
         try
         {
