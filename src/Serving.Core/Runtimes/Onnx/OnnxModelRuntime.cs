@@ -189,15 +189,9 @@ public sealed class OnnxModelRuntime : IModelRuntime
     /// </summary>
     private Tensor[]? TryRunBound(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames)
     {
-        var rows = inputs.Count > 0 && inputs[0].Shape.Length > 0 ? inputs[0].Shape[0] : -1;
-        if (rows is < 1 or > BoundRunPool.MaxRows)
-        {
-            return null;
-        }
-
         for (var i = 0; i < inputs.Count; i++)
         {
-            if (inputs[i].DataType == TensorDataType.Bytes || inputs[i].Shape.Length == 0 || inputs[i].Shape[0] != rows)
+            if (inputs[i].DataType == TensorDataType.Bytes)
             {
                 return null;
             }
@@ -206,12 +200,10 @@ public sealed class OnnxModelRuntime : IModelRuntime
         var plans = RunScratch.ForOutputs(outputNames.Count).Plans;
         try
         {
-            for (var i = 0; i < outputNames.Count; i++)
+            var rows = PlanBatch(inputs, outputNames, plans);
+            if (rows is < 1 or > BoundRunPool.MaxRows)
             {
-                if (!_batchOutputs.TryGetValue(outputNames[i], out plans[i]!))
-                {
-                    return null;
-                }
+                return null;
             }
 
             BoundRun? run = null;
@@ -240,30 +232,46 @@ public sealed class OnnxModelRuntime : IModelRuntime
     }
 
     /// <summary>
+    /// The batch size of a call whose inputs all share their first dimension and whose every output follows it,
+    /// with each output's plan put in <paramref name="plans"/>; -1 when the output shapes are not predictable.
+    /// </summary>
+    private long PlanBatch(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, BatchOutput[] plans)
+    {
+        var rows = inputs.Count > 0 && inputs[0].Shape.Length > 0 ? inputs[0].Shape[0] : -1;
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (inputs[i].Shape.Length == 0 || inputs[i].Shape[0] != rows)
+            {
+                return -1;
+            }
+        }
+
+        for (var i = 0; i < outputNames.Count; i++)
+        {
+            if (!_batchOutputs.TryGetValue(outputNames[i], out plans[i]!))
+            {
+                return -1;
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>
     /// Runs with outputs written straight into arrays of ours, sized [rows, ...] from the graph's metadata, which
     /// saves ONNX Runtime's allocation and a copy per output. Returns null when the shapes are not predictable.
     /// </summary>
     private Tensor[]? TryRunIntoOwnBuffers(IReadOnlyList<Tensor> inputs, string[] names, OrtValue[] values, IReadOnlyList<string> outputNames, out bool failed)
     {
         failed = false;
-        var rows = inputs[0].Shape.Length > 0 ? inputs[0].Shape[0] : -1;
-        for (var i = 0; i < inputs.Count; i++)
-        {
-            if (inputs[i].Shape.Length == 0 || inputs[i].Shape[0] != rows)
-            {
-                return null;
-            }
-        }
-
         var count = outputNames.Count;
         var scratch = RunScratch.ForOutputs(count);
         var plans = scratch.Plans;
-        for (var i = 0; i < count; i++)
+        var rows = PlanBatch(inputs, outputNames, plans);
+        if (rows < 0)
         {
-            if (!_batchOutputs.TryGetValue(outputNames[i], out plans[i]!))
-            {
-                return null;
-            }
+            Array.Clear(plans);
+            return null;
         }
 
         var outputs = new Tensor[count];
