@@ -34,17 +34,8 @@ public sealed class PredictionIdGenerator
         var sequence = unchecked((ulong)Interlocked.Increment(ref _counter));
         return string.Create(Length, (_prefix, sequence), static (chars, state) =>
         {
-            WriteHex(chars[..16], state._prefix);
-            WriteHex(chars[16..], state.sequence);
+            state._prefix.TryFormat(chars[..16], out _, "x16", System.Globalization.CultureInfo.InvariantCulture);
+            state.sequence.TryFormat(chars[16..], out _, "x16", System.Globalization.CultureInfo.InvariantCulture);
         });
-    }
-
-    private static void WriteHex(Span<char> destination, ulong value)
-    {
-        for (var i = destination.Length - 1; i >= 0; i--)
-        {
-            destination[i] = "0123456789abcdef"[(int)(value & 0xF)];
-            value >>= 4;
-        }
     }
 }
