@@ -25,11 +25,11 @@ internal static class PhaseLoops
             for (var pass = 0; pass < 2; pass++)
             {
                 var print = pass == 1;
-                Time(print, "decode (OIP JSON to request)", seconds, () => bench.Decode());
+                var decode = await TimeAsync(print, "decode (OIP JSON to request)", seconds, () => { bench.Decode(); return ValueTask.CompletedTask; });
                 await TimeAsync(print, "runtime alone (bound inputs)", seconds, async () => await generation.Runtime.RunAsync(bound, names, CancellationToken.None));
                 await TimeAsync(print, "runtime, checked inputs (the data plane's call)", seconds, async () => await generation.Runtime.RunCheckedAsync(bound, names, CancellationToken.None));
-                await TimeAsync(print, "data plane (route, validate, run, observe)", seconds, async () => await bench.Service.InferAsync(bench.Decode(), CancellationToken.None), subtractDecode: true, bench);
-                Time(print, "encode (response to JSON)", seconds, () => bench.Encode(response));
+                await TimeAsync(print, "data plane (route, validate, run, observe)", seconds, async () => await bench.Service.InferAsync(bench.Decode(), CancellationToken.None), subtract: decode);
+                await TimeAsync(print, "encode (response to JSON)", seconds, () => { bench.Encode(response); return ValueTask.CompletedTask; });
             }
         }
         finally
@@ -38,23 +38,18 @@ internal static class PhaseLoops
         }
     }
 
-    private static double _decodeNs;
-
-    private static void Time(bool print, string name, double seconds, Action action)
+    /// <summary>Times <paramref name="action"/> in a loop; returns its CPU nanoseconds per call, less <paramref name="subtract"/>.</summary>
+    private static async Task<double> TimeAsync(bool print, string name, double seconds, Func<ValueTask> action, double subtract = 0)
     {
-        var (calls, ns) = Loop(seconds, () => { action(); return ValueTask.CompletedTask; }).GetAwaiter().GetResult();
-        if (name.StartsWith("decode", StringComparison.Ordinal))
+        var (calls, ns) = await Loop(seconds, action);
+        var per = (ns / (double)calls) - subtract;
+        if (print)
         {
-            _decodeNs = ns / (double)calls;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {name}: {per / 1e3:F2} CPU µs per call{(subtract > 0 ? " (decode subtracted)" : string.Empty)} ({calls} calls)"));
         }
 
-        Report(print, name, calls, ns, 0);
-    }
-
-    private static async Task TimeAsync(bool print, string name, double seconds, Func<Task> action, bool subtractDecode = false, DataPlaneBenchmarks? _ = null)
-    {
-        var (calls, ns) = await Loop(seconds, async () => await action());
-        Report(print, name, calls, ns, subtractDecode ? _decodeNs : 0);
+        return per;
     }
 
     private static async Task<(long Calls, long Nanoseconds)> Loop(double seconds, Func<ValueTask> action)
@@ -78,15 +73,5 @@ internal static class PhaseLoops
         }
 
         return (calls, ThreadCpu.Nanoseconds() - start);
-    }
-
-    private static void Report(bool print, string name, long calls, long ns, double subtract)
-    {
-        if (print)
-        {
-            var per = ns / (double)calls;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {name}: {(per - subtract) / 1e3:F2} CPU µs per call{(subtract > 0 ? " (decode subtracted)" : string.Empty)} ({calls} calls)"));
-        }
     }
 }
