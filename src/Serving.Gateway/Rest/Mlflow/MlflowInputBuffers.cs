@@ -393,7 +393,7 @@ internal sealed class MlflowInputBuffers : IDisposable
     {
         foreach (var slot in slots)
         {
-            var floating = slot.DataType is TensorDataType.FP32 or TensorDataType.FP64 or TensorDataType.FP16 or TensorDataType.BF16;
+            var floating = slot.DataType.IsFloatingPoint();
             for (var row = 0; row < Rows; row++)
             {
                 for (var feature = slot.Offset; feature < slot.Offset + slot.Width; feature++)
@@ -451,7 +451,7 @@ internal sealed class MlflowInputBuffers : IDisposable
                 return "true or false";
             case TensorDataType.UInt64:
                 return "a non-negative integer";
-            case TensorDataType.FP32 or TensorDataType.FP64 or TensorDataType.FP16 or TensorDataType.BF16:
+            case var floating when floating.IsFloatingPoint():
                 return "a number";
             default:
                 var (min, max) = IntegerElements.Range(type);

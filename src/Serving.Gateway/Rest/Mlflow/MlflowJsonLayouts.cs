@@ -55,10 +55,7 @@ internal static class MlflowJsonLayouts
             var expected = 0;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                // Callers nearly always send the columns in the model's order; try that before hashing a new string.
-                var feature = expected < layout.FeatureCount && layout.FeatureIsNamed[expected] && reader.ValueTextEquals(layout.FeatureNamesUtf8[expected])
-                    ? expected
-                    : layout.FindFeature(reader.GetString()!);
+                var feature = FeatureNamed(ref reader, layout, expected);
                 reader.Read();
                 Place(ref reader, buffers, row, feature);
                 expected = feature + 1;
@@ -207,10 +204,7 @@ internal static class MlflowJsonLayouts
                 map = larger;
             }
 
-            // Callers nearly always send the columns in the model's order; try that before hashing a new string.
-            map[count] = reader.TokenType != JsonTokenType.String ? -1
-                : count < layout.FeatureCount && layout.FeatureIsNamed[count] && reader.ValueTextEquals(layout.FeatureNamesUtf8[count]) ? count
-                : layout.FindFeature(reader.GetString()!);
+            map[count] = reader.TokenType != JsonTokenType.String ? -1 : FeatureNamed(ref reader, layout, count);
             reader.Skip();
             count++;
         }
@@ -420,6 +414,13 @@ internal static class MlflowJsonLayouts
 
         return written;
     }
+
+    /// <summary>The feature the name at the reader stands for (-1: none the model uses), most likely <paramref name="expected"/>.</summary>
+    private static int FeatureNamed(ref Utf8JsonReader reader, MlflowInputLayout layout, int expected) =>
+        // Callers nearly always send the columns in the model's order; try that before hashing a new string.
+        expected < layout.FeatureCount && layout.FeatureIsNamed[expected] && reader.ValueTextEquals(layout.FeatureNamesUtf8[expected])
+            ? expected
+            : layout.FindFeature(reader.GetString()!);
 
     /// <summary>The value at the reader into a cell, or skipped for a column the model does not use (-1).</summary>
     private static void Place(ref Utf8JsonReader reader, MlflowInputBuffers buffers, int row, int feature)
