@@ -24,6 +24,6 @@ public static class RedisKeys
     /// </summary>
     public const string DeploymentsEpoch = "serving:deployments:epoch";
 
-    /// <summary>Pub/sub channel: a write's version and model, published by the same script that wrote it.</summary>
+    /// <summary>Pub/sub channel: a write's version (the message only wakes the replicas, which re-read the hash), published by the same script that wrote it.</summary>
     public const string DeploymentsChanged = "serving:deployments:changed";
 }

@@ -72,6 +72,12 @@ public sealed partial class RolloutController
             return;
         }
 
+        StopChecks();
+    }
+
+    /// <summary>A follower judges no step: no rollout is due here until this replica leads.</summary>
+    private void StopChecks()
+    {
         lock (_lock)
         {
             foreach (var run in _runs.Values)

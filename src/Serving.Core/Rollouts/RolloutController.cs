@@ -188,15 +188,8 @@ public sealed partial class RolloutController : BackgroundService, IRolloutContr
     {
         if (!_leadership.IsLeader)
         {
-            lock (_lock)
-            {
-                // Not this replica's to judge: the leader does, and the shared state brings its decisions here.
-                foreach (var run in _runs.Values)
-                {
-                    run.NextCheckAt = null;
-                }
-            }
-
+            // Not this replica's to judge: the leader does, and the shared state brings its decisions here.
+            StopChecks();
             return;
         }
 

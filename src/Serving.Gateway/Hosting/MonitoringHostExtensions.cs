@@ -127,16 +127,6 @@ internal static class MonitoringHostExtensions
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Stands in for a Redis-only hosted service when Redis is off.</summary>
-    private sealed class IdleService : IHostedService
-    {
-        public static IdleService Instance { get; } = new();
-
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-
     /// <summary>Queue depth, drops and writes of the prediction log, read at scrape time.</summary>
     public static void AddPredictionLogMetrics(IServiceProvider services)
     {

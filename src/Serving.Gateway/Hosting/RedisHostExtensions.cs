@@ -33,7 +33,7 @@ internal static class RedisHostExtensions
     public static string? RedisConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var value = configuration["Serving:Redis:Configuration"];
+        var value = configuration[ConfigurationKey];
         return string.IsNullOrWhiteSpace(value) ? null : value;
     }
 

@@ -40,8 +40,8 @@ internal static class SharedStateHostExtensions
 
         // Hosted services only with Redis: the lease's renewal loop (first registered, so stopped last and released
         // after in-flight requests, logs and the outbox), and the state's subscription and re-read.
-        services.AddSingleton<IHostedService>(sp => sp.UsesRedis() ? sp.GetRequiredService<RedisLeaderLease>() : Idle.Instance);
-        services.AddSingleton<IHostedService>(sp => sp.UsesRedis() ? sp.GetRequiredService<RedisDeploymentStateStore>() : Idle.Instance);
+        services.AddSingleton<IHostedService>(sp => sp.UsesRedis() ? sp.GetRequiredService<RedisLeaderLease>() : IdleService.Instance);
+        services.AddSingleton<IHostedService>(sp => sp.UsesRedis() ? sp.GetRequiredService<RedisDeploymentStateStore>() : IdleService.Instance);
 
         // Not ready from the moment shutdown begins, so a load balancer stops sending before the server stops.
         services.AddSingleton<ShutdownReadiness>();
@@ -69,15 +69,5 @@ internal static class SharedStateHostExtensions
     {
         var statePath = services.GetRequiredService<IOptions<DeploymentOptions>>().Value.StatePath;
         return string.IsNullOrEmpty(statePath) ? services.GetRequiredService<DataPaths>().DeploymentsFile : Path.GetFullPath(statePath);
-    }
-
-    /// <summary>Stands in for a hosted service that embedded mode does not run.</summary>
-    private sealed class Idle : IHostedService
-    {
-        public static Idle Instance { get; } = new();
-
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -482,25 +482,11 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
                 _epoch = epoch;
                 Interlocked.Exchange(ref _version, version);
             }
-            else
+            else if (version > _version)
             {
-                Raise(ref _version, version);
+                // Only written under this lock: no compare-and-swap loop needed, the exchange is for lock-free readers.
+                Interlocked.Exchange(ref _version, version);
             }
-        }
-    }
-
-    private static void Raise(ref long field, long value)
-    {
-        var current = Interlocked.Read(ref field);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref field, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
         }
     }
 
