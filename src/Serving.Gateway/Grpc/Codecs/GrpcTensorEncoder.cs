@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using Google.Protobuf;
 using Serving.Core.Contracts;
 using Serving.Gateway.Grpc.Protocol;
 
@@ -95,15 +94,6 @@ public static class GrpcTensorEncoder
         }
 
         wire.Commit();
-    }
-
-    /// <summary>The answer as a message object, for callers that want one (the bytes <see cref="Write"/> sends, parsed).</summary>
-    public static ModelInferResponse Encode(InferenceResponse response, bool rawOutputs)
-    {
-        var raw = AnswersRaw(response, rawOutputs);
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(1, Size(response, raw)));
-        Write(response, raw, buffer);
-        return ModelInferResponse.Parser.ParseFrom(buffer.WrittenSpan);
     }
 
     private static long OutputSize(Tensor tensor, bool raw)
