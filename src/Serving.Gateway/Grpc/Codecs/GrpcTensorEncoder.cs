@@ -296,21 +296,8 @@ public static class GrpcTensorEncoder
     }
 
     // A BYTES output's raw blob is each element's 4-byte little-endian length and its bytes (BytesElementFraming).
-    private static long RawSize(Tensor tensor)
-    {
-        if (tensor.DataType != TensorDataType.Bytes)
-        {
-            return tensor.Data.Length;
-        }
-
-        long size = 0;
-        foreach (var element in tensor.Elements ?? [])
-        {
-            size += sizeof(uint) + element.Length;
-        }
-
-        return size;
-    }
+    private static long RawSize(Tensor tensor) =>
+        tensor.DataType != TensorDataType.Bytes ? tensor.Data.Length : BytesElementFraming.Size(tensor.Elements ?? []);
 
     private static void WriteRaw(ref WireWriter wire, Tensor tensor)
     {
