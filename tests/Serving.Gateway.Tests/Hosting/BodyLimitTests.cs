@@ -9,27 +9,12 @@ using Serving.Gateway.Grpc.Protocol;
 namespace Serving.Gateway.Tests.Hosting;
 
 /// <summary>Kestrel:Limits:MaxRequestBodySize from configuration applies to every protocol of the real gateway.</summary>
-public sealed class BodyLimitTests : IAsyncLifetime
+public sealed class BodyLimitTests : BodyLimitedGateway
 {
-    private readonly SampleRegistry _registry = new("iris");
-    private GatewayHost _host = null!;
-
-    public async ValueTask InitializeAsync() =>
-        _host = await new GatewayHost(_registry.Path, new Dictionary<string, string?> { ["Kestrel:Limits:MaxRequestBodySize"] = "4096", ["Serving:DefaultModel"] = "iris" }).StartAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        _registry.Dispose();
-    }
-
-    private static string IrisRows(int rows) =>
-        $$"""{"inputs":[{"name":"input","shape":[{{rows}},4],"datatype":"FP32","data":[{{string.Join(',', Enumerable.Repeat("5.1,3.5,1.4,0.2", rows))}}]}]}""";
-
     [Fact]
     public async Task An_oip_body_over_the_limit_is_413_in_oip_error_format_and_a_small_one_still_serves()
     {
-        using var client = _host.CreateRestClient();
+        using var client = Host.CreateRestClient();
 
         var big = await client.PostAsync("/v2/models/iris/infer", new StringContent(IrisRows(400), Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         var small = await client.PostAsync("/v2/models/iris/infer", new StringContent(IrisRows(2), Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
@@ -43,7 +28,7 @@ public sealed class BodyLimitTests : IAsyncLifetime
     [Fact]
     public async Task A_binary_tensor_body_over_the_limit_gets_the_same_413_as_json()
     {
-        using var client = _host.CreateRestClient();
+        using var client = Host.CreateRestClient();
         var binary = Rest.Oip.BinaryTensorData.Content(
             """{"inputs":[{"name":"input","shape":[400,4],"datatype":"FP32","parameters":{"binary_data_size":6400}}]}""", new byte[6400]);
 
@@ -59,7 +44,7 @@ public sealed class BodyLimitTests : IAsyncLifetime
     [Fact]
     public async Task An_mlflow_body_over_the_limit_is_413_in_mlflow_error_format()
     {
-        using var client = _host.CreateRestClient();
+        using var client = Host.CreateRestClient();
         var csv = "sepal length (cm),sepal width (cm),petal length (cm),petal width (cm)\n" + string.Join('\n', Enumerable.Repeat("5.1,3.5,1.4,0.2", 400));
 
         var response = await client.PostAsync("/invocations", new StringContent(csv, Encoding.UTF8, "text/csv"), TestContext.Current.CancellationToken);
@@ -72,7 +57,7 @@ public sealed class BodyLimitTests : IAsyncLifetime
     [Fact]
     public async Task A_grpc_message_over_the_limit_is_resource_exhausted()
     {
-        using var channel = GrpcChannel.ForAddress(_host.GrpcUri);
+        using var channel = GrpcChannel.ForAddress(Host.GrpcUri);
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
         var request = new ModelInferRequest
         {

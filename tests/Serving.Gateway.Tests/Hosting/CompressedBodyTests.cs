@@ -11,81 +11,44 @@ namespace Serving.Gateway.Tests.Hosting;
 /// sends them) are decompressed for OIP and MLflow alike; a body that does not decompress is a 400 in the protocol's
 /// format, and Kestrel:Limits:MaxRequestBodySize counts the decompressed bytes, so a small bomb is a 413.
 /// </summary>
-public sealed class CompressedBodyTests : IAsyncLifetime
+public sealed class CompressedBodyTests : BodyLimitedGateway
 {
-    private readonly SampleRegistry _registry = new("iris");
-    private GatewayHost _host = null!;
-
-    public async ValueTask InitializeAsync() =>
-        _host = await new GatewayHost(_registry.Path, new Dictionary<string, string?> { ["Kestrel:Limits:MaxRequestBodySize"] = "4096", ["Serving:DefaultModel"] = "iris" }).StartAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        _registry.Dispose();
-    }
-
-    private static string IrisRows(int rows) =>
-        $$"""{"id":"fixed","inputs":[{"name":"input","shape":[{{rows}},4],"datatype":"FP32","data":[{{string.Join(',', Enumerable.Repeat("5.1,3.5,1.4,0.2", rows))}}]}]}""";
-
     [Theory]
     [InlineData("gzip")]
     [InlineData("deflate")]
     [InlineData("br")]
-    public async Task A_compressed_oip_body_gets_the_same_answer_as_a_plain_one(string encoding)
-    {
-        using var client = _host.CreateRestClient();
-
-        var plain = await client.PostAsync("/v2/models/iris/infer", new StringContent(IrisRows(3), Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
-        var packed = await client.PostAsync("/v2/models/iris/infer", Compressed(Encoding.UTF8.GetBytes(IrisRows(3)), encoding, "application/json"), TestContext.Current.CancellationToken);
-
-        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, packed.StatusCode);
-        Assert.Equal(
-            await plain.Content.ReadAsStringAsync(TestContext.Current.CancellationToken),
-            await packed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-    }
+    public Task A_compressed_oip_body_gets_the_same_answer_as_a_plain_one(string encoding) =>
+        AssertSameAnswer(
+            "/v2/models/iris/infer",
+            new StringContent(IrisRows(3), Encoding.UTF8, "application/json"),
+            Compressed(Encoding.UTF8.GetBytes(IrisRows(3)), encoding, "application/json"));
 
     [Fact]
     public async Task A_compressed_binary_tensor_body_is_read_like_a_plain_one()
     {
-        using var client = _host.CreateRestClient();
         var plain = Rest.Oip.BinaryTensorData.Content(
             """{"id":"fixed","inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","parameters":{"binary_data_size":16}}]}""",
             Rest.Oip.BinaryTensorData.Bytes<float>([5.1f, 3.5f, 1.4f, 0.2f]));
-        var header = plain.Headers.GetValues("Inference-Header-Content-Length").Single();
-        var bytes = await plain.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
-        var packed = Compressed(bytes, "gzip", "application/octet-stream");
-        packed.Headers.Add("Inference-Header-Content-Length", header);
+        var packed = Compressed(await plain.ReadAsByteArrayAsync(TestContext.Current.CancellationToken), "gzip", "application/octet-stream");
+        packed.Headers.Add("Inference-Header-Content-Length", plain.Headers.GetValues("Inference-Header-Content-Length").Single());
 
-        var expected = await client.PostAsync("/v2/models/iris/infer", plain, TestContext.Current.CancellationToken);
-        var actual = await client.PostAsync("/v2/models/iris/infer", packed, TestContext.Current.CancellationToken);
-
-        Assert.Equal(HttpStatusCode.OK, actual.StatusCode);
-        Assert.Equal(
-            await expected.Content.ReadAsStringAsync(TestContext.Current.CancellationToken),
-            await actual.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        await AssertSameAnswer("/v2/models/iris/infer", plain, packed);
     }
 
     [Fact]
-    public async Task A_compressed_mlflow_body_is_decompressed_too()
+    public Task A_compressed_mlflow_body_is_decompressed_too()
     {
-        using var client = _host.CreateRestClient();
         const string csv = "sepal length (cm),sepal width (cm),petal length (cm),petal width (cm)\n5.1,3.5,1.4,0.2\n6.2,2.9,4.3,1.3";
-
-        var plain = await client.PostAsync("/invocations", new StringContent(csv, Encoding.UTF8, "text/csv"), TestContext.Current.CancellationToken);
-        var packed = await client.PostAsync("/invocations", Compressed(Encoding.UTF8.GetBytes(csv), "deflate", "text/csv"), TestContext.Current.CancellationToken);
-
-        Assert.Equal(HttpStatusCode.OK, packed.StatusCode);
-        Assert.Equal(
-            await plain.Content.ReadAsStringAsync(TestContext.Current.CancellationToken),
-            await packed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return AssertSameAnswer(
+            "/invocations",
+            new StringContent(csv, Encoding.UTF8, "text/csv"),
+            Compressed(Encoding.UTF8.GetBytes(csv), "deflate", "text/csv"));
     }
 
     [Fact]
     public async Task A_body_that_does_not_decompress_is_400_in_each_protocols_format_and_the_gateway_keeps_serving()
     {
-        using var client = _host.CreateRestClient();
+        using var client = Host.CreateRestClient();
         var garbage = Encoding.UTF8.GetBytes("this is not gzip at all, just text with a gzip label");
 
         var oip = await client.PostAsync("/v2/models/iris/infer", Labelled(garbage, "gzip", "application/json"), TestContext.Current.CancellationToken);
@@ -104,15 +67,30 @@ public sealed class CompressedBodyTests : IAsyncLifetime
     [Fact]
     public async Task A_small_body_that_decompresses_past_the_limit_is_413()
     {
-        using var client = _host.CreateRestClient();
+        using var client = Host.CreateRestClient();
         var body = Encoding.UTF8.GetBytes(IrisRows(400));
         var packed = Compressed(body, "gzip", "application/json");
-        Assert.True(body.Length > 4096 && packed.Headers.ContentLength < 4096, $"{body.Length} bytes packed into {packed.Headers.ContentLength}");
+        Assert.True(body.Length > Limit && packed.Headers.ContentLength < Limit, $"{body.Length} bytes packed into {packed.Headers.ContentLength}");
 
         var response = await client.PostAsync("/v2/models/iris/infer", packed, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.True(JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.TryGetProperty("error", out _));
+    }
+
+    /// <summary>Posts both bodies to <paramref name="path"/>: each is served, with the same answer.</summary>
+    private async Task AssertSameAnswer(string path, HttpContent plain, HttpContent packed)
+    {
+        using var client = Host.CreateRestClient();
+
+        var expected = await client.PostAsync(path, plain, TestContext.Current.CancellationToken);
+        var actual = await client.PostAsync(path, packed, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, expected.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, actual.StatusCode);
+        Assert.Equal(
+            await expected.Content.ReadAsStringAsync(TestContext.Current.CancellationToken),
+            await actual.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
     private static ByteArrayContent Compressed(byte[] body, string encoding, string contentType)

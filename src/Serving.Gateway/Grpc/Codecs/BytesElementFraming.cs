@@ -50,8 +50,8 @@ internal static class BytesElementFraming
         return elements;
     }
 
-    /// <summary>Joins elements into one length-prefixed blob.</summary>
-    public static byte[] Join(byte[][] elements)
+    /// <summary>The size in bytes of the elements' length-prefixed blob.</summary>
+    public static long Size(byte[][] elements)
     {
         long total = 0;
         foreach (var element in elements)
@@ -59,7 +59,13 @@ internal static class BytesElementFraming
             total += PrefixSize + element.Length;
         }
 
-        var blob = new byte[checked((int)total)];
+        return total;
+    }
+
+    /// <summary>Joins elements into one length-prefixed blob.</summary>
+    public static byte[] Join(byte[][] elements)
+    {
+        var blob = new byte[checked((int)Size(elements))];
         var offset = 0;
         foreach (var element in elements)
         {

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using Google.Protobuf;
 using Serving.Core.Contracts;
 using Serving.Gateway.Grpc.Protocol;
 
@@ -95,15 +94,6 @@ public static class GrpcTensorEncoder
         }
 
         wire.Commit();
-    }
-
-    /// <summary>The answer as a message object, for callers that want one (the bytes <see cref="Write"/> sends, parsed).</summary>
-    public static ModelInferResponse Encode(InferenceResponse response, bool rawOutputs)
-    {
-        var raw = AnswersRaw(response, rawOutputs);
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(1, Size(response, raw)));
-        Write(response, raw, buffer);
-        return ModelInferResponse.Parser.ParseFrom(buffer.WrittenSpan);
     }
 
     private static long OutputSize(Tensor tensor, bool raw)
@@ -306,21 +296,8 @@ public static class GrpcTensorEncoder
     }
 
     // A BYTES output's raw blob is each element's 4-byte little-endian length and its bytes (BytesElementFraming).
-    private static long RawSize(Tensor tensor)
-    {
-        if (tensor.DataType != TensorDataType.Bytes)
-        {
-            return tensor.Data.Length;
-        }
-
-        long size = 0;
-        foreach (var element in tensor.Elements ?? [])
-        {
-            size += sizeof(uint) + element.Length;
-        }
-
-        return size;
-    }
+    private static long RawSize(Tensor tensor) =>
+        tensor.DataType != TensorDataType.Bytes ? tensor.Data.Length : BytesElementFraming.Size(tensor.Elements ?? []);
 
     private static void WriteRaw(ref WireWriter wire, Tensor tensor)
     {

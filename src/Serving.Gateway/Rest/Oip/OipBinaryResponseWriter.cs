@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
 using Serving.Core.Contracts;
+using Serving.Gateway.Grpc.Codecs;
 
 namespace Serving.Gateway.Rest.Oip;
 
@@ -22,21 +23,8 @@ internal static class OipBinaryResponseWriter
     private static Utf8JsonWriter? t_writer;
 
     /// <summary>The raw size of an output: its bytes, or for BYTES each element's 4-byte length and its bytes.</summary>
-    public static long SizeOf(Tensor output)
-    {
-        if (output.Elements is not { } elements)
-        {
-            return output.Data.Length;
-        }
-
-        long size = 0;
-        foreach (var element in elements)
-        {
-            size += sizeof(uint) + element.Length;
-        }
-
-        return size;
-    }
+    public static long SizeOf(Tensor output) =>
+        output.Elements is { } elements ? BytesElementFraming.Size(elements) : output.Data.Length;
 
     /// <summary>Sends <paramref name="inference"/> with status 200, the outputs <paramref name="binary"/> names as raw bytes.</summary>
     public static Task WriteAsync(HttpResponse response, InferenceResponse inference, OipBinaryOutputs binary)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Serving.Core.Contracts;
 using Serving.Gateway.Grpc.Codecs;
 using Serving.Gateway.Grpc.Protocol;
@@ -12,7 +13,7 @@ public sealed class GrpcTensorEncoderTests
     {
         var sample = DatatypeSamples.Get(datatype);
 
-        var output = GrpcTensorEncoder.Encode(Response(Canonical(sample)), rawOutputs: false).Outputs[0];
+        var output = Encode(Response(Canonical(sample)), rawOutputs: false).Outputs[0];
 
         Assert.Equal(datatype, output.Datatype);
         Assert.Equal(sample.Shape, output.Shape);
@@ -27,7 +28,7 @@ public sealed class GrpcTensorEncoderTests
         var half = Canonical(DatatypeSamples.Get(datatype));
         var other = Tensor.FromBytes("z", TensorDataType.UInt8, [1], [9]);
 
-        var encoded = GrpcTensorEncoder.Encode(Response(other, half), rawOutputs: false);
+        var encoded = Encode(Response(other, half), rawOutputs: false);
 
         Assert.All(encoded.Outputs, output => Assert.Null(output.Contents));
         Assert.Equal([[9], DatatypeSamples.Get(datatype).Raw], encoded.RawOutputContents.Select(b => b.ToByteArray()));
@@ -39,7 +40,7 @@ public sealed class GrpcTensorEncoderTests
     {
         var sample = DatatypeSamples.Get(datatype);
 
-        var encoded = GrpcTensorEncoder.Encode(Response(Canonical(sample)), rawOutputs: true);
+        var encoded = Encode(Response(Canonical(sample)), rawOutputs: true);
 
         Assert.Equal(sample.Raw, encoded.RawOutputContents.Single().ToByteArray());
         Assert.Null(encoded.Outputs[0].Contents);
@@ -54,7 +55,7 @@ public sealed class GrpcTensorEncoderTests
             Tensor.FromBytes("first", TensorDataType.UInt8, [1], [1]),
             Tensor.FromBytes("second", TensorDataType.UInt8, [2], [2, 3]));
 
-        var encoded = GrpcTensorEncoder.Encode(response, rawOutputs: true);
+        var encoded = Encode(response, rawOutputs: true);
 
         Assert.Equal(["first", "second"], encoded.Outputs.Select(o => o.Name));
         Assert.Equal([[1], [2, 3]], encoded.RawOutputContents.Select(b => b.ToByteArray()));
@@ -71,7 +72,7 @@ public sealed class GrpcTensorEncoderTests
             Outputs = [],
         };
 
-        var encoded = GrpcTensorEncoder.Encode(response, rawOutputs: false);
+        var encoded = Encode(response, rawOutputs: false);
 
         Assert.Equal("iris", encoded.ModelName);
         Assert.Equal("4", encoded.ModelVersion);
@@ -81,7 +82,16 @@ public sealed class GrpcTensorEncoderTests
     [Fact]
     public void Missing_id_is_sent_as_empty()
     {
-        Assert.Equal(string.Empty, GrpcTensorEncoder.Encode(Response(), rawOutputs: false).Id);
+        Assert.Equal(string.Empty, Encode(Response(), rawOutputs: false).Id);
+    }
+
+    /// <summary>The answer as the gateway sends it (a raw request's answer is raw), parsed back into a message.</summary>
+    private static ModelInferResponse Encode(InferenceResponse response, bool rawOutputs)
+    {
+        var raw = GrpcTensorEncoder.AnswersRaw(response, rawOutputs);
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(1, GrpcTensorEncoder.Size(response, raw)));
+        GrpcTensorEncoder.Write(response, raw, buffer);
+        return ModelInferResponse.Parser.ParseFrom(buffer.WrittenSpan);
     }
 
     private static Tensor Canonical(DatatypeSample sample)
