@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Serving.Core.Contracts;
+using Serving.Core.Inference;
 
 namespace Serving.Cli.Scoring;
 
@@ -24,9 +25,9 @@ internal static class OutputValues
         int written;
         var done = column.DataType switch
         {
-            TensorDataType.FP32 => Length(ShortestSingle.Format(tensor.AsSpan<float>()[i], destination), out written),
+            TensorDataType.FP32 => Single(tensor.AsSpan<float>()[i], destination, out written),
             TensorDataType.FP64 => tensor.AsSpan<double>()[i].TryFormat(destination, out written, default, invariant),
-            TensorDataType.FP16 or TensorDataType.BF16 => Length(ShortestSingle.Format(ReadSingle(tensor, column, row), destination), out written),
+            TensorDataType.FP16 or TensorDataType.BF16 => Single(ReadSingle(tensor, column, row), destination, out written),
             TensorDataType.Bool => (tensor.Data[i] != 0 ? "true"u8 : "false"u8).TryCopyTo(destination) ? Length(tensor.Data[i] != 0 ? 4 : 5, out written) : Length(-1, out written),
             TensorDataType.UInt64 => tensor.AsSpan<ulong>()[i].TryFormat(destination, out written, default, invariant),
             TensorDataType.Bytes => throw new InvalidOperationException("text outputs are written with Text"),
@@ -34,6 +35,9 @@ internal static class OutputValues
         };
         return done ? written : -1;
     }
+
+    private static bool Single(float value, Span<byte> destination, out int written) =>
+        Length(destination.Length >= ShortFloatText.MaxLength ? ShortFloatText.Format(value, destination) : -1, out written);
 
     public static string Text(Tensor tensor, OutputColumn column, int row) => Encoding.UTF8.GetString(tensor.Elements![Index(column, row)]);
 

@@ -1,18 +1,16 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 
-namespace Serving.Cli.Scoring;
+namespace Serving.Core.Inference;
 
 /// <summary>
-/// Writes a float as <see cref="float.ToString(IFormatProvider)"/> does in the invariant culture (the shortest digits
-/// that read back as the same float, the closest such when there are several), for the values a model mostly
-/// outputs, at a fraction of the cost: .NET spends about 0.3 µs on a typical probability, as much as the runtime spends
-/// scoring a row, and a file has one such value per row and output.
+/// The middle tier of <see cref="ShortFloatText.Format"/>: the shortest text of a float for the values its vector test
+/// leaves, those that need more than nine decimals but at most nine significant digits (a probability such as
+/// 0.00123456789), which .NET's own formatter takes about three times as long to write.
 /// Exact integer arithmetic decides which decimals read back as the float: the float is m·2^e, the decimals that read
 /// back as it lie strictly between the midpoints to its neighbours, and a decimal with k places is c/10^k; comparing
 /// c·2^(2-e) with the midpoints·10^k in 128-bit integers is exact. Values outside 0.0001 to 10,000,000 (where .NET
 /// changes notation), zero, NaN, infinities, and the rare decimal that falls exactly on a midpoint or exactly between
-/// two candidates go to .NET's own formatter, so the text is always .NET's.
+/// two candidates are refused (-1) and go to .NET's own formatter, so the text is always .NET's.
 /// </summary>
 internal static class ShortestSingle
 {
@@ -30,22 +28,9 @@ internal static class ShortestSingle
     /// <summary>10^-4 to 10^7 as floats (those below 1 rounded), for <see cref="Digits"/>.</summary>
     private static ReadOnlySpan<float> PowerOfTenSingles => [1e-4f, 1e-3f, 1e-2f, 1e-1f, 1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f];
 
-    /// <summary>Writes <paramref name="value"/> as invariant UTF-8 text; returns the length, or -1 when it does not fit.</summary>
-    // Every method here runs once per output value: compiled optimised at once, not first as unoptimised tier-0 code
-    // that a run of a few seconds spends much of its time in before tiering catches up.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int Format(float value, Span<byte> destination)
-    {
-        var written = TryFast(value, destination);
-        if (written >= 0)
-        {
-            return written;
-        }
-
-        return value.TryFormat(destination, out written, default, CultureInfo.InvariantCulture) ? written : -1;
-    }
-
-    /// <summary>The fast path alone: -1 when the value is left to .NET (out of range, or an exact tie) or does not fit.</summary>
+    /// <summary>Writes the shortest text; -1 when the value is left to .NET (out of range, or an exact tie) or does not fit.</summary>
+    // Every method here runs once per output value of a batch-scored row: compiled optimised at once, not first as
+    // unoptimised tier-0 code that a run of a few seconds spends much of its time in before tiering catches up.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int TryFast(float value, Span<byte> destination)
     {
