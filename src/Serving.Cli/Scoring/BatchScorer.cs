@@ -9,8 +9,8 @@ using Serving.Core.Runtimes;
 namespace Serving.Cli.Scoring;
 
 /// <summary>
-/// Scores a file chunk by chunk: the next chunks are read and typed while the runtime scores one (on more than two
-/// cores, several at once) and those before are written in file order, with at most <see cref="ChunksAhead"/> chunks
+/// Scores a file chunk by chunk: the next chunks are read and typed while the runtime scores some (one per core at
+/// once) and those before are written in file order, with at most <see cref="ChunksAhead"/> chunks
 /// waiting at each step, so memory stays bounded whatever the file's length.
 /// Each chunk goes through the data plane's validation (<see cref="RequestValidator.BindInputs"/>) and the version's
 /// runtime exactly as a request to the gateway does.
@@ -82,9 +82,11 @@ internal sealed class BatchScorer
         var scored = Channel.CreateBounded<Task<ScoredBatch>>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
         var timings = new ScoreTimings();
 
-        // Runtime calls at once: all cores but one, which reading, typing and writing need (the reader is the one
-        // stage that cannot run in parallel, and starving it starves the rest); one on two cores.
-        using var runtimeCalls = new SemaphoreSlim(Math.Max(1, Environment.ProcessorCount - 1));
+        // Runtime calls at once: one per core, as the gateway runs concurrent requests. The runtime is the stage every
+        // chunk waits for in order, and a model that costs more than its text (breast-cancer's ONNX graph) keeps both
+        // cores of a 2-core machine busy that way; with one call at a time it left one mostly idle (0.60-0.68 of the
+        // loop against 0.70-0.92, loadtests/README.md). A cheap model gains nothing and loses nothing measurable.
+        using var runtimeCalls = new SemaphoreSlim(Environment.ProcessorCount);
         var producer = Task.Run(() => ProduceAsync(reader, builder, request.BatchSize, built.Writer, timings, stop.Token), stop.Token);
         IScoreWriter? writer = null;
         Task? writing = null;
@@ -120,7 +122,7 @@ internal sealed class BatchScorer
                     }
 
                     var handStart = ScoreTimings.Start();
-                    // Later chunks are scored off this thread, on machines with more than two cores several at once,
+                    // Later chunks are scored off this thread, one per core at once,
                     // as the gateway scores concurrent requests (each call on one thread), and their text is put
                     // together there too; the writer takes them in file order, so a failure is reported after the
                     // rows before it.
