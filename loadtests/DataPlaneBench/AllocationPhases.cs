@@ -24,8 +24,10 @@ internal static class AllocationPhases
         bench.Setup();
         try
         {
-            var Requests = rows > 1 ? 5_000 : 20_000;
-            for (var i = 0; i < 2_000; i++)
+            // DATAPLANE_REQUESTS and DATAPLANE_WARMUP raise the counts, for steady-state (tier-1) figures of the consumers.
+            var Requests = int.TryParse(Environment.GetEnvironmentVariable("DATAPLANE_REQUESTS"), out var asked) ? asked : rows > 1 ? 5_000 : 20_000;
+            var warmup = int.TryParse(Environment.GetEnvironmentVariable("DATAPLANE_WARMUP"), out var warm) ? warm : 2_000;
+            for (var i = 0; i < warmup; i++)
             {
                 await bench.Request();
             }
