@@ -76,9 +76,11 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
     // Read from Redis and handed to the manager, not yet confirmed served (Applied).
     private readonly Dictionary<string, Stamp> _pending = new(StringComparer.Ordinal);
 
-    // The bodies of the manager's last save, and the models whose write is still owed (Redis was away).
+    // The bodies of the manager's last save, and the models whose write is still owed (Redis was away), each with
+    // the fencing token of the save that last changed it (0: not fenced), so a leader-only write made during an
+    // outage is still refused when it reaches Redis after a newer leader took over.
     private Dictionary<string, string> _bodies = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _deferred = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _deferred = new(StringComparer.Ordinal);
 
     // Models to take from Redis whatever their version (a fenced write of ours was refused).
     private readonly HashSet<string> _forced = new(StringComparer.Ordinal);
@@ -183,9 +185,26 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
 
         lock (_gate)
         {
+            var previous = _bodies;
             _bodies = bodies;
-            var changed = bodies.Where(b => !_known.TryGetValue(b.Key, out var known) || known.Body != b.Value)
-                .Select(b => b.Key).Where(m => !_deferred.Contains(m)).ToList();
+            var token = FencedWrites.Active ? _leadership.FencingToken : 0;
+            var changed = new List<string>();
+            foreach (var (model, body) in bodies)
+            {
+                if (_deferred.ContainsKey(model))
+                {
+                    // Owed already: it goes out with its newest body, under the token of the save that last changed it.
+                    if (!previous.TryGetValue(model, out var before) || before != body)
+                    {
+                        _deferred[model] = token;
+                    }
+                }
+                else if (!_known.TryGetValue(model, out var known) || known.Body != body)
+                {
+                    changed.Add(model);
+                }
+            }
+
             if (!_redis.IsConnected)
             {
                 // Not even tried: a command would wait for the connection's timeout, holding up the change.
@@ -198,11 +217,16 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
                     }
                 }
 
-                _deferred.UnionWith(changed);
+                Defer(changed, token);
             }
-            else if (changed.Count > 0 || _deferred.Count > 0)
+            else
             {
-                Write([.. changed, .. _deferred], FencedWrites.Active ? _leadership.FencingToken : 0);
+                if (changed.Count > 0)
+                {
+                    Write(changed, token);
+                }
+
+                WriteOwed();
             }
         }
 
@@ -363,16 +387,36 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
     {
         lock (_gate)
         {
-            if (_deferred.Count == 0)
-            {
-                return;
-            }
+            WriteOwed();
+        }
+    }
 
-            var count = _deferred.Count;
-            if (Write([.. _deferred], 0))
-            {
-                SharedStateLog.DeferredWritten(_logger, count);
-            }
+    /// <summary>Writes the models still owed, one script per fencing token they were saved under; the caller holds the gate.</summary>
+    private void WriteOwed()
+    {
+        if (_deferred.Count == 0)
+        {
+            return;
+        }
+
+        var count = _deferred.Count;
+        var written = true;
+        foreach (var group in _deferred.GroupBy(d => d.Value, d => d.Key).ToList())
+        {
+            written &= Write([.. group], group.Key);
+        }
+
+        if (written)
+        {
+            SharedStateLog.DeferredWritten(_logger, count);
+        }
+    }
+
+    private void Defer(IEnumerable<string> models, long token)
+    {
+        foreach (var model in models)
+        {
+            _deferred[model] = token;
         }
     }
 
@@ -389,7 +433,12 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
 
         if (written.Count == 0)
         {
-            _deferred.Clear();
+            // None of them is in the last save any more: nothing of theirs is owed.
+            foreach (var model in models)
+            {
+                _deferred.Remove(model);
+            }
+
             return true;
         }
 
@@ -409,11 +458,15 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
                 SharedStateLog.WriteDeferred(_logger, string.Join(", ", written), ex.Message);
             }
 
-            _deferred.UnionWith(written);
+            Defer(written, token);
             return false;
         }
 
-        _deferred.ExceptWith(written);
+        foreach (var model in written)
+        {
+            _deferred.Remove(model);
+        }
+
         if (result < 0)
         {
             Interlocked.Increment(ref _refusals);

@@ -98,6 +98,82 @@ public sealed class RedisDeploymentStateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_leaders_step_owed_through_a_partition_is_still_refused_once_a_newer_leader_has_written()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var relay = new TcpRelay(redis.Port);
+        using var cutOff = await RedisConnectionFactory.ConnectAsync($"127.0.0.1:{relay.Port},connectTimeout=1000,asyncTimeout=1000,syncTimeout=1000");
+        using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
+        using var oldLease = RedisLeaderLeaseTests.Lease(cutOff, seconds: 1);
+        using var newLease = RedisLeaderLeaseTests.Lease(connection, seconds: 1);
+        using var oldLeader = Store(cutOff, oldLease, "old");
+        using var newLeader = Store(connection, newLease, "new");
+
+        Assert.True(await oldLease.StepAsync(TestContext.Current.CancellationToken));
+        using (FencedWrites.Begin())
+        {
+            oldLeader.Save(Table(("iris", 1, 2, 10)), NoRollouts);
+        }
+
+        // The old leader loses Redis (Redis itself and its data carry on) and, not knowing yet, takes a step: owed.
+        relay.Cut();
+        await WaitUntilAsync(() => !cutOff.IsConnected);
+        using (FencedWrites.Begin())
+        {
+            oldLeader.Save(Table(("iris", 1, 2, 50)), NoRollouts);
+        }
+
+        Assert.Equal(1, oldLeader.WriteFailures);
+
+        // Its lease runs out; the other replica takes over and decides otherwise.
+        await Task.Delay(TimeSpan.FromMilliseconds(1300), TestContext.Current.CancellationToken);
+        Assert.True(await newLease.StepAsync(TestContext.Current.CancellationToken));
+        using (FencedWrites.Begin())
+        {
+            newLeader.Save(Table(("iris", 1, null, 0)), NoRollouts);
+        }
+
+        // The partition heals: the owed step goes out under the token it was taken with, and is refused.
+        relay.Restore();
+        await WaitUntilAsync(() => cutOff.IsConnected);
+        var seen = Changes(oldLeader);
+        Assert.True(await oldLeader.RefreshAsync());
+        Assert.Equal(1, oldLeader.FencedRefusals);
+        Assert.Null(Stored(newLeader).Canary);
+
+        // And the old leader comes round to the new leader's decision in the same re-read.
+        Assert.Null(Assert.Single(Assert.Single(seen).State.Deployments).Spec.Canary);
+    }
+
+    [Fact]
+    public async Task An_admins_change_owed_through_a_partition_is_written_unfenced_once_redis_answers()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var relay = new TcpRelay(redis.Port);
+        using var cutOff = await RedisConnectionFactory.ConnectAsync($"127.0.0.1:{relay.Port},connectTimeout=1000,asyncTimeout=1000,syncTimeout=1000");
+        using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
+        using var lease = RedisLeaderLeaseTests.Lease(connection, seconds: 5);
+        using var follower = Store(cutOff, SingleProcessLeadership.Instance, "follower");
+        using var leader = Store(connection, lease, "leader");
+        Assert.True(await lease.StepAsync(TestContext.Current.CancellationToken));
+        using (FencedWrites.Begin())
+        {
+            leader.Save(Table(("iris", 1, null, 0)), NoRollouts);
+        }
+
+        // An admin's change on a replica that cannot reach Redis is not a leader's step: no token can refuse it.
+        relay.Cut();
+        await WaitUntilAsync(() => !cutOff.IsConnected);
+        follower.Save(Table(("iris", 3, null, 0)), NoRollouts);
+        relay.Restore();
+        await WaitUntilAsync(() => cutOff.IsConnected);
+        Assert.True(await follower.RefreshAsync());
+
+        Assert.Equal(0, follower.FencedRefusals);
+        Assert.Equal(3, Stored(leader).Stable);
+    }
+
+    [Fact]
     public async Task A_change_made_while_redis_is_down_serves_from_the_local_copy_and_is_written_once_redis_is_back()
     {
         await using var redis = await RedisServer.StartAsync();
