@@ -53,18 +53,18 @@ public sealed class DeploymentManager
         {
             _store = sharedStore;
             // Redis empty (new, or restarted without persistence): this replica's last known state fills it.
-            _formerStore = new DeploymentStore(string.IsNullOrEmpty(_options.StatePath) ? dataDirectory.Paths.DeploymentsFile : Path.GetFullPath(_options.StatePath));
+            _formerStore = new DeploymentStore(_options.StateFile(dataDirectory.Paths));
             sharedStore.ChangedElsewhere += OnChangedElsewhere;
         }
         else if (string.IsNullOrEmpty(_options.StatePath))
         {
-            _store = new DeploymentStore(dataDirectory.Paths.DeploymentsFile);
+            _store = new DeploymentStore(_options.StateFile(dataDirectory.Paths));
             // Where earlier releases kept it: inside the registry, which may now be read-only. Read, never written.
             _formerStore = new DeploymentStore(Path.Combine(registryOptions.Value.FullPath, ".deployments.json"));
         }
         else
         {
-            _store = new DeploymentStore(Path.GetFullPath(_options.StatePath));
+            _store = new DeploymentStore(_options.StateFile(dataDirectory.Paths));
         }
 
         _time = time;

@@ -1,3 +1,5 @@
+using Serving.Core.Storage;
+
 namespace Serving.Core.Routing;
 
 /// <summary>Deployment settings: where the state is kept and each model's policy.</summary>
@@ -8,6 +10,16 @@ public sealed class DeploymentOptions
     /// directory (<c>Serving:DataPath</c>). Relative paths are resolved against the current folder.
     /// </summary>
     public string StatePath { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The file <see cref="StatePath"/> names, or <c>deployments.json</c> in the data directory: the one rule for the
+    /// state file, the Redis store's local copy and the file an empty Redis is filled from.
+    /// </summary>
+    public string StateFile(DataPaths paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return string.IsNullOrEmpty(StatePath) ? paths.DeploymentsFile : Path.GetFullPath(StatePath);
+    }
 
     /// <summary>Per-model settings by model name (bound from <c>Serving:Models</c>).</summary>
     public Dictionary<string, ModelOptions> Models { get; set; } = new(StringComparer.Ordinal);

@@ -65,9 +65,6 @@ internal static class SharedStateHostExtensions
     }
 
     /// <summary>Where a replica keeps its last known state: where the deployments file would be without Redis.</summary>
-    private static string CachePath(IServiceProvider services)
-    {
-        var statePath = services.GetRequiredService<IOptions<DeploymentOptions>>().Value.StatePath;
-        return string.IsNullOrEmpty(statePath) ? services.GetRequiredService<DataPaths>().DeploymentsFile : Path.GetFullPath(statePath);
-    }
+    private static string CachePath(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<DeploymentOptions>>().Value.StateFile(services.GetRequiredService<DataPaths>());
 }
