@@ -58,16 +58,8 @@ public sealed class RedisDeploymentStateStoreTests : IDisposable
     {
         await using var redis = await RedisServer.StartAsync();
         using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
-        using var oldLease = RedisLeaderLeaseTests.Lease(connection, seconds: 1);
-        using var newLease = RedisLeaderLeaseTests.Lease(connection, seconds: 1);
-        using var oldLeader = Store(connection, oldLease, "old");
-        using var newLeader = Store(connection, newLease, "new");
-
-        Assert.True(await oldLease.StepAsync(TestContext.Current.CancellationToken));
-        using (FencedWrites.Begin())
-        {
-            oldLeader.Save(Table(("iris", 1, 2, 10)), NoRollouts);
-        }
+        using var leaders = await TwoLeadersAsync(connection, connection);
+        var (oldLease, newLease, oldLeader, newLeader) = (leaders.OldLease, leaders.NewLease, leaders.Old, leaders.New);
 
         // The old leader stalls past its lease (a long pause); the other replica takes over with a larger token.
         await Task.Delay(TimeSpan.FromMilliseconds(1300), TestContext.Current.CancellationToken);
@@ -104,16 +96,8 @@ public sealed class RedisDeploymentStateStoreTests : IDisposable
         await using var relay = new TcpRelay(redis.Port);
         using var cutOff = await RedisConnectionFactory.ConnectAsync($"127.0.0.1:{relay.Port},connectTimeout=1000,asyncTimeout=1000,syncTimeout=1000");
         using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
-        using var oldLease = RedisLeaderLeaseTests.Lease(cutOff, seconds: 1);
-        using var newLease = RedisLeaderLeaseTests.Lease(connection, seconds: 1);
-        using var oldLeader = Store(cutOff, oldLease, "old");
-        using var newLeader = Store(connection, newLease, "new");
-
-        Assert.True(await oldLease.StepAsync(TestContext.Current.CancellationToken));
-        using (FencedWrites.Begin())
-        {
-            oldLeader.Save(Table(("iris", 1, 2, 10)), NoRollouts);
-        }
+        using var leaders = await TwoLeadersAsync(cutOff, connection);
+        var (newLease, oldLeader, newLeader) = (leaders.NewLease, leaders.Old, leaders.New);
 
         // The old leader loses Redis (Redis itself and its data carry on) and, not knowing yet, takes a step: owed.
         relay.Cut();
@@ -237,6 +221,24 @@ public sealed class RedisDeploymentStateStoreTests : IDisposable
         Assert.Equal(1, Assert.Single(seen[2].State.Deployments).Spec.Stable);
     }
 
+    /// <summary>
+    /// Two replicas on one-second leases, each with its store: the old leader (on <paramref name="oldConnection"/>) has
+    /// taken the lease and written a canary at weight 10 under its token; the new one has not led yet.
+    /// </summary>
+    private async Task<Leaders> TwoLeadersAsync(IConnectionMultiplexer oldConnection, IConnectionMultiplexer newConnection)
+    {
+        var leaders = new Leaders(RedisLeaderLeaseTests.Lease(oldConnection, seconds: 1), RedisLeaderLeaseTests.Lease(newConnection, seconds: 1));
+        leaders.Old = Store(oldConnection, leaders.OldLease, "old");
+        leaders.New = Store(newConnection, leaders.NewLease, "new");
+        Assert.True(await leaders.OldLease.StepAsync(TestContext.Current.CancellationToken));
+        using (FencedWrites.Begin())
+        {
+            leaders.Old.Save(Table(("iris", 1, 2, 10)), NoRollouts);
+        }
+
+        return leaders;
+    }
+
     private static DeploymentSpec Stored(RedisDeploymentStateStore store) => Assert.Single(store.LoadAll().State.Deployments).Spec;
 
     private static List<(DeploymentStore.SavedState State, IReadOnlyCollection<string> Models)> Changes(RedisDeploymentStateStore store)
@@ -267,6 +269,25 @@ public sealed class RedisDeploymentStateStoreTests : IDisposable
         {
             Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 15 s");
             await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private sealed class Leaders(RedisLeaderLease oldLease, RedisLeaderLease newLease) : IDisposable
+    {
+        public RedisLeaderLease OldLease { get; } = oldLease;
+
+        public RedisLeaderLease NewLease { get; } = newLease;
+
+        public RedisDeploymentStateStore Old { get; set; } = null!;
+
+        public RedisDeploymentStateStore New { get; set; } = null!;
+
+        public void Dispose()
+        {
+            Old?.Dispose();
+            New?.Dispose();
+            OldLease.Dispose();
+            NewLease.Dispose();
         }
     }
 }
