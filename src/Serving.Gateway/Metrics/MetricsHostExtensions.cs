@@ -30,6 +30,7 @@ internal static class MetricsHostExtensions
         MonitoringPipelineMetrics.Register(app.ServiceProvider);
         WebhookMetrics.Register(app.ServiceProvider);
         CoordinationMetrics.Register(app.ServiceProvider);
+        ProcessMetrics.Register(app.ServiceProvider);
         app.MapMetrics("/metrics", app.ServiceProvider.GetRequiredService<GatewayMetricsRegistry>().Registry);
         return app;
     }

@@ -65,6 +65,32 @@ public sealed class MetricsEndpointTests(SampleGatewayFixture gateway) : IClassF
     }
 
     [Fact]
+    public async Task The_process_and_runtime_are_exported_under_their_usual_names_and_move_between_scrapes()
+    {
+        var before = await ScrapeAsync();
+        GC.Collect(0);
+        for (var i = 0; i < 20; i++)
+        {
+            await gateway.Rest.PostAsync("/v2/models/iris/infer", new StringContent(IrisRow, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        }
+
+        var after = await ScrapeAsync();
+
+        // The gateway runs in this test's process: its counters are this process's own.
+        Assert.True(Value(after, "process_cpu_seconds_total") > Value(before, "process_cpu_seconds_total"));
+        Assert.True(Value(after, "dotnet_gc_allocated_bytes_total") > Value(before, "dotnet_gc_allocated_bytes_total"));
+        Assert.True(Value(after, """dotnet_gc_collections_total{generation="0"}""") > Value(before, """dotnet_gc_collections_total{generation="0"}"""));
+        Assert.True(Value(after, "dotnet_threadpool_completed_items_total") > Value(before, "dotnet_threadpool_completed_items_total"));
+        Assert.True(Value(after, "process_resident_memory_bytes") > 1 << 20);
+        Assert.InRange(Value(after, "process_start_time_seconds"), DateTimeOffset.UtcNow.AddDays(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Assert.True(Value(after, "dotnet_gc_heap_size_bytes") > 0);
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.InRange(Value(after, "process_open_fds"), 1, Value(after, "process_max_fds"));
+        }
+    }
+
+    [Fact]
     public async Task Promtool_finds_nothing_to_complain_about()
     {
         var promtool = RequiredTool.Find("promtool", "apt-get install prometheus");
