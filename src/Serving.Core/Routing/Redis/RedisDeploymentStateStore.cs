@@ -431,14 +431,17 @@ public sealed class RedisDeploymentStateStore : BackgroundService, ISharedDeploy
             arguments.Add(_bodies[model]);
         }
 
-        if (written.Count == 0)
+        // A model the last save no longer holds owes nothing.
+        foreach (var model in models)
         {
-            // None of them is in the last save any more: nothing of theirs is owed.
-            foreach (var model in models)
+            if (!_bodies.ContainsKey(model))
             {
                 _deferred.Remove(model);
             }
+        }
 
+        if (written.Count == 0)
+        {
             return true;
         }
 
