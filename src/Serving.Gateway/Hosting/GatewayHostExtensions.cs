@@ -11,6 +11,7 @@ using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Onnx;
 using Serving.Core.Storage;
 using Serving.Gateway.Grpc;
+using Serving.Gateway.Rest.Http;
 using Serving.Gateway.Metrics;
 using Serving.Gateway.Rest.Admin;
 using Serving.Gateway.Rest.Mlflow;
@@ -84,6 +85,7 @@ internal static class GatewayHostExtensions
         // Bodies sent with Content-Encoding gzip, deflate or br (tritonclient's request_compression_algorithm) are
         // decompressed, within Kestrel:Limits:MaxRequestBodySize counted after decompression.
         services.AddRequestDecompression();
+        services.AddAnswerCompression();
         return builder;
     }
 
@@ -92,6 +94,7 @@ internal static class GatewayHostExtensions
         // Created now, before the registry's first scan ends, so deployments follow every registry change.
         app.Services.GetRequiredService<DeploymentManager>();
         app.UseRequestDecompression();
+        app.UseResponseCompression();
         app.MapOipEndpoints();
         app.MapMlflowEndpoints();
         app.MapOipGrpc();
