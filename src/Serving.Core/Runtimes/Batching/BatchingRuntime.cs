@@ -280,6 +280,8 @@ public sealed class BatchingRuntime : IModelRuntime
                 _observer.OnDequeued(_model, _time.GetElapsedTime(pending.EnqueuedAt, now));
             }
 
+            // Counted before any caller is answered, so whoever got an answer finds its batch in the metrics.
+            _observer.OnBatch(_model, batch.Count, rows);
             if (batch.Count == 1)
             {
                 await RunAloneAsync(batch[0]);
@@ -292,8 +294,6 @@ public sealed class BatchingRuntime : IModelRuntime
                     await RunAloneAsync(pending);
                 }
             }
-
-            _observer.OnBatch(_model, batch.Count, rows);
         }
         catch (Exception ex)
         {

@@ -9,7 +9,7 @@ public interface IBatchObserver
     /// <summary>A request left the queue for a runtime call after waiting <paramref name="waited"/>.</summary>
     void OnDequeued(string model, TimeSpan waited);
 
-    /// <summary>One runtime call ran <paramref name="requests"/> merged requests holding <paramref name="rows"/> rows.</summary>
+    /// <summary>One runtime call takes <paramref name="requests"/> merged requests holding <paramref name="rows"/> rows; reported before any of them is answered.</summary>
     void OnBatch(string model, int requests, int rows);
 
     /// <summary>
