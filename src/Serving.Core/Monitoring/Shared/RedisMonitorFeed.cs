@@ -98,16 +98,8 @@ public sealed class RedisMonitorFeed : BackgroundService
             var groups = _feedback is null ? keys : [.. keys, RedisFeedbackQueue.Stream];
             foreach (var key in groups.Where(k => !_grouped.Contains(k)))
             {
-                try
-                {
-                    // From the start of what the stream keeps: records logged before any leader read are counted too.
-                    await database.StreamCreateConsumerGroupAsync(key, Group, "0-0", createStream: true).ConfigureAwait(false);
-                }
-                catch (RedisServerException ex) when (ex.Message.Contains("BUSYGROUP", StringComparison.Ordinal))
-                {
-                    // An earlier leader made it: carry on from its position.
-                }
-
+                // From the start of what the stream keeps: records logged before any leader read are counted too.
+                await RedisStreamGroups.EnsureAsync(database, key, Group).ConfigureAwait(false);
                 _grouped.Add(key);
             }
 

@@ -140,15 +140,7 @@ public sealed class RedisOutboxRelay : BackgroundService
         var database = _redis.GetDatabase();
         if (!_groupReady)
         {
-            try
-            {
-                await database.StreamCreateConsumerGroupAsync(RedisOutboxKeys.Stream, RedisOutboxKeys.Group, "0-0", createStream: true).ConfigureAwait(false);
-            }
-            catch (RedisServerException ex) when (ex.Message.Contains("BUSYGROUP", StringComparison.Ordinal))
-            {
-                // Made by an earlier leader: carry on from its position.
-            }
-
+            await RedisStreamGroups.EnsureAsync(database, RedisOutboxKeys.Stream, RedisOutboxKeys.Group).ConfigureAwait(false);
             _groupReady = true;
         }
 
