@@ -62,21 +62,11 @@ internal static class BytesElementFraming
         return total;
     }
 
-    /// <summary>Joins elements into one length-prefixed blob.</summary>
-    public static byte[] Join(byte[][] elements)
-    {
-        var blob = new byte[checked((int)Size(elements))];
-        var offset = 0;
-        foreach (var element in elements)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(blob.AsSpan(offset), (uint)element.Length);
-            offset += PrefixSize;
-            element.CopyTo(blob, offset);
-            offset += element.Length;
-        }
-
-        return blob;
-    }
+    /// <summary>
+    /// The size of a tensor's raw form, as raw contents (gRPC) and binary tensor data (REST) carry it: its bytes, or
+    /// for BYTES each element's length prefix and its bytes.
+    /// </summary>
+    public static long RawSize(Tensor tensor) => tensor.Elements is { } elements ? Size(elements) : tensor.Data.Length;
 
     private static InferenceException Mismatch(string inputName, long expectedCount, string detail) =>
         InferenceException.BadRequest(

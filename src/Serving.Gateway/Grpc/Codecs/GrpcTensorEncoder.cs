@@ -60,7 +60,7 @@ public static class GrpcTensorEncoder
             size += Field(OutputSize(output, raw));
             if (raw)
             {
-                size += Field(RawSize(output));
+                size += Field(BytesElementFraming.RawSize(output));
             }
         }
 
@@ -88,7 +88,7 @@ public static class GrpcTensorEncoder
         {
             foreach (var tensor in response.Outputs)
             {
-                wire.Header(ResponseRaw, RawSize(tensor));
+                wire.Header(ResponseRaw, BytesElementFraming.RawSize(tensor));
                 WriteRaw(ref wire, tensor);
             }
         }
@@ -294,10 +294,6 @@ public static class GrpcTensorEncoder
             wire.Varint(ulong.CreateTruncating(value));
         }
     }
-
-    // A BYTES output's raw blob is each element's 4-byte little-endian length and its bytes (BytesElementFraming).
-    private static long RawSize(Tensor tensor) =>
-        tensor.DataType != TensorDataType.Bytes ? tensor.Data.Length : BytesElementFraming.Size(tensor.Elements ?? []);
 
     private static void WriteRaw(ref WireWriter wire, Tensor tensor)
     {

@@ -22,10 +22,6 @@ internal static class OipBinaryResponseWriter
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
-    /// <summary>The raw size of an output: its bytes, or for BYTES each element's 4-byte length and its bytes.</summary>
-    public static long SizeOf(Tensor output) =>
-        output.Elements is { } elements ? BytesElementFraming.Size(elements) : output.Data.Length;
-
     /// <summary>Sends <paramref name="inference"/> with status 200, the outputs <paramref name="binary"/> names as raw bytes.</summary>
     public static Task WriteAsync(HttpResponse response, InferenceResponse inference, OipBinaryOutputs binary)
     {
@@ -43,7 +39,7 @@ internal static class OipBinaryResponseWriter
         {
             if (binary.IsBinary(output.Name))
             {
-                length += SizeOf(output);
+                length += BytesElementFraming.RawSize(output);
             }
         }
 

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Serving.Core.Contracts;
 using Serving.Core.Inference;
+using Serving.Gateway.Grpc.Codecs;
 using Serving.Gateway.Rest.Http;
 
 namespace Serving.Gateway.Rest.Oip;
@@ -39,7 +40,7 @@ internal static class OipJsonResponseWriter
             {
                 // The bytes follow the JSON (OipBinaryResponseWriter); the caller finds them by this size.
                 writer.WriteStartObject("parameters"u8);
-                writer.WriteNumber("binary_data_size"u8, OipBinaryResponseWriter.SizeOf(output));
+                writer.WriteNumber("binary_data_size"u8, BytesElementFraming.RawSize(output));
                 writer.WriteEndObject();
             }
             else
