@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Serving.Core.Contracts;
 using Serving.Gateway.Grpc.Protocol;
 
 namespace Serving.Gateway.Tests.Grpc.Codecs;
@@ -46,4 +47,13 @@ internal static class DatatypeSamples
 
     /// <summary>The elements of the BYTES sample.</summary>
     public static byte[][] BytesElements => [[(byte)'a', (byte)'b'], [], [(byte)'x', (byte)'y', (byte)'z']];
+
+    /// <summary>The sample as the gateway holds it, a canonical tensor named <c>y</c>: what an output of that datatype is.</summary>
+    public static Tensor Canonical(DatatypeSample sample)
+    {
+        Assert.True(TensorDataTypes.TryParse(sample.Datatype, out var type));
+        return type == TensorDataType.Bytes
+            ? Tensor.FromElements("y", sample.Shape, BytesElements)
+            : Tensor.FromBytes("y", type, sample.Shape, sample.Raw);
+    }
 }

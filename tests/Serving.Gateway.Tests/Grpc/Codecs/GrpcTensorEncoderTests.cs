@@ -13,7 +13,7 @@ public sealed class GrpcTensorEncoderTests
     {
         var sample = DatatypeSamples.Get(datatype);
 
-        var output = Encode(Response(Canonical(sample)), rawOutputs: false).Outputs[0];
+        var output = Encode(Response(DatatypeSamples.Canonical(sample)), rawOutputs: false).Outputs[0];
 
         Assert.Equal(datatype, output.Datatype);
         Assert.Equal(sample.Shape, output.Shape);
@@ -25,7 +25,7 @@ public sealed class GrpcTensorEncoderTests
     [InlineData("BF16")]
     public void Half_precision_output_makes_the_whole_answer_raw(string datatype)
     {
-        var half = Canonical(DatatypeSamples.Get(datatype));
+        var half = DatatypeSamples.Canonical(DatatypeSamples.Get(datatype));
         var other = Tensor.FromBytes("z", TensorDataType.UInt8, [1], [9]);
 
         var encoded = Encode(Response(other, half), rawOutputs: false);
@@ -40,7 +40,7 @@ public sealed class GrpcTensorEncoderTests
     {
         var sample = DatatypeSamples.Get(datatype);
 
-        var encoded = Encode(Response(Canonical(sample)), rawOutputs: true);
+        var encoded = Encode(Response(DatatypeSamples.Canonical(sample)), rawOutputs: true);
 
         Assert.Equal(sample.Raw, encoded.RawOutputContents.Single().ToByteArray());
         Assert.Null(encoded.Outputs[0].Contents);
@@ -92,14 +92,6 @@ public sealed class GrpcTensorEncoderTests
         var buffer = new ArrayBufferWriter<byte>(Math.Max(1, GrpcTensorEncoder.Size(response, raw)));
         GrpcTensorEncoder.Write(response, raw, buffer);
         return ModelInferResponse.Parser.ParseFrom(buffer.WrittenSpan);
-    }
-
-    private static Tensor Canonical(DatatypeSample sample)
-    {
-        Assert.True(TensorDataTypes.TryParse(sample.Datatype, out var type));
-        return type == TensorDataType.Bytes
-            ? Tensor.FromElements("y", sample.Shape, DatatypeSamples.BytesElements)
-            : Tensor.FromBytes("y", type, sample.Shape, sample.Raw);
     }
 
     private static InferenceResponse Response(params Tensor[] outputs) =>

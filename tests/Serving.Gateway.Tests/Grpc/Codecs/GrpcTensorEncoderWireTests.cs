@@ -19,7 +19,7 @@ public sealed class GrpcTensorEncoderWireTests
         var sample = DatatypeSamples.Get(datatype);
         var expected = Message(Output(sample.Datatype, sample.Shape, sample.Typed));
 
-        Assert.Equal(expected.ToByteArray(), Written(Response(Canonical(sample)), raw: false));
+        Assert.Equal(expected.ToByteArray(), Written(Response(DatatypeSamples.Canonical(sample)), raw: false));
     }
 
     [Theory]
@@ -30,7 +30,7 @@ public sealed class GrpcTensorEncoderWireTests
         var expected = Message(Output(sample.Datatype, sample.Shape, contents: null));
         expected.RawOutputContents.Add(ByteString.CopyFrom(sample.Raw));
 
-        Assert.Equal(expected.ToByteArray(), Written(Response(Canonical(sample)), raw: true));
+        Assert.Equal(expected.ToByteArray(), Written(Response(DatatypeSamples.Canonical(sample)), raw: true));
     }
 
     [Fact]
@@ -89,10 +89,10 @@ public sealed class GrpcTensorEncoderWireTests
     [Fact]
     public void The_answer_to_a_typed_request_with_a_half_precision_output_is_raw()
     {
-        var response = Response(Canonical(DatatypeSamples.Get("BF16")));
+        var response = Response(DatatypeSamples.Canonical(DatatypeSamples.Get("BF16")));
 
         Assert.True(GrpcTensorEncoder.AnswersRaw(response, rawRequest: false));
-        Assert.False(GrpcTensorEncoder.AnswersRaw(Response(Canonical(DatatypeSamples.Get("FP32"))), rawRequest: false));
+        Assert.False(GrpcTensorEncoder.AnswersRaw(Response(DatatypeSamples.Canonical(DatatypeSamples.Get("FP32"))), rawRequest: false));
         Assert.True(ModelInferAnswer.For(response, rawRequest: false).Raw);
     }
 
@@ -116,14 +116,6 @@ public sealed class GrpcTensorEncoderWireTests
         var output = new ModelInferResponse.Types.InferOutputTensor { Name = name, Datatype = datatype, Contents = contents };
         output.Shape.Add(shape);
         return output;
-    }
-
-    private static Tensor Canonical(DatatypeSample sample)
-    {
-        Assert.True(TensorDataTypes.TryParse(sample.Datatype, out var type));
-        return type == TensorDataType.Bytes
-            ? Tensor.FromElements("y", sample.Shape, DatatypeSamples.BytesElements)
-            : Tensor.FromBytes("y", type, sample.Shape, sample.Raw);
     }
 
     private static InferenceResponse Response(params Tensor[] outputs) =>
