@@ -59,6 +59,9 @@ internal sealed class BoundRunPool : IDisposable
         }
     }
 
+    /// <summary>Bound calls kept for <paramref name="rows"/> rows now, idle between runs.</summary>
+    public int KeptFor(long rows) => _idle.TryGetValue(rows, out var bag) ? bag.Count : 0;
+
     public void Dispose()
     {
         _disposed = true;

@@ -427,6 +427,9 @@ public sealed class OnnxModelRuntime : IModelRuntime
     private static string Describe(TensorElementType elementType) =>
         OnnxTypeMap.TryToDataType(elementType, out var dataType) ? dataType.ToProtocolName() : elementType.ToString();
 
+    /// <summary>Bound calls kept for batches of <paramref name="rows"/> rows (tests: whether checked calls ran bound).</summary>
+    internal int KeptBoundCalls(long rows) => _bound.KeptFor(rows);
+
     private void Free()
     {
         _bound.Dispose();

@@ -25,6 +25,9 @@ public sealed class OnnxModelRuntimeBoundRunTests
         AssertSame(first, third);
         Assert.NotEqual(first[0].AsSpan<float>().ToArray(), second[0].AsSpan<float>().ToArray());
 
+        // They ran bound, one call in turn, each handed back for the next: one kept, not one per run.
+        Assert.Equal(1, runtime.KeptBoundCalls(1));
+
         // An answer is the caller's to keep: the next run must not write into it.
         Assert.NotSame(first[0].Data, third[0].Data);
         var kept = first[0].AsSpan<float>().ToArray();
@@ -46,6 +49,9 @@ public sealed class OnnxModelRuntimeBoundRunTests
             var input = Rows(rows, round + 0.5f);
             AssertSame(runtime.Run([input], Outputs), await runtime.RunCheckedAsync([input], Outputs, TestContext.Current.CancellationToken));
         }
+
+        // Up to 64 rows a checked call runs bound (and its call is kept); past that, the ordinary run, keeping none.
+        Assert.Equal(rows <= 64 ? 1 : 0, runtime.KeptBoundCalls(rows));
     }
 
     [Fact]
