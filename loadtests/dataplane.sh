@@ -12,10 +12,13 @@
 #   LOADTEST_WARMUP       unmeasured seconds per scenario, once, before round 1 (default 15: tiered JIT of the gateway still ran 6-14 s in)
 #   LOADTEST_CONNECTIONS  wrk connections / h2load streams on one connection  (default 16)
 #   LOADTEST_BATCH_ROWS   rows per request of the batch scenarios             (default 64)
-#   LOADTEST_SCENARIOS    which to run (default "ceiling rest-defaults rest-monitoring-off grpc-h2 batch batch-binary ort batching")
+#   LOADTEST_SCENARIOS    which to run (default "ceiling minimal rest-defaults rest-monitoring-off grpc-h2 batch batch-binary ort batching")
+#                         minimal: the floor of an ONNX endpoint on the same graph (loadtests/MinimalOnnx: Kestrel,
+#                         one JSON reader pass, a bound ONNX Runtime call, a pooled JSON writer), so the table splits
+#                         what the gateway adds from what HTTP and ONNX Runtime cost anyway
 #                         batch: JSON tensors in and out; batch-binary: the same rows as Triton's binary tensor data
 #                         (Inference-Header-Content-Length, raw FP32 in, binary_data_output true)
-#   LOADTEST_BASE_PORT    first of the seven loopback ports used              (default 18280)
+#   LOADTEST_BASE_PORT    first of the eight loopback ports used              (default 18280)
 #   LOADTEST_BATCH_DELAY_US batching gateway's MaxQueueDelayMicroseconds     (default 500)
 #   LOADTEST_SKIP_BUILD=1 reuse the last Release builds
 # Exit code: 0 all targets pass, 1 a target fails, 2 the run itself could not be done.
@@ -29,7 +32,7 @@ warmup=${LOADTEST_WARMUP:-15}
 connections=${LOADTEST_CONNECTIONS:-16}
 batch_rows=${LOADTEST_BATCH_ROWS:-64}
 base=${LOADTEST_BASE_PORT:-18280}
-read -r -a scenarios <<<"${LOADTEST_SCENARIOS:-ceiling rest-defaults rest-monitoring-off grpc-h2 batch batch-binary ort batching}"
+read -r -a scenarios <<<"${LOADTEST_SCENARIOS:-ceiling minimal rest-defaults rest-monitoring-off grpc-h2 batch batch-binary ort batching}"
 model=breast-cancer
 payload=$here/payload/breast-cancer-row.csv
 scratch=$(mktemp -d)
@@ -41,15 +44,16 @@ source "$here/lib.sh"
 require_whole_numbers "$rounds" "$duration" "$warmup" "$connections" "$batch_rows" "$base"
 ((rounds >= 1 && duration >= 1 && connections >= 1 && batch_rows >= 1)) || die "rounds, duration, connections and rows must be at least 1"
 for s in "${scenarios[@]}"; do
-  [[ $s =~ ^(ceiling|rest-defaults|rest-monitoring-off|grpc-h2|batch|batch-binary|ort|batching)$ ]] || die "unknown scenario '$s'"
+  [[ $s =~ ^(ceiling|minimal|rest-defaults|rest-monitoring-off|grpc-h2|batch|batch-binary|ort|batching)$ ]] || die "unknown scenario '$s'"
 done
 for tool in wrk h2load curl dotnet timeout awk; do
   command -v "$tool" >/dev/null || die "$tool is not installed (h2load: Debian package nghttp2-client)"
 done
 
-# Ports: defaults gateway (REST, gRPC), monitoring-off gateway (REST, gRPC), ceiling, batching gateway (REST, gRPC).
+# Ports: defaults gateway (REST, gRPC), monitoring-off gateway (REST, gRPC), ceiling, batching gateway (REST, gRPC),
+# minimal ONNX endpoint.
 on_http=$base on_grpc=$((base + 1)) off_http=$((base + 2)) off_grpc=$((base + 3)) ceiling_port=$((base + 4))
-batching_http=$((base + 5)) batching_grpc=$((base + 6))
+batching_http=$((base + 5)) batching_grpc=$((base + 6)) minimal_port=$((base + 7))
 
 started=()
 cleanup() {
@@ -65,12 +69,13 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- build
-build_release src/Serving.Gateway loadtests/Ceiling loadtests/GrpcLoad loadtests/DataPlaneBench
+build_release src/Serving.Gateway loadtests/Ceiling loadtests/MinimalOnnx loadtests/GrpcLoad loadtests/DataPlaneBench
 gateway_dll=$(find_binary src/Serving.Gateway Serving.Gateway.dll)
 ceiling_dll=$(find_binary loadtests/Ceiling Ceiling.dll)
+minimal_dll=$(find_binary loadtests/MinimalOnnx MinimalOnnx.dll)
 grpcload_dll=$(find_binary loadtests/GrpcLoad GrpcLoad.dll)
 bench_dll=$(find_binary loadtests/DataPlaneBench DataPlaneBench.dll)
-[[ -n $gateway_dll && -n $ceiling_dll && -n $grpcload_dll && -n $bench_dll ]] || die "Release builds not found; run without LOADTEST_SKIP_BUILD"
+[[ -n $gateway_dll && -n $ceiling_dll && -n $minimal_dll && -n $grpcload_dll && -n $bench_dll ]] || die "Release builds not found; run without LOADTEST_SKIP_BUILD"
 
 # ---------------------------------------------------------------- servers
 start_gateway() { # name, http port, grpc port, extra settings...
@@ -126,6 +131,21 @@ until curl -sf -o /dev/null --max-time 2 -X POST --data-binary "@$scratch/row.js
   ((SECONDS < deadline)) || die "the ceiling did not answer within 30 s"
   sleep 0.3
 done
+
+# The minimal ONNX endpoint serves the graph of the version the gateway answered with, under the same names.
+served=$(sed -n 's/.*"model_version":"\([0-9]*\)".*/\1/p' "$scratch/answer.json")
+[[ -f $root/models/$model/$served/model.onnx ]] || die "no ONNX file for $model version '$served'"
+if [[ " ${scenarios[*]} " == *" minimal "* ]]; then
+  dotnet "$minimal_dll" --port "$minimal_port" --model "$root/models/$model/$served/model.onnx" --name "$model" \
+    --version "$served" >"$scratch/minimal.log" 2>&1 &
+  started+=("$!")
+  pid_of[minimal]=$!
+  deadline=$((SECONDS + 30))
+  until curl -sf -o /dev/null --max-time 2 -X POST --data-binary "@$scratch/row.json" "http://127.0.0.1:$minimal_port/"; do
+    ((SECONDS < deadline)) || die "the minimal ONNX endpoint did not answer within 30 s: $(tail -5 "$scratch/minimal.log")"
+    sleep 0.3
+  done
+fi
 
 # The gRPC request, framed as gRPC sends it, written by GrpcLoad after one call that must succeed.
 timeout 60 dotnet "$grpcload_dll" --target "http://127.0.0.1:$on_grpc" --model "$model" --mode typed --payload "$payload" \
@@ -185,7 +205,7 @@ h2_run() { # scenario, server pid, seconds, measure
 
 ort_run() { # seconds, measure
   local line
-  line=$(timeout $(($1 + 60)) dotnet "$bench_dll" ort "$root/models/$model/$(ls "$root/models/$model" | sort -n | tail -1)/model.onnx" \
+  line=$(timeout $(($1 + 60)) dotnet "$bench_dll" ort "$root/models/$model/$served/model.onnx" \
     "$payload" "$batch_rows" "$1" "$(nproc)" 2>&1 | sed -n 's/^ORT_RESULT //p')
   [[ -n $line ]] || die "no result from ONNX Runtime in-process"
   ((${2})) || return 0
@@ -197,6 +217,7 @@ run_scenario() { # scenario, seconds, measure
   local oip=(-s "$here/wrk/oip-infer.lua")
   case $1 in
     ceiling) wrk_run ceiling "${pid_of[ceiling]}" "$2" "$3" "${oip[@]}" "http://127.0.0.1:$ceiling_port/v2/models/$model/infer" -- input FP32 "$payload" ;;
+    minimal) wrk_run minimal "${pid_of[minimal]}" "$2" "$3" "${oip[@]}" "http://127.0.0.1:$minimal_port/v2/models/$model/infer" -- input FP32 "$payload" ;;
     rest-defaults) wrk_run rest-defaults "${pid_of[on]}" "$2" "$3" "${oip[@]}" "http://127.0.0.1:$on_http/v2/models/$model/infer" -- input FP32 "$payload" ;;
     rest-monitoring-off) wrk_run rest-monitoring-off "${pid_of[off]}" "$2" "$3" "${oip[@]}" "http://127.0.0.1:$off_http/v2/models/$model/infer" -- input FP32 "$payload" ;;
     grpc-h2) h2_run grpc-h2 "${pid_of[on]}" "$2" "$3" ;;
@@ -255,6 +276,13 @@ echo
 echo "Batch $batch_rows: gateway JSON tensors (batch) $batch_rows_s rows/s, binary tensor data (batch-binary) $binary_rows_s rows/s;" \
   "ONNX Runtime in-process ($(nproc) threads, same rows) $ort_rows_s rows/s."
 echo
+if [[ -n ${requests[minimal]:-} && -n ${requests[rest-defaults]:-} ]]; then
+  # Not a target: how much of REST's cost is the gateway's own, against an endpoint that only decodes, runs and encodes.
+  echo "REST defaults against the minimal ONNX endpoint: $(over "$(cpu rest-defaults)" "$(cpu minimal)")× its server CPU per request," \
+    "$(over "$(rps rest-defaults)" "$(rps minimal)") of its req/s; the minimal endpoint itself is" \
+    "$(over "$(cpu minimal)" "$ceiling_cpu")× the ceiling's CPU per request and $(over "$(rps minimal)" "$ceiling_rps") of its req/s."
+  echo
+fi
 
 failed=0
 target() { # description, figure, condition
