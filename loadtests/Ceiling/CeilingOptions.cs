@@ -1,4 +1,4 @@
-using System.Globalization;
+using Serving.LoadTests.Shared;
 
 namespace Serving.LoadTests.Ceiling;
 
@@ -13,31 +13,10 @@ internal sealed record CeilingOptions(int Port, string BodyFile, string? Headers
     /// <summary>Parses the arguments; null when they are incomplete or malformed.</summary>
     public static CeilingOptions? Parse(IReadOnlyList<string> args)
     {
-        int? port = null;
-        string? body = null;
-        string? headers = null;
-        for (var i = 0; i + 1 < args.Count; i += 2)
-        {
-            var value = args[i + 1];
-            switch (args[i])
-            {
-                case "--port" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var p)
-                                   && p is > 0 and < 65536:
-                    port = p;
-                    break;
-                case "--body-file":
-                    body = value;
-                    break;
-                case "--headers-file":
-                    headers = value;
-                    break;
-                default:
-                    return null;
-            }
-        }
-
-        return args.Count % 2 == 0 && port is int chosen && body is not null
-            ? new CeilingOptions(chosen, body, headers)
+        var pairs = LoopbackKestrel.Pairs(args, "--port", "--body-file", "--headers-file");
+        return pairs is not null && LoopbackKestrel.Port(pairs.GetValueOrDefault("--port")) is int port
+                                 && pairs.TryGetValue("--body-file", out var body)
+            ? new CeilingOptions(port, body, pairs.GetValueOrDefault("--headers-file"))
             : null;
     }
 }

@@ -1,6 +1,5 @@
-using System.Net;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Serving.LoadTests.Ceiling;
+using Serving.LoadTests.Shared;
 
 // The ceiling: Kestrel with nothing but a canned answer of the gateway's size, so a load run can say how much of
 // the achievable request rate on this machine the gateway reaches. No routing, logging or configuration sources.
@@ -13,14 +12,7 @@ if (options is null)
 
 var canned = CannedResponse.Load(options.BodyFile, options.HeadersFile);
 
-var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
-builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-{
-    kestrel.AddServerHeader = true;
-    kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
-});
-
-var app = builder.Build();
+var app = LoopbackKestrel.Create(options.Port);
 app.Run(canned.AnswerAsync);
 
 await app.StartAsync();

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Serving.LoadTests.Shared;
 
 namespace Serving.LoadTests.MinimalOnnx;
 
@@ -14,35 +14,10 @@ internal sealed record MinimalOptions(int Port, string ModelFile, string Name, s
     /// <summary>Parses the arguments; null when they are incomplete or malformed.</summary>
     public static MinimalOptions? Parse(IReadOnlyList<string> args)
     {
-        int? port = null;
-        string? model = null;
-        var name = "model";
-        var version = "1";
-        for (var i = 0; i + 1 < args.Count; i += 2)
-        {
-            var value = args[i + 1];
-            switch (args[i])
-            {
-                case "--port" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var p)
-                                   && p is > 0 and < 65536:
-                    port = p;
-                    break;
-                case "--model":
-                    model = value;
-                    break;
-                case "--name":
-                    name = value;
-                    break;
-                case "--version":
-                    version = value;
-                    break;
-                default:
-                    return null;
-            }
-        }
-
-        return args.Count % 2 == 0 && port is int chosen && model is not null
-            ? new MinimalOptions(chosen, model, name, version)
+        var pairs = LoopbackKestrel.Pairs(args, "--port", "--model", "--name", "--version");
+        return pairs is not null && LoopbackKestrel.Port(pairs.GetValueOrDefault("--port")) is int port
+                                 && pairs.TryGetValue("--model", out var model)
+            ? new MinimalOptions(port, model, pairs.GetValueOrDefault("--name", "model"), pairs.GetValueOrDefault("--version", "1"))
             : null;
     }
 }

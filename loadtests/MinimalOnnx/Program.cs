@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Serving.LoadTests.MinimalOnnx;
+using Serving.LoadTests.Shared;
 
 // The floor of an ONNX endpoint: Kestrel, one Utf8JsonReader pass into a pooled row, ONNX Runtime over memory bound
 // once (IoBinding), and a pooled Utf8JsonWriter. What the gateway costs beyond this is its own work per request;
@@ -17,14 +16,7 @@ using var model = new MinimalModel(options.ModelFile);
 var slots = new ConcurrentBag<BoundSlot>();
 long served = 0;
 
-var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
-builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-{
-    kestrel.AddServerHeader = true;
-    kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
-});
-
-var app = builder.Build();
+var app = LoopbackKestrel.Create(options.Port);
 app.Run(async context =>
 {
     var body = context.Request.BodyReader;
