@@ -11,7 +11,9 @@ COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/ src/
 # linux-x64 only: without one runtime identifier ONNX Runtime brings native libraries for every platform
 # (about 260 MB). Directory.Build.props sets it too; saying it here keeps the image right if that changes.
-RUN dotnet publish src/Serving.Gateway -c Release -r linux-x64 --self-contained false -o /app
+# ReadyToRun: our assemblies and our packages' ship precompiled, so a new replica does not JIT its way to ready
+# (docs/deploy.md has the figures). About 17 MB more.
+RUN dotnet publish src/Serving.Gateway -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /app
 
 # --- runtime: ASP.NET Core only, no SDK. Not the chiseled variant: the HEALTHCHECK below needs a shell, and
 # the image has no curl or wget to spare one.

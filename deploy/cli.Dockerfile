@@ -6,7 +6,9 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/ src/
-RUN dotnet publish src/Serving.Cli -c Release -o /app --self-contained false
+# ReadyToRun: a command lives seconds, and without it serving score spends much of a short run in unoptimised
+# (tier-0) code of ML.NET and of its own pipeline, and every command pays the JIT at start (docs/batch-scoring.md).
+RUN dotnet publish src/Serving.Cli -c Release -r linux-x64 -o /app --self-contained false -p:PublishReadyToRun=true
 
 # The CLI needs no ASP.NET: the plain .NET runtime image is enough.
 FROM mcr.microsoft.com/dotnet/runtime:10.0
