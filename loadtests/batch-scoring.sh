@@ -4,7 +4,7 @@
 # into a large CSV (1,000,000 rows by default), runs the loop, then scores the file with serving score, and prints
 # rows per second for both and their ratio. Target: serving score at least 0.8 of the loop.
 #
-#   loadtests/batch-scoring.sh    (BATCH_ROWS, BATCH_SIZE, BATCH_MODELS, LOADTEST_SKIP_BUILD=1)
+#   loadtests/batch-scoring.sh    (BATCH_ROWS, BATCH_SIZE, BATCH_MODELS, LOADTEST_SKIP_BUILD=1 reuses the last publish)
 # Bounded: each step has a timeout; generated files live in a temporary folder removed on exit.
 set -euo pipefail
 
@@ -17,12 +17,19 @@ registry=${LOADTEST_REGISTRY:-$root/models}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# Both sides published as deploy/cli.Dockerfile publishes the CLI (Release, linux-x64, ReadyToRun), so serving score
+# runs as the image runs it and the loop's runtimes are compiled the same way.
+published=$here/BatchScoring/bin/published
 if [[ ${LOADTEST_SKIP_BUILD:-0} != 1 ]]; then
-  dotnet build -c Release "$root/src/Serving.Cli" -v q -nologo >/dev/null
-  dotnet build -c Release "$here/BatchScoring" -v q -nologo >/dev/null
+  for project in "$root/src/Serving.Cli:cli" "$here/BatchScoring:loop"; do
+    timeout 900 dotnet publish "${project%:*}" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+      -o "$published/${project##*:}" -v q -nologo >"$work/publish.log" 2>&1 || { tail -20 "$work/publish.log" >&2; exit 2; }
+  done
 fi
-cli=(dotnet "$root/src/Serving.Cli/bin/Release/net10.0/linux-x64/serving.dll")
-bench=(dotnet "$here/BatchScoring/bin/Release/net10.0/linux-x64/BatchScoring.dll")
+[[ -f $published/cli/serving.dll && -f $published/loop/BatchScoring.dll ]] \
+  || { echo "no published builds in $published; run without LOADTEST_SKIP_BUILD" >&2; exit 2; }
+cli=(dotnet "$published/cli/serving.dll")
+bench=(dotnet "$published/loop/BatchScoring.dll")
 
 printf '| model | rows | batch | runtime loop rows/s | serving score rows/s | ratio | loop rows/CPU-s | score rows/CPU-s | CPU ratio | score max RSS |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
 status=0
