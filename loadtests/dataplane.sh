@@ -132,7 +132,7 @@ until curl -sf -o /dev/null --max-time 2 -X POST --data-binary "@$scratch/row.js
   sleep 0.3
 done
 
-# The minimal ONNX endpoint serves the graph of the version the gateway answered with, under the same names.
+# The minimal ONNX endpoint serves the graph of the version the gateway answered with, under its model name and version.
 served=$(sed -n 's/.*"model_version":"\([0-9]*\)".*/\1/p' "$scratch/answer.json")
 [[ -f $root/models/$model/$served/model.onnx ]] || die "no ONNX file for $model version '$served'"
 if [[ " ${scenarios[*]} " == *" minimal "* ]]; then
