@@ -20,6 +20,23 @@ internal static partial class ThreadCpu
         return (time.Seconds * 1_000_000_000L) + time.Nanoseconds;
     }
 
+    /// <summary>
+    /// What one reading adds to an interval measured between two readings, in nanoseconds: the median gap between
+    /// back-to-back readings. Each reading is a system call, so on a microsecond of work this is most of the figure.
+    /// </summary>
+    public static long ReadingCost()
+    {
+        var gaps = new long[20_001];
+        for (var i = 0; i < gaps.Length; i++)
+        {
+            var first = Nanoseconds();
+            gaps[i] = Nanoseconds() - first;
+        }
+
+        Array.Sort(gaps);
+        return gaps[gaps.Length / 2];
+    }
+
     [StructLayout(LayoutKind.Sequential)]
     private struct TimeSpec
     {
