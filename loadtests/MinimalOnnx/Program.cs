@@ -4,7 +4,7 @@ using Serving.LoadTests.Shared;
 
 // The floor of an ONNX endpoint: Kestrel, one Utf8JsonReader pass into a pooled row, ONNX Runtime over memory bound
 // once (IoBinding), and a pooled Utf8JsonWriter. What the gateway costs beyond this is its own work per request;
-// what this costs beyond the ceiling (loadtests/Ceiling) is HTTP's body and ONNX Runtime's call.
+// what this costs beyond the ceiling (loadtests/Ceiling) is reading the body, the JSON both ways and ONNX Runtime's call.
 var options = MinimalOptions.Parse(args);
 if (options is null)
 {
