@@ -56,15 +56,14 @@ public sealed class DeploymentManager
             _formerStore = new DeploymentStore(_options.StateFile(dataDirectory.Paths));
             sharedStore.ChangedElsewhere += OnChangedElsewhere;
         }
-        else if (string.IsNullOrEmpty(_options.StatePath))
-        {
-            _store = new DeploymentStore(_options.StateFile(dataDirectory.Paths));
-            // Where earlier releases kept it: inside the registry, which may now be read-only. Read, never written.
-            _formerStore = new DeploymentStore(Path.Combine(registryOptions.Value.FullPath, ".deployments.json"));
-        }
         else
         {
             _store = new DeploymentStore(_options.StateFile(dataDirectory.Paths));
+            if (string.IsNullOrEmpty(_options.StatePath))
+            {
+                // Where earlier releases kept it: inside the registry, which may now be read-only. Read, never written.
+                _formerStore = new DeploymentStore(Path.Combine(registryOptions.Value.FullPath, ".deployments.json"));
+            }
         }
 
         _time = time;
