@@ -28,7 +28,10 @@ internal sealed class RedisServer : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>A StackExchange.Redis configuration string for it, with short timeouts so outages show fast.</summary>
-    public string Configuration => $"127.0.0.1:{Port},connectTimeout=1000,asyncTimeout=1000,syncTimeout=1000";
+    public string Configuration => ConfigurationAt(Port);
+
+    /// <summary>The same for a loopback port in front of it (a <see cref="TcpRelay"/>).</summary>
+    public static string ConfigurationAt(int port) => $"127.0.0.1:{port},connectTimeout=1000,asyncTimeout=1000,syncTimeout=1000";
 
     /// <summary>Starts one; skips the test (fails it under CI) when redis-server is not installed.</summary>
     public static async Task<RedisServer> StartAsync(params string[] extraArguments)

@@ -94,7 +94,7 @@ public sealed class RedisDeploymentStateStoreTests : IDisposable
     {
         await using var redis = await RedisServer.StartAsync();
         await using var relay = new TcpRelay(redis.Port);
-        using var cutOff = await RedisConnectionFactory.ConnectAsync($"127.0.0.1:{relay.Port},connectTimeout=1000,asyncTimeout=1000,syncTimeout=1000");
+        using var cutOff = await RedisConnectionFactory.ConnectAsync(RedisServer.ConfigurationAt(relay.Port));
         using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
         using var leaders = await TwoLeadersAsync(cutOff, connection);
         var (newLease, oldLeader, newLeader) = (leaders.NewLease, leaders.Old, leaders.New);
@@ -134,7 +134,7 @@ public sealed class RedisDeploymentStateStoreTests : IDisposable
     {
         await using var redis = await RedisServer.StartAsync();
         await using var relay = new TcpRelay(redis.Port);
-        using var cutOff = await RedisConnectionFactory.ConnectAsync($"127.0.0.1:{relay.Port},connectTimeout=1000,asyncTimeout=1000,syncTimeout=1000");
+        using var cutOff = await RedisConnectionFactory.ConnectAsync(RedisServer.ConfigurationAt(relay.Port));
         using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
         using var lease = RedisLeaderLeaseTests.Lease(connection, seconds: 5);
         using var follower = Store(cutOff, SingleProcessLeadership.Instance, "follower");
