@@ -59,7 +59,7 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
             var next = first;
             for (; next < batch.Count && batch[next].Model == model && batch[next].Day == day; next++)
             {
-                _buffer.Write(batch[next].Json);
+                _buffer.Write(batch[next].Json.Span);
                 _buffer.Write("\n"u8);
 
                 // Hand the text over in chunks that stay in the core's cache, rather than building the whole

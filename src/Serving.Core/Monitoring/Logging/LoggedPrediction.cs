@@ -15,16 +15,18 @@ public readonly struct LoggedPrediction
     /// </summary>
     public const int MaxValuesLaidOutOnRequest = 1024;
 
-    private readonly byte[]? _json;
+    private readonly ReadOnlyMemory<byte> _json;
+    private readonly LogLinePage? _page;
     private readonly InferenceRecord? _deferred;
 
-    private LoggedPrediction(InferenceRecord record, byte[]? json)
+    private LoggedPrediction(InferenceRecord record, ReadOnlyMemory<byte>? json, LogLinePage? page = null)
     {
         Model = record.Model;
         Version = record.Version;
         Id = record.Response?.Id ?? record.Request.Id ?? string.Empty;
         Day = DateOnly.FromDateTime(record.StartedAt.UtcDateTime);
-        _json = json;
+        _json = json ?? default;
+        _page = page;
         _deferred = json is null ? record : null;
     }
 
@@ -40,14 +42,21 @@ public readonly struct LoggedPrediction
     /// <summary>The UTC day the request came in (the file it belongs to).</summary>
     public DateOnly Day { get; }
 
-    /// <summary>The record as UTF-8 JSON, without a line break (laid out now if it was left for the writer).</summary>
-    public byte[] Json => _json ?? PredictionRecordWriter.ToUtf8(_deferred!);
+    /// <summary>
+    /// The record as UTF-8 JSON, without a line break (laid out now if it was left for the writer). Laid out through
+    /// <see cref="LogLinePages"/>, the bytes are reused once the logger releases the line, after the sink's write
+    /// returns: a sink copies what it keeps.
+    /// </summary>
+    public ReadOnlyMemory<byte> Json => _deferred is null ? _json : PredictionRecordWriter.ToUtf8(_deferred);
 
     /// <summary>Whether <see cref="Json"/> is ready, rather than left for the writer's thread.</summary>
-    public bool IsLaidOut => _json is not null;
+    public bool IsLaidOut => _deferred is null;
 
     /// <summary>This prediction with its record laid out; throws what the layout throws.</summary>
-    public LoggedPrediction LaidOut() => _json is not null ? this : new LoggedPrediction(_deferred!, PredictionRecordWriter.ToUtf8(_deferred!));
+    public LoggedPrediction LaidOut() => _deferred is null ? this : new LoggedPrediction(_deferred, PredictionRecordWriter.ToUtf8(_deferred));
+
+    /// <summary>Lets the line's page go once the line has been written or dropped for good; call it once.</summary>
+    public void Release() => _page?.Release();
 
     /// <summary>
     /// Lays the record out now, unless it is large. The logger calls this on the request's own thread, while the
@@ -57,9 +66,25 @@ public readonly struct LoggedPrediction
     public static LoggedPrediction Of(InferenceRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var values = Values(record.Request.Inputs) + (record.Response is { } response ? Values(response.Outputs) : 0);
-        return new LoggedPrediction(record, values <= MaxValuesLaidOutOnRequest ? PredictionRecordWriter.ToUtf8(record) : null);
+        return IsSmall(record) ? new LoggedPrediction(record, PredictionRecordWriter.ToUtf8(record)) : new LoggedPrediction(record, null);
     }
+
+    /// <summary>The same, with the line copied into <paramref name="pages"/> rather than an array of its own.</summary>
+    public static LoggedPrediction Of(InferenceRecord record, LogLinePages pages)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(pages);
+        if (!IsSmall(record))
+        {
+            return new LoggedPrediction(record, null);
+        }
+
+        var json = PredictionRecordWriter.ToUtf8(record, pages, out var page);
+        return new LoggedPrediction(record, json, page);
+    }
+
+    private static bool IsSmall(InferenceRecord record) =>
+        Values(record.Request.Inputs) + (record.Response is { } response ? Values(response.Outputs) : 0) <= MaxValuesLaidOutOnRequest;
 
     private static long Values(IReadOnlyList<Tensor> tensors)
     {

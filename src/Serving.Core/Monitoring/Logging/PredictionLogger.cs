@@ -29,6 +29,7 @@ public sealed class PredictionLogger : BackgroundService, IMonitoringConsumer
     private readonly TimeProvider _time;
     private readonly ILogger<PredictionLogger> _logger;
     private readonly MonitoringQueue? _intake;
+    private readonly LogLinePages _pages = new();
     private long _dropped;
     private long _written;
     private readonly StripedCounter _queued = new();
@@ -47,7 +48,11 @@ public sealed class PredictionLogger : BackgroundService, IMonitoringConsumer
         _logger = logger;
         _queue = Channel.CreateBounded<LoggedPrediction>(
             new BoundedChannelOptions(_options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
-            _ => Interlocked.Increment(ref _dropped));
+            dropped =>
+            {
+                Interlocked.Increment(ref _dropped);
+                dropped.Release();
+            });
     }
 
     /// <summary>Records dropped for any reason: the queue was full, or the record could never be written.</summary>
@@ -83,7 +88,7 @@ public sealed class PredictionLogger : BackgroundService, IMonitoringConsumer
         LoggedPrediction line;
         try
         {
-            line = LoggedPrediction.Of(record);
+            line = LoggedPrediction.Of(record, _pages);
         }
         catch (Exception ex)
         {
@@ -159,6 +164,7 @@ public sealed class PredictionLogger : BackgroundService, IMonitoringConsumer
     private void DropUnwritable(LoggedPrediction record, string reason, Exception ex)
     {
         var index = ReasonIndex(reason);
+        record.Release();
         Interlocked.Increment(ref _dropped);
         Interlocked.Increment(ref _unwritable[index]);
         if (Interlocked.Exchange(ref _unwritableLogged[index], 1) == 0)
@@ -375,6 +381,13 @@ public sealed class PredictionLogger : BackgroundService, IMonitoringConsumer
         try
         {
             await _sink.WriteAsync(records, cancellationToken);
+
+            // The sink has copied what it keeps: the lines' pages can be reused.
+            foreach (var record in records)
+            {
+                record.Release();
+            }
+
             Interlocked.Add(ref _written, records.Count);
             return null;
         }

@@ -65,17 +65,36 @@ public sealed class PredictionRecordWriter
     /// <summary>The record as UTF-8 JSON (no line break), in an array of its own; safe on any thread.</summary>
     public static byte[] ToUtf8(InferenceRecord record)
     {
+        var scratch = LayOut(record);
+        var json = scratch.WrittenSpan.ToArray();
+        LetGoIfLarge(scratch);
+        return json;
+    }
+
+    /// <summary>The record as UTF-8 JSON (no line break), copied into <paramref name="pages"/>; safe on any thread.</summary>
+    public static ReadOnlyMemory<byte> ToUtf8(InferenceRecord record, LogLinePages pages, out LogLinePage? page)
+    {
+        var scratch = LayOut(record);
+        var json = pages.Copy(scratch.WrittenSpan, out page);
+        LetGoIfLarge(scratch);
+        return json;
+    }
+
+    private static ArrayBufferWriter<byte> LayOut(InferenceRecord record)
+    {
         var writer = t_writer ??= new PredictionRecordWriter();
         var scratch = t_scratch ??= new ArrayBufferWriter<byte>(ScratchBytes);
         scratch.ResetWrittenCount();
         writer.Write(scratch, record);
-        var json = scratch.WrittenSpan.ToArray();
+        return scratch;
+    }
+
+    private static void LetGoIfLarge(ArrayBufferWriter<byte> scratch)
+    {
         if (scratch.Capacity > RetainedScratchBytes)
         {
             t_scratch = null;
         }
-
-        return json;
     }
 
     /// <summary>Appends the record (no line break) to <paramref name="output"/>.</summary>

@@ -42,6 +42,35 @@ public sealed class PredictionLoggerTests
     }
 
     [Fact]
+    public async Task Lines_reach_the_sink_intact_while_the_pages_they_were_copied_into_are_reused()
+    {
+        // Twenty waves of 1,000 lines of about 200 bytes: each wave fills several pages, which come back for reuse
+        // once written, so later waves are copied over earlier ones' bytes.
+        var sink = new RecordingSink();
+        var logger = Logger(sink, capacity: 5000);
+        await logger.StartAsync(CancellationToken.None);
+        for (var wave = 0; wave < 20; wave++)
+        {
+            for (var i = wave * 1000; i < (wave + 1) * 1000; i++)
+            {
+                logger.Consume(Record(i));
+            }
+
+            await logger.FlushAsync(TimeSpan.FromSeconds(10));
+        }
+
+        await logger.StopAsync(CancellationToken.None);
+
+        Assert.Equal(20_000, sink.Lines.Count);
+        for (var i = 0; i < sink.Lines.Count; i++)
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(sink.Lines[i].Json);
+            Assert.Equal($"r{i}", json.RootElement.GetProperty("id").GetString());
+            Assert.Equal(i, json.RootElement.GetProperty("inputs").GetProperty("x").GetProperty("data")[0].GetSingle());
+        }
+    }
+
+    [Fact]
     public async Task A_full_queue_drops_new_records_without_blocking_and_counts_each_drop()
     {
         var sink = new RecordingSink { Gate = new TaskCompletionSource() };
@@ -259,9 +288,15 @@ public sealed class PredictionLoggerTests
         return (logger, sink);
     }
 
+    /// <summary>What the sink keeps of a record: a copy, since the logger reuses a line's bytes once the write returns.</summary>
+    private sealed record KeptLine(string Model, int Version, string Id, DateOnly Day, byte[] Json, bool IsLaidOut)
+    {
+        public static KeptLine Of(LoggedPrediction line) => new(line.Model, line.Version, line.Id, line.Day, line.Json.ToArray(), line.IsLaidOut);
+    }
+
     private sealed class RecordingSink : IPredictionSink
     {
-        public List<LoggedPrediction> Lines { get; } = [];
+        public List<KeptLine> Lines { get; } = [];
 
         public List<string> Ids => [.. Lines.Select(l => l.Id)];
 
@@ -310,7 +345,7 @@ public sealed class PredictionLoggerTests
                 // As files do: the other models' records land before the failing model's write throws.
                 lock (Lines)
                 {
-                    Lines.AddRange(batch.Where(l => FailingModel is not null && l.Model != FailingModel));
+                    Lines.AddRange(batch.Where(l => FailingModel is not null && l.Model != FailingModel).Select(KeptLine.Of));
                 }
 
                 throw new IOException("disk full");
@@ -318,7 +353,7 @@ public sealed class PredictionLoggerTests
 
             lock (Lines)
             {
-                Lines.AddRange(batch);
+                Lines.AddRange(batch.Select(KeptLine.Of));
             }
         }
 

@@ -31,7 +31,7 @@ public sealed class LoggedRecordReaderTests
             },
             new InferenceResponse { ModelName = "iris", ModelVersion = "3", Id = "p-1", Outputs = [Tensor.FromValues("label", TensorDataType.Int64, [2], (ReadOnlySpan<long>)[2, 0])] });
 
-        var read = LoggedRecordReader.Read(LoggedPrediction.Of(record).Json);
+        var read = LoggedRecordReader.Read(LoggedPrediction.Of(record).Json.Span);
 
         Assert.NotNull(read);
         Assert.Equal(("iris", 3, RouteKind.Canary, "grpc"), (read.Model, read.Version, read.Route, read.Protocol));
@@ -55,7 +55,7 @@ public sealed class LoggedRecordReaderTests
         var record = new InferenceRecord("iris", 1, RouteKind.Stable, "rest", DateTimeOffset.UnixEpoch, TimeSpan.Zero, InferenceErrorKind.Unavailable,
             new InferenceRequest { ModelName = "iris", Inputs = [Tensor.FromValues("x", TensorDataType.Int32, [1], (ReadOnlySpan<int>)[7])] }, null);
 
-        var read = LoggedRecordReader.Read(LoggedPrediction.Of(record).Json);
+        var read = LoggedRecordReader.Read(LoggedPrediction.Of(record).Json.Span);
 
         Assert.Equal(InferenceErrorKind.Unavailable, read!.Error);
         Assert.Null(read.Response);

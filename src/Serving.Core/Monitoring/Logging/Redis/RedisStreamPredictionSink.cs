@@ -107,7 +107,7 @@ public sealed class RedisStreamPredictionSink : IPredictionSink
             }
 
             var last = group.Last().Json;
-            var landed = newest.Length == 1 && newest[0][RedisPredictionStreams.RecordField] is { IsNull: false } record && ((ReadOnlyMemory<byte>)record).Span.SequenceEqual(last);
+            var landed = newest.Length == 1 && newest[0][RedisPredictionStreams.RecordField] is { IsNull: false } record && ((ReadOnlyMemory<byte>)record).Span.SequenceEqual(last.Span);
             if (!landed)
             {
                 left.Add(group);
@@ -120,13 +120,14 @@ public sealed class RedisStreamPredictionSink : IPredictionSink
     /// <summary>Nothing to release: the multiplexer belongs to the process, not to the sink.</summary>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    // The record's bytes go as they are: the array was made for this entry alone and is never written again.
+    // The record's bytes are copied: the multiplexer may still hold a command after a failed or cancelled write has
+    // returned, and by then the logger may have let the line's page be reused.
     private static NameValueEntry[] Entry(LoggedPrediction prediction) =>
     [
         new(RedisPredictionStreams.IdField, prediction.Id),
         new(RedisPredictionStreams.ModelField, prediction.Model),
         new(RedisPredictionStreams.VersionField, prediction.Version.ToString(CultureInfo.InvariantCulture)),
-        new(RedisPredictionStreams.RecordField, prediction.Json),
+        new(RedisPredictionStreams.RecordField, prediction.Json.ToArray()),
     ];
 
     // A failed transaction fails its queued commands too; nobody awaits them, so mark their faults seen.
