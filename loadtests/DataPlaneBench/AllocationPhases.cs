@@ -33,16 +33,18 @@ internal static class AllocationPhases
             }
 
             using var sampler = Environment.GetEnvironmentVariable("DATAPLANE_SAMPLE") == "1" ? new AllocationSampler() : null;
-            if (sampler is not null)
-            {
-                sampler.RequestThread = (ulong)Interop.CurrentThreadId();
-                sampler.Recording = true;
-            }
-
             await Task.Delay(200);
             foreach (var consumer in TimedConsumer.All)
             {
                 consumer.Reset();
+            }
+
+            // After the wait, which resumes on another pool thread: the loop below then stays on this one, since the
+            // data plane completes synchronously in-process, so this is the thread whose allocations are the requests'.
+            if (sampler is not null)
+            {
+                sampler.RequestThread = (ulong)Interop.CurrentThreadId();
+                sampler.Recording = true;
             }
 
             long decode = 0, infer = 0, encode = 0;

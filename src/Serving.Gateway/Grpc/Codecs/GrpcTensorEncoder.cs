@@ -35,8 +35,10 @@ public static class GrpcTensorEncoder
             return true;
         }
 
-        foreach (var output in response.Outputs)
+        // Indexed loops here and below: a foreach over the interface would allocate an enumerator per answer.
+        for (var o = 0; o < response.Outputs.Count; o++)
         {
+            var output = response.Outputs[o];
             if (output.DataType is TensorDataType.FP16 or TensorDataType.BF16)
             {
                 return true;
@@ -55,8 +57,9 @@ public static class GrpcTensorEncoder
     {
         ArgumentNullException.ThrowIfNull(response);
         long size = StringField(response.ModelName) + StringField(response.ModelVersion) + StringField(response.Id);
-        foreach (var output in response.Outputs)
+        for (var o = 0; o < response.Outputs.Count; o++)
         {
+            var output = response.Outputs[o];
             size += Field(OutputSize(output, raw));
             if (raw)
             {
@@ -78,16 +81,18 @@ public static class GrpcTensorEncoder
         wire.String(ResponseModelName, response.ModelName);
         wire.String(ResponseModelVersion, response.ModelVersion);
         wire.String(ResponseId, response.Id);
-        foreach (var tensor in response.Outputs)
+        for (var o = 0; o < response.Outputs.Count; o++)
         {
+            var tensor = response.Outputs[o];
             wire.Header(ResponseOutputs, OutputSize(tensor, raw));
             WriteOutput(ref wire, tensor, raw);
         }
 
         if (raw)
         {
-            foreach (var tensor in response.Outputs)
+            for (var o = 0; o < response.Outputs.Count; o++)
             {
+                var tensor = response.Outputs[o];
                 wire.Header(ResponseRaw, BytesElementFraming.RawSize(tensor));
                 WriteRaw(ref wire, tensor);
             }

@@ -24,8 +24,10 @@ internal static class OipJsonResponseWriter
         }
 
         writer.WriteStartArray("outputs"u8);
-        foreach (var output in response.Outputs)
+        // Indexed: a foreach over the interface would allocate an enumerator per answer.
+        for (var o = 0; o < response.Outputs.Count; o++)
         {
+            var output = response.Outputs[o];
             writer.WriteStartObject();
             writer.WriteString("name"u8, output.Name);
             writer.WriteString("datatype"u8, output.DataType.ToProtocolName());
