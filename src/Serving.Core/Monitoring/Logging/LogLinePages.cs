@@ -8,7 +8,7 @@ namespace Serving.Core.Monitoring.Logging;
 /// released (written, or dropped for good) and a newer page has taken its place. A line that is never released
 /// only keeps its page from coming back, which the garbage collector then takes like any other array.
 /// </summary>
-public sealed class LogLinePages
+internal sealed class LogLinePages
 {
     /// <summary>Bytes per page: under the large object heap's threshold, and room for about a hundred lines.</summary>
     public const int PageBytes = 64 * 1024;
@@ -88,7 +88,7 @@ public sealed class LogLinePages
 }
 
 /// <summary>One page of <see cref="LogLinePages"/>: its bytes, and how many of its lines are still held.</summary>
-public sealed class LogLinePage
+internal sealed class LogLinePage
 {
     private readonly LogLinePages _owner;
 

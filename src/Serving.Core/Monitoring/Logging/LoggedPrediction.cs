@@ -56,7 +56,7 @@ public readonly struct LoggedPrediction
     public LoggedPrediction LaidOut() => _deferred is null ? this : new LoggedPrediction(_deferred, PredictionRecordWriter.ToUtf8(_deferred));
 
     /// <summary>Lets the line's page go once the line has been written or dropped for good; call it once.</summary>
-    public void Release() => _page?.Release();
+    internal void Release() => _page?.Release();
 
     /// <summary>
     /// Lays the record out now, unless it is large. The logger calls this on the request's own thread, while the
@@ -70,7 +70,7 @@ public readonly struct LoggedPrediction
     }
 
     /// <summary>The same, with the line copied into <paramref name="pages"/> rather than an array of its own.</summary>
-    public static LoggedPrediction Of(InferenceRecord record, LogLinePages pages)
+    internal static LoggedPrediction Of(InferenceRecord record, LogLinePages pages)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(pages);

@@ -72,7 +72,7 @@ public sealed class PredictionRecordWriter
     }
 
     /// <summary>The record as UTF-8 JSON (no line break), copied into <paramref name="pages"/>; safe on any thread.</summary>
-    public static ReadOnlyMemory<byte> ToUtf8(InferenceRecord record, LogLinePages pages, out LogLinePage? page)
+    internal static ReadOnlyMemory<byte> ToUtf8(InferenceRecord record, LogLinePages pages, out LogLinePage? page)
     {
         var scratch = LayOut(record);
         var json = pages.Copy(scratch.WrittenSpan, out page);
