@@ -75,10 +75,17 @@ public sealed class RedisStreamPredictionSinkTests
         await sink.WriteAsync(PredictionRecords.Range(0, 3), Token);
 
         // A wait cancelled after the transactions went out: the sink cannot know they landed, and the logger
-        // retries the same batch. Both models' parts land, so the retry must add nothing.
+        // retries the same batch. Both models' parts land, so the retry must add nothing. Redis holds every client's
+        // commands for a moment, so the answer cannot arrive before the sink sees its wait cancelled (it could,
+        // now and then, on a fast round trip, and then nothing was cancelled).
         List<LoggedPrediction> batch = [.. PredictionRecords.Range(3, 4), .. PredictionRecords.Range(7, 2, "other")];
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
+        await using (var admin = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration + ",allowAdmin=true"))
+        {
+            await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "300");
+        }
+
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await sink.WriteAsync(batch, cancelled.Token));
         await WaitForLengthAsync(connection, "m", 7);
         await sink.WriteAsync(batch, Token);
