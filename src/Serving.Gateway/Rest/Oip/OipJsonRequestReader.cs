@@ -133,7 +133,8 @@ internal static class OipJsonRequestReader
             }
         }
 
-        return more ?? (first is null ? [] : [first]);
+        // Typed apart from the list: a collection expression here would be one too, with an array of its own.
+        return more is not null ? more : first is null ? [] : new Tensor[] { first };
     }
 
     private static Tensor ReadInput(ref Utf8JsonReader reader, ref ReadOnlySpan<byte> body, ref OipBinaryParts binary, int position)
@@ -242,7 +243,11 @@ internal static class OipJsonRequestReader
 
     private static long[] ReadShape(ref Utf8JsonReader reader, int position)
     {
-        Expect(ref reader, JsonTokenType.StartArray, $"inputs[{position}].shape must be an array of integers");
+        // The message is made only when it is needed: an interpolated argument would be built on every request.
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw InferenceException.BadRequest($"inputs[{position}].shape must be an array of integers");
+        }
 
         // Dimensions gather on the stack; only a shape of more than eight needs a list. One array either way.
         Span<long> few = stackalloc long[8];
