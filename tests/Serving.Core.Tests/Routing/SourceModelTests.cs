@@ -57,7 +57,7 @@ public sealed class SourceModelTests : IDisposable
 
         // A pinned version still answers, and a model without a source serves its newest version as before.
         Assert.Equal("1", (await service.InferAsync(Request("m") with { Version = "1" }, CancellationToken.None)).ModelVersion);
-        Assert.Equal(1, Router.Route(_test.Registry.Current.Models["plain"], null, null)!.Generation.Version);
+        Assert.Equal(1, Router.Route(_test.Registry.Current.Models["plain"], null, null)!.Value.Generation.Version);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class TrafficRouterTests : IDisposable
         var canary = 0;
         for (var i = 0; i < Routes; i++)
         {
-            var decision = router.Route(_entry, deployment, key(i))!;
+            var decision = router.Route(_entry, deployment, key(i))!.Value;
             if (decision.Generation.Version == 2)
             {
                 Assert.Equal(RouteKind.Canary, decision.Kind);
@@ -87,8 +87,8 @@ public sealed class TrafficRouterTests : IDisposable
         var router = new TrafficRouter(new SeededRandomSource(1, 0.0999, 0.1001));
         var deployment = Deployment(10);
 
-        Assert.Equal(2, router.Route(_entry, deployment, null)!.Generation.Version);
-        Assert.Equal(1, router.Route(_entry, deployment, null)!.Generation.Version);
+        Assert.Equal(2, router.Route(_entry, deployment, null)!.Value.Generation.Version);
+        Assert.Equal(1, router.Route(_entry, deployment, null)!.Value.Generation.Version);
     }
 
     [Fact]
@@ -99,12 +99,12 @@ public sealed class TrafficRouterTests : IDisposable
 
         foreach (var key in new[] { "alice", "bob", "carol", "user-17", "séance" })
         {
-            var first = router.Route(_entry, deployment, key)!.Generation.Version;
+            var first = router.Route(_entry, deployment, key)!.Value.Generation.Version;
             for (var i = 0; i < 200; i++)
             {
                 // Unkeyed traffic in between moves the random source on; the keyed caller must not move.
                 router.Route(_entry, deployment, null);
-                Assert.Equal(first, router.Route(_entry, deployment, key)!.Generation.Version);
+                Assert.Equal(first, router.Route(_entry, deployment, key)!.Value.Generation.Version);
             }
         }
     }
@@ -134,7 +134,7 @@ public sealed class TrafficRouterTests : IDisposable
         foreach (var weight in new[] { 0, 5, 10, 25, 50, 100 })
         {
             var deployment = Deployment(weight);
-            var now = keys.Where(k => router.Route(_entry, deployment, k)!.Generation.Version == 2).ToHashSet(StringComparer.Ordinal);
+            var now = keys.Where(k => router.Route(_entry, deployment, k)!.Value.Generation.Version == 2).ToHashSet(StringComparer.Ordinal);
 
             Assert.Superset(onCanary, now);
             Assert.True(now.Count >= previousCount);
