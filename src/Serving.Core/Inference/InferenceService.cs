@@ -209,21 +209,14 @@ public sealed class InferenceService : IInferenceService
 
         RequestNames.CheckTensors(request, limits);
         var binding = generation.Binding;
-        var inputs = RequestValidator.BindInputs(request.ModelName, binding, request.Inputs, limits);
+        var inputs = RequestValidator.CheckInputs(request.ModelName, binding, request.Inputs, limits);
         var outputs = RequestValidator.SelectOutputs(request.ModelName, binding, request.RequestedOutputs);
-        var sourceNames = ReferenceEquals(outputs, binding.Outputs)
-            ? binding.AllOutputSourceNames
-            : [.. outputs.Select(o => o.Spec.SourceName)];
 
         // Checked once, here: the runtime need not check again, and the reference this request holds on the
-        // generation keeps the runtime alive, so it need not count the call either.
-        var named = await generation.Runtime.RunCheckedAsync(inputs, sourceNames, cancellationToken);
-
-        // The runtime's array is this request's own: rename in place rather than copy.
-        for (var i = 0; i < named.Length; i++)
-        {
-            named[i] = named[i].WithName(outputs[i].Spec.Name);
-        }
+        // generation keeps the runtime alive, so it need not count the call either. The runtime is told the artifact's
+        // names beside the caller's inputs and names the outputs as the signature does, so no tensor is copied to be
+        // renamed either way.
+        var named = await generation.Runtime.RunCheckedAsync(inputs, binding.CallFor(outputs), cancellationToken);
 
         return new InferenceResponse
         {

@@ -16,7 +16,23 @@ public static class RequestValidator
     /// </summary>
     public static Tensor[] BindInputs(string model, SignatureBinding binding, IReadOnlyList<Tensor> inputs, RequestLimits? limits = null)
     {
-        var bound = new Tensor[binding.Inputs.Length];
+        ArgumentNullException.ThrowIfNull(binding);
+        return binding.AllOutputsCall.InputsUnderArtifactNames(CheckInputs(model, binding, inputs, limits));
+    }
+
+    /// <summary>
+    /// Checks the inputs as <see cref="BindInputs"/> does and returns them in signature order under the caller's own
+    /// names, for a checked call (<c>IModelRuntime.RunCheckedAsync</c>), which is told the artifact's names apart. A
+    /// request that lists them in signature order (nearly all: most models have one input) gets its own list back, so
+    /// checking copies nothing.
+    /// </summary>
+    public static IReadOnlyList<Tensor> CheckInputs(string model, SignatureBinding binding, IReadOnlyList<Tensor> inputs, RequestLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var specs = binding.Inputs.Length;
+        Span<bool> seen = specs <= 64 ? stackalloc bool[specs] : new bool[specs];
+        var inOrder = true;
         long batch = -1;
         for (var i = 0; i < inputs.Count; i++)
         {
@@ -27,11 +43,13 @@ public static class RequestValidator
                     $"model '{CallerText.Cut(model)}' has no input '{CallerText.Cut(tensor.Name)}'; its inputs are {string.Join(", ", binding.Inputs.Select(b => $"'{b.Spec.Name}'"))}");
             }
 
-            if (bound[spec.Index] is not null)
+            if (seen[spec.Index])
             {
                 throw InferenceException.BadRequest($"input '{CallerText.Cut(tensor.Name)}' is given twice");
             }
 
+            seen[spec.Index] = true;
+            inOrder &= spec.Index == i;
             CheckTensor(tensor, spec, limits);
 
             // Inputs that share a variable leading (batch) dimension must agree on it.
@@ -45,13 +63,11 @@ public static class RequestValidator
 
                 batch = tensor.Shape[0];
             }
-
-            bound[spec.Index] = tensor.WithName(spec.Spec.SourceName);
         }
 
-        for (var i = 0; i < bound.Length; i++)
+        for (var i = 0; i < specs; i++)
         {
-            if (bound[i] is null)
+            if (!seen[i])
             {
                 var missing = binding.Inputs[i];
                 throw InferenceException.BadRequest(
@@ -59,7 +75,19 @@ public static class RequestValidator
             }
         }
 
-        return bound;
+        // Every input seen once, none unknown: as many inputs as the signature has, each in its place or not.
+        if (inOrder)
+        {
+            return inputs;
+        }
+
+        var ordered = new Tensor[specs];
+        foreach (var tensor in inputs)
+        {
+            ordered[binding.InputsByName[tensor.Name].Index] = tensor;
+        }
+
+        return ordered;
     }
 
     /// <summary>The outputs to run: all when none are asked for, else the asked ones, each known.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Serving.Core.Contracts;
+using Serving.Core.Runtimes;
 
 namespace Serving.Core.Registry;
 
@@ -16,6 +17,7 @@ public sealed class SignatureBinding
         InputsByName = inputs.ToFrozenDictionary(i => i.Spec.Name, StringComparer.Ordinal);
         OutputsByName = outputs.ToFrozenDictionary(o => o.Spec.Name, StringComparer.Ordinal);
         AllOutputSourceNames = [.. outputs.Select(o => o.Spec.SourceName)];
+        AllOutputsCall = new CheckedCallNames([.. inputs.Select(i => i.Spec.SourceName)], AllOutputSourceNames, [.. outputs.Select(o => o.Spec.Name)]);
     }
 
     public BoundTensor[] Inputs { get; }
@@ -28,6 +30,17 @@ public sealed class SignatureBinding
 
     /// <summary>Artifact names of every served output, in signature order.</summary>
     public string[] AllOutputSourceNames { get; }
+
+    /// <summary>
+    /// The names of a checked call that asks for every output (nearly every request): the artifact's name of each
+    /// input in signature order, and of each output, with the signature's name for it in the answer.
+    /// </summary>
+    public CheckedCallNames AllOutputsCall { get; }
+
+    /// <summary>The names of a checked call that asks for <paramref name="outputs"/> only.</summary>
+    public CheckedCallNames CallFor(BoundTensor[] outputs) => ReferenceEquals(outputs, Outputs)
+        ? AllOutputsCall
+        : new CheckedCallNames(AllOutputsCall.Inputs, [.. outputs.Select(o => o.Spec.SourceName)], [.. outputs.Select(o => o.Spec.Name)]);
 
     /// <summary>Prepares a signature; throws <see cref="InvalidDataException"/> when a datatype is unknown or a name repeats.</summary>
     public static SignatureBinding Create(ModelSignature signature)

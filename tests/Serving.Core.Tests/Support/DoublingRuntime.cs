@@ -32,10 +32,10 @@ internal sealed class DoublingRuntime : IModelRuntime
     /// <summary>Calls made through <see cref="RunAsync"/>.</summary>
     public int Runs => Volatile.Read(ref _runs);
 
-    public ValueTask<Tensor[]> RunCheckedAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken)
+    public async ValueTask<Tensor[]> RunCheckedAsync(IReadOnlyList<Tensor> inputs, CheckedCallNames names, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _checkedRuns);
-        return RunCoreAsync(inputs, cancellationToken);
+        return names.NameAnswer(await RunCoreAsync(inputs, cancellationToken));
     }
 
     public ValueTask<Tensor[]> RunAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken)

@@ -81,9 +81,16 @@ public sealed class MLNetModelRuntime : IModelRuntime
         ValueTask.FromResult(RunCore(inputs, outputNames, cancellationToken));
 
     /// <inheritdoc />
-    /// <remarks>The caller's reference on the version keeps Dispose away: no second count of calls in flight.</remarks>
-    public ValueTask<Tensor[]> RunCheckedAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(RunCore(inputs, outputNames, cancellationToken, counted: false));
+    /// <remarks>
+    /// The caller's reference on the version keeps Dispose away: no second count of calls in flight. Engines find
+    /// inputs by the artifact's column names, so the inputs are renamed first.
+    /// </remarks>
+    public ValueTask<Tensor[]> RunCheckedAsync(IReadOnlyList<Tensor> inputs, CheckedCallNames names, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var outputs = RunCore(names.InputsUnderArtifactNames(inputs), names.Outputs, cancellationToken, counted: false);
+        return ValueTask.FromResult(names.Outputs.Length == 0 ? outputs : names.NameAnswer(outputs));
+    }
 
     /// <summary>Runs the model synchronously. An empty <paramref name="outputNames"/> asks for every output.</summary>
     public Tensor[] Run(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames) =>

@@ -41,9 +41,10 @@ internal sealed class BoundRun : IDisposable
 
     /// <summary>
     /// Binds a call shaped like <paramref name="inputs"/> (fixed-size numeric tensors with <paramref name="rows"/>
-    /// rows) that asks for <paramref name="outputNames"/>, each planned in <paramref name="plans"/>.
+    /// rows, the artifact's <paramref name="inputNames"/>) that asks for <paramref name="outputNames"/>, each planned in
+    /// <paramref name="plans"/>.
     /// </summary>
-    public static unsafe BoundRun Create(InferenceSession session, IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, BatchOutput[] plans, long rows)
+    public static unsafe BoundRun Create(InferenceSession session, IReadOnlyList<Tensor> inputs, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames, BatchOutput[] plans, long rows)
     {
         var inputBuffers = new byte[inputs.Count][];
         var inputShapes = new long[inputs.Count][];
@@ -66,7 +67,7 @@ internal sealed class BoundRun : IDisposable
                         OrtMemoryInfo.DefaultInstance, OnnxTypeMap.ToElementType(input.DataType), inputShapes[i], (IntPtr)data, input.Data.Length);
                 }
 
-                binding.BindInput(input.Name, inputValues[i]);
+                binding.BindInput(inputNames[i], inputValues[i]);
             }
 
             for (var i = 0; i < outputNames.Count; i++)
@@ -82,7 +83,7 @@ internal sealed class BoundRun : IDisposable
                 binding.BindOutput(outputNames[i], outputValues[i]);
             }
 
-            return new BoundRun(binding, [.. inputs.Select(input => input.Name)], inputBuffers, inputShapes, inputValues, outputBuffers, outputValues, [.. plans], [.. outputNames], rows);
+            return new BoundRun(binding, [.. inputNames], inputBuffers, inputShapes, inputValues, outputBuffers, outputValues, [.. plans], [.. outputNames], rows);
         }
         catch
         {
@@ -97,11 +98,11 @@ internal sealed class BoundRun : IDisposable
     }
 
     /// <summary>
-    /// Whether this call fits <paramref name="inputs"/> in name, order, shape and size, and asks for the same outputs.
+    /// Whether this call fits <paramref name="inputs"/> (the artifact's <paramref name="inputNames"/>) in name, order, shape and size, and asks for the same outputs.
     /// Inputs are copied by position into buffers bound by name, so a caller listing them in another order needs
     /// another call; and the shape counts, not only the size: free inner dimensions let [1, 30] and [1, 5, 6] meet.
     /// </summary>
-    public bool Fits(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames)
+    public bool Fits(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames)
     {
         if (inputs.Count != _inputBuffers.Length || outputNames.Count != _outputNames.Length)
         {
@@ -112,7 +113,7 @@ internal sealed class BoundRun : IDisposable
         {
             var input = inputs[i];
             if (input.Data.Length != _inputBuffers[i].Length || !input.Shape.AsSpan().SequenceEqual(_inputShapes[i])
-                || !string.Equals(input.Name, _inputNames[i], StringComparison.Ordinal))
+                || !string.Equals(inputNames[i], _inputNames[i], StringComparison.Ordinal))
             {
                 return false;
             }
@@ -129,8 +130,11 @@ internal sealed class BoundRun : IDisposable
         return true;
     }
 
-    /// <summary>Runs on <paramref name="inputs"/> (which <see cref="Fits"/>) and returns the outputs in fresh tensors.</summary>
-    public Tensor[] Run(InferenceSession session, RunOptions options, IReadOnlyList<Tensor> inputs)
+    /// <summary>
+    /// Runs on <paramref name="inputs"/> (which <see cref="Fits"/>) and returns the outputs in fresh tensors, output
+    /// <c>i</c> named <paramref name="answerNames"/>[i].
+    /// </summary>
+    public Tensor[] Run(InferenceSession session, RunOptions options, IReadOnlyList<Tensor> inputs, IReadOnlyList<string> answerNames)
     {
         for (var i = 0; i < inputs.Count; i++)
         {
@@ -141,7 +145,7 @@ internal sealed class BoundRun : IDisposable
         var outputs = new Tensor[_outputBuffers.Length];
         for (var i = 0; i < outputs.Length; i++)
         {
-            outputs[i] = _plans[i].Allocate(_outputNames[i], Rows);
+            outputs[i] = _plans[i].Allocate(answerNames[i], Rows);
             _outputBuffers[i].AsSpan().CopyTo(outputs[i].Data);
         }
 

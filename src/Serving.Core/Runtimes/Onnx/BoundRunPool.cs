@@ -20,15 +20,15 @@ internal sealed class BoundRunPool : IDisposable
     private volatile bool _disposed;
 
     /// <summary>
-    /// A bound call for <paramref name="inputs"/> and <paramref name="outputNames"/>: a kept one, or a new one when none
+    /// A bound call for <paramref name="inputs"/> (the artifact's <paramref name="inputNames"/>) and <paramref name="outputNames"/>: a kept one, or a new one when none
     /// is kept for this batch size; null when the kept one taken does not fit (a request naming other outputs, inputs
     /// in another order), which then runs unbound rather than replacing the call most traffic fits.
     /// </summary>
-    public BoundRun? Rent(InferenceSession session, IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, BatchOutput[] plans, long rows)
+    public BoundRun? Rent(InferenceSession session, IReadOnlyList<Tensor> inputs, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames, BatchOutput[] plans, long rows)
     {
         if (_idle.TryGetValue(rows, out var bag) && bag.TryTake(out var run))
         {
-            if (run.Fits(inputs, outputNames))
+            if (run.Fits(inputs, inputNames, outputNames))
             {
                 return run;
             }
@@ -37,7 +37,7 @@ internal sealed class BoundRunPool : IDisposable
             return null;
         }
 
-        return BoundRun.Create(session, inputs, outputNames, plans, rows);
+        return BoundRun.Create(session, inputs, inputNames, outputNames, plans, rows);
     }
 
     /// <summary>Takes a call back after a successful run; frees it when enough are kept or the pool is gone.</summary>

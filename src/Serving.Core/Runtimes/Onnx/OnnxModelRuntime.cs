@@ -88,7 +88,7 @@ public sealed class OnnxModelRuntime : IModelRuntime
         _lifetime.Enter(this);
         try
         {
-            return RunCore(inputs, outputNames.Count == 0 ? _tensorOutputNames : outputNames, inputsChecked: false);
+            return RunCore(inputs, outputNames.Count == 0 ? _tensorOutputNames : outputNames, inputNames: null, answerNames: null);
         }
         finally
         {
@@ -97,15 +97,16 @@ public sealed class OnnxModelRuntime : IModelRuntime
     }
 
     /// <inheritdoc />
-    public ValueTask<Tensor[]> RunCheckedAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken)
+    public ValueTask<Tensor[]> RunCheckedAsync(IReadOnlyList<Tensor> inputs, CheckedCallNames names, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(outputNames);
+        ArgumentNullException.ThrowIfNull(names);
 
-        // The caller's reference on the version keeps Dispose away, and BindInputs checked the inputs: no second
+        // The caller's reference on the version keeps Dispose away, and CheckInputs checked the inputs: no second
         // count of calls in flight, no second look-up of each input's type.
-        return ValueTask.FromResult(RunCore(inputs, outputNames.Count == 0 ? _tensorOutputNames : outputNames, inputsChecked: true));
+        var all = names.Outputs.Length == 0;
+        return ValueTask.FromResult(RunCore(inputs, all ? _tensorOutputNames : names.Outputs, names.Inputs, all ? _tensorOutputNames : names.Answers));
     }
 
     /// <summary>Frees the session once calls in flight have finished; later calls throw <see cref="ObjectDisposedException"/>.</summary>
@@ -114,18 +115,35 @@ public sealed class OnnxModelRuntime : IModelRuntime
     private static TensorElementType ElementTypeOf(TensorSpec spec) =>
         OnnxTypeMap.ToElementType(TensorDataTypes.Parse(spec.Datatype, spec.Name));
 
-    private Tensor[] RunCore(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, bool inputsChecked)
+    // The names are null for RunAsync. Given (RunCheckedAsync), the data plane checked the inputs, which keep the
+    // caller's names (inputNames are the artifact's), and the outputs take answerNames.
+    private Tensor[] RunCore(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, IReadOnlyList<string>? inputNames, IReadOnlyList<string>? answerNames)
     {
         for (var i = 0; i < outputNames.Count; i++)
         {
             CheckOutputName(outputNames[i]);
         }
 
-        if (inputsChecked && _preallocateOutputs && TryRunBound(inputs, outputNames) is { } bound)
+        if (inputNames is not null && answerNames is not null && _preallocateOutputs && TryRunBound(inputs, inputNames, outputNames, answerNames) is { } bound)
         {
             return bound;
         }
 
+        var outputs = RunUnbound(inputs, inputNames, outputNames, inputsChecked: answerNames is not null);
+        if (answerNames is not null)
+        {
+            for (var i = 0; i < outputs.Length; i++)
+            {
+                outputs[i] = outputs[i].WithName(answerNames[i]);
+            }
+        }
+
+        return outputs;
+    }
+
+    // inputNames, when given, are the artifact's names of the inputs, which keep the caller's.
+    private Tensor[] RunUnbound(IReadOnlyList<Tensor> inputs, IReadOnlyList<string>? inputNames, IReadOnlyList<string> outputNames, bool inputsChecked)
+    {
         var count = inputs.Count;
         var scratch = RunScratch.ForInputs(count);
         var names = scratch.Names;
@@ -136,7 +154,7 @@ public sealed class OnnxModelRuntime : IModelRuntime
             for (var i = 0; i < count; i++)
             {
                 var input = inputs[i];
-                names[i] = input.Name;
+                names[i] = inputNames?[i] ?? input.Name;
                 values[i] = inputsChecked && input.DataType != TensorDataType.Bytes ? CreateCheckedInput(input, ref pins[i]) : CreateInput(input, ref pins[i]);
             }
 
@@ -187,7 +205,7 @@ public sealed class OnnxModelRuntime : IModelRuntime
     /// Runs checked numeric inputs of a small batch on a reused bound call (<see cref="BoundRun"/>). Returns null when
     /// the call does not qualify or ONNX Runtime refuses it; the ordinary run then runs it and reports any error.
     /// </summary>
-    private Tensor[]? TryRunBound(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames)
+    private Tensor[]? TryRunBound(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames, IReadOnlyList<string> answerNames)
     {
         for (var i = 0; i < inputs.Count; i++)
         {
@@ -209,13 +227,13 @@ public sealed class OnnxModelRuntime : IModelRuntime
             BoundRun? run = null;
             try
             {
-                run = _bound.Rent(_session, inputs, outputNames, plans, rows);
+                run = _bound.Rent(_session, inputs, inputNames, outputNames, plans, rows);
                 if (run is null)
                 {
                     return null;
                 }
 
-                var outputs = run.Run(_session, _runOptions, inputs);
+                var outputs = run.Run(_session, _runOptions, inputs, answerNames);
                 _bound.Return(run);
                 return outputs;
             }

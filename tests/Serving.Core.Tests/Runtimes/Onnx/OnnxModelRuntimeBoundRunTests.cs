@@ -1,4 +1,5 @@
 using Serving.Core.Contracts;
+using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Onnx;
 
 namespace Serving.Core.Tests.Runtimes.Onnx;
@@ -11,14 +12,18 @@ public sealed class OnnxModelRuntimeBoundRunTests
 {
     private static readonly string[] Outputs = ["y", "total"];
 
+    // A checked call under the artifact's own names, as the data plane makes for a signature that keeps them.
+    private static ValueTask<Tensor[]> Checked(OnnxModelRuntime runtime, Tensor[] inputs, string[] outputs) =>
+        runtime.RunCheckedAsync(inputs, CheckedCallNames.Same(inputs, outputs), TestContext.Current.CancellationToken);
+
     [Fact]
     public async Task Checked_runs_in_turn_each_get_their_own_answer_and_their_own_arrays()
     {
         using var runtime = OnnxModelRuntime.Load(OnnxFixtures.PathOf("linear_fp32.onnx"), new OnnxRuntimeOptions());
 
-        var first = await runtime.RunCheckedAsync([Rows(1, 1f)], Outputs, TestContext.Current.CancellationToken);
-        var second = await runtime.RunCheckedAsync([Rows(1, 7f)], Outputs, TestContext.Current.CancellationToken);
-        var third = await runtime.RunCheckedAsync([Rows(1, 1f)], Outputs, TestContext.Current.CancellationToken);
+        var first = await Checked(runtime, [Rows(1, 1f)], Outputs);
+        var second = await Checked(runtime, [Rows(1, 7f)], Outputs);
+        var third = await Checked(runtime, [Rows(1, 1f)], Outputs);
 
         AssertSame(runtime.Run([Rows(1, 1f)], Outputs), first);
         AssertSame(runtime.Run([Rows(1, 7f)], Outputs), second);
@@ -31,7 +36,7 @@ public sealed class OnnxModelRuntimeBoundRunTests
         // An answer is the caller's to keep: the next run must not write into it.
         Assert.NotSame(first[0].Data, third[0].Data);
         var kept = first[0].AsSpan<float>().ToArray();
-        await runtime.RunCheckedAsync([Rows(1, -3f)], Outputs, TestContext.Current.CancellationToken);
+        await Checked(runtime, [Rows(1, -3f)], Outputs);
         Assert.Equal(kept, first[0].AsSpan<float>().ToArray());
     }
 
@@ -47,7 +52,7 @@ public sealed class OnnxModelRuntimeBoundRunTests
         for (var round = 0; round < 3; round++)
         {
             var input = Rows(rows, round + 0.5f);
-            AssertSame(runtime.Run([input], Outputs), await runtime.RunCheckedAsync([input], Outputs, TestContext.Current.CancellationToken));
+            AssertSame(runtime.Run([input], Outputs), await Checked(runtime, [input], Outputs));
         }
 
         // Up to 64 rows a checked call runs bound (and its call is kept); past that, the ordinary run, keeping none.
@@ -59,9 +64,9 @@ public sealed class OnnxModelRuntimeBoundRunTests
     {
         using var runtime = OnnxModelRuntime.Load(OnnxFixtures.PathOf("linear_fp32.onnx"), new OnnxRuntimeOptions());
 
-        var both = await runtime.RunCheckedAsync([Rows(2, 4f)], Outputs, TestContext.Current.CancellationToken);
-        var total = await runtime.RunCheckedAsync([Rows(2, 4f)], ["total"], TestContext.Current.CancellationToken);
-        var again = await runtime.RunCheckedAsync([Rows(2, 4f)], Outputs, TestContext.Current.CancellationToken);
+        var both = await Checked(runtime, [Rows(2, 4f)], Outputs);
+        var total = await Checked(runtime, [Rows(2, 4f)], ["total"]);
+        var again = await Checked(runtime, [Rows(2, 4f)], Outputs);
 
         var only = Assert.Single(total);
         Assert.Equal("total", only.Name);
@@ -80,8 +85,8 @@ public sealed class OnnxModelRuntimeBoundRunTests
             var names = runtime.Outputs.Select(o => o.Name).ToArray();
 
             var expected = runtime.Run(inputs, names);
-            AssertSame(expected, await runtime.RunCheckedAsync(inputs, names, TestContext.Current.CancellationToken));
-            AssertSame(expected, await runtime.RunCheckedAsync(inputs, names, TestContext.Current.CancellationToken));
+            AssertSame(expected, await Checked(runtime, inputs, names));
+            AssertSame(expected, await Checked(runtime, inputs, names));
         }
     }
 
@@ -93,8 +98,8 @@ public sealed class OnnxModelRuntimeBoundRunTests
         var names = runtime.Outputs.Select(o => o.Name).ToArray();
         Tensor[] reversed = [.. inputs.Reverse()];
 
-        var inOrder = await runtime.RunCheckedAsync(inputs, names, TestContext.Current.CancellationToken);
-        var otherOrder = await runtime.RunCheckedAsync(reversed, names, TestContext.Current.CancellationToken);
+        var inOrder = await Checked(runtime, inputs, names);
+        var otherOrder = await Checked(runtime, reversed, names);
 
         // Same shapes and sizes, so only the names tell the two calls apart: a bound call must not swap a and b.
         AssertSame(runtime.Run(inputs, names), inOrder);
@@ -113,11 +118,58 @@ public sealed class OnnxModelRuntimeBoundRunTests
             for (var n = 0; n < 400; n++)
             {
                 var value = (worker * 3 + n) % 16;
-                AssertSame(expected[value], await runtime.RunCheckedAsync([Rows(1, value)], Outputs, TestContext.Current.CancellationToken));
+                AssertSame(expected[value], await Checked(runtime, [Rows(1, value)], Outputs));
             }
         }, TestContext.Current.CancellationToken));
 
         await Task.WhenAll(workers);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(65)]
+    public async Task A_checked_call_finds_inputs_by_the_artifacts_names_and_answers_under_the_callers(int rows)
+    {
+        // 1 row runs on a bound call; 65, past BoundRunPool.MaxRows, runs unbound: both must name things the same way.
+        using var runtime = OnnxModelRuntime.Load(OnnxFixtures.PathOf("linear_fp32.onnx"), new OnnxRuntimeOptions());
+        var artifactInput = Rows(rows, 2f);
+        var callerInput = artifactInput.WithName("features");
+        var names = new CheckedCallNames(["x"], ["total", "y"], ["sum", "scaled"]);
+
+        var answer = await runtime.RunCheckedAsync([callerInput], names, TestContext.Current.CancellationToken);
+
+        var expected = runtime.Run([artifactInput], ["total", "y"]);
+        Assert.Equal(["sum", "scaled"], answer.Select(t => t.Name));
+        AssertSame([expected[0].WithName("sum"), expected[1].WithName("scaled")], answer);
+        Assert.Equal("features", callerInput.Name);
+    }
+
+    [Fact]
+    public async Task A_runtime_without_a_checked_call_of_its_own_gets_the_same_names_by_default()
+    {
+        using var onnx = OnnxModelRuntime.Load(OnnxFixtures.PathOf("linear_fp32.onnx"), new OnnxRuntimeOptions());
+        IModelRuntime plain = new PlainRuntime(onnx);
+        var input = Rows(2, 3f);
+        var names = new CheckedCallNames(["x"], ["y"], ["scaled"]);
+
+        var answer = await plain.RunCheckedAsync([input.WithName("features")], names, TestContext.Current.CancellationToken);
+
+        AssertSame([onnx.Run([input], ["y"])[0].WithName("scaled")], answer);
+    }
+
+    // Only RunAsync, as a runtime written before checked calls would have.
+    private sealed class PlainRuntime(OnnxModelRuntime inner) : IModelRuntime
+    {
+        public IReadOnlyList<TensorSpec> Inputs => inner.Inputs;
+
+        public IReadOnlyList<TensorSpec> Outputs => inner.Outputs;
+
+        public ValueTask<Tensor[]> RunAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken) =>
+            inner.RunAsync(inputs, outputNames, cancellationToken);
+
+        public void Dispose()
+        {
+        }
     }
 
     private static void AssertSame(Tensor[] expected, Tensor[] actual)
