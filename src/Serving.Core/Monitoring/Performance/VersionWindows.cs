@@ -70,12 +70,16 @@ internal sealed class VersionWindows(int version, int windowRows, int maxWindows
         if (Current is { Rows: > 0 })
         {
             _closed.Add(Current);
+            PerformanceWindow? evicted = null;
             if (_closed.Count > maxWindows)
             {
+                // No held prediction finds a window once it is out of the list (Find goes by the list), so the oldest
+                // one's arrays can carry the next window's rows.
+                evicted = _closed[0];
                 _closed.RemoveRange(0, _closed.Count - maxWindows);
             }
 
-            Current = new PerformanceWindow(layout, WindowRows, _nextSequence++);
+            Current = new PerformanceWindow(layout, WindowRows, _nextSequence++, evicted);
         }
         else
         {

@@ -25,6 +25,36 @@ public sealed class PerformanceWindowTests
     }
 
     [Fact]
+    public void A_window_reusing_an_evicted_ones_arrays_holds_only_its_own_rows_and_labels()
+    {
+        // Two windows kept: from the fourth on, each new window takes over the arrays of the one that falls out.
+        var f = new PerformanceFixture(new PerformanceOptions { WindowRows = 2, MaxWindows = 2 });
+        for (var i = 0; i < 12; i++)
+        {
+            // Every prediction right, and every label known, in the first windows; the later ones all wrong.
+            f.Binary($"p{i}", i < 6 ? 1 : 0, 0.9f);
+            f.Feedback($"p{i}", FeedbackLabel.OfNumber(1));
+            f.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        f.Binary("p12", 1, 0.9f);
+
+        var version = f.Version("cancer");
+        Assert.Equal(2, version.Window!.Rows);
+        Assert.Equal(2, version.Window.Labels);
+        Assert.Equal(0.0, PerformanceFixture.Metric(version.Window, MetricNames.Accuracy));
+
+        // The open window (on reused arrays) has the one row filed since, and no label: nothing left from before.
+        Assert.Equal(1, version.Current!.Rows);
+        Assert.Equal(0, version.Current.Labels);
+
+        // A label for a prediction whose window was let go joins nothing, and changes no window now held.
+        var late = f.Feedback("p0", FeedbackLabel.OfNumber(1));
+        Assert.Equal((0, 1), (late.Accepted, late.UnknownIds));
+        Assert.Equal(0, f.Version("cancer").Current!.Labels);
+    }
+
+    [Fact]
     public void A_late_label_joins_the_closed_window_of_its_prediction()
     {
         var f = new PerformanceFixture(new PerformanceOptions { WindowRows = 2 });
