@@ -95,6 +95,11 @@ internal static class GatewayHostExtensions
         app.Services.GetRequiredService<DeploymentManager>();
         app.UseRequestDecompression();
         app.UseResponseCompression();
+
+        // Infer ahead of endpoint routing, which is called here so that it runs after that (WebApplication would
+        // otherwise put it first).
+        app.UseOipInferAheadOfRouting();
+        app.UseRouting();
         app.MapOipEndpoints();
         app.MapMlflowEndpoints();
         app.MapOipGrpc();

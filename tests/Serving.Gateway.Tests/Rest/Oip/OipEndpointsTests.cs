@@ -32,6 +32,31 @@ public sealed class OipEndpointsTests(SampleGatewayFixture gateway) : IClassFixt
     private Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> PostAsync(string path, string json) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = Json(json) });
 
+    [Theory]
+    [InlineData("/v2/models/breast-cancer/infer")]
+    [InlineData("/V2/MODELS/breast-cancer/Infer")]
+    [InlineData("/v2/models/breast-cancer/infer/")]
+    [InlineData("/v2/models/breast-cancer/versions/2/infer")]
+    [InlineData("/v2/models/breast-cancer/versions/2/infer/")]
+    public async Task Infer_answers_the_same_ahead_of_routing_and_through_it(string path)
+    {
+        // A trailing slash is left to routing; the others are served ahead of it. Both give the same answer.
+        var (status, body, response) = await PostAsync(path, InferBody(0, 2));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("2", response.Headers.GetValues("X-Model-Version").Single());
+        Assert.Equal("req-0", body.GetProperty("id").GetString());
+        Assert.Equal(2, body.GetProperty("outputs")[0].GetProperty("shape")[0].GetInt32());
+    }
+
+    [Fact]
+    public async Task Other_methods_on_an_infer_path_still_get_routings_405()
+    {
+        var response = await _rest.GetAsync("/v2/models/breast-cancer/infer", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+    }
+
     [Fact]
     public async Task Health_endpoints_answer_with_status_and_body()
     {
