@@ -33,6 +33,7 @@ public sealed class PerformanceMonitor : BackgroundService, IMonitoringConsumer,
     private readonly EventSender _events;
     private readonly ConditionalWeakTable<ModelManifest, PredictionLayout> _layouts = [];
     private readonly StripedCounter _queued = new();
+    private readonly PredictedRowsBuffer _unread = new();
     private readonly MonitoringQueue? _intake;
     private long _processed;
     private long _dropped;
@@ -266,8 +267,18 @@ public sealed class PerformanceMonitor : BackgroundService, IMonitoringConsumer,
             }
 
             var layout = _layouts.GetValue(manifest, PredictionLayout.For);
+
+            // A single row (nearly every prediction) is read where it is filed, into the filing thread's reused
+            // arrays: the queue holds the answer, which exists anyway, instead of two new arrays of its numbers.
+            // Larger answers are read here, at most MaxRowsPerRequest rows of them, so the queue never keeps a large
+            // answer alive.
+            if (layout.IsSingleRow(response))
+            {
+                return new ReadPrediction(record.Model, record.Version, id, record.StartedAt, layout, default, 1, response);
+            }
+
             return layout.Read(response, _options.MaxRowsPerRequest) is { } rows
-                ? new ReadPrediction(record.Model, record.Version, id, record.StartedAt, layout, rows, ServedRows(response, layout, rows))
+                ? new ReadPrediction(record.Model, record.Version, id, record.StartedAt, layout, rows, ServedRows(response, layout, rows), null)
                 : null;
         }
         catch (Exception ex)
@@ -283,7 +294,12 @@ public sealed class PerformanceMonitor : BackgroundService, IMonitoringConsumer,
     {
         lock (_lock)
         {
-            _store.AddPrediction(prediction.Model, prediction.Version, prediction.Id, prediction.At, prediction.Layout, prediction.Rows, prediction.Served);
+            // The buffer is only read into under the lock, and the window copies the rows before it is read into again.
+            var rows = prediction.Unread is { } answer ? prediction.Layout.Read(answer, 1, _unread) : prediction.Rows;
+            if (rows is { } read)
+            {
+                _store.AddPrediction(prediction.Model, prediction.Version, prediction.Id, prediction.At, prediction.Layout, read, prediction.Served);
+            }
         }
     }
 
@@ -341,7 +357,8 @@ public sealed class PerformanceMonitor : BackgroundService, IMonitoringConsumer,
 
     /// <summary>A served prediction as the queue holds it: a struct, so the queue stores it inline.</summary>
     /// <remarks><paramref name="Served"/>: rows the answer had, which the label list must match; <paramref name="Rows"/> may be a sample of them.</remarks>
-    private readonly record struct ReadPrediction(string Model, int Version, string Id, DateTimeOffset At, PredictionLayout Layout, PredictedRows Rows, int Served);
+    // Unread: a single-row answer, read when it is filed (Rows is then empty).
+    private readonly record struct ReadPrediction(string Model, int Version, string Id, DateTimeOffset At, PredictionLayout Layout, PredictedRows Rows, int Served, InferenceResponse? Unread);
 
     // Only a capped read needs the prediction's own row count; otherwise every row was read.
     private int ServedRows(InferenceResponse response, PredictionLayout layout, PredictedRows rows)

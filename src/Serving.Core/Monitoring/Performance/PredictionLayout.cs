@@ -68,11 +68,14 @@ internal sealed class PredictionLayout
     /// of <paramref name="maxRows"/> equal strata (<see cref="RowSample.Middle"/>, so a label list maps back to the
     /// same rows). Null when it lacks the prediction output.
     /// </summary>
-    public PredictedRows? Read(InferenceResponse response, int maxRows = int.MaxValue)
+    /// <remarks>With <paramref name="buffer"/> the rows go into its arrays, valid until it is read into again.</remarks>
+    public PredictedRows? Read(InferenceResponse response, int maxRows = int.MaxValue, PredictedRowsBuffer? buffer = null)
     {
         Tensor? prediction = null, probability = null;
-        foreach (var output in response.Outputs)
+        var outputs = response.Outputs;
+        for (var i = 0; i < outputs.Count; i++)
         {
+            var output = outputs[i];
             if (output.Name == PredictionOutput)
             {
                 prediction = output;
@@ -92,16 +95,31 @@ internal sealed class PredictionLayout
         var rows = Rows(prediction);
         var sample = RowSample.Middle(rows, maxRows);
         var (probabilities, width) = IsClassification && probability is not null && probability.DataType != TensorDataType.Bytes && Rows(probability) == rows
-            ? Probabilities(probability, sample)
+            ? Probabilities(probability, sample, buffer)
             : (null, 0);
-        var predicted = new double[sample.Count];
+        var predicted = buffer?.Predicted(sample.Count) ?? new double[sample.Count];
         var perRow = rows == 0 ? 0 : prediction.ElementCount / rows;
-        for (var i = 0; i < predicted.Length; i++)
+        for (var i = 0; i < sample.Count; i++)
         {
             predicted[i] = PredictedValue(prediction, sample.Row(i), i, perRow, probabilities, width);
         }
 
-        return new PredictedRows(predicted, probabilities, width);
+        return new PredictedRows(predicted, probabilities, width, sample.Count);
+    }
+
+    /// <summary>Whether the answer's prediction output holds one row (false when it has none).</summary>
+    public bool IsSingleRow(InferenceResponse response)
+    {
+        var outputs = response.Outputs;
+        for (var i = 0; i < outputs.Count; i++)
+        {
+            if (outputs[i].Name == PredictionOutput)
+            {
+                return Rows(outputs[i]) == 1;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Turns a label into a class index or value; false with a reason when it does not fit the task.</summary>
@@ -187,13 +205,13 @@ internal sealed class PredictionLayout
     private static int Rows(Tensor tensor) => (int)(tensor.Shape.Length == 0 ? 1 : tensor.Shape[0]);
 
     // The sampled rows' probabilities in one array, row after row; one column (binary: P(class 1)) becomes two.
-    private static (double[] Values, int Width) Probabilities(Tensor tensor, RowSample sample)
+    private static (double[] Values, int Width) Probabilities(Tensor tensor, RowSample sample, PredictedRowsBuffer? buffer)
     {
         var rows = sample.Of;
         var columns = rows == 0 ? 0 : (int)(tensor.ElementCount / rows);
         if (columns == 1)
         {
-            var pairs = new double[sample.Count * 2];
+            var pairs = buffer?.Probabilities(sample.Count * 2) ?? new double[sample.Count * 2];
             for (var i = 0; i < sample.Count; i++)
             {
                 var p = TensorNumbers.At(tensor, sample.Row(i));
@@ -204,7 +222,7 @@ internal sealed class PredictionLayout
             return (pairs, 2);
         }
 
-        var values = new double[sample.Count * columns];
+        var values = buffer?.Probabilities(sample.Count * columns) ?? new double[sample.Count * columns];
         for (var i = 0; i < sample.Count; i++)
         {
             var first = (long)sample.Row(i) * columns;
