@@ -158,7 +158,10 @@ internal ref struct OipBinaryParts
             reader.Read();
             if (isBinary)
             {
-                binary = ReadFlag(ref reader, $"outputs[{index}].parameters.binary_data");
+                // The name is made for the message only: a binary request names one for every output it asks for.
+                binary = reader.TokenType is JsonTokenType.True or JsonTokenType.False
+                    ? reader.TokenType == JsonTokenType.True
+                    : ReadFlag(ref reader, $"outputs[{index}].parameters.binary_data");
             }
             else
             {
