@@ -21,6 +21,13 @@ public sealed class CheckedCallNames
             throw new ArgumentException($"{answers.Length} answer names for {outputs.Length} outputs.", nameof(answers));
         }
 
+        // Unlike RunAsync's empty list, which asks for every output: a checked call says which it runs (a loaded
+        // signature has at least one), so every runtime names the answer the same way.
+        if (outputs.Length == 0)
+        {
+            throw new ArgumentException("A checked call names the outputs it runs.", nameof(outputs));
+        }
+
         Inputs = inputs;
         Outputs = outputs;
         Answers = answers;
@@ -29,7 +36,7 @@ public sealed class CheckedCallNames
     /// <summary>The artifact's name for each input, in the order the inputs are given.</summary>
     public string[] Inputs { get; }
 
-    /// <summary>The artifact's outputs to run, in the order of the answer.</summary>
+    /// <summary>The artifact's outputs to run (at least one), in the order of the answer.</summary>
     public string[] Outputs { get; }
 
     /// <summary>What the answer calls each output: <see cref="Answers"/>[i] is <see cref="Outputs"/>[i]'s name in the answer.</summary>

@@ -89,7 +89,7 @@ public sealed class MLNetModelRuntime : IModelRuntime
     {
         ArgumentNullException.ThrowIfNull(names);
         var outputs = RunCore(names.InputsUnderArtifactNames(inputs), names.Outputs, cancellationToken, counted: false);
-        return ValueTask.FromResult(names.Outputs.Length == 0 ? outputs : names.NameAnswer(outputs));
+        return ValueTask.FromResult(names.NameAnswer(outputs));
     }
 
     /// <summary>Runs the model synchronously. An empty <paramref name="outputNames"/> asks for every output.</summary>

@@ -88,7 +88,7 @@ public sealed class OnnxModelRuntime : IModelRuntime
         _lifetime.Enter(this);
         try
         {
-            return RunCore(inputs, outputNames.Count == 0 ? _tensorOutputNames : outputNames, inputNames: null, answerNames: null);
+            return RunCore(inputs, outputNames.Count == 0 ? _tensorOutputNames : outputNames, names: null);
         }
         finally
         {
@@ -105,8 +105,7 @@ public sealed class OnnxModelRuntime : IModelRuntime
 
         // The caller's reference on the version keeps Dispose away, and CheckInputs checked the inputs: no second
         // count of calls in flight, no second look-up of each input's type.
-        var all = names.Outputs.Length == 0;
-        return ValueTask.FromResult(RunCore(inputs, all ? _tensorOutputNames : names.Outputs, names.Inputs, all ? _tensorOutputNames : names.Answers));
+        return ValueTask.FromResult(RunCore(inputs, names.Outputs, names));
     }
 
     /// <summary>Frees the session once calls in flight have finished; later calls throw <see cref="ObjectDisposedException"/>.</summary>
@@ -115,30 +114,22 @@ public sealed class OnnxModelRuntime : IModelRuntime
     private static TensorElementType ElementTypeOf(TensorSpec spec) =>
         OnnxTypeMap.ToElementType(TensorDataTypes.Parse(spec.Datatype, spec.Name));
 
-    // The names are null for RunAsync. Given (RunCheckedAsync), the data plane checked the inputs, which keep the
-    // caller's names (inputNames are the artifact's), and the outputs take answerNames.
-    private Tensor[] RunCore(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, IReadOnlyList<string>? inputNames, IReadOnlyList<string>? answerNames)
+    // names is null for RunAsync. Given (RunCheckedAsync), the data plane checked the inputs, which keep the caller's
+    // names (names.Inputs are the artifact's), and the outputs take names.Answers.
+    private Tensor[] RunCore(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CheckedCallNames? names)
     {
         for (var i = 0; i < outputNames.Count; i++)
         {
             CheckOutputName(outputNames[i]);
         }
 
-        if (inputNames is not null && answerNames is not null && _preallocateOutputs && TryRunBound(inputs, inputNames, outputNames, answerNames) is { } bound)
+        if (names is not null && _preallocateOutputs && TryRunBound(inputs, names) is { } bound)
         {
             return bound;
         }
 
-        var outputs = RunUnbound(inputs, inputNames, outputNames, inputsChecked: answerNames is not null);
-        if (answerNames is not null)
-        {
-            for (var i = 0; i < outputs.Length; i++)
-            {
-                outputs[i] = outputs[i].WithName(answerNames[i]);
-            }
-        }
-
-        return outputs;
+        var outputs = RunUnbound(inputs, names?.Inputs, outputNames, inputsChecked: names is not null);
+        return names is null ? outputs : names.NameAnswer(outputs);
     }
 
     // inputNames, when given, are the artifact's names of the inputs, which keep the caller's.
@@ -205,7 +196,7 @@ public sealed class OnnxModelRuntime : IModelRuntime
     /// Runs checked numeric inputs of a small batch on a reused bound call (<see cref="BoundRun"/>). Returns null when
     /// the call does not qualify or ONNX Runtime refuses it; the ordinary run then runs it and reports any error.
     /// </summary>
-    private Tensor[]? TryRunBound(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames, IReadOnlyList<string> answerNames)
+    private Tensor[]? TryRunBound(IReadOnlyList<Tensor> inputs, CheckedCallNames names)
     {
         for (var i = 0; i < inputs.Count; i++)
         {
@@ -215,10 +206,10 @@ public sealed class OnnxModelRuntime : IModelRuntime
             }
         }
 
-        var plans = RunScratch.ForOutputs(outputNames.Count).Plans;
+        var plans = RunScratch.ForOutputs(names.Outputs.Length).Plans;
         try
         {
-            var rows = PlanBatch(inputs, outputNames, plans);
+            var rows = PlanBatch(inputs, names.Outputs, plans);
             if (rows is < 1 or > BoundRunPool.MaxRows)
             {
                 return null;
@@ -227,13 +218,13 @@ public sealed class OnnxModelRuntime : IModelRuntime
             BoundRun? run = null;
             try
             {
-                run = _bound.Rent(_session, inputs, inputNames, outputNames, plans, rows);
+                run = _bound.Rent(_session, inputs, names.Inputs, names.Outputs, plans, rows);
                 if (run is null)
                 {
                     return null;
                 }
 
-                var outputs = run.Run(_session, _runOptions, inputs, answerNames);
+                var outputs = run.Run(_session, _runOptions, inputs, names.Answers);
                 _bound.Return(run);
                 return outputs;
             }
