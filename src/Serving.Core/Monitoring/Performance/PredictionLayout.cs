@@ -71,26 +71,12 @@ internal sealed class PredictionLayout
     /// <remarks>With <paramref name="buffer"/> the rows go into its arrays, valid until it is read into again.</remarks>
     public PredictedRows? Read(InferenceResponse response, int maxRows = int.MaxValue, PredictedRowsBuffer? buffer = null)
     {
-        Tensor? prediction = null, probability = null;
-        var outputs = response.Outputs;
-        for (var i = 0; i < outputs.Count; i++)
-        {
-            var output = outputs[i];
-            if (output.Name == PredictionOutput)
-            {
-                prediction = output;
-            }
-
-            if (output.Name == ProbabilityOutput)
-            {
-                probability = output;
-            }
-        }
-
-        if (prediction is null)
+        if (Output(response, PredictionOutput) is not { } prediction)
         {
             return null;
         }
+
+        var probability = Output(response, ProbabilityOutput);
 
         var rows = Rows(prediction);
         var sample = RowSample.Middle(rows, maxRows);
@@ -108,18 +94,21 @@ internal sealed class PredictionLayout
     }
 
     /// <summary>Whether the answer's prediction output holds one row (false when it has none).</summary>
-    public bool IsSingleRow(InferenceResponse response)
+    public bool IsSingleRow(InferenceResponse response) => Output(response, PredictionOutput) is { } prediction && Rows(prediction) == 1;
+
+    // The answer's output of that name. Indexed: a foreach over the interface would allocate an enumerator.
+    private static Tensor? Output(InferenceResponse response, string? name)
     {
         var outputs = response.Outputs;
-        for (var i = 0; i < outputs.Count; i++)
+        for (var i = 0; name is not null && i < outputs.Count; i++)
         {
-            if (outputs[i].Name == PredictionOutput)
+            if (outputs[i].Name == name)
             {
-                return Rows(outputs[i]) == 1;
+                return outputs[i];
             }
         }
 
-        return false;
+        return null;
     }
 
     /// <summary>Turns a label into a class index or value; false with a reason when it does not fit the task.</summary>
