@@ -133,7 +133,7 @@ internal ref struct OipBinaryParts
             reader.Read();
             if (isOutput)
             {
-                (Outputs ??= new OipBinaryOutputs()).AllBinary = ReadFlag(ref reader, "parameters.binary_data_output");
+                (Outputs ??= new OipBinaryOutputs()).AllBinary = Flag(ref reader) ?? throw NotAFlag("parameters.binary_data_output");
             }
             else
             {
@@ -159,9 +159,7 @@ internal ref struct OipBinaryParts
             if (isBinary)
             {
                 // The name is made for the message only: a binary request names one for every output it asks for.
-                binary = reader.TokenType is JsonTokenType.True or JsonTokenType.False
-                    ? reader.TokenType == JsonTokenType.True
-                    : ReadFlag(ref reader, $"outputs[{index}].parameters.binary_data");
+                binary = Flag(ref reader) ?? throw NotAFlag($"outputs[{index}].parameters.binary_data");
             }
             else
             {
@@ -175,12 +173,15 @@ internal ref struct OipBinaryParts
     /// <summary>Records an output's own choice (from <see cref="ReadOutputParameters"/>).</summary>
     public void ChooseOutput(string name, bool binary) => (Outputs ??= new OipBinaryOutputs()).Choose(name, binary);
 
-    private static bool ReadFlag(ref Utf8JsonReader reader, string what) => reader.TokenType switch
+    // The reader's boolean; null when it is on anything else.
+    private static bool? Flag(ref Utf8JsonReader reader) => reader.TokenType switch
     {
         JsonTokenType.True => true,
         JsonTokenType.False => false,
-        _ => throw InferenceException.BadRequest($"{what} must be true or false"),
+        _ => null,
     };
+
+    private static InferenceException NotAFlag(string what) => InferenceException.BadRequest($"{what} must be true or false");
 
     /// <summary>
     /// A BYTES input's raw layout: each element a 4-byte little-endian length and then that many bytes, back to back
