@@ -35,10 +35,15 @@ public static class TensorDataTypes
     /// <summary>All protocol names, for messages.</summary>
     public static IReadOnlyList<string> All => Names;
 
-    /// <summary>Elements a shape holds; -1 when a dimension is variable; throws on overflow.</summary>
+    /// <summary>
+    /// Elements a shape holds; -1 when a dimension is variable; throws on overflow of the product of the dimensions
+    /// other than 0, so that a shape is refused or accepted the same way whether or not it also has a 0 in it (and
+    /// every transport refuses <c>[2^62,2^62,0]</c> as it refuses <c>[2^62,2^62,1]</c>).
+    /// </summary>
     public static long ElementCount(ReadOnlySpan<long> shape)
     {
         long count = 1;
+        var empty = false;
         foreach (var dim in shape)
         {
             if (dim < 0)
@@ -46,9 +51,15 @@ public static class TensorDataTypes
                 return -1;
             }
 
+            if (dim == 0)
+            {
+                empty = true;
+                continue;
+            }
+
             count = checked(count * dim);
         }
 
-        return count;
+        return empty ? 0 : count;
     }
 }

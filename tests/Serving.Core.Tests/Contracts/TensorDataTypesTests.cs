@@ -28,4 +28,18 @@ public sealed class TensorDataTypesTests
         Assert.Equal(InferenceErrorKind.BadRequest, error.Kind);
         Assert.Contains("input 'x'", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(new long[] { 2, 3 }, 6L)]
+    [InlineData(new long[] { }, 1L)]
+    [InlineData(new long[] { 4, 0, 5 }, 0L)]
+    [InlineData(new long[] { 4, -1 }, -1L)]
+    public void Counts_elements_of_a_shape(long[] shape, long expected) =>
+        Assert.Equal(expected, TensorDataTypes.ElementCount(shape));
+
+    [Theory]
+    [InlineData(new long[] { 1L << 62, 1L << 62 })]
+    [InlineData(new long[] { 1L << 62, 1L << 62, 0 })]
+    public void A_shape_whose_dimensions_other_than_zero_overflow_throws_whether_or_not_it_is_empty(long[] shape) =>
+        Assert.Throws<OverflowException>(() => TensorDataTypes.ElementCount(shape));
 }

@@ -24,8 +24,10 @@ internal static class TensorShapes
             empty |= dim == 0;
         }
 
-        // A zero dimension makes an empty tensor however large the others are.
-        elementCount = empty ? 0 : Multiply(shape, inputName);
+        // A zero dimension makes an empty tensor, but the others must still multiply without overflow: the shape is
+        // refused as REST refuses it, and nothing that counts the tensor's elements later can overflow on it.
+        var nonZero = Multiply(shape, inputName);
+        elementCount = empty ? 0 : nonZero;
         return shape;
     }
 
@@ -48,6 +50,11 @@ internal static class TensorShapes
         long count = 1;
         foreach (var dim in shape)
         {
+            if (dim == 0)
+            {
+                continue;
+            }
+
             if (count > long.MaxValue / dim)
             {
                 throw InferenceException.BadRequest($"input '{CallerText.Cut(inputName)}': shape {Format(shape)} has too many elements");

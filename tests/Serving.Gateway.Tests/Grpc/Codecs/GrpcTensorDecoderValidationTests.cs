@@ -86,6 +86,16 @@ public sealed class GrpcTensorDecoderValidationTests
         Assert.Contains("too many elements", message);
     }
 
+    [Fact]
+    public void Shape_whose_other_dimensions_overflow_is_a_bad_request_even_with_a_zero()
+    {
+        // Empty, but 2^62 x 2^62 cannot be counted: REST refuses it, and so must gRPC, or the record of the refused
+        // call would overflow in whatever counts its elements later (the prediction log did).
+        var message = BadRequest(Typed(Input("x", "FP32", [1L << 62, 1L << 62, 0])));
+
+        Assert.Contains("too many elements", message);
+    }
+
     [Theory]
     [InlineData(7)]
     [InlineData(9)]
