@@ -63,6 +63,42 @@ public sealed class RequestLimitsRestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refused_request_is_logged_with_its_error_but_not_the_values_it_sent()
+    {
+        // A wrong datatype: refused before the model runs, so nothing of what it sent is a prediction (a body of this
+        // kind can decode to a tensor of the body limit's size, which the log must not copy).
+        var (status, _) = await PostAsync("/v2/models/iris/infer", """{"id":"r1","inputs":[{"name":"input","shape":[2,4],"datatype":"FP64","data":[1,2,3,4,5,6,7,8]}]}""");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+
+        var line = await WaitForLogLineAsync("r1");
+
+        Assert.Equal("BadRequest", line.GetProperty("error").GetString());
+        Assert.Equal("{}", line.GetProperty("inputs").GetRawText());
+        Assert.True(line.GetRawText().Length < 400, $"the refused request's line should be small: {line.GetRawText().Length} characters");
+    }
+
+    private async Task<JsonElement> WaitForLogLineAsync(string id)
+    {
+        // The log is written off the request path, in batches.
+        var folder = Path.Combine(_host.PredictionLogPath, "iris");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var line = Directory.Exists(folder)
+                ? Directory.GetFiles(folder, "*.jsonl").SelectMany(File.ReadLines).Select(l => JsonDocument.Parse(l).RootElement.Clone())
+                    .FirstOrDefault(l => l.GetProperty("id").GetString() == id)
+                : default;
+            if (line.ValueKind == JsonValueKind.Object)
+            {
+                return line;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no log line with id {id} under {folder} within 20 s");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task Invocations_past_the_row_limit_is_400_naming_the_key()
     {
         var (status, body) = await PostAsync("/invocations", Invocations(3));

@@ -7,7 +7,7 @@ namespace Serving.Core.Monitoring.Logging;
 
 /// <summary>
 /// Local rotating JSON Lines files, the embedded default: <c>&lt;dir&gt;/&lt;model&gt;/&lt;yyyy-MM-dd&gt;.jsonl</c>, then
-/// <c>&lt;yyyy-MM-dd&gt;.1.jsonl</c>, <c>.2.jsonl</c>... once a file passes the size cap. Files are appended to and
+/// <c>&lt;yyyy-MM-dd&gt;.1.jsonl</c>, <c>.2.jsonl</c>... when the next record would take a file past the size cap. Files are appended to and
 /// flushed per batch, so a crash loses at most the batch in hand. At most <c>maxOpenFiles</c> files are open at
 /// once: opening one more closes the one least recently written to, so no traffic can run the process out of file
 /// descriptors.
@@ -54,12 +54,28 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
         {
             var model = batch[first].Model;
             var day = batch[first].Day;
-            var file = Open(model, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            var dayName = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var json = batch[first].Json;
+            var file = Open(model, dayName, json.Length + 1);
+            var inFile = file.Stream.Length;
             _buffer.ResetWrittenCount();
             var next = first;
-            for (; next < batch.Count && batch[next].Model == model && batch[next].Day == day; next++)
+            while (true)
             {
-                _buffer.Write(batch[next].Json.Span);
+                // The cap holds record by record, not batch by batch: a part is closed before the record that would
+                // take it past the cap (a batch of large records once made a 64 MiB part 512 MB). Only a record larger
+                // than the cap on its own makes a part larger, and then it is alone in it.
+                var held = inFile + _buffer.WrittenCount;
+                if (held > 0 && held + json.Length + 1 > _maxFileBytes)
+                {
+                    file.Stream.Write(_buffer.WrittenSpan);
+                    _buffer.ResetWrittenCount();
+                    await CloseAsync(model, file);
+                    file = Open(model, dayName, json.Length + 1);
+                    inFile = file.Stream.Length;
+                }
+
+                _buffer.Write(json.Span);
                 _buffer.Write("\n"u8);
 
                 // Hand the text over in chunks that stay in the core's cache, rather than building the whole
@@ -67,8 +83,16 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
                 if (_buffer.WrittenCount >= ChunkBytes)
                 {
                     file.Stream.Write(_buffer.WrittenSpan);
+                    inFile += _buffer.WrittenCount;
                     _buffer.ResetWrittenCount();
                 }
+
+                if (++next == batch.Count || batch[next].Model != model || batch[next].Day != day)
+                {
+                    break;
+                }
+
+                json = batch[next].Json;
             }
 
             // Plain writes: this already runs off the request path, and an asynchronous write to a regular file
@@ -93,11 +117,12 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
         _files.Clear();
     }
 
-    private OpenFile Open(string model, string day)
+    /// <summary>The file of the model's day that <paramref name="bytes"/> more fit in under the cap (or an empty one).</summary>
+    private OpenFile Open(string model, string day, long bytes)
     {
         if (_files.TryGetValue(model, out var open))
         {
-            if (open.Day == day)
+            if (open.Day == day && Fits(open.Stream.Length, bytes))
             {
                 open.LastUse = ++_uses;
                 return open;
@@ -109,22 +134,34 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
 
         var directory = Path.Combine(_root, SafeName(model));
         Directory.CreateDirectory(directory);
-        for (var part = 0; ; part++)
+        // Only the day's last part is appended to, or a new one after it: an earlier part closed with room to spare
+        // (the next record did not fit) must not take a later record, or the parts would no longer read in order.
+        var part = 0;
+        while (File.Exists(PartPath(directory, day, part + 1)))
         {
-            var path = Path.Combine(directory, part == 0 ? $"{day}.jsonl" : $"{day}.{part}.jsonl");
-            if (!File.Exists(path) || new FileInfo(path).Length < _maxFileBytes)
-            {
-                if (_files.Count >= _maxOpenFiles)
-                {
-                    CloseLeastRecentlyUsed();
-                }
-
-                // Unbuffered: the sink hands over whole chunks itself.
-                var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
-                return _files[model] = new OpenFile(day, stream) { LastUse = ++_uses };
-            }
+            part++;
         }
+
+        var path = PartPath(directory, day, part);
+        if (File.Exists(path) && !Fits(new FileInfo(path).Length, bytes))
+        {
+            path = PartPath(directory, day, part + 1);
+        }
+
+        if (_files.Count >= _maxOpenFiles)
+        {
+            CloseLeastRecentlyUsed();
+        }
+
+        // Unbuffered: the sink hands over whole chunks itself.
+        var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        return _files[model] = new OpenFile(day, stream) { LastUse = ++_uses };
     }
+
+    private static string PartPath(string directory, string day, int part) =>
+        Path.Combine(directory, part == 0 ? $"{day}.jsonl" : $"{day}.{part}.jsonl");
+
+    private bool Fits(long length, long bytes) => length == 0 || length + bytes <= _maxFileBytes;
 
     /// <summary>
     /// Closes the file written to longest ago. A scan rather than a linked list: it runs only when a file is opened

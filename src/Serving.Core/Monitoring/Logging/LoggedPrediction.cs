@@ -23,7 +23,7 @@ public readonly struct LoggedPrediction
     {
         Model = record.Model;
         Version = record.Version;
-        Id = record.Response?.Id ?? record.Request.Id ?? string.Empty;
+        Id = PredictionRecordWriter.LoggedId(record) ?? string.Empty;
         Day = DateOnly.FromDateTime(record.StartedAt.UtcDateTime);
         _json = json ?? default;
         _page = page;
@@ -84,7 +84,7 @@ public readonly struct LoggedPrediction
     }
 
     private static bool IsSmall(InferenceRecord record) =>
-        Values(record.Request.Inputs) + (record.Response is { } response ? Values(response.Outputs) : 0) <= MaxValuesLaidOutOnRequest;
+        (PredictionRecordWriter.IsRefused(record) ? 0 : Values(record.Request.Inputs)) + (record.Response is { } response ? Values(response.Outputs) : 0) <= MaxValuesLaidOutOnRequest;
 
     private static long Values(IReadOnlyList<Tensor> tensors)
     {

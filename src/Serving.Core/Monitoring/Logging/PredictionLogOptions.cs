@@ -22,7 +22,7 @@ public sealed class PredictionLogOptions
         return string.IsNullOrWhiteSpace(Directory) ? dataPaths.PredictionLogs : Path.GetFullPath(Directory);
     }
 
-    /// <summary>A day's file is closed and a new part begun past this size.</summary>
+    /// <summary>The largest part of a day's file: a record that would take the part past it begins a new one.</summary>
     [Range(1024, long.MaxValue)]
     public long MaxFileBytes { get; set; } = 64L * 1024 * 1024;
 

@@ -97,10 +97,27 @@ public sealed class PredictionRecordWriter
         }
     }
 
+    /// <summary>
+    /// Whether the record is of a request the gateway refused (it did not match the signature, or was over a limit,
+    /// or no version could take it): such a record is logged without its inputs, which are whatever the caller sent
+    /// (up to the body limit, a 30 KB gzip body can decode to a 128 MB tensor) and were never a prediction's. Logging
+    /// them would let refused requests fill the disk and hold memory in the log's queue. A request that failed in
+    /// the runtime passed validation first, so its inputs are bounded by the limits and are logged.
+    /// </summary>
+    public static bool IsRefused(InferenceRecord record) =>
+        record.Error is { } error && error != InferenceErrorKind.Internal;
+
+    /// <summary>The id the record is logged under; a refused request's own id, which may be what was refused, is cut.</summary>
+    public static string? LoggedId(InferenceRecord record) =>
+        record.Response?.Id ?? (record.Request.Id is { } id && IsRefused(record) ? CallerText.Cut(id, MaxRefusedIdLength) : record.Request.Id);
+
+    // Longer than any id a gateway would accept (128 by default), so an id cut here was not a valid one.
+    private const int MaxRefusedIdLength = 1024;
+
     /// <summary>Appends the record (no line break) to <paramref name="output"/>.</summary>
     public void Write(IBufferWriter<byte> output, InferenceRecord record)
     {
-        var id = record.Response?.Id ?? record.Request.Id;
+        var id = LoggedId(record);
         var error = record.Error?.ToString();
         var span = output.GetSpan(FixedBytes + (MaxBytesPerChar * (Length(id) + record.Model.Length + record.Protocol.Length + Length(error))));
         var at = 0;
@@ -126,7 +143,15 @@ public sealed class PredictionRecordWriter
 
         Raw(span, ref at, ",\"inputs\":"u8);
         output.Advance(at);
-        Tensors(output, record.Request.Inputs);
+        if (IsRefused(record))
+        {
+            output.Write("{}"u8);
+        }
+        else
+        {
+            Tensors(output, record.Request.Inputs);
+        }
+
         if (record.Response is { } response)
         {
             output.Write(",\"outputs\":"u8);

@@ -63,6 +63,42 @@ public sealed class JsonLinesPredictionSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task One_batch_larger_than_the_cap_is_spread_over_parts_none_of_which_passes_it()
+    {
+        await using var sink = new JsonLinesPredictionSink(_root, 1024);
+        var at = DateTimeOffset.Parse("2026-03-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+        await sink.WriteAsync([.. Enumerable.Range(0, 60).Select(i => Record("a", at, $"p{i}"))], CancellationToken.None);
+        await sink.WriteAsync([.. Enumerable.Range(60, 5).Select(i => Record("a", at, $"p{i}"))], CancellationToken.None);
+        await sink.DisposeAsync();
+
+        var files = Directory.GetFiles(Path.Combine(_root, "a")).OrderBy(f => f.Length).ThenBy(f => f, StringComparer.Ordinal).ToArray();
+        Assert.True(files.Length > 3, "60 records of about 250 bytes need several 1 KiB parts");
+        Assert.All(files, f => Assert.InRange(new FileInfo(f).Length, 1, 1024));
+        var ids = files.SelectMany(File.ReadAllLines).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()).ToArray();
+        Assert.Equal(Enumerable.Range(0, 65).Select(i => $"p{i}"), ids);
+    }
+
+    [Fact]
+    public async Task A_record_larger_than_the_cap_goes_alone_into_a_part_of_its_own()
+    {
+        await using var sink = new JsonLinesPredictionSink(_root, 1024);
+        var at = DateTimeOffset.Parse("2026-03-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var large = LoggedPrediction.Of(new InferenceRecord(
+            "a", 2, RouteKind.Stable, "rest", at, TimeSpan.Zero, null,
+            new InferenceRequest { ModelName = "a", Inputs = [Tensor.FromValues("input", TensorDataType.FP32, [1, 500], new float[500])] },
+            new InferenceResponse { ModelName = "a", ModelVersion = "2", Id = "big", Outputs = [] }));
+
+        await sink.WriteAsync([Record("a", at, "p0"), large, Record("a", at, "p1")], CancellationToken.None);
+        await sink.DisposeAsync();
+
+        var parts = new[] { "2026-03-01.jsonl", "2026-03-01.1.jsonl", "2026-03-01.2.jsonl" }
+            .Select(name => File.ReadAllLines(Path.Combine(_root, "a", name)).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()).ToArray())
+            .ToArray();
+        Assert.Equal([["p0"], ["big"], ["p1"]], parts);
+    }
+
+    [Fact]
     public async Task Interleaved_models_each_keep_their_records_in_order()
     {
         await using var sink = new JsonLinesPredictionSink(_root, 1 << 20);

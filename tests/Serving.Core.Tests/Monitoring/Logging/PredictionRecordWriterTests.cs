@@ -103,14 +103,48 @@ public sealed class PredictionRecordWriterTests
     }
 
     [Fact]
-    public void Writes_a_failed_request_with_its_error_and_no_outputs()
+    public void Writes_a_request_that_failed_in_the_runtime_with_its_error_its_inputs_and_no_outputs()
     {
-        var line = JsonDocument.Parse(Write(Record(id: null, error: InferenceErrorKind.BadRequest))).RootElement;
+        var line = JsonDocument.Parse(Write(Record(id: null, error: InferenceErrorKind.Internal))).RootElement;
 
         Assert.Equal(JsonValueKind.Null, line.GetProperty("id").ValueKind);
-        Assert.Equal("BadRequest", line.GetProperty("error").GetString());
+        Assert.Equal("Internal", line.GetProperty("error").GetString());
         Assert.False(line.TryGetProperty("outputs", out _));
         Assert.Equal(3, line.GetProperty("inputs").GetProperty("input").GetProperty("data").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData(InferenceErrorKind.BadRequest)]
+    [InlineData(InferenceErrorKind.PayloadTooLarge)]
+    [InlineData(InferenceErrorKind.NotFound)]
+    [InlineData(InferenceErrorKind.Unavailable)]
+    public void Writes_a_refused_request_with_its_error_and_without_its_inputs(InferenceErrorKind error)
+    {
+        // A million values the caller sent, under a name as long as it liked: none of it reaches the log.
+        var name = new string('n', 100_000);
+        var record = Record(id: "p7", error: error, inputs: [Tensor.FromValues(name, TensorDataType.FP32, [1, 1_000_000], new float[1_000_000])]);
+
+        var text = Write(record);
+
+        var line = JsonDocument.Parse(text).RootElement;
+        Assert.Equal("p7", line.GetProperty("id").GetString());
+        Assert.Equal(error.ToString(), line.GetProperty("error").GetString());
+        Assert.Equal("{}", line.GetProperty("inputs").GetRawText());
+        Assert.False(line.TryGetProperty("outputs", out _));
+        Assert.True(text.Length < 400, $"a refused request's line should be small, was {text.Length} characters");
+    }
+
+    [Fact]
+    public void Cuts_the_id_of_a_refused_request_and_keeps_that_of_a_served_one()
+    {
+        var id = new string('x', 5000);
+
+        var refused = JsonDocument.Parse(Write(Record(id: id, error: InferenceErrorKind.BadRequest))).RootElement.GetProperty("id").GetString()!;
+        var served = JsonDocument.Parse(Write(Record(id: id))).RootElement.GetProperty("id").GetString()!;
+
+        Assert.StartsWith(new string('x', 1024), refused, StringComparison.Ordinal);
+        Assert.True(refused.Length < 1100, $"cut to about 1024 characters, was {refused.Length}");
+        Assert.Equal(id, served);
     }
 
     [Fact]
