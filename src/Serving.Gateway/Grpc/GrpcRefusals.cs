@@ -22,6 +22,9 @@ internal static class GrpcRefusals
     // grpc-message is percent-encoded; this text needs none.
     private const string UnreadableMessage = "the request could not be read as one protobuf message (bad frame, compression or bytes)";
 
+    // The framework's reasons are short sentences; a longer one is left out rather than cut mid-escape.
+    private const int MaxReasonLength = 200;
+
     // Set in HttpContext.Items on failures that were counted already (by the service or by the data plane).
     private static readonly object Counted = new();
 
@@ -87,10 +90,13 @@ internal static class GrpcRefusals
         if (code is (int)StatusCode.Unknown or (int)StatusCode.Internal && !context.Response.HasStarted)
         {
             // The framework failed to read one message: a bad frame or compression (INTERNAL, or UNKNOWN with an
-            // opaque text). The service never ran; it is the caller's bad request.
+            // opaque text). The service never ran; it is the caller's bad request. INTERNAL's own text names the
+            // cause ("Content-Type 'application/json' is not supported", a compressed flag without grpc-encoding)
+            // and is kept after ours; it is already percent-encoded, and ours needs no encoding.
+            var reason = code == (int)StatusCode.Internal ? context.Response.Headers["grpc-message"].ToString() : string.Empty;
             code = (int)StatusCode.InvalidArgument;
             context.Response.Headers["grpc-status"] = code.ToString(CultureInfo.InvariantCulture);
-            context.Response.Headers["grpc-message"] = UnreadableMessage;
+            context.Response.Headers["grpc-message"] = reason.Length is > 0 and <= MaxReasonLength ? $"{UnreadableMessage}: {reason}" : UnreadableMessage;
         }
 
         context.RequestServices.GetService<GrpcRefusalLog>()?.Record(

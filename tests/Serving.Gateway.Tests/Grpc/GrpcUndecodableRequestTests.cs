@@ -85,6 +85,21 @@ public sealed class GrpcUndecodableRequestTests
         Assert.DoesNotContain(logs.Lines, l => l.Contains("   at ", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("application/json", "Content-Type 'application/json' is not supported")]
+    [InlineData("application/grpc", "grpc-encoding")]
+    public async Task The_framework_s_reason_stays_in_the_message(string contentType, string reason)
+    {
+        await using var host = await GrpcTestHost.StartAsync(inference);
+        var body = contentType == "application/grpc" ? Garbage["compressed without an encoding"] : Garbage["random bytes"];
+
+        var (status, message) = await RawGrpcCall.SendAsync(host.Address, "ModelInfer", body, contentType);
+
+        Assert.Equal("3", status);
+        Assert.StartsWith("the request could not be read as one protobuf message", message, StringComparison.Ordinal);
+        Assert.Contains(reason, message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_input_name_that_is_not_UTF8_is_INVALID_ARGUMENT()
     {

@@ -23,11 +23,11 @@ internal static class RawGrpcCall
     /// Posts <paramref name="body"/> to <c>/inference.GRPCInferenceService/{method}</c> (or to <paramref name="method"/>
     /// itself when it is a path); returns grpc-status and the decoded grpc-message.
     /// </summary>
-    public static async Task<(string Status, string Message)> SendAsync(Uri server, string method, byte[] body)
+    public static async Task<(string Status, string Message)> SendAsync(Uri server, string method, byte[] body, string contentType = "application/grpc")
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         using var call = new HttpRequestMessage(HttpMethod.Post, new Uri(server, method.StartsWith('/') ? method : "/inference.GRPCInferenceService/" + method))
         {
             Content = content,
