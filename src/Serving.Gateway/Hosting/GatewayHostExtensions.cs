@@ -83,8 +83,9 @@ internal static class GatewayHostExtensions
         services.AddGatewayOpenApi();
 
         // Bodies sent with Content-Encoding gzip, deflate or br (tritonclient's request_compression_algorithm) are
-        // decompressed, within Kestrel:Limits:MaxRequestBodySize counted after decompression.
-        services.AddRequestDecompression();
+        // decompressed, within Kestrel:Limits:MaxRequestBodySize counted after decompression; a body that does not
+        // decompress reaches handlers as InvalidDataException whatever its encoding.
+        services.AddStrictRequestDecompression();
         services.AddAnswerCompression();
         return builder;
     }

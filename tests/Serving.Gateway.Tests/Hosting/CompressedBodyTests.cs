@@ -45,22 +45,28 @@ public sealed class CompressedBodyTests : BodyLimitedGateway
             Compressed(Encoding.UTF8.GetBytes(csv), "deflate", "text/csv"));
     }
 
-    [Fact]
-    public async Task A_body_that_does_not_decompress_is_400_in_each_protocols_format_and_the_gateway_keeps_serving()
+    // Brotli reports bad data as InvalidOperationException, GZip and Deflate as InvalidDataException: both are a 400.
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("deflate")]
+    [InlineData("br")]
+    public async Task A_body_that_does_not_decompress_is_400_in_each_protocols_format_and_the_gateway_keeps_serving(string encoding)
     {
         using var client = Host.CreateRestClient();
-        var garbage = Encoding.UTF8.GetBytes("this is not gzip at all, just text with a gzip label");
+        var garbage = Encoding.UTF8.GetBytes($"this is not {encoding} at all, just text with a {encoding} label");
 
-        var oip = await client.PostAsync("/v2/models/iris/infer", Labelled(garbage, "gzip", "application/json"), TestContext.Current.CancellationToken);
-        var mlflow = await client.PostAsync("/invocations", Labelled(garbage, "gzip", "application/json"), TestContext.Current.CancellationToken);
+        var oip = await client.PostAsync("/v2/models/iris/infer", Labelled(garbage, encoding, "application/json"), TestContext.Current.CancellationToken);
+        var mlflow = await client.PostAsync("/invocations", Labelled(garbage, encoding, "application/json"), TestContext.Current.CancellationToken);
+        var feedback = await client.PostAsync("/monitoring/feedback", Labelled(garbage, encoding, "application/json"), TestContext.Current.CancellationToken);
         var after = await client.PostAsync("/v2/models/iris/infer", new StringContent(IrisRows(1), Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, oip.StatusCode);
-        var oipError = JsonDocument.Parse(await oip.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("error").GetString();
-        Assert.Contains("decompress", oipError, StringComparison.Ordinal);
+        Assert.Contains("decompress", await MemberAsync(oip, "error"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, mlflow.StatusCode);
-        var mlflowError = JsonDocument.Parse(await mlflow.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
-        Assert.Contains("decompress", mlflowError.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("decompress", await MemberAsync(mlflow, "message"), StringComparison.Ordinal);
+        Assert.Equal("BAD_REQUEST", await MemberAsync(mlflow, "error_code"));
+        Assert.Equal(HttpStatusCode.BadRequest, feedback.StatusCode);
+        Assert.Contains("decompress", await MemberAsync(feedback, "error"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
 
@@ -91,6 +97,12 @@ public sealed class CompressedBodyTests : BodyLimitedGateway
         Assert.Equal(
             await expected.Content.ReadAsStringAsync(TestContext.Current.CancellationToken),
             await actual.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    private static async Task<string?> MemberAsync(HttpResponseMessage response, string member)
+    {
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        return JsonDocument.Parse(text).RootElement.TryGetProperty(member, out var value) ? value.GetString() : $"no '{member}' in {text}";
     }
 
     private static ByteArrayContent Compressed(byte[] body, string encoding, string contentType)

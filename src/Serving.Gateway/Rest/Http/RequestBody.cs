@@ -49,7 +49,8 @@ internal static class RequestBody
 
     /// <summary>
     /// A body sent with <c>Content-Encoding</c> gzip, deflate or br that does not decompress is the caller's fault
-    /// (400), never a 500: the request decompression middleware reports it as <see cref="InvalidDataException"/>.
+    /// (400), never a 500: the request decompression middleware reports it as <see cref="InvalidDataException"/>
+    /// (for br too, through <see cref="StrictDecompression"/>).
     /// </summary>
     public static InferenceException Undecodable(InvalidDataException exception) =>
         new(InferenceErrorKind.BadRequest, $"the request body could not be decompressed (Content-Encoding): {exception.Message}", exception);

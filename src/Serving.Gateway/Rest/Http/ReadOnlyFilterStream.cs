@@ -1,0 +1,84 @@
+namespace Serving.Gateway.Rest.Http;
+
+/// <summary>
+/// A read-only, forward-only view of another stream that shows each exception a read throws to
+/// <see cref="Replace"/> first, which may swap it for another. The request decompression streams need no more.
+/// </summary>
+internal abstract class ReadOnlyFilterStream(Stream inner, bool ownsInner) : Stream
+{
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    /// <summary>The exception to throw instead of <paramref name="exception"/>, or null to let it through as it is.</summary>
+    protected abstract Exception? Replace(Exception exception);
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        try
+        {
+            return inner.Read(buffer);
+        }
+        catch (Exception e) when (Replace(e) is { } replacement)
+        {
+            throw replacement;
+        }
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Replace(e) is { } replacement)
+        {
+            throw replacement;
+        }
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && ownsInner)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (ownsInner)
+        {
+            await inner.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+}
