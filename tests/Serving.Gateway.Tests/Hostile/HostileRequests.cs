@@ -185,7 +185,7 @@ internal static class HostileRequests
         return [.. HostileGen.Sample(request, seed: 11_005, count - flood.Length), .. flood];
     }
 
-    /// <summary>Raw bytes HttpClient will not send: chunk sizes that overflow, smuggling, broken framing.</summary>
+    /// <summary>Raw bytes HttpClient will not send: chunk sizes that overflow, smuggling, broken framing, bodies that do not decompress.</summary>
     public static (string Label, byte[] Bytes)[] Transport()
     {
         var targets = new[]
@@ -194,6 +194,8 @@ internal static class HostileRequests
             ("invocations", "POST /invocations", "text/csv", null),
             ("feedback", "POST /monitoring/feedback", "application/json", null),
             ("admin", "PUT /admin/models/iris/deployment", "application/json", "Bearer " + HostileGateway.FullKey),
+            ("events", "POST /admin/events", "application/json", "Bearer " + HostileGateway.FullKey),
+            ("index", "POST /v2/repository/index", "application/json", "Bearer " + HostileGateway.FullKey),
         };
         var framings = new (string Label, string Tail)[]
         {
@@ -207,6 +209,10 @@ internal static class HostileRequests
             ("CL huge", "Content-Length: 99999999999999999999\r\n\r\n{}"),
             ("TE unknown", "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"),
             ("gzip body", "Content-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\u001f\u008b\u0008\u0000"),
+            ("gzip garbage", "Content-Encoding: gzip\r\nContent-Length: 17\r\n\r\n\u001f\u008b\u0008\u0000\u0000\u0000\u0000\u0000\u0000\u0003garbage"),
+            // Brotli reports bad data as InvalidOperationException, not InvalidDataException as gzip does.
+            ("br garbage", "Content-Encoding: br\r\nContent-Length: 10\r\n\r\nnot brotli"),
+            ("br short", "Content-Encoding: br\r\nContent-Length: 3\r\n\r\n\u008b\u0002\u0080"),
             ("header no colon", "X-Broken\r\nContent-Length: 2\r\n\r\n{}"),
             ("bare LF", "Content-Length: 2\n\n{}"),
         };

@@ -27,23 +27,26 @@ internal static class AdminResults
     }, exception.Message);
 
     /// <summary>
-    /// A body Kestrel would not read (over the size limit: 413; bad framing such as an overflowing chunk size: 400),
-    /// or null when the exception is not that (the caller went away).
+    /// The answer to a body that could not be read: over the size limit 413; bad framing such as an overflowing chunk
+    /// size, or a Content-Encoding body that does not decompress, 400. Null when the exception is none of those (the
+    /// caller went away, or it is not about the body), for the caller to let through.
     /// </summary>
-    public static IResult? BodyRefused(HttpRequest request, IOException exception)
+    public static IResult? BodyRefused(HttpRequest request, Exception exception)
     {
-        if (!RequestBody.IsRefusal(request, exception))
+        // Request decompression runs for every route, so admin bodies can fail to decompress too.
+        var refusal = exception switch
         {
-            return null;
-        }
-
-        var refusal = RequestBody.Refusal(request, exception);
-        return Error(ErrorStatus.Of(refusal.Kind), refusal.Message);
+            InvalidDataException undecodable => RequestBody.Undecodable(undecodable),
+            IOException io when RequestBody.IsRefusal(request, io) => RequestBody.Refusal(request, io),
+            _ => null,
+        };
+        return refusal is null ? null : Error(ErrorStatus.Of(refusal.Kind), refusal.Message);
     }
 
     /// <summary>
     /// Reads an admin request's JSON body as <typeparamref name="T"/>, or the answer that refuses it: 400 with
-    /// <paramref name="malformed"/> and the parser's problem for bad JSON, 413 or 400 for a body Kestrel would not read.
+    /// <paramref name="malformed"/> and the parser's problem for bad JSON, 413 or 400 for a body that could not be read
+    /// (<see cref="BodyRefused"/>).
     /// A caller that went away still throws. An empty JSON <c>null</c> reads as a null value, for the caller to judge.
     /// </summary>
     public static async Task<(T? Value, IResult? Refusal)> ReadJsonAsync<T>(HttpContext context, string malformed)
@@ -57,7 +60,7 @@ internal static class AdminResults
         {
             return (null, Error(StatusCodes.Status400BadRequest, $"{malformed}: {JsonProblem(ex)}"));
         }
-        catch (IOException ex) when (BodyRefused(context.Request, ex) is { } refused)
+        catch (Exception ex) when (BodyRefused(context.Request, ex) is { } refused)
         {
             return (null, refused);
         }

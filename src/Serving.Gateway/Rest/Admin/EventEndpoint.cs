@@ -33,7 +33,7 @@ internal static class EventEndpoint
         {
             return Bad($"malformed JSON (expected {Shape}): {AdminResults.JsonProblem(ex)}");
         }
-        catch (IOException ex) when (AdminResults.BodyRefused(context.Request, ex) is { } refused)
+        catch (Exception ex) when (AdminResults.BodyRefused(context.Request, ex) is { } refused)
         {
             return refused;
         }

@@ -39,7 +39,7 @@ internal static class RepositoryEndpoints
         {
             return AdminResults.Error(StatusCodes.Status400BadRequest, $"malformed JSON: {AdminResults.JsonProblem(ex)}");
         }
-        catch (IOException ex) when (AdminResults.BodyRefused(context.Request, ex) is { } refused)
+        catch (Exception ex) when (AdminResults.BodyRefused(context.Request, ex) is { } refused)
         {
             return refused;
         }

@@ -7,9 +7,13 @@ namespace Serving.Gateway.Tests.Rest.Admin;
 /// <summary>Sends admin and repository requests with one bearer key (or none) and parses the JSON answer.</summary>
 public sealed class AdminClient(HttpClient http, string? key) : IDisposable
 {
-    public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? body = null)
+    public Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? body = null) =>
+        SendAsync(method, path, body is null ? null : new StringContent(body));
+
+    /// <summary>Sends <paramref name="content"/> as it is: raw bytes, a Content-Encoding, text that is not UTF-8.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, HttpContent? content)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : new StringContent(body) };
+        using var request = new HttpRequestMessage(method, path) { Content = content };
         if (key is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
