@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Serving.Core.Events.Signing;
 using Serving.Gateway.Tests.Hosting;
@@ -164,6 +165,12 @@ public sealed class WebhookAdminTests : IAsyncLifetime
     [InlineData("""{"id":"a","type":"version.published","data":{"model":"iris"}}""", "\"data.version\" is required for version.published")]
     [InlineData("""{"id":"a","type":"version.published","data":{"model":"iris","version":"2"}}""", "\"data.version\" must be a whole number")]
     [InlineData("""{"id":""", "malformed JSON")]
+    [InlineData("""{"id":"x2","id":"x3","type":"version.published","data":{"model":"iris","version":2}}""", "malformed JSON")]
+    [InlineData("""{"id":"x1","type":"version.published","data":{"model":"iris","version":2,"model":"other"}}""", "malformed JSON")]
+    [InlineData("""{"id":"x1","type":"version.published","data":{"model":"\ud800","version":2}}""", "not valid text")]
+    [InlineData("""{"id":"x4","type":"version.published","data":{"model":"iris","version":2,"note":"\udc00"}}""", "not valid text")]
+    [InlineData("""{"id":"x4","type":"version.published","data":{"model":"iris","version":2,"\udc00":1}}""", "not valid text")]
+    [InlineData("""{"id":"x4","type":"version.published","data":{"model":"iris","version":2,"notes":[{"a":"\ud83d"}]}}""", "not valid text")]
     public async Task A_bad_event_gets_400_saying_why_and_nothing_is_sent(string body, string expected)
     {
         using var full = _host.CreateClient(AdminGatewayHost.FullKey);
@@ -172,6 +179,20 @@ public sealed class WebhookAdminTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains(expected, answer.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Empty((await full.GetAsync("/admin/webhooks/deliveries")).Body.EnumerateArray());
+    }
+
+    [Fact]
+    public async Task An_event_that_is_not_valid_utf8_gets_400_and_nothing_is_sent()
+    {
+        using var full = _host.CreateClient(AdminGatewayHost.FullKey);
+
+        // \xFF is one byte on the wire, and never valid UTF-8.
+        var content = new ByteArrayContent(Encoding.Latin1.GetBytes("{\"id\":\"x5\xFF\",\"type\":\"version.published\",\"data\":{\"model\":\"iris\",\"version\":2}}"));
+        var (status, answer) = await full.SendAsync(HttpMethod.Post, "/admin/events", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("not valid text", answer.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Empty((await full.GetAsync("/admin/webhooks/deliveries")).Body.EnumerateArray());
     }
 
