@@ -28,6 +28,6 @@ public static class GatewayEventTypes
     public static IReadOnlyList<string> All { get; } =
         [DriftDetected, PerformanceDegraded, RolloutPromoted, RolloutRolledBack, VersionPublished, VersionFailed, RetrainScheduled];
 
-    /// <summary>True for a type the gateway knows.</summary>
-    public static bool IsKnown(string type) => All.Contains(type, StringComparer.Ordinal);
+    /// <summary>True for a type the gateway knows; never for null (a JSON null in a list of types).</summary>
+    public static bool IsKnown(string? type) => type is not null && All.Contains(type, StringComparer.Ordinal);
 }

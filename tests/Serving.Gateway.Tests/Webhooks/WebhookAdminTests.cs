@@ -106,6 +106,9 @@ public sealed class WebhookAdminTests : IAsyncLifetime
     [InlineData("""{"url":"http://127.0.0.1:9/x","secret":"plain"}""", "secret is not valid")]
     [InlineData("""{"url":"http://127.0.0.1:9/x","events":["drift"]}""", "'drift' is not an event type")]
     [InlineData("""{"url":""", "malformed subscription")]
+    [InlineData("""{"url":"http://127.0.0.1:9/x","events":[null,"no.such.event"]}""", "events[0] is null")]
+    [InlineData("""{"url":"http://127.0.0.1:9/x","events":["drift.detected",null]}""", "events[1] is null")]
+    [InlineData("""{"url":"http://127.0.0.1:9/x","events":["drift.detected","no.such.event"]}""", "events[1] 'no.such.event' is not an event type")]
     public async Task A_bad_subscription_gets_400_saying_why(string body, string expected)
     {
         using var full = _host.CreateClient(AdminGatewayHost.FullKey);
@@ -114,6 +117,7 @@ public sealed class WebhookAdminTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains(expected, answer.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Single((await full.GetAsync("/admin/webhooks")).Body.EnumerateArray());
     }
 
     [Fact]

@@ -55,8 +55,12 @@ public sealed class WebhookOptions
 
             for (var j = 0; j < subscription.Events.Count; j++)
             {
-                if (!GatewayEventTypes.IsKnown(subscription.Events[j]))
-                    yield return $"{key}:Events:{j.ToString(CultureInfo.InvariantCulture)} '{subscription.Events[j]}' is not an event type; known: {string.Join(", ", GatewayEventTypes.All)}";
+                // A JSON null or an empty value binds as null or "": refused like an unknown type, but said plainly.
+                var eventKey = $"{key}:Events:{j.ToString(CultureInfo.InvariantCulture)}";
+                if (string.IsNullOrEmpty(subscription.Events[j]))
+                    yield return $"{eventKey} is empty; each entry is an event type, one of: {string.Join(", ", GatewayEventTypes.All)}";
+                else if (!GatewayEventTypes.IsKnown(subscription.Events[j]))
+                    yield return $"{eventKey} '{subscription.Events[j]}' is not an event type; known: {string.Join(", ", GatewayEventTypes.All)}";
             }
         }
 

@@ -69,8 +69,14 @@ public sealed class WebhookSubscriptionStore
         else if (!WebhookSecret.TryParse(secret, out parsed!, out var secretProblem))
             throw new WebhookSubscriptionException($"secret is not valid: {secretProblem}; leave it out and one is generated");
         var types = events ?? [];
-        if (types.FirstOrDefault(t => !GatewayEventTypes.IsKnown(t)) is { } unknown)
-            throw new WebhookSubscriptionException($"'{Cut(unknown)}' is not an event type; known: {string.Join(", ", GatewayEventTypes.All)}");
+        for (var i = 0; i < types.Count; i++)
+        {
+            // Each entry by its position: a JSON null in the list must be refused itself, not read as "none unknown".
+            if (types[i] is null)
+                throw new WebhookSubscriptionException($"events[{i}] is null; each entry is an event type, one of: {string.Join(", ", GatewayEventTypes.All)}");
+            if (!GatewayEventTypes.IsKnown(types[i]))
+                throw new WebhookSubscriptionException($"events[{i}] '{Cut(types[i])}' is not an event type; known: {string.Join(", ", GatewayEventTypes.All)}");
+        }
 
         var subscription = new WebhookSubscription(
             "wh_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),

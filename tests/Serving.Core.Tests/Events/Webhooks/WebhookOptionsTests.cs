@@ -28,6 +28,16 @@ public sealed class WebhookOptionsTests
         Assert.StartsWith("Serving:Webhooks:Subscriptions:0:Events:1 'drift.detect' is not an event type; known: drift.detected,", problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_null_or_empty_event_type_is_refused_by_its_key()
+    {
+        var problems = With(events: [null!, "", "drift.detected"]).Validate().ToList();
+
+        Assert.Equal(2, problems.Count);
+        Assert.StartsWith("Serving:Webhooks:Subscriptions:0:Events:0 is empty; each entry is an event type", problems[0], StringComparison.Ordinal);
+        Assert.StartsWith("Serving:Webhooks:Subscriptions:0:Events:1 is empty", problems[1], StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(null, "Serving:Webhooks:Subscriptions:0:Url is required")]
     [InlineData("ftp://hooks.example", "Serving:Webhooks:Subscriptions:0:Url must be an absolute http:// or https:// URL")]

@@ -55,6 +55,17 @@ public sealed class WebhookSubscriptionStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_null_entry_in_the_event_types_is_refused_and_does_not_hide_an_unknown_one()
+    {
+        var store = Open();
+
+        Assert.StartsWith("events[0] is null", Assert.Throws<WebhookSubscriptionException>(() => store.Create("https://hooks.example/a", null, [null!, "no.such.event"])).Message, StringComparison.Ordinal);
+        Assert.StartsWith("events[1] is null", Assert.Throws<WebhookSubscriptionException>(() => store.Create("https://hooks.example/a", null, ["drift.detected", null!])).Message, StringComparison.Ordinal);
+        Assert.StartsWith("events[1] 'no.such.event' is not an event type", Assert.Throws<WebhookSubscriptionException>(() => store.Create("https://hooks.example/a", null, ["drift.detected", "no.such.event"])).Message, StringComparison.Ordinal);
+        Assert.Empty(Open().All);
+    }
+
+    [Fact]
     public void Deleting_removes_an_api_subscription_for_good_but_a_configured_one_cannot_be_deleted_here()
     {
         _options.Subscriptions.Add(new WebhookSubscriptionOptions { Url = "https://hooks.example/config", Secret = Secret });
