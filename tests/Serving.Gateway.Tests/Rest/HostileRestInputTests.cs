@@ -127,6 +127,49 @@ public sealed class HostileRestInputTests : IAsyncLifetime
         await ErrorAsync(response);
     }
 
+    // Data after shape and datatype is read by the FP32 fast path (which makes a new reader past the array); data
+    // before them is set aside and read later. Nothing but whitespace may follow the root object on either path.
+    private const string DataLast = """{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[5.1,3.5,1.4,0.2]}]}""";
+    private const string DataFirst = """{"inputs":[{"name":"input","data":[5.1,3.5,1.4,0.2],"datatype":"FP32","shape":[1,4]}]}""";
+
+    [Theory]
+    [InlineData(DataLast + " this is not JSON {{{")]
+    [InlineData(DataLast + ",\"id\":\"a b\"}")]
+    [InlineData(DataLast + DataLast)]
+    [InlineData(DataLast + "\u0000")]
+    [InlineData(DataFirst + " x")]
+    [InlineData(DataFirst + "}")]
+    public async Task Text_after_the_root_object_is_malformed_json(string body)
+    {
+        var response = await PostAsync("/v2/models/iris/infer", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("malformed JSON: ", await ErrorAsync(response), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(DataLast + " \r\n\t ")]
+    [InlineData(DataFirst + "\n")]
+    public async Task Whitespace_after_the_root_object_is_still_served(string body)
+    {
+        var response = await PostAsync("/v2/models/iris/infer", body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Text_after_the_json_header_of_a_binary_request_is_malformed_json()
+    {
+        var content = Oip.BinaryTensorData.Content(
+            """{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","parameters":{"binary_data_size":16}}]} x""",
+            Oip.BinaryTensorData.Bytes<float>([5.1f, 3.5f, 1.4f, 0.2f]));
+
+        var response = await _client.PostAsync("/v2/models/iris/infer", content, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("malformed JSON: ", await ErrorAsync(response), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"dataframe_split":{"columns":["\ud800"],"data":[[1]]}}""")]
     [InlineData("""{"dataframe_records":[{"\udc00":1}]}""")]

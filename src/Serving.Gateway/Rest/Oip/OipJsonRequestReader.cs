@@ -85,6 +85,14 @@ internal static class OipJsonRequestReader
             }
         }
 
+        // The loop stops at the root's '}'; nothing but whitespace may follow it. The reader (a final block of one
+        // value, also when the FP32 fast path made it anew) throws JsonException for anything else, which is a 400
+        // "malformed JSON" as on /invocations; it cannot return another token, but that would be refused as well.
+        if (reader.Read())
+        {
+            throw InferenceException.BadRequest("malformed JSON: text follows the request's object");
+        }
+
         if (inputs is null || inputs.Count == 0)
         {
             throw InferenceException.BadRequest("the request has no 'inputs'");
