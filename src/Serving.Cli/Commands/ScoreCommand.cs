@@ -19,13 +19,7 @@ internal static class ScoreCommand
         var format = new Option<string?>("--format") { Description = "csv or parquet, for both files (default: each file's extension, .csv or .parquet)." };
         format.AcceptOnlyFromAmong(TableFormats.Csv, TableFormats.Parquet);
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per runtime call.", DefaultValueFactory = _ => ScoreRequest.DefaultBatchSize };
-        batchSize.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 1_000_000)
-            {
-                result.AddError("--batch-size must be from 1 to 1000000.");
-            }
-        });
+        batchSize.Require(n => n is >= 1 and <= 1_000_000, "--batch-size must be from 1 to 1000000.");
 
         var command = new Command("score", "Score a CSV or Parquet file with a model version from a registry, with the gateway's runtimes and validation; writes the rows with the outputs appended.")
         {

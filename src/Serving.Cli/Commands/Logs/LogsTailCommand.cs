@@ -32,13 +32,7 @@ internal static class LogsTailCommand
             DefaultValueFactory = _ => new DirectoryInfo(DataPaths.From(new DataPathOptions()).PredictionLogs),
         };
         var count = new Option<int>("-n", "--lines") { Description = "How many of the newest records to print.", DefaultValueFactory = _ => 20 };
-        count.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 0)
-            {
-                result.AddError("-n must be 0 or more");
-            }
-        });
+        count.Require(n => n >= 0, "-n must be 0 or more");
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new records as they are written (polls; Ctrl+C stops)." };
 
         var command = new Command("tail", "Print a model's newest prediction records as JSON Lines.")
