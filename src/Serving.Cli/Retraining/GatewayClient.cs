@@ -11,8 +11,16 @@ namespace Serving.Cli.Retraining;
 /// reports of what a run published or refused (<c>POST /admin/events</c>, which the gateway delivers to its webhook
 /// subscribers through its own outbox). Neither ever fails a run: an unreachable gateway is logged and the run goes on.
 /// </summary>
-public sealed class GatewayClient(HttpClient? http, ILogger<GatewayClient> logger)
+public sealed class GatewayClient(HttpClient? http, ILogger<GatewayClient> logger, TimeSpan? lookupTimeout = null)
 {
+    /// <summary>
+    /// How long a deployment look-up waits by default: well under the gateway's webhook attempt timeout (15 s), so a slow
+    /// admin API makes the trigger guard go on without the answer instead of making the sender give up on the delivery.
+    /// </summary>
+    public static readonly TimeSpan DefaultLookupTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly TimeSpan _lookupTimeout = lookupTimeout ?? DefaultLookupTimeout;
+
     /// <summary>The gateway's deployment's stable version; null when no gateway is configured, it cannot be reached or the model has no deployment.</summary>
     public async Task<int?> StableVersionAsync(string model, CancellationToken cancellationToken) =>
         (await DeploymentAsync(model, cancellationToken).ConfigureAwait(false))?.Stable;
@@ -25,24 +33,29 @@ public sealed class GatewayClient(HttpClient? http, ILogger<GatewayClient> logge
             return null;
         }
 
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_lookupTimeout);
         try
         {
-            using var response = await http.GetAsync($"admin/models/{Uri.EscapeDataString(model)}", cancellationToken).ConfigureAwait(false);
+            using var response = await http.GetAsync($"admin/models/{Uri.EscapeDataString(model)}", timeout.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 RetrainerLog.StableUnknown(logger, model, $"HTTP {(int)response.StatusCode}");
                 return null;
             }
 
-            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false));
             return document.RootElement.TryGetProperty("deployment", out var deployment) && deployment.ValueKind == JsonValueKind.Object
                 && VersionOf(deployment, "stable") is { } stable
                 ? new GatewayDeployment(stable, VersionOf(deployment, "canary"), VersionOf(deployment, "shadow"))
                 : null;
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            RetrainerLog.StableUnknown(logger, model, ex.Message);
+            var reason = ex is OperationCanceledException
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"no answer within {_lookupTimeout.TotalSeconds} s")
+                : ex.Message;
+            RetrainerLog.StableUnknown(logger, model, reason);
             return null;
         }
     }

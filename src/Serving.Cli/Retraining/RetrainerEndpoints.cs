@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Serving.Core.Events.Signing;
 
 namespace Serving.Cli.Retraining;
@@ -26,7 +27,9 @@ internal static class RetrainerEndpoints
         app.MapGet("/healthz", (Mlflow.MlflowRunTracker mlflow) => Results.Json(new { status = "ok", mlflowTrackingFailures = mlflow.Failures }));
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpContext context, WebhookReceiver receiver)
+    // The event is handled under the host's lifetime, not the request's: a sender that gives up before the answer
+    // (its attempt timeout) must not cut the handling short, or its redelivery would find the work half done.
+    private static async Task<IResult> ReceiveAsync(HttpContext context, WebhookReceiver receiver, IHostApplicationLifetime lifetime)
     {
         var request = context.Request;
         if (request.ContentLength > MaxWebhookBytes)
@@ -52,7 +55,7 @@ internal static class RetrainerEndpoints
             request.Headers[WebhookHeaders.TimestampHeader].ToString(),
             request.Headers[WebhookHeaders.SignatureHeader].ToString(),
             buffer.GetBuffer().AsMemory(0, (int)buffer.Length),
-            context.RequestAborted).ConfigureAwait(false);
+            lifetime.ApplicationStopping).ConfigureAwait(false);
         return Results.Json(answer.Body, RunJson.Options, statusCode: answer.Status);
     }
 
@@ -62,8 +65,8 @@ internal static class RetrainerEndpoints
         string? model;
         try
         {
-            var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
-            model = body?["model"] is JsonValue value && value.TryGetValue<string>(out var name) ? name : null;
+            var body = await JsonBodies.ParseAsync(context.Request.Body, context.RequestAborted).ConfigureAwait(false);
+            model = body is JsonObject o && o["model"] is JsonValue value && value.TryGetValue<string>(out var name) ? name : null;
         }
         catch (JsonException ex)
         {

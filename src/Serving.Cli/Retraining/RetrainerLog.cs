@@ -49,4 +49,7 @@ internal static partial class RetrainerLog
 
     [LoggerMessage(EventId = 5014, Level = LogLevel.Warning, Message = "Could not ask the gateway which version of {Model} is stable; {EventType} for version {Version} is taken as it always was, without checking it names stable")]
     public static partial void StableCheckSkipped(ILogger logger, string eventType, string model, int version);
+
+    [LoggerMessage(EventId = 5015, Level = LogLevel.Warning, Message = "Webhook {EventId} could not be handled ({Error}); its id is forgotten, so a redelivery is handled afresh")]
+    public static partial void WebhookAbandoned(ILogger logger, string eventId, string error);
 }

@@ -9,7 +9,7 @@ namespace Serving.Cli.Retraining;
 /// <summary>
 /// <c>POST /webhooks</c>: a Standard Webhooks delivery from the gateway. The signature is checked over the raw body
 /// before anything is read from it (401 when it is missing, wrong, or its timestamp is more than five minutes away);
-/// an id already received is answered 200 and starts nothing; <c>drift.detected</c>, <c>performance.degraded</c> and
+/// an id already handled is answered 200 and starts nothing (one whose handling failed is not: see <see cref="WebhookIds"/>); <c>drift.detected</c>, <c>performance.degraded</c> and
 /// <c>retrain.scheduled</c> start a run for the model in <c>data.model</c>, unless the <see cref="TriggerGuard"/> holds a
 /// drift or performance event back (answered 200 with the reason); other types are answered 200 and ignored, so the
 /// sender does not retry them.
@@ -24,6 +24,7 @@ public sealed class WebhookReceiver(RetrainerSettings settings, RetrainRuns runs
     /// <summary>The answer: an HTTP status and a JSON body.</summary>
     public sealed record Answer(int Status, JsonObject Body);
 
+    /// <param name="cancellationToken">Stops the handling (the host stopping); the sender's connection is not it.</param>
     public async Task<Answer> ReceiveAsync(string? id, string? timestamp, string? signature, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var verification = _verifier.Verify(id, timestamp, signature, body.Span);
@@ -33,16 +34,40 @@ public sealed class WebhookReceiver(RetrainerSettings settings, RetrainRuns runs
             return new Answer(401, new JsonObject { ["error"] = verification.Message });
         }
 
-        if (!ids.TryAdd(id!))
+        var eventId = id!; // a delivery that verified has an id
+        switch (ids.Begin(eventId))
         {
-            RetrainerLog.WebhookReplayed(logger, id!);
-            return new Answer(200, new JsonObject { ["duplicate"] = true, ["id"] = id });
+            case WebhookIds.State.Handled:
+                RetrainerLog.WebhookReplayed(logger, eventId);
+                return new Answer(200, new JsonObject { ["duplicate"] = true, ["id"] = eventId });
+            case WebhookIds.State.InFlight:
+                // A 5xx, so the sender retries: the first delivery may yet fail, and then this event must not be lost.
+                return new Answer(503, new JsonObject { ["error"] = $"delivery {eventId} is being handled now; send it again later" });
         }
 
+        Answer answer;
+        try
+        {
+            answer = await HandleAsync(eventId, body, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Not answered: forgotten, so the sender's redelivery (it sees a 500 or no answer) is handled afresh.
+            ids.Abandon(eventId);
+            RetrainerLog.WebhookAbandoned(logger, eventId, ex.GetType().Name);
+            throw;
+        }
+
+        ids.Handled(eventId);
+        return answer;
+    }
+
+    private async Task<Answer> HandleAsync(string id, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(body.Span) as JsonObject ?? throw new JsonException("the body is not a JSON object");
+            root = JsonBodies.Parse(body.Span) as JsonObject ?? throw new JsonException("the body is not a JSON object");
         }
         catch (JsonException ex)
         {
@@ -63,7 +88,7 @@ public sealed class WebhookReceiver(RetrainerSettings settings, RetrainRuns runs
 
         if (!Triggers.Contains(type))
         {
-            RetrainerLog.WebhookIgnored(logger, id!, type, "not an event that starts retraining");
+            RetrainerLog.WebhookIgnored(logger, id, type, "not an event that starts retraining");
             return new Answer(200, new JsonObject { ["ignored"] = $"{type} does not start retraining" });
         }
 
@@ -75,7 +100,7 @@ public sealed class WebhookReceiver(RetrainerSettings settings, RetrainRuns runs
 
         if (await guard.WhyIgnoredAsync(model, type, data, cancellationToken).ConfigureAwait(false) is { } reason)
         {
-            RetrainerLog.WebhookIgnored(logger, id!, type, reason);
+            RetrainerLog.WebhookIgnored(logger, id, type, reason);
             return new Answer(200, new JsonObject { ["ignored"] = reason });
         }
 
@@ -87,7 +112,7 @@ public sealed class WebhookReceiver(RetrainerSettings settings, RetrainRuns runs
         switch (outcome)
         {
             case RetrainRuns.Outcome.NoJob:
-                RetrainerLog.WebhookIgnored(logger, id!, type, $"no job for model '{model}'");
+                RetrainerLog.WebhookIgnored(logger, id, type, $"no job for model '{model}'");
                 return new Answer(200, new JsonObject { ["ignored"] = $"no retraining job for model '{model}'" });
             case RetrainRuns.Outcome.Coalesced:
                 return new Answer(200, new JsonObject { ["coalesced"] = run!.Id });

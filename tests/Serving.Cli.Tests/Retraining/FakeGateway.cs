@@ -26,19 +26,26 @@ internal sealed class FakeGateway : IAsyncDisposable
 
     public int? Canary { get; set; }
 
+    /// <summary>How long <c>GET /admin/models/{name}</c> takes to answer: a slow admin API.</summary>
+    public TimeSpan Delay { get; set; } = TimeSpan.Zero;
+
     public Uri Url => new(_app.Urls.First() + "/");
 
     public static async Task<FakeGateway> StartAsync()
     {
         var app = LoopbackApp.Create();
         var gateway = new FakeGateway(app);
-        app.MapGet("/admin/models/{name}", (string name) => Results.Json(new
+        app.MapGet("/admin/models/{name}", async (string name, HttpContext context) =>
         {
-            name,
-            policy = "auto-canary",
-            deployment = new { stable = gateway.Stable, canary = gateway.Canary, canaryWeight = gateway.Canary is null ? 0 : 5, shadow = (int?)null },
-            versions = Array.Empty<object>(),
-        }));
+            await Task.Delay(gateway.Delay, context.RequestAborted);
+            return Results.Json(new
+            {
+                name,
+                policy = "auto-canary",
+                deployment = new { stable = gateway.Stable, canary = gateway.Canary, canaryWeight = gateway.Canary is null ? 0 : 5, shadow = (int?)null },
+                versions = Array.Empty<object>(),
+            });
+        });
         app.MapPost("/admin/events", async (HttpContext context) =>
         {
             var body = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body))!;

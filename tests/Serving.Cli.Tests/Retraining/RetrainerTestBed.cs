@@ -57,6 +57,8 @@ internal sealed class RetrainerTestBed : IAsyncDisposable
 
     public RetrainRuns Runs => _app!.Services.GetRequiredService<RetrainRuns>();
 
+    public IServiceProvider Services => _app!.Services;
+
     public string Combine(params string[] parts) => _root.Combine(parts);
 
     /// <summary>
