@@ -31,6 +31,16 @@ internal sealed class CsvRowBatch : RowBatch
     private string?[]? _problems;
     private int _rows;
 
+    /// <summary>
+    /// The most text a chunk's buffers are sized for up front (rows x columns x 8 bytes): a wide file's chunk holds fewer
+    /// rows than <c>--batch-size</c> rather than buffers past what an array can hold. An ordinary chunk (4096 rows of
+    /// thirty columns is about a megabyte) is far under it.
+    /// </summary>
+    private const long TextBudget = 1L << 28;
+
+    /// <summary>Rows per chunk for <paramref name="maxRows"/> asked and <paramref name="columns"/> columns: fewer when the file is wide.</summary>
+    public static int RowsFor(int maxRows, int columns) => (int)Math.Clamp(TextBudget / (Math.Max(columns, 1) * 8L), 1, maxRows);
+
     public CsvRowBatch(int maxRows, int columns)
     {
         _rowFirstField = new int[maxRows];
@@ -39,9 +49,11 @@ internal sealed class CsvRowBatch : RowBatch
         _rowStart = new int[maxRows];
         _rowEnd = new int[maxRows];
         _rowQuoted = new bool[maxRows];
-        _fieldStart = new int[maxRows * Math.Max(columns, 1)];
-        _fieldLength = new int[_fieldStart.Length];
-        _text = new byte[maxRows * Math.Max(columns, 1) * 8];
+        // Sized for about eight bytes a field, and grown when a row is longer; never past the budget up front.
+        var fields = (int)Math.Min((long)maxRows * Math.Max(columns, 1), TextBudget / 8);
+        _fieldStart = new int[fields];
+        _fieldLength = new int[fields];
+        _text = new byte[fields * 8];
     }
 
     public override int Rows => _rows;
@@ -188,7 +200,7 @@ internal sealed class CsvRowBatch : RowBatch
     {
         if (_textLength + chars.Length > _text.Length)
         {
-            Array.Resize(ref _text, Math.Max(_text.Length * 2, _textLength + chars.Length));
+            Array.Resize(ref _text, Grown(_text.Length, (long)_textLength + chars.Length));
         }
 
         chars.CopyTo(_text.AsSpan(_textLength));
@@ -199,7 +211,7 @@ internal sealed class CsvRowBatch : RowBatch
     {
         if (_textLength == _text.Length)
         {
-            Array.Resize(ref _text, _text.Length * 2);
+            Array.Resize(ref _text, Grown(_text.Length, _textLength + 1L));
         }
 
         _text[_textLength++] = c;
@@ -217,8 +229,9 @@ internal sealed class CsvRowBatch : RowBatch
     {
         if (_fields == _fieldStart.Length)
         {
-            Array.Resize(ref _fieldStart, _fields * 2);
-            Array.Resize(ref _fieldLength, _fields * 2);
+            var grown = Grown(_fields, _fields + 1L);
+            Array.Resize(ref _fieldStart, grown);
+            Array.Resize(ref _fieldLength, grown);
         }
 
         _fieldStart[_fields] = start;
@@ -226,7 +239,18 @@ internal sealed class CsvRowBatch : RowBatch
         _fields++;
     }
 
-    public void EndRow(string? problem)
+    /// <summary>A buffer's next length: doubled, or what is needed, up to the largest array there can be.</summary>
+    private static int Grown(int length, long needed)
+    {
+        if (needed > Array.MaxLength)
+        {
+            throw new ScoringException("a chunk of rows holds more than 2 GB of text; score the file with a smaller --batch-size");
+        }
+
+        return (int)Math.Min(Math.Max(length * 2L, needed), Array.MaxLength);
+    }
+
+        public void EndRow(string? problem)
     {
         _rowEnd[_rows] = _textLength;
         if (problem is not null)

@@ -73,13 +73,14 @@ internal sealed class CsvTableReader : ITableReader
 
     public ValueTask<RowBatch?> ReadAsync(int maxRows, CancellationToken cancellationToken)
     {
+        var rows = CsvRowBatch.RowsFor(maxRows, Columns.Count);
         CsvRowBatch? batch;
-        while (_free.TryDequeue(out batch) && batch.Capacity != maxRows)
+        while (_free.TryDequeue(out batch) && batch.Capacity != rows)
         {
         }
 
-        batch ??= new CsvRowBatch(maxRows, Columns.Count);
-        while (batch.Rows < maxRows && ReadRecord(batch, Columns.Count))
+        batch ??= new CsvRowBatch(rows, Columns.Count);
+        while (batch.Rows < rows && ReadRecord(batch, Columns.Count))
         {
             cancellationToken.ThrowIfCancellationRequested();
         }
