@@ -1,5 +1,6 @@
 using Parquet;
 using Parquet.Schema;
+using Serving.Core.Contracts;
 
 namespace Serving.Cli.Scoring;
 
@@ -20,8 +21,11 @@ internal sealed class ParquetTableReader : ITableReader
     private int _groupOffset;
     private long _rowsHandedOut;
 
-    private ParquetTableReader(FileStream stream, ParquetReader reader, DataField[] fields)
+    private readonly string _path;
+
+    private ParquetTableReader(string path, FileStream stream, ParquetReader reader, DataField[] fields)
     {
+        _path = path;
         _stream = stream;
         _reader = reader;
         _fields = fields;
@@ -39,40 +43,56 @@ internal sealed class ParquetTableReader : ITableReader
     public static async Task<ParquetTableReader> OpenAsync(string path, CancellationToken cancellationToken)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
+        ParquetReader? reader = null;
         try
         {
-            ParquetReader reader;
-            try
-            {
-                reader = await ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException || ex.GetType().Namespace?.StartsWith("Parquet", StringComparison.Ordinal) == true)
-            {
-                throw new ScoringException($"'{path}' is not a Parquet file this tool can read: {ex.Message}", ex);
-            }
-
-            var fields = new List<DataField>();
-            foreach (var field in reader.Schema.Fields)
-            {
-                // Nested columns (lists, maps, structs) are not a table of rows x features.
-                if (field is not DataField data || data.IsArray || !(ParquetCells.Supported.Contains(data.ClrType) || IsText(data)))
-                {
-                    await reader.DisposeAsync().ConfigureAwait(false);
-                    throw new ScoringException(
-                        $"'{path}': column '{field.Name}' is {Describe(field)}; serving score reads flat columns of numbers, booleans, strings and timestamps");
-                }
-
-                fields.Add(data);
-            }
-
-            return new ParquetTableReader(stream, reader, [.. fields]);
+            reader = await ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
+            return new ParquetTableReader(path, stream, reader, FieldsOf(path, reader));
         }
-        catch
+        catch (Exception ex)
         {
+            if (reader is not null)
+            {
+                await reader.DisposeAsync().ConfigureAwait(false);
+            }
+
             await stream.DisposeAsync().ConfigureAwait(false);
+            if (IsDamage(ex))
+            {
+                throw NotReadable(path, where: null, ex);
+            }
+
             throw;
         }
     }
+
+    private static DataField[] FieldsOf(string path, ParquetReader reader)
+    {
+        var fields = new List<DataField>();
+        foreach (var field in reader.Schema.Fields)
+        {
+            // Nested columns (lists, maps, structs) are not a table of rows x features.
+            if (field is not DataField data || data.IsArray || !(ParquetCells.Supported.Contains(data.ClrType) || IsText(data)))
+            {
+                throw new ScoringException(
+                    $"'{path}': column '{field.Name}' is {Describe(field)}; serving score reads flat columns of numbers, booleans, strings and timestamps");
+            }
+
+            fields.Add(data);
+        }
+
+        return [.. fields];
+    }
+
+    /// <summary>
+    /// Whether an exception out of Parquet.Net means the file is damaged. The file is the caller's input, so whatever a
+    /// corrupt footer, page header or compressed page makes the library throw (Thrift protocol errors, unknown page
+    /// types, impossible lengths, arrays too large to allocate, overflows) is the file's fault; only cancellation is not.
+    /// </summary>
+    private static bool IsDamage(Exception ex) => ex is not (OperationCanceledException or ScoringException);
+
+    private static ScoringException NotReadable(string path, string? where, Exception ex) =>
+        new($"'{path}' is not a Parquet file this tool can read: {(where is null ? string.Empty : where + ": ")}{CallerText.Cut(ex.Message, 200)}", ex);
 
     public async ValueTask<RowBatch?> ReadAsync(int maxRows, CancellationToken cancellationToken)
     {
@@ -106,12 +126,21 @@ internal sealed class ParquetTableReader : ITableReader
 
     private async Task LoadGroupAsync(int index, CancellationToken cancellationToken)
     {
-        using var group = _reader.OpenRowGroupReader(index);
-        var rows = checked((int)group.RowCount);
-        var columns = new Array[_fields.Length];
-        for (var c = 0; c < _fields.Length; c++)
+        Array[] columns;
+        int rows;
+        try
         {
-            columns[c] = await ReadColumnAsync(group, _fields[c], rows, cancellationToken).ConfigureAwait(false);
+            using var group = _reader.OpenRowGroupReader(index);
+            rows = checked((int)group.RowCount);
+            columns = new Array[_fields.Length];
+            for (var c = 0; c < _fields.Length; c++)
+            {
+                columns[c] = await ReadColumnAsync(group, _fields[c], rows, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (IsDamage(ex))
+        {
+            throw NotReadable(_path, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"row group {index}"), ex);
         }
 
         _group = columns;
