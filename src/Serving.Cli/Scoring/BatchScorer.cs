@@ -38,7 +38,7 @@ internal sealed class BatchScorer
         }
 
         var output = new TemporaryOutput(request.OutputPath);
-        var rejectedOutput = request.SkipInvalid ? new TemporaryOutput(request.OutputPath + RejectedRowsWriter.Suffix) : null;
+        var rejectedOutput = request.SkipInvalid ? new TemporaryOutput(output.SidePath(RejectedRowsWriter.Suffix)) : null;
         var generation = ScoringModel.Load(_factories, request.RegistryPath, request.Model, request.Version);
 
         // Timed from here: rows per second say how fast rows are scored, not how long a model takes to load.
@@ -72,7 +72,7 @@ internal sealed class BatchScorer
         // Refuse an output name that shadows an input column before a single row is read.
         OutputColumns.From(generation, null, reader.Columns);
 
-        await using var rejected = rejectedOutput is null ? null : new RejectedRowsWriter(rejectedOutput.TemporaryPath);
+        await using var rejected = rejectedOutput is null ? null : new RejectedRowsWriter(rejectedOutput.TemporaryPath, rejectedOutput.Mode);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         // Stages on their own threads: reading (typing several chunks in parallel, handed on in file order), scoring
@@ -117,7 +117,7 @@ internal sealed class BatchScorer
                     {
                         // The first chunk is scored here: its outputs say which columns the output gets.
                         firstOutputs = await RunAsync(generation, request, builder, chunk, runtimeCalls, timings, stop.Token).ConfigureAwait(false);
-                        writer = await CreateWriterAsync(request, output.TemporaryPath, reader, OutputColumns.From(generation, firstOutputs, reader.Columns), stop.Token).ConfigureAwait(false);
+                        writer = await CreateWriterAsync(request, output, reader, OutputColumns.From(generation, firstOutputs, reader.Columns), stop.Token).ConfigureAwait(false);
                         writing = Task.Run(() => ConsumeAsync(writer, reader, scored.Reader, timings, stop), stop.Token);
                     }
 
@@ -151,7 +151,7 @@ internal sealed class BatchScorer
             timings.Add(ScoreStage.WaitForWriter, drainStart);
 
             // An input with no rows (or none valid) still gets an output with the header, so a pipeline's next step finds it.
-            writer ??= await CreateWriterAsync(request, output.TemporaryPath, reader, OutputColumns.From(generation, null, reader.Columns), cancellationToken).ConfigureAwait(false);
+            writer ??= await CreateWriterAsync(request, output, reader, OutputColumns.From(generation, null, reader.Columns), cancellationToken).ConfigureAwait(false);
             await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
             if (rejected is not null)
             {
@@ -326,8 +326,8 @@ internal sealed class BatchScorer
             ? CsvTableReader.Open(request.InputPath)
             : await ParquetTableReader.OpenAsync(request.InputPath, cancellationToken).ConfigureAwait(false);
 
-    private static async Task<IScoreWriter> CreateWriterAsync(ScoreRequest request, string path, ITableReader reader, OutputColumn[] outputs, CancellationToken cancellationToken) =>
+    private static async Task<IScoreWriter> CreateWriterAsync(ScoreRequest request, TemporaryOutput output, ITableReader reader, OutputColumn[] outputs, CancellationToken cancellationToken) =>
         request.OutputFormat == TableFormat.Csv
-            ? new CsvScoreWriter(path, reader.Columns, outputs)
-            : await ParquetScoreWriter.CreateAsync(path, reader.Columns, (reader as ParquetTableReader)?.Fields, outputs, cancellationToken).ConfigureAwait(false);
+            ? new CsvScoreWriter(output.TemporaryPath, reader.Columns, outputs, output.Mode)
+            : await ParquetScoreWriter.CreateAsync(output.TemporaryPath, reader.Columns, (reader as ParquetTableReader)?.Fields, outputs, cancellationToken, output.Mode).ConfigureAwait(false);
 }

@@ -28,9 +28,10 @@ internal sealed class CsvScoreWriter : IScoreWriter
     private readonly ConcurrentQueue<Utf8Block> _free = new();
     private Utf8Block? _header;
 
-    public CsvScoreWriter(string path, IReadOnlyList<string> inputColumns, OutputColumn[] outputs)
+    /// <param name="mode">A new file (<see cref="FileMode.CreateNew"/>), or <see cref="FileMode.Open"/> for a device or pipe that is there.</param>
+    public CsvScoreWriter(string path, IReadOnlyList<string> inputColumns, OutputColumn[] outputs, FileMode mode = FileMode.CreateNew)
     {
-        _stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        _stream = TemporaryOutput.Open(path, mode, FileAccess.Write, bufferSize: 0);
         _inputColumns = inputColumns.Count;
         _outputs = outputs;
         var header = new Utf8Block(4096);

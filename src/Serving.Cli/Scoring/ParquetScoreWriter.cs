@@ -27,16 +27,22 @@ internal sealed class ParquetScoreWriter : IScoreWriter
 
     /// <param name="inputFields">A Parquet input's fields; null for a CSV input, whose columns are written as text.</param>
     public static async Task<ParquetScoreWriter> CreateAsync(
-        string path, IReadOnlyList<string> inputColumns, IReadOnlyList<DataField>? inputFields, OutputColumn[] outputs, CancellationToken cancellationToken)
+        string path, IReadOnlyList<string> inputColumns, IReadOnlyList<DataField>? inputFields, OutputColumn[] outputs, CancellationToken cancellationToken, FileMode mode = FileMode.CreateNew)
     {
         var inputs = inputFields is null
             ? inputColumns.Select(name => new DataField(name, typeof(string), isNullable: true)).ToArray()
             : inputFields.Select(f => (DataField)f.Clone()).ToArray();
         var outputFields = outputs.Select(o => new DataField(o.Name, ClrTypeOf(o.DataType), isNullable: false)).ToArray();
         var schema = new ParquetSchema([.. inputs, .. outputFields]);
-        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+        var stream = TemporaryOutput.Open(path, mode, FileAccess.ReadWrite, 1 << 16);
         try
         {
+            // Parquet.Net notes where each column chunk starts by the stream's position: a pipe has none.
+            if (!stream.CanSeek)
+            {
+                throw new ScoringException($"'{path}' is a pipe or terminal; a Parquet output must be a file (or /dev/null): write CSV to a stream");
+            }
+
             var writer = await ParquetWriter.CreateAsync(schema, stream, null, false, cancellationToken).ConfigureAwait(false);
             return new ParquetScoreWriter(stream, writer, [.. schema.DataFields.Take(inputs.Length)], [.. schema.DataFields.Skip(inputs.Length)], outputs);
         }

@@ -13,9 +13,10 @@ internal sealed class RejectedRowsWriter : IAsyncDisposable
 
     private readonly StreamWriter _writer;
 
-    public RejectedRowsWriter(string path)
+    /// <param name="mode">A new file (<see cref="FileMode.CreateNew"/>), or <see cref="FileMode.Open"/> for a device or pipe that is there.</param>
+    public RejectedRowsWriter(string path, FileMode mode = FileMode.CreateNew)
     {
-        _writer = new StreamWriter(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None), new UTF8Encoding(false));
+        _writer = new StreamWriter(TemporaryOutput.Open(path, mode, FileAccess.Write, bufferSize: 4096), new UTF8Encoding(false));
         _writer.Write("line,reason\n");
     }
 
