@@ -188,5 +188,10 @@ internal sealed class ParquetTableReader : ITableReader
     private static bool IsText(DataField field) => field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>);
 
     private static string Describe(Field field) =>
-        field is DataField data ? (data.IsArray ? $"a repeated {data.ClrType.Name}" : $"of type {data.ClrType.Name}") : $"a nested {field.SchemaType} column";
+        field is DataField data ? (data.IsArray ? $"a repeated {TypeName(data.ClrType)}" : $"of type {TypeName(data.ClrType)}") : $"a nested {field.SchemaType} column";
+
+    // Parquet.Net gives binary columns as ReadOnlyMemory<byte> (whose CLR name, ReadOnlyMemory`1, says nothing to a
+    // data engineer) and byte[]; both are Parquet's BYTE_ARRAY without a string annotation.
+    private static string TypeName(Type type) =>
+        type == typeof(ReadOnlyMemory<byte>) || type == typeof(byte[]) ? "binary (BYTE_ARRAY, not UTF-8 text)" : type.Name;
 }

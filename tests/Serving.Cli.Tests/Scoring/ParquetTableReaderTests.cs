@@ -70,6 +70,30 @@ public sealed class ParquetTableReaderTests
         }
     }
 
+    [Fact]
+    public async Task A_binary_column_is_named_as_binary_not_by_its_dotnet_type()
+    {
+        using var temp = new TemporaryDirectory();
+        CommittedSamples.CopyTo(temp.Combine("models"), "diabetes");
+        var input = temp.Combine("binary.parquet");
+        var field = new DataField<byte[]>("age");
+        await using (var stream = File.Create(input))
+        await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(field), stream, null, false, TestContext.Current.CancellationToken))
+        {
+            using var group = writer.CreateRowGroup();
+            byte[][] values = [[0xFF, 0x31]];
+            await group.WriteAsync(field, values, null);
+            group.CompleteValidate();
+        }
+
+        var run = await CliRun.Of("score", "--model", "diabetes", "--registry", temp.Combine("models"), "--input", input, "--output", temp.Combine("out.csv"));
+
+        Assert.Equal(1, run.ExitCode);
+        var message = Regex.Replace(run.Messages.Trim(), @"\s*\n\s*", " ");
+        Assert.Contains("column 'age' is of type binary (BYTE_ARRAY, not UTF-8 text)", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("`1", message, StringComparison.Ordinal);
+    }
+
     // The diabetes sample's rows as one row group of doubles.
     private static async Task<string> WriteSampleAsync(string path)
     {
