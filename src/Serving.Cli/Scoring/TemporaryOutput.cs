@@ -1,3 +1,5 @@
+using Serving.Core.Storage;
+
 namespace Serving.Cli.Scoring;
 
 /// <summary>

@@ -31,12 +31,49 @@ public static class ManifestSerializer
     {
         try
         {
-            return JsonSerializer.Deserialize<ModelManifest>(json, Options)
+            var manifest = JsonSerializer.Deserialize<ModelManifest>(json, Options)
                 ?? throw new InvalidDataException("manifest is null");
+            RefuseNullElements(json);
+            return manifest;
         }
         catch (JsonException ex)
         {
             throw new InvalidDataException($"malformed manifest: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// No list in a manifest holds null: <see cref="Serialize"/> never writes one, and nothing that reads the lists
+    /// (the rules, warm-up, drift's baseline) expects one, while <see cref="JsonSerializerOptions.RespectNullableAnnotations"/>
+    /// checks properties but not the elements of a collection. A hand-edited <c>"inputs": [null]</c> once threw past
+    /// every check and stopped the registry's scan.
+    /// </summary>
+    private static void RefuseNullElements(string json)
+    {
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+        var containers = new Stack<(bool IsList, string? Name)>();
+        string? property = null;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.PropertyName:
+                    property = reader.GetString();
+                    break;
+                case JsonTokenType.StartArray or JsonTokenType.StartObject:
+                    containers.Push((reader.TokenType == JsonTokenType.StartArray, property));
+                    property = null;
+                    break;
+                case JsonTokenType.EndArray or JsonTokenType.EndObject:
+                    containers.Pop();
+                    break;
+                case JsonTokenType.Null when containers.TryPeek(out var list) && list.IsList:
+                    throw new InvalidDataException($"malformed manifest: the list '{list.Name ?? "(unnamed)"}' holds null; remove the entry or give it a value");
+                default:
+                    // A value ends its property: a list that follows in a list is not that property's.
+                    property = null;
+                    break;
+            }
         }
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serving.Core.Packaging;
+using Serving.Core.Storage;
 
 namespace Serving.Core.Registry;
 
@@ -14,6 +15,9 @@ namespace Serving.Core.Registry;
 public sealed class ModelRegistry : IDisposable
 {
     private readonly Lock _scanLock = new();
+
+    // Model folders the last scan could not read; only touched under the scan lock.
+    private readonly HashSet<string> _unreadableModels = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<int, VersionRecord>> _records = new(StringComparer.Ordinal);
     private readonly List<ModelGeneration> _removed = [];
     private readonly ModelVersionLoader _loader;
@@ -170,6 +174,11 @@ public sealed class ModelRegistry : IDisposable
         foreach (var (model, records) in _records)
         {
             var present = found.GetValueOrDefault(model);
+            if (present is null && _unreadableModels.Contains(model))
+            {
+                continue;
+            }
+
             foreach (var (version, record) in records)
             {
                 if (present is not null && present.ContainsKey(version))
@@ -186,7 +195,7 @@ public sealed class ModelRegistry : IDisposable
         }
 
         // Models whose folder is gone and that never had a loaded version leave the snapshot entirely.
-        foreach (var model in _records.Keys.Where(m => !found.ContainsKey(m) && _records[m].Values.All(r => r.State == ModelVersionState.Unloaded)).ToList())
+        foreach (var model in _records.Keys.Where(m => !found.ContainsKey(m) && !_unreadableModels.Contains(m) && _records[m].Values.All(r => r.State == ModelVersionState.Unloaded)).ToList())
         {
             _records.Remove(model);
             changed = true;
@@ -227,7 +236,19 @@ public sealed class ModelRegistry : IDisposable
 
         var previousState = record.State;
         var previousReason = record.Reason;
-        var result = _loader.Load(model, version, directory);
+        VersionLoadResult result;
+        try
+        {
+            result = _loader.Load(model, version, directory);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Whatever a version folder holds fails that version alone. Let out, this stopped the scan of every model,
+            // on every rescan (and a restart's first scan never finished, so the gateway never became ready).
+            RegistryLog.LoadThrew(_logger, model, version, ex);
+            result = VersionLoadResult.Failed($"could not be loaded: {ex.Message}");
+        }
+
         if (result.Generation is { } generation)
         {
             record.Set(ModelVersionState.Ready, null, now);
@@ -361,7 +382,18 @@ public sealed class ModelRegistry : IDisposable
                 continue;
             }
 
-            foreach (var (model, versions) in ReadVersionFolders(Directory.GetDirectories(root)))
+            string[] modelDirectories;
+            try
+            {
+                modelDirectories = Directory.GetDirectories(root);
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                ReportUnreadable(root, ex);
+                continue;
+            }
+
+            foreach (var (model, versions) in ReadVersionFolders(modelDirectories))
             {
                 if (!found.TryGetValue(model, out var known))
                 {
@@ -377,8 +409,13 @@ public sealed class ModelRegistry : IDisposable
         }
     }
 
-    /// <summary>The version folders under the model folders of a registry-shaped root: model name to version to folder.</summary>
-    private static Dictionary<string, Dictionary<int, string>> ReadVersionFolders(string[] modelDirectories)
+    /// <summary>
+    /// The version folders under the model folders of a registry-shaped root: model name to version to folder. A
+    /// model folder that cannot be read (a root-only <c>lost+found</c> on the registry's volume, a folder whose
+    /// permissions are being changed) is left out and noted in <see cref="_unreadableModels"/>, so that the scan
+    /// keeps what it served rather than taking it for removed.
+    /// </summary>
+    private Dictionary<string, Dictionary<int, string>> ReadVersionFolders(string[] modelDirectories)
     {
         var result = new Dictionary<string, Dictionary<int, string>>(StringComparer.Ordinal);
         foreach (var modelDirectory in modelDirectories)
@@ -390,23 +427,39 @@ public sealed class ModelRegistry : IDisposable
             }
 
             var versions = new Dictionary<int, string>();
-            foreach (var versionDirectory in Directory.EnumerateDirectories(modelDirectory))
+            try
             {
-                // Only positive integers are versions, so a copy in progress under a temporary name is ignored
-                // until it is renamed into place.
-                var name = System.IO.Path.GetFileName(versionDirectory);
-                if (int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version > 0
-                    && name == version.ToString(CultureInfo.InvariantCulture))
+                foreach (var versionDirectory in Directory.EnumerateDirectories(modelDirectory))
                 {
-                    versions[version] = versionDirectory;
+                    // Only positive integers are versions, so a copy in progress under a temporary name is ignored
+                    // until it is renamed into place.
+                    var name = System.IO.Path.GetFileName(versionDirectory);
+                    if (int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version > 0
+                        && name == version.ToString(CultureInfo.InvariantCulture))
+                    {
+                        versions[version] = versionDirectory;
+                    }
                 }
             }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                if (_unreadableModels.Add(model))
+                {
+                    ReportUnreadable(modelDirectory, ex);
+                }
 
+                continue;
+            }
+
+            _unreadableModels.Remove(model);
             result[model] = versions;
         }
 
         return result;
     }
+
+    private void ReportUnreadable(string folder, Exception exception) =>
+        RegistryLog.ModelFolderUnreadable(_logger, folder, exception.Message);
 
     private void ReportFolderProblem(string root, string? problem)
     {
@@ -432,9 +485,10 @@ public sealed class ModelRegistry : IDisposable
         var path = System.IO.Path.Combine(directory, ManifestSerializer.FileName);
         try
         {
-            return File.Exists(path) ? Checksums.Sha256OfFile(path) : null;
+            // Not a FIFO or a device: reading one would block or never end (the loader refuses them too).
+            return File.Exists(path) && !FileKind.IsStream(path) ? Checksums.Sha256OfFile(path) : null;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return null;
         }

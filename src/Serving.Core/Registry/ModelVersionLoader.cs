@@ -2,6 +2,7 @@ using Serving.Core.Contracts;
 using Serving.Core.Packaging;
 using Serving.Core.Runtimes;
 using Serving.Core.Runtimes.Batching;
+using Serving.Core.Storage;
 
 namespace Serving.Core.Registry;
 
@@ -29,12 +30,18 @@ public sealed class ModelVersionLoader
             return VersionLoadResult.Waiting($"no {ManifestSerializer.FileName} in the version folder");
         }
 
+        // A FIFO would block the scan (and the registry's lock) until something wrote to it; a device may never end.
+        if (FileKind.IsStream(manifestPath))
+        {
+            return VersionLoadResult.Failed($"{ManifestSerializer.FileName} is not a regular file (a device, pipe or socket)");
+        }
+
         ModelManifest manifest;
         try
         {
             manifest = ManifestSerializer.Read(directory);
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             return VersionLoadResult.Waiting(ex.Message);
         }
@@ -105,12 +112,18 @@ public sealed class ModelVersionLoader
                 return $"artifact '{file}' is missing";
             }
 
+            // Followed through links: model.onnx -> /dev/zero passes the check above and would be hashed forever.
+            if (FileKind.IsStream(path))
+            {
+                return $"artifact '{file}' is not a regular file (a device, pipe or socket)";
+            }
+
             string actual;
             try
             {
                 actual = Checksums.Sha256OfFile(path);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 return $"artifact '{file}' cannot be read: {ex.Message}";
             }

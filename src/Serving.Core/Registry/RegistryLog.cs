@@ -31,4 +31,10 @@ internal static partial class RegistryLog
 
     [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Registry folder {Path} can be read again")]
     public static partial void RegistryAvailable(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "Model folder {Folder} cannot be read ({Reason}); its versions are left as they were, and the other models are read as usual")]
+    public static partial void ModelFolderUnreadable(ILogger logger, string folder, string reason);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Error, Message = "Loading {Model} version {Version} threw; the version is marked failed and the scan goes on")]
+    public static partial void LoadThrew(ILogger logger, string model, int version, Exception exception);
 }

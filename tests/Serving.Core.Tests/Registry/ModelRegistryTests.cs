@@ -57,6 +57,104 @@ public sealed class ModelRegistryTests
     }
 
     [Fact]
+    public void A_version_whose_loading_throws_fails_alone_and_every_other_version_still_loads()
+    {
+        using var test = new TestRegistry();
+        test.Publish("m", 1);
+        test.Publish("m", 2, artifact: "duplicate-inputs");
+        test.Publish("other", 1);
+
+        test.Registry.Scan();
+        test.Publish("other", 2);
+        test.Registry.Scan();
+
+        var failed = test.Registry.Current.Models["m"].Versions.Single(v => v.Version == 2);
+        Assert.Equal(ModelVersionState.Failed, failed.State);
+        Assert.StartsWith("could not be loaded: ", failed.Reason, StringComparison.Ordinal);
+        Assert.Equal(1, test.Registry.Current.Models["m"].Default!.Version);
+        Assert.Equal(["1", "2"], test.Registry.Current.Models["other"].ReadyVersions);
+        Assert.True(test.Registry.Current.InitialScanComplete);
+    }
+
+    [Theory]
+    [InlineData("inputs")]
+    [InlineData("features")]
+    [InlineData("examples")]
+    public void A_manifest_list_holding_null_fails_its_version_alone(string list)
+    {
+        using var test = new TestRegistry(settleSeconds: 1);
+        test.Publish("m", 1);
+        var directory = test.Publish("m", 2);
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "model.json")))!;
+        var input = manifest["signature"]!["inputs"]![0]!;
+        switch (list)
+        {
+            case "inputs":
+                manifest["signature"]!["inputs"] = new System.Text.Json.Nodes.JsonArray(null, input.DeepClone());
+                break;
+            case "features":
+                input["features"] = new System.Text.Json.Nodes.JsonArray("a", null, "c");
+                break;
+            default:
+                manifest["examples"] = new System.Text.Json.Nodes.JsonArray((System.Text.Json.Nodes.JsonNode?)null);
+                break;
+        }
+
+        File.WriteAllText(Path.Combine(directory, "model.json"), manifest.ToJsonString());
+        test.Registry.Scan();
+        test.Time.Advance(TimeSpan.FromSeconds(2));
+        test.Registry.Scan();
+
+        var failed = test.Registry.Current.Models["m"].Versions.Single(v => v.Version == 2);
+        Assert.Equal(ModelVersionState.Failed, failed.State);
+        Assert.Contains($"the list '{list}' holds null", failed.Reason, StringComparison.Ordinal);
+        Assert.Equal(1, test.Registry.Current.Models["m"].Default!.Version);
+    }
+
+    [Fact]
+    public async Task A_manifest_that_is_a_pipe_fails_its_version_without_blocking_the_scan()
+    {
+        using var test = new TestRegistry(settleSeconds: 1);
+        test.Publish("m", 1);
+        var directory = Path.Combine(test.Root, "m", "2");
+        Directory.CreateDirectory(directory);
+        MakeFifo(Path.Combine(directory, "model.json"));
+
+        // Reading a FIFO waits for a writer that never comes: the scan (and the registry's lock) with it.
+        await Task.Run(test.Registry.Scan, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        var failed = test.Registry.Current.Models["m"].Versions.Single(v => v.Version == 2);
+        Assert.Equal(ModelVersionState.Failed, failed.State);
+        Assert.Contains("model.json is not a regular file", failed.Reason, StringComparison.Ordinal);
+        Assert.Equal(1, test.Registry.Current.Models["m"].Default!.Version);
+    }
+
+    [Fact]
+    public async Task An_artifact_linked_to_an_endless_device_fails_its_version_without_hashing_it_forever()
+    {
+        using var test = new TestRegistry(settleSeconds: 1);
+        test.Publish("m", 1);
+        var directory = test.Publish("m", 2);
+        File.Delete(Path.Combine(directory, "model.onnx"));
+        File.CreateSymbolicLink(Path.Combine(directory, "model.onnx"), "/dev/zero");
+
+        await Task.Run(test.Registry.Scan, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        test.Time.Advance(TimeSpan.FromSeconds(2));
+        await Task.Run(test.Registry.Scan, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        var failed = test.Registry.Current.Models["m"].Versions.Single(v => v.Version == 2);
+        Assert.Equal(ModelVersionState.Failed, failed.State);
+        Assert.Contains("artifact 'model.onnx' is not a regular file", failed.Reason, StringComparison.Ordinal);
+    }
+
+    private static void MakeFifo(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path])!;
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
+    }
+
+    [Fact]
     public void A_malformed_manifest_waits_for_the_settle_time_then_fails()
     {
         using var test = new TestRegistry(settleSeconds: 10);

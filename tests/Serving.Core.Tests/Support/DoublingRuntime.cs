@@ -18,7 +18,7 @@ internal sealed class DoublingRuntime : IModelRuntime
     /// <summary>What inputs are multiplied by: 2 unless the artifact asked for another.</summary>
     public float Factor { get; }
 
-    public IReadOnlyList<TensorSpec> Inputs { get; } = [new TensorSpec { Name = "x", Datatype = "FP32", Shape = [-1, 3] }];
+    public IReadOnlyList<TensorSpec> Inputs { get; init; } = [new TensorSpec { Name = "x", Datatype = "FP32", Shape = [-1, 3] }];
 
     public IReadOnlyList<TensorSpec> Outputs { get; } = [new TensorSpec { Name = "y", Datatype = "FP32", Shape = [-1, 3] }];
 

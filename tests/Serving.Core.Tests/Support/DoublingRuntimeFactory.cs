@@ -1,3 +1,4 @@
+using Serving.Core.Contracts;
 using Serving.Core.Runtimes;
 
 namespace Serving.Core.Tests.Support;
@@ -17,6 +18,9 @@ internal sealed class DoublingRuntimeFactory : IModelRuntimeFactory
         {
             "doubling" => new DoublingRuntime(),
             "tripling" => new DoublingRuntime(3),
+
+            // An artifact that describes one input twice: comparing it with the manifest throws (a runtime's bug).
+            "duplicate-inputs" => new DoublingRuntime { Inputs = [new TensorSpec { Name = "x", Datatype = "FP32", Shape = [-1, 3] }, new TensorSpec { Name = "x", Datatype = "FP32", Shape = [-1, 3] }] },
             _ => throw new ModelLoadException($"cannot parse {Path.GetFileName(artifactPath)}: not a model"),
         };
         lock (_loaded)

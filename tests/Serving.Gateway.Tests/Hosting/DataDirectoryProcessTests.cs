@@ -139,6 +139,29 @@ public sealed class DataDirectoryProcessTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, status);
     }
 
+    [Fact]
+    public async Task A_model_folder_the_gateway_cannot_read_is_left_out_and_the_others_serve()
+    {
+        // A registry on its own volume has a root-only lost+found. It once stopped every scan: never ready, no model.
+        var lostFound = Path.Combine(_registry.Path, "lost+found");
+        Directory.CreateDirectory(lostFound);
+        File.SetUnixFileMode(lostFound, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        await using var gateway = await GatewayProcess.StartAsync(_work, _registry.Path, WritableDataDirectory(), "--Serving:Registry:RescanSeconds=0.2");
+        using var client = gateway.CreateClient();
+        await Task.Delay(1000, TestContext.Current.CancellationToken);
+        using var inference = await client.PostAsync("/v2/models/iris/infer", Json(IrisRow), TestContext.Current.CancellationToken);
+        using var ready = await client.GetAsync("/v2/health/ready", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, inference.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        if (GatewayProcess.RunsUnprivileged)
+        {
+            // Said once, not at every rescan.
+            Assert.Single(gateway.Output, line => line.Contains("lost+found cannot be read", StringComparison.Ordinal));
+        }
+    }
+
     private static async Task<(HttpStatusCode Status, string Body)> WaitForReadinessAsync(HttpClient client, HttpStatusCode wanted, GatewayProcess gateway)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);

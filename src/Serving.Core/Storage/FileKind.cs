@@ -1,13 +1,15 @@
 using System.Runtime.InteropServices;
 
-namespace Serving.Cli.Scoring;
+namespace Serving.Core.Storage;
 
 /// <summary>
-/// What kind of file system entry a path is, as far as an output cares. .NET reports a device, a FIFO and a regular
-/// file all alike (<see cref="FileAttributes.Normal"/>), so the type comes from <c>statx</c> (Linux; its buffer has one
-/// layout on every architecture, unlike <c>stat</c>'s).
+/// What kind of file system entry a path is, as far as a reader or writer of files cares: <c>serving score</c> writes
+/// straight to an output that is a device or a pipe instead of renaming over it, and the registry refuses a manifest
+/// or artifact that is one (reading a FIFO blocks until something writes to it, and <c>/dev/zero</c> never ends).
+/// .NET reports a device, a FIFO and a regular file all alike (<see cref="FileAttributes.Normal"/>), so the type comes
+/// from <c>statx</c> (Linux; its buffer has one layout on every architecture, unlike <c>stat</c>'s).
 /// </summary>
-internal static class FileKind
+public static class FileKind
 {
     private const int AtCurrentFolder = -100;
     private const uint StatxType = 0x1;
