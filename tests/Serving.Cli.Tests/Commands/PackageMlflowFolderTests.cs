@@ -40,4 +40,50 @@ public sealed class PackageMlflowFolderTests
         Assert.Contains("onnx flavor only", run.Messages, StringComparison.Ordinal);
         Assert.False(Directory.Exists(temp.Combine("registry", "lr")));
     }
+
+    [Theory]
+    [InlineData("[-1, \"x\"]", "has the shape item \"x\"")]
+    [InlineData("[-1, 4.5]", "has the shape item 4.5")]
+    public async Task Package_of_an_MLflow_folder_with_a_malformed_shape_gives_one_line_naming_the_MLmodel_and_exit_code_one(string shape, string expected)
+    {
+        using var temp = new TemporaryDirectory();
+        var folder = MalformedFolder(temp, $"'[{{\"type\": \"tensor\", \"tensor-spec\": {{\"dtype\": \"float32\", \"shape\": {shape}}}}}]'");
+
+        var run = await CliRun.Of("package", folder, "--name", "m", "--registry", temp.Combine("registry"));
+
+        AssertOneLineError(run, Path.Combine(folder, "MLmodel"), expected);
+        Assert.False(Directory.Exists(temp.Combine("registry", "m")));
+    }
+
+    [Theory]
+    [InlineData("'[1, 2]'", "the signature inputs entry 1 is not a JSON object")]
+    [InlineData("'[null]'", "the signature inputs entry null is not a JSON object")]
+    public async Task Package_of_an_MLflow_folder_whose_inputs_are_not_objects_gives_one_line_and_exit_code_one(string inputs, string expected)
+    {
+        using var temp = new TemporaryDirectory();
+        var folder = MalformedFolder(temp, inputs);
+
+        var run = await CliRun.Of("package", folder, "--name", "m", "--registry", temp.Combine("registry"));
+
+        AssertOneLineError(run, Path.Combine(folder, "MLmodel"), expected);
+    }
+
+    private static string MalformedFolder(TemporaryDirectory temp, string inputs)
+    {
+        var folder = temp.Combine("ml");
+        Directory.CreateDirectory(folder);
+        File.Copy(MlflowFixture("logistic.onnx"), Path.Combine(folder, "model.onnx"));
+        File.WriteAllText(Path.Combine(folder, "MLmodel"), $"flavors:\n  onnx:\n    data: model.onnx\nsignature:\n  inputs: {inputs}\n");
+        return folder;
+    }
+
+    private static void AssertOneLineError(CliRun run, string mlmodel, string expected)
+    {
+        Assert.Equal((1, ""), (run.ExitCode, run.Result));
+        // The console wraps long lines at spaces; the message itself is one line (MlflowModelReaderTests checks that).
+        var message = System.Text.RegularExpressions.Regex.Replace(run.Messages.Trim(), @"\s+", " ");
+        Assert.StartsWith("error: " + mlmodel + ": ", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", message, StringComparison.Ordinal);
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+    }
 }

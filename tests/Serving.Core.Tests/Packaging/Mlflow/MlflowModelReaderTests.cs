@@ -46,6 +46,61 @@ public sealed class MlflowModelReaderTests
         Assert.Contains("bad/MLmodel is not valid YAML", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("'[{\"type\": \"tensor\", \"tensor-spec\": {\"dtype\": \"float32\", \"shape\": [-1, \"x\"]}}]'", "has the shape item \"x\"")]
+    [InlineData("'[{\"type\": \"tensor\", \"tensor-spec\": {\"dtype\": \"float32\", \"shape\": [-1, 4.5]}}]'", "has the shape item 4.5")]
+    [InlineData("'[{\"type\": \"tensor\", \"tensor-spec\": {\"dtype\": \"float32\", \"shape\": [null]}}]'", "has the shape item null")]
+    [InlineData("'[{\"type\": \"tensor\", \"tensor-spec\": {\"dtype\": \"float32\", \"shape\": [99999999999999999999]}}]'", "has the shape item 99999999999999999999")]
+    [InlineData("'[1, 2]'", "the signature inputs entry 1 is not a JSON object")]
+    [InlineData("'[null]'", "the signature inputs entry null is not a JSON object")]
+    [InlineData("'[\"x\"]'", "the signature inputs entry \"x\" is not a JSON object")]
+    [InlineData("'[[]]'", "the signature inputs entry [] is not a JSON object")]
+    [InlineData("'[{\"name\": 5, \"type\": \"double\"}]'", "has a name that is not a string")]
+    [InlineData("'[{\"name\": \"a\", \"type\": 5}]'", "entry has no type")]
+    [InlineData("'[{\"type\": \"tensor\", \"tensor-spec\": [1]}]'", "needs a tensor-spec with dtype and shape")]
+    [InlineData("'{\"a\": 1}'", "signature inputs is not a JSON list")]
+    [InlineData("[a, b]", "signature inputs is not a string holding a JSON list")]
+    [InlineData("{a: b}", "signature inputs is not a string holding a JSON list")]
+    public void Parse_of_a_malformed_signature_entry_names_the_file_and_the_entry(string inputs, string expected)
+    {
+        var yaml = $"flavors:\n  onnx:\n    data: model.onnx\nsignature:\n  inputs: {inputs}\n";
+
+        var error = Assert.Throws<PackagingException>(() => MlflowModelReader.Parse(yaml, "ml/MLmodel"));
+
+        Assert.StartsWith("ml/MLmodel: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Parse_of_malformed_outputs_says_outputs()
+    {
+        var yaml = "flavors:\n  onnx:\n    data: model.onnx\nsignature:\n  outputs: '[{\"type\": \"tensor\", \"tensor-spec\": {\"dtype\": \"int64\", \"shape\": [true]}}]'\n";
+
+        var error = Assert.Throws<PackagingException>(() => MlflowModelReader.Parse(yaml, "ml/MLmodel"));
+
+        Assert.Contains("the tensor outputs entry", error.Message, StringComparison.Ordinal);
+        Assert.Contains("has the shape item true", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("flavors:\n  onnx: [model.onnx]\n", "the onnx flavor is not a mapping")]
+    [InlineData("flavors:\n  onnx:\n    data: model.onnx\nsignature: [inputs]\n", "'signature' is not a mapping")]
+    public void Parse_of_a_section_of_the_wrong_kind_says_which(string yaml, string expected)
+    {
+        var error = Assert.Throws<PackagingException>(() => MlflowModelReader.Parse(yaml, "ml/MLmodel"));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_reads_null_signature_parts_as_absent()
+    {
+        var model = MlflowModelReader.Parse("flavors:\n  onnx:\n    data: model.onnx\nsignature:\n  inputs: null\n  outputs: ~\n  params: null\n");
+
+        Assert.Equal((null, null), (model.Inputs, model.Outputs));
+    }
+
     [Fact]
     public void Column_signature_becomes_the_feature_names_of_the_graphs_one_input_and_outputs_map_by_position()
     {
