@@ -24,11 +24,23 @@ public static class VersionFolders
             .ToList();
     }
 
-    /// <summary>One more than the highest existing version, or 1.</summary>
+    /// <summary>
+    /// One more than the highest existing version, or 1. Throws <see cref="PackagingException"/> when the highest is
+    /// <see cref="int.MaxValue"/>: there is no next number the registry would read as a version.
+    /// </summary>
     public static int Next(string modelDirectory)
     {
         var existing = Existing(modelDirectory);
-        return existing.Count == 0 ? 1 : existing[^1] + 1;
+        if (existing.Count == 0)
+        {
+            return 1;
+        }
+
+        return existing[^1] < int.MaxValue
+            ? existing[^1] + 1
+            : throw new PackagingException(
+                $"model '{Path.GetFileName(Path.TrimEndingDirectorySeparator(modelDirectory))}' already has version {int.MaxValue}, the highest version number; "
+                + "there is no next one (publish under another model name)");
     }
 
     /// <summary>Whether a folder name is a version number as the registry reads it (positive, canonical digits).</summary>

@@ -120,4 +120,17 @@ public sealed class PackageCommandTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--name", run.Messages, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Package_after_version_2147483647_refuses_with_exit_code_one_instead_of_publishing_a_negative_version()
+    {
+        using var temp = new TemporaryDirectory();
+        Directory.CreateDirectory(temp.Combine("big", "2147483647"));
+
+        var run = await CliRun.Of("package", Path.Combine(CommittedSamples.PathOf("iris", 1), "model.onnx"), "--name", "big", "--registry", temp.Path, "--task", "multiclass");
+
+        Assert.Equal((1, string.Empty), (run.ExitCode, run.Result));
+        Assert.Contains("already has version 2147483647", run.Messages, StringComparison.Ordinal);
+        Assert.Equal([temp.Combine("big", "2147483647")], Directory.GetDirectories(temp.Combine("big")));
+    }
 }

@@ -24,6 +24,34 @@ public sealed class VersionFoldersTests
     }
 
     [Fact]
+    public void Next_after_the_highest_int_refuses_instead_of_wrapping_to_a_negative_number()
+    {
+        using var temp = new TemporaryDirectory();
+        var model = temp.Combine("big");
+        Directory.CreateDirectory(Path.Combine(model, "2147483646"));
+        Directory.CreateDirectory(Path.Combine(model, "2147483647"));
+
+        var error = Assert.Throws<PackagingException>(() => VersionFolders.Next(model + Path.DirectorySeparatorChar));
+
+        Assert.Equal(
+            "model 'big' already has version 2147483647, the highest version number; there is no next one (publish under another model name)",
+            error.Message);
+    }
+
+    [Fact]
+    public void Publish_of_a_next_version_after_the_highest_int_refuses_and_leaves_the_staging_folder()
+    {
+        using var temp = new TemporaryDirectory();
+        Directory.CreateDirectory(temp.Combine("2147483647"));
+        var staging = VersionFolders.CreateStaging(temp.Path);
+
+        Assert.Throws<PackagingException>(() => VersionFolders.Publish(staging, temp.Path, version: null));
+
+        Assert.True(Directory.Exists(staging));
+        Assert.Equal([int.MaxValue], VersionFolders.Existing(temp.Path));
+    }
+
+    [Fact]
     public void Folders_not_named_by_a_positive_integer_are_not_versions()
     {
         using var temp = new TemporaryDirectory();
