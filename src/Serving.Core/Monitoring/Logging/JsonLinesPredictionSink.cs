@@ -192,27 +192,26 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
     }
 
     /// <summary>
-    /// The folder name a model's files go under (readers such as <c>serving logs tail</c> use it too). Model names
-    /// come from folder names, but whatever the name, the result is one plain folder name inside the log folder:
-    /// only letters, digits, <c>-</c>, <c>_</c> and <c>.</c> (anything else, separators and NUL included, becomes
-    /// <c>_</c>), no leading dots (so never <c>.</c> or <c>..</c>), never empty, and at most
-    /// <see cref="MaxFolderNameBytes"/> bytes of UTF-8.
+    /// The folder name a model's files go under; every reader of the log folder (<c>serving logs tail</c>, the
+    /// retrainer's logged examples, the feedback label log, drift events) uses it too. Model names come from folder
+    /// names, but whatever the name, the result is one plain folder name inside the log folder: only letters,
+    /// digits, <c>-</c>, <c>_</c> and <c>.</c>, no leading dots (so never <c>.</c> or <c>..</c>), never empty, and at
+    /// most <see cref="MaxFolderNameBytes"/> bytes of UTF-8. A name that already is such a folder name is used as it
+    /// is. Any other name (a character replaced by <c>_</c>, a leading dot dropped, empty, or too long and cut) ends
+    /// with <c>~</c> and a hash of the whole name, so two different model names never share a folder:
+    /// <c>sp ace</c> becomes <c>sp_ace~&lt;hash&gt;</c>, apart from the model <c>sp_ace</c>.
     /// </summary>
     public static string SafeName(string model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var safe = string.Concat(model.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_')).TrimStart('.');
-        if (safe.Length == 0)
-        {
-            return "_";
-        }
-
-        if (Encoding.UTF8.GetByteCount(safe) <= MaxFolderNameBytes)
+        if (safe == model && safe.Length > 0 && Encoding.UTF8.GetByteCount(safe) <= MaxFolderNameBytes)
         {
             return safe;
         }
 
-        // Too long for a folder: keep a beginning that fits and end with a hash of the whole name.
+        // Changed, empty or too long: keep a beginning that fits and end with a hash of the whole name. '~' is never
+        // in a name used as it is, so such a folder cannot be another model's unchanged name either.
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(model)).AsSpan(0, 8));
         var keep = new StringBuilder();
         var budget = MaxFolderNameBytes - hash.Length - 1;
@@ -227,7 +226,7 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
             keep.Append(rune.ToString());
         }
 
-        return $"{keep}~{hash}";
+        return $"{(keep.Length == 0 ? "_" : keep.ToString())}~{hash}";
     }
 
     private sealed class OpenFile(string day, FileStream stream)

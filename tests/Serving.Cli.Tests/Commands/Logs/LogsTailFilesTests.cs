@@ -29,6 +29,25 @@ public sealed class LogsTailFilesTests
         Assert.Equal(PredictionRecords.Ids(15, 25), run.Ids);
     }
 
+    [Theory]
+    [InlineData("sp ace", "sp_ace")]
+    [InlineData("a?b#c", "a_b_c")]
+    public async Task Tail_of_one_of_two_models_whose_names_differ_only_in_unsafe_characters_prints_only_its_records(string unsafeName, string safeName)
+    {
+        using var temp = new TemporaryDirectory();
+        await using (var sink = new JsonLinesPredictionSink(temp.Path, maxFileBytes: 1 << 20))
+        {
+            await sink.WriteAsync(PredictionRecords.Range(0, 3, unsafeName), TestContext.Current.CancellationToken);
+            await sink.WriteAsync(PredictionRecords.Range(3, 2, safeName), TestContext.Current.CancellationToken);
+        }
+
+        var unsafeRun = await LogsRun.CompleteAsync("logs", "tail", unsafeName, "--dir", temp.Path);
+        var safeRun = await LogsRun.CompleteAsync("logs", "tail", safeName, "--dir", temp.Path);
+
+        Assert.Equal(PredictionRecords.Ids(0, 3), unsafeRun.Ids);
+        Assert.Equal(PredictionRecords.Ids(3, 2), safeRun.Ids);
+    }
+
     [Fact]
     public async Task Tail_asked_for_more_records_than_exist_prints_them_all()
     {

@@ -160,6 +160,47 @@ public sealed class JsonLinesPredictionSinkTests : IDisposable
         Assert.Equal(_root, Path.GetDirectoryName(Path.GetFullPath(Path.Combine(_root, safe))));
     }
 
+    [Theory]
+    [InlineData("iris")]
+    [InlineData("breast-cancer")]
+    [InlineData("m_1.2")]
+    [InlineData("caf\u00e9")]
+    public void A_name_that_already_is_a_plain_folder_name_is_kept_as_it_is(string model)
+    {
+        Assert.Equal(model, JsonLinesPredictionSink.SafeName(model));
+    }
+
+    [Theory]
+    [InlineData("sp ace", "sp_ace")]
+    [InlineData("a?b#c", "a_b_c")]
+    [InlineData("a/b", "a_b")]
+    [InlineData(".x", "x")]
+    [InlineData("", "_")]
+    [InlineData(" ", "_")]
+    [InlineData("?", "_")]
+    public void Two_names_that_map_to_the_same_characters_get_different_folders(string model, string other)
+    {
+        var (safe, otherSafe) = (JsonLinesPredictionSink.SafeName(model), JsonLinesPredictionSink.SafeName(other));
+
+        Assert.NotEqual(safe, otherSafe);
+        Assert.Matches("^[^~]+~[0-9a-f]{16}$", safe);
+        Assert.Equal(safe, JsonLinesPredictionSink.SafeName(model));
+    }
+
+    [Fact]
+    public async Task Records_of_sp_ace_and_sp_underscore_ace_go_to_different_folders()
+    {
+        var at = DateTimeOffset.Parse("2026-03-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        await using (var sink = new JsonLinesPredictionSink(_root, 1 << 20))
+        {
+            await sink.WriteAsync([Record("sp ace", at, "spaced"), Record("sp_ace", at, "plain")], CancellationToken.None);
+        }
+
+        Assert.Equal(2, Directory.GetDirectories(_root).Length);
+        Assert.Contains("\"spaced\"", Assert.Single(File.ReadAllLines(Path.Combine(_root, JsonLinesPredictionSink.SafeName("sp ace"), "2026-03-01.jsonl"))), StringComparison.Ordinal);
+        Assert.Contains("\"plain\"", Assert.Single(File.ReadAllLines(Path.Combine(_root, "sp_ace", "2026-03-01.jsonl"))), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_name_too_long_for_a_folder_is_cut_to_fit_and_two_such_names_stay_apart()
     {
