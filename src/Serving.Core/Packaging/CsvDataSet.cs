@@ -27,7 +27,7 @@ public sealed class CsvDataSet
     /// <summary>Reads a comma-separated file whose first line names the columns (RFC 4180 quoting).</summary>
     public static CsvDataSet Load(string path)
     {
-        using var reader = new StreamReader(path, Encoding.UTF8);
+        using var reader = Open(path);
         var header = ReadRecord(reader) ?? throw new PackagingException($"'{path}' is empty; expected a header line");
         var duplicate = header.GroupBy(name => name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
@@ -63,9 +63,14 @@ public sealed class CsvDataSet
     /// <summary>The header's column names, without reading the rows (to choose a label before loading).</summary>
     public static IReadOnlyList<string> ReadColumnNames(string path)
     {
-        using var reader = new StreamReader(path, Encoding.UTF8);
+        using var reader = Open(path);
         return ReadRecord(reader) ?? throw new PackagingException($"'{path}' is empty; expected a header line");
     }
+
+    /// <summary>A reader of the CSV file; a folder is refused as one (opening it would say "access denied").</summary>
+    private static StreamReader Open(string path) => Directory.Exists(path)
+        ? throw new PackagingException($"'{path}' is a folder; expected a CSV file")
+        : new StreamReader(path, Encoding.UTF8);
 
     /// <summary>Index of a column, or -1.</summary>
     public int IndexOf(string columnName) => ColumnNames.ToList().IndexOf(columnName);

@@ -133,4 +133,17 @@ public sealed class PackageCommandTests
         Assert.Contains("already has version 2147483647", run.Messages, StringComparison.Ordinal);
         Assert.Equal([temp.Combine("big", "2147483647")], Directory.GetDirectories(temp.Combine("big")));
     }
+
+    [Fact]
+    public async Task Package_with_a_folder_as_training_data_says_it_is_a_folder()
+    {
+        using var temp = new TemporaryDirectory();
+        Directory.CreateDirectory(temp.Combine("data"));
+
+        var run = await WideCliRun.Of("package", Repository.OnnxFixture("torch_mlp.onnx"), "--name", "m", "--registry", temp.Combine("registry"), "--train-data", temp.Combine("data"));
+        var labelled = await WideCliRun.Of("package", Repository.OnnxFixture("torch_mlp.onnx"), "--name", "m", "--registry", temp.Combine("registry"), "--train-data", temp.Combine("data"), "--label", "target");
+
+        Assert.All([run, labelled], r => Assert.Equal((1, $"error: '{temp.Combine("data")}' is a folder; expected a CSV file"), (r.ExitCode, r.Messages.Trim())));
+        Assert.False(Directory.Exists(temp.Combine("registry", "m")));
+    }
 }

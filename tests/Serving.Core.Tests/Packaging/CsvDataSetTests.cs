@@ -18,6 +18,17 @@ public sealed class CsvDataSetTests
     }
 
     [Fact]
+    public void A_folder_given_as_the_data_file_is_refused_as_a_folder_not_as_access_denied()
+    {
+        using var temp = new TemporaryDirectory();
+
+        var load = Assert.Throws<PackagingException>(() => CsvDataSet.Load(temp.Path));
+        var header = Assert.Throws<PackagingException>(() => CsvDataSet.ReadColumnNames(temp.Path));
+
+        Assert.All([load, header], e => Assert.Equal($"'{temp.Path}' is a folder; expected a CSV file", e.Message));
+    }
+
+    [Fact]
     public void Empty_and_non_numeric_cells_are_missing()
     {
         using var temp = new TemporaryDirectory();
