@@ -46,6 +46,10 @@ internal static class PackageCommand
                 // The folder's MLmodel gives the ONNX file, the signature's names and the run it was logged by.
                 request = MlflowPackaging.ForFolder(request with { Trainer = "serving package (MLflow model folder)" });
             }
+            else if (Directory.Exists(request.ArtifactPath))
+            {
+                throw new PackagingException(NotAModelFolder(request.ArtifactPath));
+            }
 
             if (parse.GetValue(runId) is { } run)
             {
@@ -62,5 +66,15 @@ internal static class PackageCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>What to say for a folder given as the artifact that is not an MLflow model folder.</summary>
+    private static string NotAModelFolder(string folder)
+    {
+        var models = Directory.EnumerateFiles(folder).Where(f => PackageBuilder.IsModelFile(f)).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        var holds = models.Count == 0
+            ? "holds no .onnx or .zip file"
+            : $"holds {string.Join(", ", models.Take(3).Select(m => $"'{m}'"))}{(models.Count > 3 ? ", ..." : string.Empty)}; give the model file's path";
+        return $"'{folder}' is a folder with no {MlflowModelReader.FileName} file, so not an MLflow model folder, and {holds}";
     }
 }

@@ -28,7 +28,9 @@ public sealed class PackageBuilder
         ValidateModelName(request.ModelName);
         if (!File.Exists(request.ArtifactPath))
         {
-            throw new PackagingException($"artifact '{request.ArtifactPath}' does not exist");
+            throw new PackagingException(Directory.Exists(request.ArtifactPath)
+                ? $"artifact '{request.ArtifactPath}' is a folder; expected a .onnx or .zip (ML.NET) file"
+                : $"artifact '{request.ArtifactPath}' does not exist");
         }
 
         var format = request.Format ?? FormatOf(request.ArtifactPath);
@@ -73,6 +75,9 @@ public sealed class PackageBuilder
 
         return Publish(request, format, task, signature, data, baseline, examples);
     }
+
+    /// <summary>Whether a file's extension is one <see cref="FormatOf"/> knows (.onnx or .zip).</summary>
+    public static bool IsModelFile(string path) => Path.GetExtension(path).ToLowerInvariant() is ".onnx" or ".zip";
 
     /// <summary>The format an artifact's extension implies.</summary>
     public static string FormatOf(string artifactPath) => Path.GetExtension(artifactPath).ToLowerInvariant() switch

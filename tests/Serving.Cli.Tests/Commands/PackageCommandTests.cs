@@ -135,6 +135,33 @@ public sealed class PackageCommandTests
     }
 
     [Fact]
+    public async Task Package_of_an_empty_folder_says_it_has_no_MLmodel_and_no_model_file()
+    {
+        using var temp = new TemporaryDirectory();
+        Directory.CreateDirectory(temp.Combine("empty"));
+
+        var run = await WideCliRun.Of("package", temp.Combine("empty"), "--name", "m", "--registry", temp.Combine("registry"), "--task", "binary");
+
+        Assert.Equal((1, string.Empty), (run.ExitCode, run.Result));
+        Assert.Equal(
+            $"error: '{temp.Combine("empty")}' is a folder with no MLmodel file, so not an MLflow model folder, and holds no .onnx or .zip file",
+            run.Messages.Trim());
+    }
+
+    [Fact]
+    public async Task Package_of_a_folder_holding_a_model_file_but_no_MLmodel_asks_for_the_files_path()
+    {
+        using var temp = new TemporaryDirectory();
+        Directory.CreateDirectory(temp.Combine("exported"));
+        File.Copy(Repository.OnnxFixture("torch_mlp.onnx"), temp.Combine("exported", "model.onnx"));
+
+        var run = await WideCliRun.Of("package", temp.Combine("exported"), "--name", "m", "--registry", temp.Combine("registry"), "--task", "binary");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.EndsWith("holds 'model.onnx'; give the model file's path", run.Messages.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Package_with_a_folder_as_training_data_says_it_is_a_folder()
     {
         using var temp = new TemporaryDirectory();

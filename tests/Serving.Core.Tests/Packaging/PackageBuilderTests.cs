@@ -140,6 +140,17 @@ public sealed class PackageBuilderTests
         Assert.Contains("petal width (cm)", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_folder_given_as_the_artifact_is_called_a_folder_not_missing()
+    {
+        using var temp = new TemporaryDirectory();
+        var request = TorchOnIris(temp.Combine("registry")) with { ArtifactPath = temp.Path };
+
+        var error = await Assert.ThrowsAsync<PackagingException>(() => _builder.BuildAsync(request, TestContext.Current.CancellationToken));
+
+        Assert.Equal($"artifact '{temp.Path}' is a folder; expected a .onnx or .zip (ML.NET) file", error.Message);
+    }
+
     private static PackageRequest TorchOnIris(string registry) => new()
     {
         ArtifactPath = OnnxFixtures.PathOf("torch_mlp.onnx"),
