@@ -99,12 +99,19 @@ public sealed class PackageBuilder
         }
     }
 
+    /// <summary>
+    /// A model name is the model's folder in the registry, and the registry serves every folder whose name does not
+    /// start with '.' (spaces and other characters included; clients URL-encode them). So the name must be one
+    /// folder name: not blank, no leading '.', and no path separator, ':' or character a folder name cannot hold.
+    /// </summary>
     private static void ValidateModelName(string name)
     {
         if (string.IsNullOrWhiteSpace(name) || name.StartsWith('.') || name.IndexOfAny(['/', '\\', ':']) >= 0
             || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
         {
-            throw new PackagingException($"'{name}' is not a usable model name; use letters, digits, '-', '_' or '.' (not first)");
+            throw new PackagingException(
+                $"'{name}' is not a usable model name; it becomes the model's folder in the registry, so it must not be blank, "
+                + "start with '.' (the registry ignores such folders), or hold '/', '\\', ':' or a character a folder name cannot have");
         }
     }
 

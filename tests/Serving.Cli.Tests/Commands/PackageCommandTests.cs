@@ -173,4 +173,20 @@ public sealed class PackageCommandTests
         Assert.All([run, labelled], r => Assert.Equal((1, $"error: '{temp.Combine("data")}' is a folder; expected a CSV file"), (r.ExitCode, r.Messages.Trim())));
         Assert.False(Directory.Exists(temp.Combine("registry", "m")));
     }
+
+    [Fact]
+    public async Task Package_accepts_a_name_with_a_space_as_the_registry_does_and_refuses_a_path_saying_why()
+    {
+        using var temp = new TemporaryDirectory();
+        string[] common = ["package", Repository.OnnxFixture("torch_mlp.onnx"), "--registry", temp.Path, "--task", "multiclass"];
+
+        var spaced = await CliRun.Of([.. common, "--name", "a b"]);
+        var path = await WideCliRun.Of([.. common, "--name", "../x"]);
+
+        Assert.Equal((0, "1"), (spaced.ExitCode, spaced.Result.Trim()));
+        Assert.True(File.Exists(temp.Combine("a b", "1", "model.json")));
+        Assert.Equal(1, path.ExitCode);
+        Assert.Contains("'../x' is not a usable model name; it becomes the model's folder in the registry", path.Messages, StringComparison.Ordinal);
+        Assert.DoesNotContain("letters, digits", path.Messages, StringComparison.Ordinal);
+    }
 }

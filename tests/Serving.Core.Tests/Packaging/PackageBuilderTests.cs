@@ -140,6 +140,39 @@ public sealed class PackageBuilderTests
         Assert.Contains("petal width (cm)", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData(".hidden")]
+    [InlineData("../x")]
+    [InlineData("a\\b")]
+    [InlineData("a:b")]
+    [InlineData("nul\0")]
+    public async Task A_name_that_is_not_one_registry_folder_name_is_refused_with_what_a_name_may_not_be(string name)
+    {
+        using var temp = new TemporaryDirectory();
+        var request = TorchOnIris(temp.Path) with { ModelName = name };
+
+        var error = await Assert.ThrowsAsync<PackagingException>(() => _builder.BuildAsync(request, TestContext.Current.CancellationToken));
+
+        Assert.Contains("must not be blank, start with '.' (the registry ignores such folders), or hold '/', '\\', ':'", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
+    }
+
+    [Theory]
+    [InlineData("a b")]
+    [InlineData("caf\u00e9")]
+    [InlineData("a_b (2)")]
+    public async Task A_name_the_registry_serves_is_accepted_even_with_spaces_or_punctuation(string name)
+    {
+        using var temp = new TemporaryDirectory();
+        var request = TorchOnIris(temp.Path) with { ModelName = name };
+
+        var result = await _builder.BuildAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(Path.Combine(temp.Path, name, "1"), result.Directory);
+    }
+
     [Fact]
     public async Task A_folder_given_as_the_artifact_is_called_a_folder_not_missing()
     {
