@@ -156,9 +156,19 @@ public sealed class RedisLeaderLease : BackgroundService, ILeadership, ILeadersh
     }
 
     /// <summary>Gives the lease up if this process holds it, so another replica leads at once; false when it did not hold it or Redis did not answer.</summary>
-    public async Task<bool> ReleaseAsync()
+    public async Task<bool> ReleaseAsync(CancellationToken cancellationToken = default)
     {
-        await _step.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            // A step may still hold the gate (a renewal waiting on a Redis that is away): a shutdown past its time
+            // does not wait for it, and the lease simply runs out.
+            await _step.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
         try
         {
             if (!Volatile.Read(ref _leader))
@@ -197,15 +207,13 @@ public sealed class RedisLeaderLease : BackgroundService, ILeadership, ILeadersh
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        await ReleaseAsync().ConfigureAwait(false);
+        await ReleaseAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public override void Dispose()
-    {
-        _step.Dispose();
-        _wake.Dispose();
-        base.Dispose();
-    }
+    // The semaphores are not disposed: a step or a release still running when the host gives up waiting (Redis away
+    // at shutdown) releases its gate afterwards, and a disposed one threw there, out of the host's stop. A
+    // SemaphoreSlim holds no handle to free unless AvailableWaitHandle is used, which nothing here does.
+    public override void Dispose() => base.Dispose();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

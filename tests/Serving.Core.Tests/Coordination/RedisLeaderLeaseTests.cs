@@ -10,6 +10,25 @@ namespace Serving.Core.Tests.Coordination;
 public sealed class RedisLeaderLeaseTests
 {
     [Fact]
+    public async Task A_release_after_the_host_gave_up_waiting_or_after_disposal_neither_waits_nor_throws()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await RedisConnectionFactory.ConnectAsync(redis.Configuration);
+        var lease = Lease(connection, seconds: 5);
+        Assert.True(await lease.StepAsync(TestContext.Current.CancellationToken));
+
+        // A stop past the host's time: the lease is left to run out rather than waited for.
+        Assert.False(await lease.ReleaseAsync(new CancellationToken(canceled: true)));
+        Assert.True(lease.IsLeader);
+
+        // A release that ends after the host disposed the service (Redis away at shutdown) once threw
+        // ObjectDisposedException out of the host's stop.
+        lease.Dispose();
+        Assert.True(await lease.ReleaseAsync(TestContext.Current.CancellationToken));
+        Assert.False(lease.IsLeader);
+    }
+
+    [Fact]
     public async Task Only_one_of_two_replicas_leads_and_the_other_takes_over_with_a_larger_token_once_the_lease_is_released()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -31,7 +50,7 @@ public sealed class RedisLeaderLeaseTests
 
         var changes = new List<bool>();
         first.LeadershipChanged += changes.Add;
-        Assert.True(await first.ReleaseAsync());
+        Assert.True(await first.ReleaseAsync(TestContext.Current.CancellationToken));
         Assert.False(first.IsLeader);
         Assert.Equal([false], changes);
 
@@ -76,7 +95,7 @@ public sealed class RedisLeaderLeaseTests
         for (var term = 0; term < 3; term++)
         {
             Assert.True(await old.StepAsync(TestContext.Current.CancellationToken));
-            Assert.True(await old.ReleaseAsync());
+            Assert.True(await old.ReleaseAsync(TestContext.Current.CancellationToken));
         }
 
         Assert.True(await old.StepAsync(TestContext.Current.CancellationToken));
