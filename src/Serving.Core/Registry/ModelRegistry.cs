@@ -249,6 +249,9 @@ public sealed class ModelRegistry : IDisposable
             result = VersionLoadResult.Failed($"could not be loaded: {ex.Message}");
         }
 
+        // The reason is shown to any caller (a pinned request's error, the version's metadata): the server's own
+        // folders are named relative to the registry, as the model and version, not as absolute paths.
+        var shown = result.Reason?.Replace(directory + System.IO.Path.DirectorySeparatorChar, $"{model}/{version}/", StringComparison.Ordinal);
         if (result.Generation is { } generation)
         {
             record.Set(ModelVersionState.Ready, null, now);
@@ -257,12 +260,12 @@ public sealed class ModelRegistry : IDisposable
         }
         else if (settle && result.Incomplete && (now - record.FirstSeen).TotalSeconds < _options.SettleSeconds)
         {
-            record.Set(ModelVersionState.Loading, $"waiting for the version to be complete: {result.Reason}", now);
+            record.Set(ModelVersionState.Loading, $"waiting for the version to be complete: {shown}", now);
             RegistryLog.VersionWaiting(_logger, model, version, result.Reason!);
         }
         else
         {
-            record.Set(ModelVersionState.Failed, result.Reason, now);
+            record.Set(ModelVersionState.Failed, shown, now);
             record.ManifestFingerprint = Fingerprint(directory);
             RegistryLog.VersionFailed(_logger, model, version, result.Reason!);
         }

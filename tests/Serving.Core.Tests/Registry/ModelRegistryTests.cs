@@ -76,6 +76,18 @@ public sealed class ModelRegistryTests
         Assert.True(test.Registry.Current.InitialScanComplete);
     }
 
+    [Fact]
+    public void A_failed_version_s_reason_names_its_files_under_the_model_and_version_not_the_server_s_folders()
+    {
+        using var test = new TestRegistry();
+        test.Publish("m", 2, artifact: "unreadable");
+
+        test.Registry.Scan();
+
+        var failed = test.Registry.Current.Models["m"].Versions.Single();
+        Assert.Equal("cannot read 'm/2/model.onnx'", failed.Reason);
+    }
+
     [Theory]
     [InlineData("inputs")]
     [InlineData("features")]

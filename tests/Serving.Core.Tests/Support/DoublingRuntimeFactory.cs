@@ -21,6 +21,8 @@ internal sealed class DoublingRuntimeFactory : IModelRuntimeFactory
 
             // An artifact that describes one input twice: comparing it with the manifest throws (a runtime's bug).
             "duplicate-inputs" => new DoublingRuntime { Inputs = [new TensorSpec { Name = "x", Datatype = "FP32", Shape = [-1, 3] }, new TensorSpec { Name = "x", Datatype = "FP32", Shape = [-1, 3] }] },
+            // A runtime whose message names the artifact by its full path, as ONNX Runtime's and ML.NET's do.
+            "unreadable" => throw new ModelLoadException($"cannot read '{artifactPath}'"),
             _ => throw new ModelLoadException($"cannot parse {Path.GetFileName(artifactPath)}: not a model"),
         };
         lock (_loaded)
