@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serving.Core.Events.Signing;
+using Serving.Core.Events;
 
 namespace Serving.Cli.Retraining;
 
@@ -65,7 +66,7 @@ internal static class RetrainerEndpoints
         string? model;
         try
         {
-            var body = await JsonBodies.ParseAsync(context.Request.Body, context.RequestAborted).ConfigureAwait(false);
+            var body = await StrictJson.ParseAsync(context.Request.Body, context.RequestAborted).ConfigureAwait(false);
             model = body is JsonObject o && o["model"] is JsonValue value && value.TryGetValue<string>(out var name) ? name : null;
         }
         catch (JsonException ex)

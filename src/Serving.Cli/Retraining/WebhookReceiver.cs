@@ -67,7 +67,7 @@ public sealed class WebhookReceiver(RetrainerSettings settings, RetrainRuns runs
         JsonObject root;
         try
         {
-            root = JsonBodies.Parse(body.Span) as JsonObject ?? throw new JsonException("the body is not a JSON object");
+            root = StrictJson.Parse(body.Span) as JsonObject ?? throw new JsonException("the body is not a JSON object");
         }
         catch (JsonException ex)
         {

@@ -8,7 +8,7 @@ namespace Serving.Cli.Tests.Retraining;
 /// A body that is not well-formed JSON of the right shape is a 400 with a message on <c>POST /runs</c> and on a signed
 /// <c>POST /webhooks</c>: never a 500 from a fault the lazy JSON reading would only have met later.
 /// </summary>
-public sealed class JsonBodiesTests
+public sealed class RetrainerBodyTests
 {
     private static JsonObject Builtin => new() { [RetrainerTestBed.Model] = new JsonObject { ["kind"] = "builtin" } };
 
