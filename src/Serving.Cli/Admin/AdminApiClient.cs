@@ -9,7 +9,14 @@ namespace Serving.Cli.Admin;
 /// <summary>The gateway's admin API over HTTP. Failures become <see cref="AdminApiException"/> with the server's message.</summary>
 public sealed class AdminApiClient : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // The views' constructor parameters and nullable annotations say which fields an answer must carry: an answer
+    // without them (a stand-in's {} or [null]) is refused here rather than printed as made-up zeros or a stack trace.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+        Converters = { new NoNullElements() },
+    };
     private readonly HttpClient _http;
 
     public AdminApiClient(AdminConnection connection, HttpMessageHandler? handler = null)
@@ -94,7 +101,7 @@ public sealed class AdminApiClient : IDisposable
         }
         catch (JsonException ex)
         {
-            throw new AdminApiException(status, $"the gateway's answer is not what the admin API returns: {ex.Message}");
+            throw new AdminApiException(status, $"the gateway's answer is not what the admin API returns: {GatewayBody.Line(ex.Message)}");
         }
     }
 
@@ -104,17 +111,29 @@ public sealed class AdminApiClient : IDisposable
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: Json) };
         string text;
         int status;
+        // The timeout covers the body too: the headers are read first so that the body can be read with a bound.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_http.Timeout);
         try
         {
-            using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             status = (int)response.StatusCode;
-            text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var ok = status is >= 200 and <= 299;
+            (text, var cut) = await GatewayBody.ReadAsync(response.Content, ok ? GatewayBody.MaxAnswerBytes : GatewayBody.MaxErrorBytes, timeout.Token).ConfigureAwait(false);
+            if (ok && cut)
+            {
+                throw new AdminApiException(status, $"the gateway's answer is larger than {GatewayBody.MaxAnswerBytes / (1024 * 1024)} MB; it is not what the admin API returns");
+            }
         }
         catch (HttpRequestException ex)
         {
             throw new AdminApiException(0, $"cannot reach the gateway at {_http.BaseAddress}: {ex.Message}");
         }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (IOException ex)
+        {
+            throw new AdminApiException(0, $"the gateway at {_http.BaseAddress} broke off its answer: {ex.Message}");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new AdminApiException(0, $"the gateway at {_http.BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0} s");
         }
@@ -134,18 +153,5 @@ public sealed class AdminApiClient : IDisposable
         return (status, text);
     }
 
-    private static string? ErrorOf(string text)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("error", out var error)
-                ? error.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-        }
-    }
+    private static string? ErrorOf(string text) => GatewayBody.MessageOf(text);
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text;
 using System.Text.Json;
 using Serving.Cli.Tests.Commands;
 
@@ -258,5 +260,57 @@ public sealed class AdminCommandsTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("yaml", run.Messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_deployment_answer_without_its_fields_is_an_error_not_a_made_up_deployment()
+    {
+        using var gateway = StandInGateway.Start(HttpStatusCode.OK, "{}");
+
+        var run = await WideCliRun.Of("deploy", "iris", "--stable", "1", "--url", gateway.Url, "--api-key", "k");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(string.Empty, run.Result);
+        Assert.Contains("not what the admin API returns", run.Messages, StringComparison.Ordinal);
+        Assert.DoesNotContain("stable 0", run.Messages, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[{}]", "table")]
+    [InlineData("[null]", "table")]
+    [InlineData("[null]", "tsv")]
+    [InlineData("""[{"name":null,"policy":"auto-stable","deployment":null,"rollout":null,"versions":null}]""", "tsv")]
+    [InlineData("""{"name":"iris"}""", "table")]
+    public async Task A_models_list_of_the_wrong_shape_is_one_error_line_without_a_stack_trace(string answer, string format)
+    {
+        using var gateway = StandInGateway.Start(HttpStatusCode.OK, answer);
+
+        var run = await WideCliRun.OfWidth(CliOutput.RedirectedWidth, "models", "list", "--output", format, "--url", gateway.Url, "--api-key", "k");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(string.Empty, run.Result);
+        Assert.StartsWith("error: the gateway's answer is not what the admin API returns", run.Messages, StringComparison.Ordinal);
+        Assert.Single(run.Messages.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_huge_html_error_page_is_cut_to_one_short_line_without_its_escapes()
+    {
+        var page = new StringBuilder("<html><body>\u001b[31m");
+        for (var i = 0; i < 100_000; i++)
+        {
+            page.Append("<p>bad gateway</p>\n");
+        }
+
+        using var gateway = StandInGateway.Start(HttpStatusCode.BadGateway, page.ToString(), "text/html");
+
+        var run = await WideCliRun.OfWidth(CliOutput.RedirectedWidth, "models", "list", "--url", gateway.Url, "--api-key", "k");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Single(run.Messages.TrimEnd().Split('\n'));
+        Assert.InRange(run.Messages.Length, 1, 800);
+        Assert.DoesNotContain('\u001b', run.Messages);
+        Assert.Contains("more characters", run.Messages, StringComparison.Ordinal);
+        Assert.Contains("(HTTP 502)", run.Messages, StringComparison.Ordinal);
     }
 }

@@ -6,7 +6,10 @@ namespace Serving.Cli.Tests.Admin;
 /// <summary>Runs <c>serving</c> in-process on a wide console, so tables and messages are not wrapped.</summary>
 internal static class WideCliRun
 {
-    public static async Task<CliRun> Of(params string[] args)
+    public static Task<CliRun> Of(params string[] args) => OfWidth(240, args);
+
+    /// <summary>As <see cref="Of"/> on a console <paramref name="width"/> columns wide (a long error line stays one line).</summary>
+    public static async Task<CliRun> OfWidth(int width, params string[] args)
     {
         var result = new StringWriter();
         var messages = new StringWriter();
@@ -17,7 +20,7 @@ internal static class WideCliRun
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
-        console.Profile.Width = 240;
+        console.Profile.Width = width;
         var exitCode = await ServingCli.RunAsync(args, new CliOutput(result, console), RuntimeFactories.Builder, TestContext.Current.CancellationToken);
         return new CliRun(exitCode, result.ToString(), messages.ToString());
     }

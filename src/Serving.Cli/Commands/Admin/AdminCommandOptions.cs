@@ -24,6 +24,10 @@ internal sealed class AdminCommandOptions
         return command;
     }
 
+    /// <summary>The one line for an answer that could not be shown, with the reason cut short.</summary>
+    public static string AnswerUnreadable(Exception exception) =>
+        $"the gateway's answer could not be read: {GatewayBody.Line(exception?.Message ?? string.Empty)}";
+
     /// <summary>Runs <paramref name="action"/> with a client for the resolved gateway; errors become one red line and exit 1.</summary>
     public async Task<int> RunAsync(CliOutput output, ParseResult parse, Func<AdminApiClient, OutputFormat, Task<int>> action)
     {
@@ -31,7 +35,17 @@ internal sealed class AdminCommandOptions
         {
             var connection = AdminConnection.Resolve(parse.GetValue(Url), parse.GetValue(ApiKey), Environment.GetEnvironmentVariable);
             using var client = new AdminApiClient(connection);
-            return await action(client, Output.Of(parse)).ConfigureAwait(false);
+            try
+            {
+                return await action(client, Output.Of(parse)).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NullReferenceException or ArgumentException or InvalidOperationException or KeyNotFoundException or FormatException)
+            {
+                // A backstop around the command only (not the key or URL checks): the client checks each answer's
+                // shape, but a renderer that still meets one it cannot show says so in one line, not a stack trace.
+                output.Error(AnswerUnreadable(ex));
+                return 1;
+            }
         }
         catch (AdminApiException ex)
         {

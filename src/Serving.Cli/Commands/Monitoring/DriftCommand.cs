@@ -23,11 +23,10 @@ internal static class DriftCommand
                 var connection = AdminConnection.Resolve(parse.GetValue(url), null, Environment.GetEnvironmentVariable);
                 var name = parse.GetValue(model)!;
                 using var http = new HttpClient { BaseAddress = connection.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
-                using var response = await http.GetAsync(new Uri($"monitoring/models/{Uri.EscapeDataString(name)}/drift", UriKind.Relative), cancellationToken).ConfigureAwait(false);
-                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                if (response.StatusCode != HttpStatusCode.OK)
+                var (status, body) = await MonitoringGet.ReadAsync(http, new Uri($"monitoring/models/{Uri.EscapeDataString(name)}/drift", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+                if (status != HttpStatusCode.OK)
                 {
-                    output.Error(ErrorOf(body, response.StatusCode));
+                    output.Error(ErrorOf(body, status));
                     return 1;
                 }
 
@@ -39,7 +38,11 @@ internal static class DriftCommand
                     case OutputFormat.Tsv:
                         using (var document = JsonDocument.Parse(body))
                         {
-                            await DriftTsv.WriteAsync(output.Result, document.RootElement).ConfigureAwait(false);
+                            // Rendered whole before any of it is printed, so a report it cannot read leaves no partial table.
+                            using var table = new StringWriter();
+                            await DriftTsv.WriteAsync(table, document.RootElement).ConfigureAwait(false);
+                            await output.Result.WriteAsync(table.ToString()).ConfigureAwait(false);
+                            await output.Result.FlushAsync(cancellationToken).ConfigureAwait(false);
                         }
 
                         break;
@@ -59,6 +62,12 @@ internal static class DriftCommand
                 output.Error(ex.Message);
                 return 1;
             }
+            catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+            {
+                // Valid JSON that is not a drift report (an object without its fields, a string where a number goes).
+                output.Error($"the gateway's answer is not a drift report: {GatewayBody.Line(ex.Message)}");
+                return 1;
+            }
         });
         return command;
     }
@@ -68,9 +77,12 @@ internal static class DriftCommand
         try
         {
             using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("error", out var error))
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("error", out var error)
+                && error.ValueKind == JsonValueKind.String
+                && !string.IsNullOrWhiteSpace(error.GetString()))
             {
-                return error.GetString() ?? status.ToString();
+                return GatewayBody.Line(error.GetString()!);
             }
         }
         catch (JsonException)

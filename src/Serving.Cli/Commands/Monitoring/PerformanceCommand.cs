@@ -42,11 +42,10 @@ internal static class PerformanceCommand
         try
         {
             using var client = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(30) };
-            using var response = await client.GetAsync($"monitoring/models/{Uri.EscapeDataString(model)}/performance", cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            if (response.StatusCode != HttpStatusCode.OK)
+            var (status, body) = await MonitoringGet.ReadAsync(client, new Uri($"monitoring/models/{Uri.EscapeDataString(model)}/performance", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+            if (status != HttpStatusCode.OK)
             {
-                output.Error($"{(int)response.StatusCode}: {ErrorOf(body)}");
+                output.Error($"{(int)status}: {GatewayBody.MessageOf(body) ?? status.ToString()}");
                 return 1;
             }
 
@@ -59,7 +58,11 @@ internal static class PerformanceCommand
             using var document = JsonDocument.Parse(body);
             if (format == OutputFormat.Tsv)
             {
-                await PerformanceTsv.WriteAsync(output.Result, document.RootElement).ConfigureAwait(false);
+                // Rendered whole before any of it is printed, so a report it cannot read leaves no partial table.
+                using var table = new StringWriter();
+                await PerformanceTsv.WriteAsync(table, document.RootElement).ConfigureAwait(false);
+                await output.Result.WriteAsync(table.ToString()).ConfigureAwait(false);
+                await output.Result.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -68,23 +71,16 @@ internal static class PerformanceCommand
 
             return 0;
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
+        catch (Exception ex) when (ex is AdminApiException or HttpRequestException or TaskCanceledException or JsonException)
         {
             output.Error($"could not read the report from {baseUri}: {ex.Message}");
             return 1;
         }
-    }
-
-    private static string ErrorOf(string body)
-    {
-        try
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
         {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.TryGetProperty("error", out var error) ? error.GetString() ?? body : body;
-        }
-        catch (JsonException)
-        {
-            return body;
+            // Valid JSON that is not a performance report (an object without its fields, an array, a string).
+            output.Error($"the gateway's answer is not a performance report: {GatewayBody.Line(ex.Message)}");
+            return 1;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Serving.Cli.Tests.Admin;
 
@@ -72,5 +73,21 @@ public sealed class DriftCommandTests
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("version 2: no window has closed yet", run.Messages, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{}", "table")]
+    [InlineData("{}", "tsv")]
+    [InlineData("[null]", "tsv")]
+    public async Task An_answer_that_is_not_a_drift_report_is_one_error_line_and_exit_1(string answer, string format)
+    {
+        using var gateway = StandInGateway.Start(HttpStatusCode.OK, answer);
+
+        var run = await WideCliRun.OfWidth(CliOutput.RedirectedWidth, "drift", "iris", "--url", gateway.Url, "--output", format);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(string.Empty, run.Result);
+        Assert.StartsWith("error:", run.Messages, StringComparison.Ordinal);
+        Assert.Single(run.Messages.TrimEnd().Split('\n'));
     }
 }

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 
 namespace Serving.Cli.Tests.Commands.Monitoring;
 
@@ -79,52 +77,21 @@ public sealed class PerformanceCommandTests
         Assert.Contains("could not read the report", run.Messages, StringComparison.Ordinal);
     }
 
-    /// <summary>An HttpListener that answers every request with one status and body.</summary>
-    private sealed class StandInGateway : IDisposable
+    [Theory]
+    [InlineData(HttpStatusCode.OK, "{}", "table")]
+    [InlineData(HttpStatusCode.OK, "{}", "tsv")]
+    [InlineData(HttpStatusCode.OK, "[1,2,3]", "table")]
+    [InlineData(HttpStatusCode.OK, "\"report\"", "tsv")]
+    [InlineData(HttpStatusCode.Conflict, "[\"x\"]", "table")]
+    public async Task An_answer_that_is_not_a_report_is_one_error_line_and_exit_1(HttpStatusCode status, string answer, string format)
     {
-        private readonly HttpListener _listener = new();
+        using var gateway = StandInGateway.Start(status, answer);
 
-        private StandInGateway(int port) => Url = $"http://127.0.0.1:{port}/";
+        var run = await CliRun.Of("performance", "iris", "--url", gateway.Url, "--output", format);
 
-        public string Url { get; }
-
-        public string? LastPath { get; private set; }
-
-        public static StandInGateway Start(HttpStatusCode status, string body)
-        {
-            var gateway = new StandInGateway(FreePort());
-            gateway._listener.Prefixes.Add(gateway.Url);
-            gateway._listener.Start();
-            _ = Task.Run(async () =>
-            {
-                while (gateway._listener.IsListening)
-                {
-                    HttpListenerContext context;
-                    try
-                    {
-                        context = await gateway._listener.GetContextAsync();
-                    }
-                    catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-                    {
-                        return;
-                    }
-
-                    gateway.LastPath = context.Request.Url!.AbsolutePath;
-                    var bytes = Encoding.UTF8.GetBytes(body);
-                    context.Response.StatusCode = (int)status;
-                    context.Response.ContentType = "application/json";
-                    await context.Response.OutputStream.WriteAsync(bytes);
-                    context.Response.Close();
-                }
-            });
-            return gateway;
-        }
-
-        public static int FreePort()
-        {
-            return FreePorts.Next();
-        }
-
-        public void Dispose() => _listener.Close();
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(string.Empty, run.Result);
+        Assert.StartsWith("error:", run.Messages, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Messages, StringComparison.Ordinal);
     }
 }
