@@ -41,14 +41,14 @@ public sealed class RolloutCommandTests
     }
 
     [Fact]
-    public async Task Start_with_steps_that_are_not_numbers_exits_1_before_calling_the_gateway()
+    public async Task Start_with_steps_that_are_not_numbers_is_a_usage_error_before_calling_the_gateway()
     {
         var controller = new ScriptedRolloutController(Status("running", 0));
         await using var host = await CliGatewayHost.StartAsync(versions: 2, controller);
 
         var run = await host.RunAsync(CliGatewayHost.FullKey, "rollout", "start", "iris", "--canary", "2", "--steps", "5,ten");
 
-        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(2, run.ExitCode);
         Assert.Contains("'ten' is not one", run.Messages, StringComparison.Ordinal);
         Assert.Empty(controller.Calls);
     }
@@ -132,5 +132,20 @@ public sealed class RolloutCommandTests
         Assert.Equal(["pause iris by admin"], controller.Calls);
         Assert.Equal(1, abort.ExitCode);
         Assert.Contains("model 'iris' has no rollout (HTTP 404)", abort.Messages, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("status", "iris", "--watch", "--poll-seconds", "NaN")]
+    [InlineData("status", "iris", "--watch", "--max-minutes", "Infinity")]
+    [InlineData("status", "iris", "--watch", "--max-minutes", "1e300")]
+    [InlineData("start", "iris", "--canary", "2", "--interval", "NaN")]
+    [InlineData("start", "iris", "--canary", "2", "--steps", "5,,x")]
+    [InlineData("start", "iris", "--canary", "2", "--steps", "99999999999")]
+    public async Task An_out_of_range_number_is_a_usage_error_before_any_request(params string[] args)
+    {
+        var run = await WideCliRun.Of(["rollout", .. args, "--url", "http://127.0.0.1:1/"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.DoesNotContain("cannot reach the gateway", run.Messages, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Serving.Cli.Admin;
 using Serving.Core.Rollouts;
 
@@ -7,6 +8,10 @@ namespace Serving.Cli.Commands.Admin;
 /// <summary><c>serving rollout start|status|pause|resume|abort &lt;name&gt;</c>: analysed canary rollouts.</summary>
 internal static class RolloutCommand
 {
+    private const double MinPollSeconds = 0.05;
+    private const double MaxPollSeconds = 3600;
+    private const double MaxWatchMinutes = 7 * 24 * 60;
+
     public static Command Create(CliOutput output) => new("rollout", "Analysed canary rollouts: step the canary's weight up, judge each step, promote or roll back.")
     {
         Start(output),
@@ -23,6 +28,15 @@ internal static class RolloutCommand
         var canary = new Option<int>("--canary") { Description = "Version to roll out.", Required = true };
         var steps = new Option<string?>("--steps") { Description = "Canary weights to step through, comma-separated (default from the gateway: 5,10,25,50)." };
         var interval = new Option<double?>("--interval") { Description = "Seconds each step is held before it is judged (default from the gateway)." };
+        // Checked while parsing, so a bad value is a usage error (exit 2) and NaN never reaches the request's JSON.
+        steps.Validators.Add(result =>
+        {
+            if (StepsProblem(result.GetValueOrDefault<string?>()) is { } part)
+            {
+                result.AddError($"--steps takes whole percentages separated by commas, such as 5,10,25,50; '{part}' is not one");
+            }
+        });
+        interval.Require(seconds => seconds is null || (double.IsFinite(seconds.Value) && seconds.Value > 0), "--interval must be a number of seconds above 0");
         var command = options.AddTo(new Command("start", "Start rolling a version out as canary.") { name, canary, steps, interval });
         command.SetAction((parse, cancellationToken) => options.RunAsync(output, parse, async (client, format) =>
         {
@@ -46,6 +60,9 @@ internal static class RolloutCommand
         var watch = new Option<bool>("--watch") { Description = "Keep a live view until the rollout ends, --max-minutes pass, or Ctrl+C." };
         var poll = new Option<double>("--poll-seconds") { Description = "How often --watch asks the gateway.", DefaultValueFactory = _ => 2 };
         var maxMinutes = new Option<double>("--max-minutes") { Description = "Longest --watch runs.", DefaultValueFactory = _ => 60 };
+        // Bounded so that NaN, Infinity or 1e300 are usage errors rather than a TimeSpan overflow.
+        poll.Require(seconds => seconds is >= MinPollSeconds and <= MaxPollSeconds, $"--poll-seconds must be a number from {MinPollSeconds} to {MaxPollSeconds}");
+        maxMinutes.Require(minutes => minutes is >= 0 and <= MaxWatchMinutes, $"--max-minutes must be a number from 0 to {MaxWatchMinutes} (a week)");
         var command = options.AddTo(new Command("status", "Show a rollout: steps, weight, state, the latest gate figures and decisions.") { name, watch, poll, maxMinutes });
         command.SetAction((parse, cancellationToken) => options.RunAsync(output, parse, async (client, format) =>
         {
@@ -56,8 +73,8 @@ internal static class RolloutCommand
                 return 0;
             }
 
-            var every = TimeSpan.FromSeconds(Math.Max(0.05, parse.GetValue(poll)));
-            var limit = TimeSpan.FromMinutes(Math.Max(0, parse.GetValue(maxMinutes)));
+            var every = TimeSpan.FromSeconds(parse.GetValue(poll));
+            var limit = TimeSpan.FromMinutes(parse.GetValue(maxMinutes));
             await new RolloutWatch(output, client, model, every, limit, format).RunAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }));
@@ -96,21 +113,15 @@ internal static class RolloutCommand
         }
     }
 
-    private static IReadOnlyList<int>? ParseSteps(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
+    private static IReadOnlyList<int>? ParseSteps(string? text) =>
+        string.IsNullOrWhiteSpace(text)
+            ? null
+            : [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(part => int.Parse(part, NumberStyles.Integer, CultureInfo.InvariantCulture))];
 
-        var steps = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            steps.Add(int.TryParse(part, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var step)
-                ? step
-                : throw new AdminApiException(0, $"--steps takes whole percentages separated by commas, such as 5,10,25,50; '{part}' is not one"));
-        }
-
-        return steps;
-    }
+    /// <summary>The first part of <c>--steps</c> that is not a whole number, or null when every part is one.</summary>
+    private static string? StepsProblem(string? text) =>
+        string.IsNullOrWhiteSpace(text)
+            ? null
+            : text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .FirstOrDefault(part => !int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out _));
 }
