@@ -51,7 +51,12 @@ internal static class LogsTailCommand
                     return await TailAsync(output, files, name, parse.GetValue(count), parse.GetValue(follow), cancellationToken).ConfigureAwait(false);
                 }
 
-                await using var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+                if (!TryParseRedis(output, configuration, out var options))
+                {
+                    return 1;
+                }
+
+                await using var connection = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
                 var stream = new RedisPredictionLogSource(connection.GetDatabase(), name);
                 return await TailAsync(output, stream, name, parse.GetValue(count), parse.GetValue(follow), cancellationToken).ConfigureAwait(false);
             }
@@ -62,6 +67,22 @@ internal static class LogsTailCommand
             }
         }));
         return command;
+    }
+
+    /// <summary>Parses <c>--redis</c> on its own, so a malformed string is one error line and not a stack trace.</summary>
+    private static bool TryParseRedis(CliOutput output, string configuration, out ConfigurationOptions options)
+    {
+        try
+        {
+            options = ConfigurationOptions.Parse(configuration);
+            return true;
+        }
+        catch (ArgumentException ex)
+        {
+            output.Error($"the Redis configuration string is invalid: {ex.Message}");
+            options = null!;
+            return false;
+        }
     }
 
     private static async Task<int> TailAsync(CliOutput output, IPredictionLogSource source, string model, int count, bool follow, CancellationToken cancellationToken)

@@ -49,6 +49,15 @@ public sealed class LogsTailRedisTests
     }
 
     [Fact]
+    public async Task A_malformed_redis_configuration_string_is_one_error_line()
+    {
+        var run = await LogsRun.CompleteAsync("logs", "tail", "m", "--redis", "garbage:::,,abortConnect=maybe");
+
+        Assert.Equal(1, await run.ExitCode);
+        Assert.Contains("the Redis configuration string is invalid", run.Messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Follow_polls_the_stream_for_records_written_after_it_started()
     {
         await using var redis = await RedisServer.StartAsync();
