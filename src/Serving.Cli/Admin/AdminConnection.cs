@@ -17,7 +17,22 @@ public sealed record AdminConnection(Uri BaseUrl, string? ApiKey)
             throw new AdminApiException(0, $"the gateway URL '{text}' is not an http:// or https:// address");
         }
 
-        return new AdminConnection(uri, FirstSet(apiKey, environment(ApiKeyVariable)));
+        // Admin paths are resolved relative to the URL: behind a proxy at http://host/prefix they must go under
+        // /prefix/, which a URL without its trailing slash would drop.
+        if (!uri.AbsolutePath.EndsWith('/'))
+        {
+            uri = new UriBuilder(uri) { Path = uri.AbsolutePath + "/" }.Uri;
+        }
+
+        var key = FirstSet(apiKey, environment(ApiKeyVariable));
+        if (key is not null && key.AsSpan().ContainsAnyExceptInRange('\u0020', '\u007E'))
+        {
+            // An HTTP header carries neither line breaks nor (portably) non-ASCII text; sent anyway, the first made
+            // the CLI crash and the second read as "cannot reach the gateway".
+            throw new AdminApiException(0, $"the API key (--api-key or {ApiKeyVariable}) holds a control or non-ASCII character, which an HTTP header cannot carry");
+        }
+
+        return new AdminConnection(uri, key);
     }
 
     private static string? FirstSet(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));

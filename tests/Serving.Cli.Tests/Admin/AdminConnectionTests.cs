@@ -46,4 +46,25 @@ public sealed class AdminConnectionTests
 
         Assert.Contains("'ftp://gw' is not an http://", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("http://proxy/serving", "http://proxy/serving/admin/models")]
+    [InlineData("http://proxy/serving/", "http://proxy/serving/admin/models")]
+    [InlineData("http://gw:9000", "http://gw:9000/admin/models")]
+    public void Admin_paths_go_under_the_url_s_own_path_with_or_without_its_trailing_slash(string url, string expected)
+    {
+        var connection = AdminConnection.Resolve(url, null, Environment(null, null));
+
+        Assert.Equal(new Uri(expected), new Uri(connection.BaseUrl, "admin/models"));
+    }
+
+    [Theory]
+    [InlineData("line\nbreak")]
+    [InlineData("clé")]
+    public void A_key_an_http_header_cannot_carry_is_refused_with_a_reason(string key)
+    {
+        var error = Assert.Throws<AdminApiException>(() => AdminConnection.Resolve(null, key, Environment(null, null)));
+
+        Assert.Contains("control or non-ASCII character", error.Message, StringComparison.Ordinal);
+    }
 }
