@@ -1,11 +1,13 @@
 using Serving.Core.Inference;
 using Serving.Core.Registry;
+using Serving.Core.Routing;
 
 namespace Serving.Tests.Shared;
 
 /// <summary>
-/// Waits until a started gateway has read its registry, as every test host does before its first call. It waits for
-/// the first scan, not for readiness, so a test can start a gateway whose registry folder is missing.
+/// Waits until a started gateway has read its registry, as every test host does before its first call, and (for a few
+/// seconds at most) until its deployments follow. It waits for the first scan, not for readiness, so a test can start
+/// a gateway whose registry folder is missing.
 /// </summary>
 internal static class GatewayReadiness
 {
@@ -24,6 +26,16 @@ internal static class GatewayReadiness
             }
 
             await Task.Delay(50);
+        }
+
+        // Deployments follow the first scan a moment later (the registry announces its snapshot after publishing it): a
+        // test that reads a deployment at once once found none. Not required: a gateway whose deployments cannot be
+        // restored (a test of that) still starts, after this short bound.
+        var deployments = services.GetService(typeof(DeploymentManager)) as DeploymentManager;
+        var restoreDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        while (deployments is { Restored: false } && DateTime.UtcNow < restoreDeadline)
+        {
+            await Task.Delay(20);
         }
     }
 }
