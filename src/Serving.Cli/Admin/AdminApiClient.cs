@@ -127,7 +127,7 @@ public sealed class AdminApiClient : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            throw new AdminApiException(0, $"cannot reach the gateway at {_http.BaseAddress}: {ex.Message}");
+            throw new AdminApiException(0, Unreachable(ex));
         }
         catch (IOException ex)
         {
@@ -145,6 +145,12 @@ public sealed class AdminApiClient : IDisposable
                 : $"{ErrorOf(text) ?? "the admin key was refused"} (HTTP 401); check the key given with --api-key or {AdminConnection.ApiKeyVariable}");
         }
 
+        if (status is >= 300 and <= 399)
+        {
+            // Redirects are followed; one still here went round in a loop, or nowhere the client would follow.
+            throw new AdminApiException(status, $"the server at {_http.BaseAddress} answered with a redirect (HTTP {status}) that did not lead to an answer; point --url or {AdminConnection.UrlVariable} at the gateway itself");
+        }
+
         if (status is < 200 or > 299)
         {
             throw new AdminApiException(status, $"{ErrorOf(text) ?? "no message"} (HTTP {status})");
@@ -154,4 +160,20 @@ public sealed class AdminApiClient : IDisposable
     }
 
     private static string? ErrorOf(string text) => GatewayBody.MessageOf(text);
+
+    /// <summary>
+    /// Why a request got no HTTP answer, in words that tell a gateway that is not there from a server that is not one:
+    /// "cannot reach" alone sent people looking for a network fault when a port answered in something else than HTTP.
+    /// </summary>
+    private string Unreachable(HttpRequestException exception)
+    {
+        var inner = exception.InnerException?.Message is { Length: > 0 } detail && detail != exception.Message ? $" ({detail})" : string.Empty;
+        return exception.HttpRequestError switch
+        {
+            HttpRequestError.SecureConnectionError => $"no TLS connection to the gateway at {_http.BaseAddress}: {exception.Message}{inner} (is it http:// rather than https://?)",
+            HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded or HttpRequestError.HttpProtocolError =>
+                $"the server at {_http.BaseAddress} did not answer in HTTP the CLI can read: {exception.Message}{inner} (is --url the gateway's REST port?)",
+            _ => $"cannot reach the gateway at {_http.BaseAddress}: {exception.Message}{inner}",
+        };
+    }
 }

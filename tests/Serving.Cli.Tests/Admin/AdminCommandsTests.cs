@@ -313,4 +313,40 @@ public sealed class AdminCommandsTests
         Assert.Contains("more characters", run.Messages, StringComparison.Ordinal);
         Assert.Contains("(HTTP 502)", run.Messages, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_redirect_that_leads_nowhere_says_so()
+    {
+        // A 302 without a Location: the client cannot follow it, as with a loop once its hops run out.
+        using var gateway = StandInGateway.Start(HttpStatusCode.Found, string.Empty, "text/html");
+
+        var run = await WideCliRun.OfWidth(CliOutput.RedirectedWidth, "models", "list", "--url", gateway.Url, "--api-key", "k");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("answered with a redirect (HTTP 302) that did not lead to an answer", run.Messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_port_that_does_not_speak_http_is_told_apart_from_one_that_is_not_there()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var cancellation = TestContext.Current.CancellationToken;
+        _ = Task.Run(
+            async () =>
+            {
+                // Something else on the port (here: an SSH banner), not an HTTP server.
+                using var client = await listener.AcceptTcpClientAsync(cancellation);
+                var stream = client.GetStream();
+                await stream.WriteAsync("SSH-2.0-not-http\r\n"u8.ToArray(), cancellation);
+                await Task.Delay(200, cancellation);
+            },
+            cancellation);
+
+        var run = await WideCliRun.OfWidth(CliOutput.RedirectedWidth, "models", "list", "--url", $"http://127.0.0.1:{port}", "--api-key", "k");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("did not answer in HTTP the CLI can read", run.Messages, StringComparison.Ordinal);
+    }
 }
