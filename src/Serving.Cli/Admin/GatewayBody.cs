@@ -26,16 +26,18 @@ internal static class GatewayBody
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var buffer = new byte[maxBytes + 1];
-            var read = 0;
+            // Grown as the body comes, not sized for the bound: an answer of a few KB (a `rollout status --watch`
+            // poll every second) must not allocate 16 MB each time.
+            using var body = new MemoryStream();
+            var chunk = new byte[16 * 1024];
             int n;
-            while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false)) > 0)
+            while (body.Length <= maxBytes && (n = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                read += n;
+                body.Write(chunk, 0, n);
             }
 
-            var cut = read > maxBytes;
-            return (Encoding.UTF8.GetString(buffer, 0, Math.Min(read, maxBytes)), cut);
+            var cut = body.Length > maxBytes;
+            return (Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)Math.Min(body.Length, maxBytes)), cut);
         }
     }
 
