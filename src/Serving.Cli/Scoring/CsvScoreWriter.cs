@@ -20,7 +20,7 @@ internal sealed class CsvScoreWriter : IScoreWriter
     private const int MaxValueBytes = 64;
 
     /// <summary>Blocks kept for reuse: as many as the pipeline has chunks in flight, with some slack.</summary>
-    private const int BlocksKept = 8;
+    private const int BlocksKept = 16;
 
     private readonly FileStream _stream;
     private readonly int _inputColumns;

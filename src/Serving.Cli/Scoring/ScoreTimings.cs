@@ -55,7 +55,7 @@ internal sealed class ScoreTimings
         }
 
         // Waiting is elapsed time by nature: in CPU time it is meaningless (a wait ends on another thread).
-        var stages = Enum.GetValues<ScoreStage>().Where(s => Measured == Mode.Elapsed || s is not (ScoreStage.WaitForTyped or ScoreStage.WaitForWriter));
+        var stages = Enum.GetValues<ScoreStage>().Where(s => Measured == Mode.Elapsed || s is not ScoreStage.WaitForRead);
         var parts = stages.Select(stage =>
         {
             var seconds = (double)_ticks[(int)stage] / Stopwatch.Frequency;
@@ -66,8 +66,7 @@ internal sealed class ScoreTimings
 
     private static string Name(ScoreStage stage) => stage switch
     {
-        ScoreStage.WaitForTyped => "waiting for typed chunks",
-        ScoreStage.WaitForWriter => "waiting for chunks ahead to be scored and written",
+        ScoreStage.WaitForRead => "waiting for a turn to read (or for chunks ahead to be written)",
         _ => stage.ToString().ToLowerInvariant(),
     };
 
@@ -106,6 +105,5 @@ internal enum ScoreStage
     Run,
     Format,
     Write,
-    WaitForTyped,
-    WaitForWriter,
+    WaitForRead,
 }
