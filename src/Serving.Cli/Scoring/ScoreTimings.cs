@@ -61,7 +61,11 @@ internal sealed class ScoreTimings
             var seconds = (double)_ticks[(int)stage] / Stopwatch.Frequency;
             return string.Create(CultureInfo.InvariantCulture, $"{Name(stage)} {seconds:0.000} s ({(rows > 0 ? seconds * 1e6 / rows : 0):0.00} µs/row)");
         });
-        return $"stage {(Measured == Mode.Elapsed ? "times" : "CPU times")}: {string.Join(", ", parts)}";
+        // Collections pause every thread at once, which no stage's time shows.
+        var collections = string.Create(
+            CultureInfo.InvariantCulture,
+            $"; garbage collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen0/1/2), paused {GC.GetTotalPauseDuration().TotalSeconds:0.000} s");
+        return $"stage {(Measured == Mode.Elapsed ? "times" : "CPU times")}: {string.Join(", ", parts)}{collections}";
     }
 
     private static string Name(ScoreStage stage) => stage switch
