@@ -84,7 +84,8 @@ internal static class GatewayHostExtensions
 
         // Bodies sent with Content-Encoding gzip, deflate or br (tritonclient's request_compression_algorithm) are
         // decompressed, within Kestrel:Limits:MaxRequestBodySize counted after decompression; a body that does not
-        // decompress reaches handlers as InvalidDataException whatever its encoding.
+        // decompress reaches handlers as InvalidDataException whatever its encoding; any other coding is 415
+        // (RequestContentEncoding).
         services.AddStrictRequestDecompression();
         services.AddAnswerCompression();
         return builder;
@@ -94,6 +95,8 @@ internal static class GatewayHostExtensions
     {
         // Created now, before the registry's first scan ends, so deployments follow every registry change.
         app.Services.GetRequiredService<DeploymentManager>();
+        // A coding the decompression middleware has no provider for is 415, not a body read as identity.
+        app.UseContentEncodingCheck();
         app.UseRequestDecompression();
         app.UseResponseCompression();
 
