@@ -35,15 +35,14 @@ public sealed class CompressedBodyTests : BodyLimitedGateway
         await AssertSameAnswer("/v2/models/iris/infer", plain, packed);
     }
 
+    private const string MlflowCsv = "sepal length (cm),sepal width (cm),petal length (cm),petal width (cm)\n5.1,3.5,1.4,0.2\n6.2,2.9,4.3,1.3";
+
     [Fact]
-    public Task A_compressed_mlflow_body_is_decompressed_too()
-    {
-        const string csv = "sepal length (cm),sepal width (cm),petal length (cm),petal width (cm)\n5.1,3.5,1.4,0.2\n6.2,2.9,4.3,1.3";
-        return AssertSameAnswer(
+    public Task A_compressed_mlflow_body_is_decompressed_too() =>
+        AssertSameAnswer(
             "/invocations",
-            new StringContent(csv, Encoding.UTF8, "text/csv"),
-            Compressed(Encoding.UTF8.GetBytes(csv), "deflate", "text/csv"));
-    }
+            new StringContent(MlflowCsv, Encoding.UTF8, "text/csv"),
+            Compressed(Encoding.UTF8.GetBytes(MlflowCsv), "deflate", "text/csv"));
 
     // Brotli reports bad data as InvalidOperationException, GZip and Deflate as InvalidDataException: both are a 400.
     [Theory]
@@ -68,6 +67,39 @@ public sealed class CompressedBodyTests : BodyLimitedGateway
         Assert.Equal(HttpStatusCode.BadRequest, feedback.StatusCode);
         Assert.Contains("decompress", await MemberAsync(feedback, "error"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    // .NET's GZipStream takes a body that stops after the deflate data (or inside the 8-byte trailer) as complete.
+    [Theory]
+    [InlineData(8)]
+    [InlineData(4)]
+    [InlineData(1)]
+    public async Task A_gzip_body_without_its_whole_trailer_is_400_in_each_protocols_format(int cut)
+    {
+        using var client = Host.CreateRestClient();
+        var oipBody = Gzip(Encoding.UTF8.GetBytes(IrisRows(1)))[..^cut];
+        var mlflowBody = Gzip(Encoding.UTF8.GetBytes(MlflowCsv))[..^cut];
+
+        var oip = await client.PostAsync("/v2/models/iris/infer", Labelled(oipBody, "gzip", "application/json"), TestContext.Current.CancellationToken);
+        var mlflow = await client.PostAsync("/invocations", Labelled(mlflowBody, "gzip", "text/csv"), TestContext.Current.CancellationToken);
+        var feedback = await client.PostAsync("/monitoring/feedback", Labelled(Gzip("{}"u8.ToArray())[..^cut], "gzip", "application/json"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, oip.StatusCode);
+        Assert.Contains("the gzip body is truncated or corrupt", await MemberAsync(oip, "error"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, mlflow.StatusCode);
+        Assert.Contains("the gzip body is truncated or corrupt", await MemberAsync(mlflow, "message"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, feedback.StatusCode);
+        Assert.Contains("the gzip body is truncated or corrupt", await MemberAsync(feedback, "error"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_gzip_body_of_two_members_is_read_whole()
+    {
+        var body = Encoding.UTF8.GetBytes(IrisRows(3));
+        var half = body.Length / 2;
+        var packed = Labelled([.. Gzip(body[..half]), .. Gzip(body[half..])], "gzip", "application/json");
+
+        await AssertSameAnswer("/v2/models/iris/infer", new StringContent(IrisRows(3), Encoding.UTF8, "application/json"), packed);
     }
 
     [Fact]
@@ -119,6 +151,17 @@ public sealed class CompressedBodyTests : BodyLimitedGateway
         }
 
         return Labelled(buffer.ToArray(), encoding, contentType);
+    }
+
+    private static byte[] Gzip(byte[] body)
+    {
+        using var buffer = new MemoryStream();
+        using (var compressor = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            compressor.Write(body);
+        }
+
+        return buffer.ToArray();
     }
 
     private static ByteArrayContent Labelled(byte[] body, string encoding, string contentType)
