@@ -109,33 +109,15 @@ public sealed class AdminApiClient : IDisposable
     private async Task<(int Status, string Text)> SendTextAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: Json) };
-        string text;
         int status;
-        // The timeout covers the body too: the headers are read first so that the body can be read with a bound.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_http.Timeout);
+        string text;
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            status = (int)response.StatusCode;
-            var ok = status is >= 200 and <= 299;
-            (text, var cut) = await GatewayBody.ReadAsync(response.Content, ok ? GatewayBody.MaxAnswerBytes : GatewayBody.MaxErrorBytes, timeout.Token).ConfigureAwait(false);
-            if (ok && cut)
-            {
-                throw new AdminApiException(status, $"the gateway's answer is larger than {GatewayBody.MaxAnswerBytes / (1024 * 1024)} MB; it is not what the admin API returns");
-            }
+            (status, text) = await GatewayExchange.SendAsync(_http, request, static s => s is >= 200 and <= 299, "what the admin API returns", cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
             throw new AdminApiException(0, Unreachable(ex));
-        }
-        catch (IOException ex)
-        {
-            throw new AdminApiException(0, $"the gateway at {_http.BaseAddress} broke off its answer: {ex.Message}");
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new AdminApiException(0, $"the gateway at {_http.BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0} s");
         }
 
         if (status == 401)
