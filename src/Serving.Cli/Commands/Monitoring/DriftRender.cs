@@ -10,8 +10,8 @@ internal static class DriftRender
 {
     public static IRenderable Report(JsonElement report)
     {
-        var blocks = new List<IRenderable> { new Markup($"[bold]{Markup.Escape(report.GetProperty("model").GetString() ?? string.Empty)}[/] drift") };
-        foreach (var version in report.GetProperty("versions").EnumerateArray())
+        var blocks = new List<IRenderable> { new Markup($"[bold]{Markup.Escape(report.Field("model").GetString() ?? string.Empty)}[/] drift") };
+        foreach (var version in report.Field("versions").EnumerateArray())
         {
             blocks.Add(Version(version));
         }
@@ -21,26 +21,26 @@ internal static class DriftRender
 
     private static IRenderable Version(JsonElement version)
     {
-        var number = Markup.Escape(version.GetProperty("version").GetString() ?? "?");
+        var number = Markup.Escape(version.Field("version").GetString() ?? "?");
         var lines = new List<IRenderable>();
         var current = version.TryGetProperty("current", out var c) && c.ValueKind == JsonValueKind.Object
-            ? $", {c.GetProperty("rows").GetInt64()} rows in the current window"
+            ? $", {c.Field("rows").GetInt64()} rows in the current window"
             : string.Empty;
-        if (version.GetProperty("window").ValueKind != JsonValueKind.Object)
+        if (version.Field("window").ValueKind != JsonValueKind.Object)
         {
             var reason = version.TryGetProperty("reason", out var r) ? r.GetString() : "no window has closed yet";
             lines.Add(new Markup($"version {number}: {Markup.Escape(reason ?? string.Empty)}{Markup.Escape(current)}"));
             return new Rows(lines);
         }
 
-        var window = version.GetProperty("window");
-        var verdict = version.GetProperty("datasetDrift").GetBoolean() ? "[red]dataset drift[/]" : "[green]no dataset drift[/]";
+        var window = version.Field("window");
+        var verdict = version.Field("datasetDrift").GetBoolean() ? "[red]dataset drift[/]" : "[green]no dataset drift[/]";
         lines.Add(new Markup(
-            $"version {number}: window {Markup.Escape(Time(window, "start"))} to {Markup.Escape(Time(window, "end"))}, {window.GetProperty("rows").GetInt64()} rows; " +
-            $"{verdict} ({Number(version.GetProperty("driftedShare"), "P0")} of features drifted){Markup.Escape(current)}"));
+            $"version {number}: window {Markup.Escape(Time(window, "start"))} to {Markup.Escape(Time(window, "end"))}, {window.Field("rows").GetInt64()} rows; " +
+            $"{verdict} ({Number(version.Field("driftedShare"), "P0")} of features drifted){Markup.Escape(current)}"));
 
         var table = new Table().AddColumns("feature", "method", "statistic", "p-value", "threshold", "drifted", "psi");
-        foreach (var feature in version.GetProperty("features").EnumerateArray())
+        foreach (var feature in version.Field("features").EnumerateArray())
         {
             AddRow(table, feature, null);
         }
@@ -57,12 +57,12 @@ internal static class DriftRender
     private static void AddRow(Table table, JsonElement feature, string? prefix)
     {
         table.AddRow(
-            Markup.Escape(prefix + feature.GetProperty("name").GetString()),
-            Markup.Escape(feature.GetProperty("method").GetString() ?? string.Empty),
-            Number(feature.GetProperty("statistic"), "G4"),
+            Markup.Escape(prefix + feature.Field("name").GetString()),
+            Markup.Escape(feature.Field("method").GetString() ?? string.Empty),
+            Number(feature.Field("statistic"), "G4"),
             feature.TryGetProperty("pValue", out var p) ? Number(p, "G3") : "-",
-            Number(feature.GetProperty("threshold"), "G3"),
-            feature.GetProperty("drifted").GetBoolean() ? "[red]yes[/]" : "[green]no[/]",
+            Number(feature.Field("threshold"), "G3"),
+            feature.Field("drifted").GetBoolean() ? "[red]yes[/]" : "[green]no[/]",
             feature.TryGetProperty("psi", out var psi) ? Number(psi, "F3") + (feature.TryGetProperty("psiDrifted", out var pd) && pd.GetBoolean() ? " [red](≥ threshold)[/]" : string.Empty) : "-");
     }
 
@@ -70,7 +70,7 @@ internal static class DriftRender
         value.ValueKind == JsonValueKind.Number ? value.GetDouble().ToString(format, CultureInfo.InvariantCulture) : "-";
 
     private static string Time(JsonElement window, string property) =>
-        DateTimeOffset.TryParse(window.GetProperty(property).GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+        DateTimeOffset.TryParse(window.Field(property).GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
             ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
-            : window.GetProperty(property).GetString() ?? string.Empty;
+            : window.Field(property).GetString() ?? string.Empty;
 }

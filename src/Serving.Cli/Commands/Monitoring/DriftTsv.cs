@@ -16,7 +16,7 @@ internal static class DriftTsv
 
     private static IEnumerable<IReadOnlyList<string?>> Rows(JsonElement report)
     {
-        foreach (var version in report.GetProperty("versions").EnumerateArray())
+        foreach (var version in report.Field("versions").EnumerateArray())
         {
             if (!version.TryGetProperty("window", out var window) || window.ValueKind != JsonValueKind.Object)
             {

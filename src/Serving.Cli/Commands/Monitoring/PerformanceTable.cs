@@ -10,8 +10,8 @@ internal static class PerformanceTable
 {
     public static IRenderable Render(JsonElement report)
     {
-        var model = report.GetProperty("model").GetString();
-        var versions = report.GetProperty("versions").EnumerateArray().ToList();
+        var model = report.Field("model").GetString();
+        var versions = report.Field("versions").EnumerateArray().ToList();
         if (versions.Count == 0)
         {
             return new Markup($"[yellow]{Markup.Escape(model ?? string.Empty)}[/]: no predictions yet\n");
@@ -19,7 +19,7 @@ internal static class PerformanceTable
 
         // Metric columns in the order the gateway sends them, across all versions.
         var metrics = versions
-            .SelectMany(v => new[] { v.GetProperty("metrics"), v.TryGetProperty("current", out var c) && c.ValueKind == JsonValueKind.Object ? c.GetProperty("metrics") : default })
+            .SelectMany(v => new[] { v.Field("metrics"), v.TryGetProperty("current", out var c) && c.ValueKind == JsonValueKind.Object ? c.Field("metrics") : default })
             .Where(m => m.ValueKind == JsonValueKind.Object)
             .SelectMany(m => m.EnumerateObject().Select(p => p.Name))
             .Distinct()
@@ -29,8 +29,8 @@ internal static class PerformanceTable
         var columns = new List<string[]>();
         foreach (var version in versions)
         {
-            var number = version.GetProperty("version").GetString() ?? "?";
-            if (version.GetProperty("window") is { ValueKind: JsonValueKind.Object } window)
+            var number = version.Field("version").GetString() ?? "?";
+            if (version.Field("window") is { ValueKind: JsonValueKind.Object } window)
             {
                 columns.Add(Column(number, "closed", window, version, metrics));
             }
@@ -59,15 +59,15 @@ internal static class PerformanceTable
 
     private static string[] Column(string version, string kind, JsonElement bounds, JsonElement figures, List<string> metrics)
     {
-        var metricValues = figures.GetProperty("metrics");
+        var metricValues = figures.Field("metrics");
         return
         [
             $"v{version} {kind}",
-            Time(bounds.GetProperty("start")),
-            Time(bounds.GetProperty("end")),
-            bounds.GetProperty("rows").GetInt32().ToString(CultureInfo.InvariantCulture),
-            figures.GetProperty("labels").GetInt32().ToString(CultureInfo.InvariantCulture),
-            Percent(figures.GetProperty("labelCoverage")),
+            Time(bounds.Field("start")),
+            Time(bounds.Field("end")),
+            bounds.Field("rows").GetInt32().ToString(CultureInfo.InvariantCulture),
+            figures.Field("labels").GetInt32().ToString(CultureInfo.InvariantCulture),
+            Percent(figures.Field("labelCoverage")),
             .. metrics.Select(m => metricValues.TryGetProperty(m, out var value) ? Number(value, "0.000") : "-"),
         ];
     }

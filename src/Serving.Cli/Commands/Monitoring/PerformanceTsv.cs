@@ -10,11 +10,11 @@ internal static class PerformanceTsv
 {
     public static Task WriteAsync(TextWriter writer, JsonElement report)
     {
-        var versions = report.GetProperty("versions").EnumerateArray().ToList();
+        var versions = report.Field("versions").EnumerateArray().ToList();
         var metrics = versions
             .SelectMany(v => new[] { v, v.TryGetProperty("current", out var c) ? c : default })
             .Where(w => w.ValueKind == JsonValueKind.Object && w.TryGetProperty("metrics", out var m) && m.ValueKind == JsonValueKind.Object)
-            .SelectMany(w => w.GetProperty("metrics").EnumerateObject().Select(p => p.Name))
+            .SelectMany(w => w.Field("metrics").EnumerateObject().Select(p => p.Name))
             .Distinct()
             .ToList();
 

@@ -90,4 +90,20 @@ public sealed class DriftCommandTests
         Assert.StartsWith("error:", run.Messages, StringComparison.Ordinal);
         Assert.Single(run.Messages.TrimEnd().Split('\n'));
     }
+
+    // JsonElement.GetProperty alone said "The given key was not present in the dictionary", naming no field.
+    [Theory]
+    [InlineData("""{"model":"iris"}""", "table", "the field 'versions' is missing")]
+    [InlineData("""{"model":"iris"}""", "tsv", "the field 'versions' is missing")]
+    [InlineData("""{"model":"iris","versions":[{"version":"1","window":{"start":"2026-01-01T00:00:00Z","end":"2026-01-01T01:00:00Z"}}]}""", "table", "the field 'datasetDrift' is missing")]
+    [InlineData("""{"versions":[]}""", "table", "the field 'model' is missing")]
+    public async Task A_report_without_a_field_names_the_field(string answer, string format, string expected)
+    {
+        using var gateway = StandInGateway.Start(HttpStatusCode.OK, answer);
+
+        var run = await WideCliRun.OfWidth(CliOutput.RedirectedWidth, "drift", "iris", "--url", gateway.Url, "--output", format);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"error: the gateway's answer is not a drift report: {expected}", run.Messages.TrimEnd());
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Serving.Cli.Tests.Admin;
 
 namespace Serving.Cli.Tests.Commands.Monitoring;
 
@@ -93,5 +94,21 @@ public sealed class PerformanceCommandTests
         Assert.Equal(string.Empty, run.Result);
         Assert.StartsWith("error:", run.Messages, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", run.Messages, StringComparison.Ordinal);
+    }
+
+    // JsonElement.GetProperty alone said "The given key was not present in the dictionary", naming no field.
+    [Theory]
+    [InlineData("""{"model":"iris"}""", "table", "the field 'versions' is missing")]
+    [InlineData("""{"model":"iris"}""", "tsv", "the field 'versions' is missing")]
+    [InlineData("""{"model":"iris","versions":[{"version":"1"}]}""", "table", "the field 'metrics' is missing")]
+    [InlineData("""{"model":"iris","versions":[[]]}""", "table", "the field 'metrics' is missing: it should be in an object, not an array")]
+    public async Task A_report_without_a_field_names_the_field(string answer, string format, string expected)
+    {
+        using var gateway = StandInGateway.Start(HttpStatusCode.OK, answer);
+
+        var run = await WideCliRun.OfWidth(CliOutput.RedirectedWidth, "performance", "iris", "--url", gateway.Url, "--output", format);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"error: the gateway's answer is not a performance report: {expected}", run.Messages.TrimEnd());
     }
 }
