@@ -122,7 +122,10 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
     {
         if (_files.TryGetValue(model, out var open))
         {
-            if (open.Day == day && Fits(open.Stream.Length, bytes))
+            // A file deleted or moved away while open (a clean-up job, an operator freeing space) would take every
+            // later record into a file nobody can read: one look by name per run of records (a stat every drain,
+            // not every record) opens a new one in its place instead.
+            if (open.Day == day && Fits(open.Stream.Length, bytes) && File.Exists(open.Stream.Name))
             {
                 open.LastUse = ++_uses;
                 return open;

@@ -43,6 +43,24 @@ public sealed class JsonLinesPredictionSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_deleted_or_moved_while_open_is_written_anew_in_its_place()
+    {
+        await using var sink = new JsonLinesPredictionSink(_root, 1 << 20);
+        var at = DateTimeOffset.Parse("2026-03-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var path = Path.Combine(_root, "a", "2026-03-01.jsonl");
+
+        await sink.WriteAsync([Record("a", at, "p1")], CancellationToken.None);
+        File.Move(path, path + ".moved");
+        await sink.WriteAsync([Record("a", at, "p2")], CancellationToken.None);
+        File.Delete(path);
+        await sink.WriteAsync([Record("a", at, "p3"), Record("a", at, "p4")], CancellationToken.None);
+        await sink.DisposeAsync();
+
+        Assert.Equal(["p1"], Ids(path + ".moved"));
+        Assert.Equal(["p3", "p4"], Ids(path));
+    }
+
+    [Fact]
     public async Task A_file_past_the_size_cap_continues_in_a_numbered_part()
     {
         await using var sink = new JsonLinesPredictionSink(_root, 1024);
@@ -219,6 +237,9 @@ public sealed class JsonLinesPredictionSinkTests : IDisposable
 
         Assert.Single(File.ReadAllLines(Path.Combine(_root, first, "2026-03-01.jsonl")));
     }
+
+    private static string[] Ids(string path) =>
+        [.. File.ReadAllLines(path).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("id").GetString()!)];
 
     private static int OpenHandlesUnder(string root) => OpenFiles.PathsUnder(root).Count;
 }
