@@ -47,6 +47,12 @@ internal sealed class OutboxJournal : IDisposable
         return records;
     }
 
+    /// <summary>
+    /// Whether the file this journal appends to was deleted or moved away since it was opened: appends would go to a
+    /// file no restart reads. One look by name, next to an append's fsync.
+    /// </summary>
+    public bool Lost => _stream is not null && !File.Exists(Path);
+
     /// <summary>Appends the records and flushes them to the disk.</summary>
     public void Append(IEnumerable<OutboxRecord> records)
     {

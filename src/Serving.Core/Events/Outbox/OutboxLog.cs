@@ -17,6 +17,9 @@ internal static partial class OutboxLog
     [LoggerMessage(EventId = 2603, Level = LogLevel.Warning, Message = "The webhook outbox {Path} could not record a delivery's progress: {Reason}; it may be sent again after a restart")]
     public static partial void ProgressNotSaved(ILogger logger, string path, string reason);
 
+    [LoggerMessage(EventId = 2605, Level = LogLevel.Warning, Message = "The webhook outbox {Path} was deleted or moved away while open; it is written anew from memory ({Events} event(s)), so pending deliveries survive a restart")]
+    public static partial void JournalLost(ILogger logger, string path, int events);
+
     [LoggerMessage(EventId = 2604, Level = LogLevel.Debug, Message = "Webhook outbox compacted: {Kept} event(s) kept, {Dropped} finished event(s) dropped")]
     public static partial void Compacted(ILogger logger, int kept, int dropped);
 }

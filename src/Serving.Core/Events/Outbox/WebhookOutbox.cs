@@ -153,6 +153,7 @@ public sealed class WebhookOutbox : IGatewayEventPublisher, IDisposable
             };
             try
             {
+                RestoreIfLost();
                 _journal.Append([record]);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -343,6 +344,20 @@ public sealed class WebhookOutbox : IGatewayEventPublisher, IDisposable
         _work.Dispose();
     }
 
+    /// <summary>
+    /// Writes the journal anew from memory when its file was deleted or moved away while open (an operator freeing
+    /// space, a clean-up job): otherwise every later event would be appended, and fsynced, to a file no restart reads.
+    /// Lines a crash had torn went with the file, so compaction may run again.
+    /// </summary>
+    private void RestoreIfLost()
+    {
+        if (!_journal.Lost)
+            return;
+        OutboxLog.JournalLost(_logger, _journal.Path, _order.Count);
+        _unreadable = false;
+        _journal.Rewrite(_order.SelectMany(Snapshot));
+    }
+
     /// <summary>Rewrites the journal from memory, first dropping finished events past retention or beyond the cap.</summary>
     internal void Compact()
     {
@@ -453,6 +468,7 @@ public sealed class WebhookOutbox : IGatewayEventPublisher, IDisposable
     {
         try
         {
+            RestoreIfLost();
             _journal.Append([record]);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

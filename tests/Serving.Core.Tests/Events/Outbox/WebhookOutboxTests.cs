@@ -55,6 +55,23 @@ public sealed class WebhookOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task A_journal_deleted_while_open_is_written_anew_from_memory_so_a_restart_finds_every_event()
+    {
+        using var outbox = Open();
+        await outbox.PublishAsync(Event("before"), TestContext.Current.CancellationToken);
+        Assert.Single(outbox.TakeDue(10));
+        outbox.RecordAttempt("before", A, new DeliveryAttempt(_time.GetUtcNow(), 503, null, 1));
+
+        // An operator frees space: the folder goes, file and all, while the gateway holds the file open.
+        Directory.Delete(Path.GetDirectoryName(outbox.JournalPath)!, recursive: true);
+        await outbox.PublishAsync(Event("after"), TestContext.Current.CancellationToken);
+
+        using var reopened = Open();
+        Assert.Equal(["before", "after"], reopened.TakeDue(10).Select(w => w.EventId));
+        Assert.Equal([503], reopened.Deliveries("before", A, 1)[0].RecentAttempts.Select(a => a.StatusCode));
+    }
+
+    [Fact]
     public async Task An_event_goes_to_every_subscription_whose_types_include_it()
     {
         using var outbox = Open();
