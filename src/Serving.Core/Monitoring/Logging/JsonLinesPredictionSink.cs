@@ -31,13 +31,24 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
     private const int ChunkBytes = 32 * 1024;
 
     private readonly ArrayBufferWriter<byte> _buffer = new(2 * ChunkBytes);
+    private readonly WriteStarts _starts = new();
+    private readonly Func<string, FileStream> _openForAppend;
 
     public JsonLinesPredictionSink(string directory, long maxFileBytes, int maxOpenFiles = DefaultMaxOpenFiles)
+        : this(directory, maxFileBytes, maxOpenFiles, null)
+    {
+    }
+
+    /// <param name="openForAppend">Opens a part for appending (tests stand in a file that fails part-way).</param>
+    internal JsonLinesPredictionSink(string directory, long maxFileBytes, int maxOpenFiles, Func<string, FileStream>? openForAppend)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxOpenFiles);
         _root = Path.GetFullPath(directory);
         _maxFileBytes = maxFileBytes;
         _maxOpenFiles = maxOpenFiles;
+
+        // Unbuffered: the sink hands over whole chunks itself.
+        _openForAppend = openForAppend ?? (path => new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0));
     }
 
     /// <summary>The folder files are written under.</summary>
@@ -47,6 +58,28 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
     public int OpenFiles => _files.Count;
 
     public async ValueTask WriteAsync(IReadOnlyList<LoggedPrediction> batch, CancellationToken cancellationToken)
+    {
+        _starts.Clear();
+        try
+        {
+            await WriteRunsAsync(batch);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Whole records or none: the files this write touched go back to where they ended, and are opened anew
+            // next time (a stream's idea of its end would be past the cut).
+            foreach (var (model, file) in _files.Where(f => _starts.Touched(f.Value.Stream.Name)).ToList())
+            {
+                _files.Remove(model);
+                file.Stream.Dispose();
+            }
+
+            _starts.CutBack();
+            throw;
+        }
+    }
+
+    private async ValueTask WriteRunsAsync(IReadOnlyList<LoggedPrediction> batch)
     {
         // Runs of consecutive records of one model and UTC day go to one file. A batch is nearly always one
         // run, so this is cheaper than grouping by a hashed key, and each file still gets its records in order.
@@ -128,6 +161,7 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
             if (open.Day == day && Fits(open.Stream.Length, bytes) && File.Exists(open.Stream.Name))
             {
                 open.LastUse = ++_uses;
+                _starts.Note(open.Stream);
                 return open;
             }
 
@@ -156,8 +190,8 @@ public sealed class JsonLinesPredictionSink : IPredictionSink
             CloseLeastRecentlyUsed();
         }
 
-        // Unbuffered: the sink hands over whole chunks itself.
-        var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        var stream = _openForAppend(path);
+        _starts.Note(stream);
         return _files[model] = new OpenFile(day, stream) { LastUse = ++_uses };
     }
 

@@ -61,6 +61,27 @@ public sealed class JsonLinesPredictionSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task A_write_the_disk_cuts_off_part_way_leaves_whole_lines_and_the_retry_writes_each_record_once()
+    {
+        var armed = false;
+        await using var sink = new JsonLinesPredictionSink(_root, 1 << 20, 8, path => new TornWrites(path, () => armed && !(armed = false)));
+        var at = DateTimeOffset.Parse("2026-03-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var path = Path.Combine(_root, "a", "2026-03-01.jsonl");
+        await sink.WriteAsync([Record("a", at, "p1")], CancellationToken.None);
+        var before = File.ReadAllBytes(path);
+        var batch = Enumerable.Range(2, 200).Select(i => Record("a", at, $"p{i}")).ToList();
+
+        // As ext4 does when full: the first chunk lands in part, then the rest is refused.
+        armed = true;
+        await Assert.ThrowsAsync<IOException>(() => sink.WriteAsync(batch, CancellationToken.None).AsTask());
+        Assert.Equal(before, File.ReadAllBytes(path));
+
+        await sink.WriteAsync(batch, CancellationToken.None);
+        await sink.DisposeAsync();
+        Assert.Equal(Enumerable.Range(1, 201).Select(i => $"p{i}"), Ids(path));
+    }
+
+    [Fact]
     public async Task A_file_past_the_size_cap_continues_in_a_numbered_part()
     {
         await using var sink = new JsonLinesPredictionSink(_root, 1024);
@@ -240,6 +261,21 @@ public sealed class JsonLinesPredictionSinkTests : IDisposable
 
     private static string[] Ids(string path) =>
         [.. File.ReadAllLines(path).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("id").GetString()!)];
+
+    /// <summary>A part whose next write, while <c>fail</c> says so, takes half its bytes and then reports a full disk.</summary>
+    private sealed class TornWrites(string path, Func<bool> fail) : FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0)
+    {
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (buffer.Length > 1 && fail())
+            {
+                base.Write(buffer[..(buffer.Length / 2)]);
+                throw new IOException("No space left on device");
+            }
+
+            base.Write(buffer);
+        }
+    }
 
     private static int OpenHandlesUnder(string root) => OpenFiles.PathsUnder(root).Count;
 }
