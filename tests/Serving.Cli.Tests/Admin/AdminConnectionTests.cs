@@ -67,4 +67,21 @@ public sealed class AdminConnectionTests
 
         Assert.Contains("control or non-ASCII character", error.Message, StringComparison.Ordinal);
     }
+
+    // A blank --url used to be skipped like an unset one, so the command quietly went to SERVING_URL or the local
+    // gateway; the option given on purpose is refused instead, before any request.
+    [Theory]
+    [InlineData(" ", "models", "list")]
+    [InlineData("", "models", "list")]
+    [InlineData("\t", "rollout", "status", "iris")]
+    [InlineData(" ", "drift", "iris")]
+    [InlineData(" ", "performance", "iris")]
+    public async Task A_blank_url_option_is_a_usage_error(string url, params string[] command)
+    {
+        var run = await WideCliRun.Of([.. command, "--url", url]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--url is blank", run.Messages, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1:8080/", run.Messages, StringComparison.Ordinal);
+    }
 }

@@ -9,7 +9,7 @@ namespace Serving.Cli.Commands.Admin;
 /// </summary>
 internal sealed class AdminCommandOptions
 {
-    public Option<string?> Url { get; } = new("--url") { Description = $"Gateway REST address (default: ${AdminConnection.UrlVariable}, else {AdminConnection.DefaultUrl})." };
+    public Option<string?> Url { get; } = GatewayUrlOption.Create();
 
     public Option<string?> ApiKey { get; } = new("--api-key") { Description = $"Admin key (default: ${AdminConnection.ApiKeyVariable})." };
 

@@ -12,7 +12,7 @@ internal static class DriftCommand
     public static Command Create(CliOutput output)
     {
         var model = new Argument<string>("model") { Description = "Model name." };
-        var url = new Option<string?>("--url") { Description = $"Gateway REST address (default: ${AdminConnection.UrlVariable}, else {AdminConnection.DefaultUrl})." };
+        var url = GatewayUrlOption.Create();
         var format = new OutputOptions();
         var command = new Command("drift", "Show each version's drift against its package baseline: the last closed window, per feature.") { model, url };
         format.AddTo(command);

@@ -15,7 +15,7 @@ internal static class PerformanceCommand
     public static Command Create(CliOutput output)
     {
         var model = new Argument<string>("model") { Description = "Model name." };
-        var url = new Option<string?>("--url") { Description = $"Gateway REST address (default: ${AdminConnection.UrlVariable}, else {AdminConnection.DefaultUrl})." };
+        var url = GatewayUrlOption.Create();
         var format = new OutputOptions();
         var command = new Command("performance", "Show live performance (accuracy, F1, ROC AUC... or MAE, RMSE, R²) and label coverage per version.");
         command.Arguments.Add(model);
