@@ -119,6 +119,19 @@ public sealed class RolloutCommandTests
         Assert.Contains("stopped watching after", run.Messages, StringComparison.Ordinal);
     }
 
+    // In minutes alone, --max-minutes 0.01 ended with "stopped watching after 0 min".
+    [Fact]
+    public async Task Status_watch_names_a_limit_below_a_minute_in_seconds()
+    {
+        var controller = new ScriptedRolloutController(Status("running", 0));
+        await using var host = await CliGatewayHost.StartAsync(versions: 2, controller);
+
+        var run = await host.RunAsync(CliGatewayHost.ReadKey, "rollout", "status", "iris", "--watch", "--poll-seconds", "0.05", "--max-minutes", "0.005");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("stopped watching after 0.3 s; the rollout goes on", run.Messages, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Pause_reaches_the_controller_and_a_refused_abort_exits_1_with_its_reason()
     {

@@ -25,7 +25,7 @@ internal sealed class RolloutWatch(CliOutput output, AdminApiClient client, stri
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            output.Console.MarkupLine($"[yellow]stopped watching after {limit.TotalMinutes:0.#} min; the rollout goes on[/]");
+            output.Console.MarkupLine($"[yellow]stopped watching after {WatchLimitText.Of(limit)}; the rollout goes on[/]");
             return;
         }
         catch (OperationCanceledException)
