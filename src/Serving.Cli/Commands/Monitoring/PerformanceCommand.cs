@@ -71,7 +71,14 @@ internal static class PerformanceCommand
 
             return 0;
         }
-        catch (Exception ex) when (ex is AdminApiException or HttpRequestException or TaskCanceledException or JsonException)
+        catch (AdminApiException ex)
+        {
+            // No answer in time, an answer broken off or too large: the message names the gateway and its address
+            // already, as the admin commands and drift print it; prefixed, it said the address twice.
+            output.Error(ex.Message);
+            return 1;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
         {
             output.Error($"could not read the report from {baseUri}: {ex.Message}");
             return 1;

@@ -111,4 +111,18 @@ public sealed class PerformanceCommandTests
         Assert.Equal(1, run.ExitCode);
         Assert.Equal($"error: the gateway's answer is not a performance report: {expected}", run.Messages.TrimEnd());
     }
+
+    // The same words as the admin commands, the address once: "the gateway at <url> ...", not a .NET message, nor one
+    // prefixed with the address again.
+    [Fact]
+    public async Task An_answer_broken_off_says_so_with_the_gateways_address_once()
+    {
+        using var gateway = SilentGateway.Start("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"model\":", close: true);
+
+        var run = await WideCliRun.OfWidth(CliOutput.RedirectedWidth, "performance", "iris", "--url", gateway.Url);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith($"error: the gateway at {gateway.Url} broke off its answer: ", run.Messages, StringComparison.Ordinal);
+        Assert.Equal(run.Messages.IndexOf(gateway.Url, StringComparison.Ordinal), run.Messages.LastIndexOf(gateway.Url, StringComparison.Ordinal));
+    }
 }
