@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Serving.Core.Storage;
 
 namespace Serving.Core.Events.Outbox;
 
@@ -14,8 +15,21 @@ internal sealed class OutboxJournal : IDisposable
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private FileStream? _stream;
 
+    private readonly Func<string, FileStream> _openForAppend;
+
     // The folder is made on the first write, not here: an unwritable data directory must not stop the gateway.
-    public OutboxJournal(string path) => Path = path;
+    public OutboxJournal(string path)
+        : this(path, static p => new FileStream(p, FileMode.Append, FileAccess.Write, FileShare.Read))
+    {
+    }
+
+    /// <param name="path">The journal's file.</param>
+    /// <param name="openForAppend">Opens it for appending (tests stand in a file that fails part-way).</param>
+    internal OutboxJournal(string path, Func<string, FileStream> openForAppend)
+    {
+        Path = path;
+        _openForAppend = openForAppend;
+    }
 
     public string Path { get; }
 
@@ -60,12 +74,26 @@ internal sealed class OutboxJournal : IDisposable
         if (_stream is null)
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            _stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read);
+            _stream = _openForAppend(Path);
         }
 
         var stream = _stream;
-        stream.Write(bytes);
-        stream.Flush(flushToDisk: true);
+        var start = stream.Length;
+        try
+        {
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A full disk may have taken part of the line: cut it off, or the next append would run on from it and
+            // a restart would drop both as one unreadable line.
+            stream.Dispose();
+            _stream = null;
+            TornAppends.CutBack(Path, start);
+            throw;
+        }
+
         AppendedSinceCompaction += count;
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serving.Core.Contracts;
 using Serving.Core.Monitoring.Performance;
+using Serving.Core.Storage;
 
 namespace Serving.Core.Monitoring.Logging;
 
@@ -134,12 +135,15 @@ public sealed class FeedbackLabelLog : BackgroundService, IFeedbackLabelSink
             var text = Lines(entries);
             for (var attempt = 1; ; attempt++)
             {
+                string? path = null;
+                var start = -1L;
                 try
                 {
-                    var path = FileOf(_root, group.Key.Model, group.Key.Day);
+                    path = FileOf(_root, group.Key.Model, group.Key.Day);
                     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                     await using (var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0))
                     {
+                        start = stream.Length;
                         await stream.WriteAsync(text, CancellationToken.None);
                     }
 
@@ -148,6 +152,13 @@ public sealed class FeedbackLabelLog : BackgroundService, IFeedbackLabelSink
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
                 {
+                    // A full disk may have taken part of the lines: cut them off, or the retry would write the labels
+                    // before the tear twice and run on from half a line.
+                    if (start >= 0)
+                    {
+                        TornAppends.CutBack(path!, start);
+                    }
+
                     if (attempt < Attempts && !cancellationToken.IsCancellationRequested)
                     {
                         await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), _time, CancellationToken.None);

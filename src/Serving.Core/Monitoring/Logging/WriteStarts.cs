@@ -1,9 +1,10 @@
+using Serving.Core.Storage;
+
 namespace Serving.Core.Monitoring.Logging;
 
 /// <summary>
-/// Where each file one sink write touched ended before it, so that a write that fails part-way can be cut back.
-/// A full disk on ext4 takes part of a chunk, then refuses the rest: the file then ends in half a line, and the
-/// logger retries the records whole, so without the cut the torn line would swallow the next one and the records
+/// Where each file one sink write touched ended before it, so that a write that fails part-way can be cut back: the
+/// logger retries the records whole, so without the cut a torn line would swallow the next one and the records
 /// before the tear would be written twice.
 /// </summary>
 internal sealed class WriteStarts
@@ -28,26 +29,12 @@ internal sealed class WriteStarts
 
     public bool Touched(string path) => _starts.Exists(s => string.Equals(s.Path, path, StringComparison.Ordinal));
 
-    /// <summary>
-    /// Cuts every file noted back to where it ended. Best effort: a file that cannot be cut keeps its torn end, which
-    /// readers of the log skip as an unreadable line.
-    /// </summary>
+    /// <summary>Cuts every file noted back to where it ended (<see cref="TornAppends.CutBack"/>).</summary>
     public void CutBack()
     {
         foreach (var (path, length) in _starts)
         {
-            try
-            {
-                using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
-                if (file.Length > length)
-                {
-                    file.SetLength(length);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // The write's own failure is what the logger reports and retries.
-            }
+            TornAppends.CutBack(path, length);
         }
     }
 }
