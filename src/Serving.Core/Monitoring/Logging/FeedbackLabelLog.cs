@@ -37,10 +37,19 @@ public sealed class FeedbackLabelLog : BackgroundService, IFeedbackLabelSink
     private long _dropped;
     private int _failureLogged;
 
+    private readonly Func<string, FileStream> _openForAppend;
+
     /// <param name="directory">The prediction log's folder; null turns the log off (labels are then only counted as offered).</param>
     public FeedbackLabelLog(string? directory, int capacity, TimeProvider time, ILogger<FeedbackLabelLog> logger)
+        : this(directory, capacity, time, logger, static path => new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0))
+    {
+    }
+
+    /// <param name="openForAppend">Opens a day's file for appending (tests stand in a file that fails part-way).</param>
+    internal FeedbackLabelLog(string? directory, int capacity, TimeProvider time, ILogger<FeedbackLabelLog> logger, Func<string, FileStream> openForAppend)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        _openForAppend = openForAppend;
         Enabled = directory is not null;
         _root = directory is null ? string.Empty : Path.GetFullPath(directory);
         _time = time;
@@ -141,7 +150,7 @@ public sealed class FeedbackLabelLog : BackgroundService, IFeedbackLabelSink
                 {
                     path = FileOf(_root, group.Key.Model, group.Key.Day);
                     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                    await using (var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0))
+                    await using (var stream = _openForAppend(path))
                     {
                         start = stream.Length;
                         await stream.WriteAsync(text, CancellationToken.None);
