@@ -146,7 +146,7 @@ public sealed class ModelRegistry : IDisposable
     {
         var root = _options.FullPath;
         var previousProblem = _folderProblem;
-        var found = ListVersionFolders(root);
+        var found = ListVersionFolders(root, out var rootGone);
         var changed = !_current.InitialScanComplete || _folderProblem != previousProblem;
         if (found is null)
         {
@@ -155,6 +155,12 @@ public sealed class ModelRegistry : IDisposable
         }
 
         AddSourceRoots(found);
+
+        // A registry folder that is gone (an unmounted volume, a link being replaced) keeps the versions it served, as
+        // an unreadable one does: they are in memory, and dropping them would turn a storage hiccup into 404s for
+        // every model. Removing a model is done by removing its folder, which is still seen as such.
+        var rootPrefix = root + System.IO.Path.DirectorySeparatorChar;
+        bool KeptWhileGone(VersionRecord record) => rootGone && record.Directory?.StartsWith(rootPrefix, StringComparison.Ordinal) == true;
 
         foreach (var (model, versions) in found)
         {
@@ -181,7 +187,7 @@ public sealed class ModelRegistry : IDisposable
 
             foreach (var (version, record) in records)
             {
-                if (present is not null && present.ContainsKey(version))
+                if ((present is not null && present.ContainsKey(version)) || KeptWhileGone(record))
                 {
                     continue;
                 }
@@ -333,8 +339,11 @@ public sealed class ModelRegistry : IDisposable
     /// The version folders by model, or null when the registry folder exists but cannot be read. Records why the
     /// folder cannot be used in <see cref="_folderProblem"/>, and logs it once when it starts and when it ends.
     /// </summary>
-    private Dictionary<string, Dictionary<int, string>>? ListVersionFolders(string root)
+    /// <param name="root">The registry folder.</param>
+    /// <param name="gone">Set when the folder is missing or is a file: no versions are listed, and none of it is removed.</param>
+    private Dictionary<string, Dictionary<int, string>>? ListVersionFolders(string root, out bool gone)
     {
+        gone = false;
         var result = new Dictionary<string, Dictionary<int, string>>(StringComparer.Ordinal);
         string[]? modelDirectories = null;
         var unreadable = false;
@@ -342,10 +351,12 @@ public sealed class ModelRegistry : IDisposable
         if (File.Exists(root))
         {
             problem = $"registry folder '{root}' is a file, not a folder (Serving:Registry:Path)";
+            gone = true;
         }
         else if (!Directory.Exists(root))
         {
             problem = $"registry folder '{root}' does not exist (Serving:Registry:Path)";
+            gone = true;
         }
         else
         {
@@ -364,7 +375,7 @@ public sealed class ModelRegistry : IDisposable
         ReportFolderProblem(root, problem);
         if (modelDirectories is null)
         {
-            // A missing folder holds no models; an unreadable one is left as it was.
+            // A missing folder lists no versions (the source roots may still hold some); an unreadable one is left as it was.
             return unreadable ? null : result;
         }
 

@@ -17,7 +17,7 @@ internal static partial class RegistryLog
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "{Model} version {Version} was removed from the registry; unloading after in-flight requests")]
     public static partial void VersionRemoved(ILogger logger, string model, int version);
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "The server is not ready: {Problem}. It serves no models from it until the folder can be read")]
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "The server is not ready: {Problem}. Versions already loaded from it keep serving; nothing new is loaded from it until the folder can be read")]
     public static partial void RegistryUnavailable(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Registry scan failed")]

@@ -5,7 +5,10 @@ using Serving.Core.Tests.Support;
 
 namespace Serving.Core.Tests.Registry;
 
-/// <summary>The registry's part of readiness: a folder that is missing or cannot be read is not ready; an empty one is.</summary>
+/// <summary>
+/// The registry's part of readiness: a folder that is missing or cannot be read is not ready; an empty one is. Versions
+/// already loaded from a folder that goes away keep serving.
+/// </summary>
 public sealed class RegistryFolderReadinessTests
 {
     [Fact]
@@ -36,6 +39,40 @@ public sealed class RegistryFolderReadinessTests
         Assert.Null(readiness.Check().Reason);
         Assert.Equal(1, test.Registry.Current.Models["m"].Default!.Version);
         Assert.Single(logger.Entries, e => e.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public void Versions_loaded_from_a_folder_that_goes_away_keep_serving_until_it_returns_without_them()
+    {
+        using var test = new TestRegistry();
+        test.Publish("m", 1);
+        test.Publish("n", 1);
+        test.Registry.Scan();
+        var served = test.Registry.Current.Models["m"].Default!;
+        var readiness = new RegistryReadiness(test.Registry);
+
+        // The volume is unmounted, or the folder is moved away for a moment.
+        Directory.Move(test.Root, test.Root + "-away");
+        try
+        {
+            test.Registry.Scan();
+
+            Assert.False(readiness.Check().Ready);
+            Assert.Same(served, test.Registry.Current.Models["m"].Default);
+            Assert.Equal(1, test.Registry.Current.Models["n"].Default!.Version);
+        }
+        finally
+        {
+            Directory.Move(test.Root + "-away", test.Root);
+        }
+
+        // Back, with one model removed in the meantime: that one goes, the other serves on as it was.
+        Directory.Delete(Path.Combine(test.Root, "n"), recursive: true);
+        test.Registry.Scan();
+
+        Assert.True(readiness.Check().Ready);
+        Assert.Same(served, test.Registry.Current.Models["m"].Default);
+        Assert.False(test.Registry.Current.Models.ContainsKey("n"));
     }
 
     [Fact]
