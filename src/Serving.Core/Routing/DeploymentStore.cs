@@ -50,9 +50,31 @@ public sealed class DeploymentStore : IDeploymentStateStore
             var saved = JsonSerializer.Deserialize<SavedDeployments>(File.ReadAllText(Path), Json);
             return (new SavedState(saved?.Models ?? [], saved?.Rollouts ?? []), null);
         }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        catch (JsonException ex)
+        {
+            return (SavedState.Empty, $"cannot read {Path}: {ex.Message}; {SetAside()}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return (SavedState.Empty, $"cannot read {Path}: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Moves a file that is not valid JSON (a hand edit gone wrong, a damaged disk) out of the way, so that the next
+    /// change does not write over what a person could still mend and put back; says where it went.
+    /// </summary>
+    private string SetAside()
+    {
+        var aside = $"{Path}.unreadable-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}";
+        try
+        {
+            File.Move(Path, aside, overwrite: false);
+            return $"it was moved to {aside}, and deployments start afresh";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"it could not be moved aside ({ex.Message}) and is replaced at the next deployment change";
         }
     }
 

@@ -30,6 +30,24 @@ public sealed class DeploymentStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_file_that_is_not_json_is_moved_aside_rather_than_written_over_by_the_next_change()
+    {
+        var path = Path.Combine(_directory, "deployments.json");
+        const string damaged = """{"models": [ {"model": "iris", "spec": {"stable": """;
+        File.WriteAllText(path, damaged);
+        var store = new DeploymentStore(path);
+
+        var (saved, problem) = store.LoadAll();
+        store.Save(DeploymentTable.Empty);
+
+        Assert.Empty(saved.Deployments);
+        var aside = Assert.Single(Directory.GetFiles(_directory, "deployments.json.unreadable-*"));
+        Assert.Equal(damaged, File.ReadAllText(aside));
+        Assert.Contains($"it was moved to {aside}", problem, StringComparison.Ordinal);
+        Assert.NotEqual(damaged, File.ReadAllText(path));
+    }
+
+    [Fact]
     public void Rollouts_are_saved_beside_the_deployments_and_read_back_as_written()
     {
         var path = Path.Combine(_directory, "deployments.json");
