@@ -1,4 +1,5 @@
 using Serving.Core.Events.Outbox;
+using Serving.Core.Tests.Support;
 
 namespace Serving.Core.Tests.Events.Outbox;
 
@@ -25,12 +26,12 @@ public sealed class OutboxJournalTests : IDisposable
     public void An_append_the_disk_cuts_off_part_way_is_cut_back_and_the_next_one_reads_back_whole()
     {
         var path = Path.Combine(_folder, "outbox.jsonl");
-        var armed = false;
-        using var journal = new OutboxJournal(path, p => new TornWrites(p, () => armed && !(armed = false)));
+        var disk = new TornWrites.Trigger();
+        using var journal = new OutboxJournal(path, p => new TornWrites(p, disk));
         journal.Append([Event("e1")]);
         var before = File.ReadAllBytes(path);
 
-        armed = true;
+        disk.Arm();
         Assert.Throws<IOException>(() => journal.Append([Event("e2")]));
         Assert.Equal(before, File.ReadAllBytes(path));
 
@@ -40,19 +41,4 @@ public sealed class OutboxJournalTests : IDisposable
         Assert.Equal(["e1", "e3"], records.Select(r => r.Event));
     }
 
-    /// <summary>A file whose next write, while <c>fail</c> says so, takes half its bytes and then reports a full disk.</summary>
-    private sealed class TornWrites(string path, Func<bool> fail) : FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)
-    {
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            if (buffer.Length > 1 && fail())
-            {
-                base.Write(buffer[..(buffer.Length / 2)]);
-                base.Flush();
-                throw new IOException("No space left on device");
-            }
-
-            base.Write(buffer);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serving.Core.Monitoring.Logging;
+using Serving.Core.Tests.Support;
 
 namespace Serving.Core.Tests.Monitoring.Logging;
 
@@ -35,14 +36,14 @@ public sealed class FeedbackLabelLogTests : IDisposable
     [Fact]
     public async Task A_write_the_disk_cuts_off_part_way_is_cut_back_and_the_retry_leaves_each_label_once()
     {
-        var armed = false;
-        var log = new FeedbackLabelLog(_root, 100, TimeProvider.System, NullLogger<FeedbackLabelLog>.Instance, path => new TornWrites(path, () => armed && !(armed = false)));
+        var disk = new TornWrites.Trigger();
+        var log = new FeedbackLabelLog(_root, 100, TimeProvider.System, NullLogger<FeedbackLabelLog>.Instance, path => new TornWrites(path, disk));
         await log.StartAsync(TestContext.Current.CancellationToken);
         log.OnLabelled("iris", 1, "id-1", [0], At);
         await log.FlushAsync(TimeSpan.FromSeconds(10));
 
         // The next write takes half its bytes, then reports a full disk; the log retries it.
-        armed = true;
+        disk.Arm();
         log.OnLabelled("iris", 1, "id-2", [1], At);
         await log.FlushAsync(TimeSpan.FromSeconds(10));
         await log.StopAsync(TestContext.Current.CancellationToken);
@@ -50,21 +51,6 @@ public sealed class FeedbackLabelLogTests : IDisposable
         var lines = File.ReadAllLines(Path.Combine(_root, "iris", "labels-2026-12-07.jsonl"));
         Assert.Equal(["id-1", "id-2"], lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!));
         Assert.Equal((2, 0), (log.Written, log.Dropped));
-    }
-
-    /// <summary>A file whose next write, while <c>fail</c> says so, takes half its bytes and then reports a full disk.</summary>
-    private sealed class TornWrites(string path, Func<bool> fail) : FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0)
-    {
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (buffer.Length > 1 && fail())
-            {
-                await base.WriteAsync(buffer[..(buffer.Length / 2)], cancellationToken);
-                throw new IOException("No space left on device");
-            }
-
-            await base.WriteAsync(buffer, cancellationToken);
-        }
     }
 
     [Fact]

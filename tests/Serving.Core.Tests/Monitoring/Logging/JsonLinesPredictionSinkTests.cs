@@ -2,6 +2,7 @@ using System.Text.Json;
 using Serving.Core.Contracts;
 using Serving.Core.Inference;
 using Serving.Core.Monitoring.Logging;
+using Serving.Core.Tests.Support;
 
 namespace Serving.Core.Tests.Monitoring.Logging;
 
@@ -63,8 +64,8 @@ public sealed class JsonLinesPredictionSinkTests : IDisposable
     [Fact]
     public async Task A_write_the_disk_cuts_off_part_way_leaves_whole_lines_and_the_retry_writes_each_record_once()
     {
-        var armed = false;
-        await using var sink = new JsonLinesPredictionSink(_root, 1 << 20, 8, path => new TornWrites(path, () => armed && !(armed = false)));
+        var disk = new TornWrites.Trigger();
+        await using var sink = new JsonLinesPredictionSink(_root, 1 << 20, 8, path => new TornWrites(path, disk));
         var at = DateTimeOffset.Parse("2026-03-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
         var path = Path.Combine(_root, "a", "2026-03-01.jsonl");
         await sink.WriteAsync([Record("a", at, "p1")], CancellationToken.None);
@@ -72,7 +73,7 @@ public sealed class JsonLinesPredictionSinkTests : IDisposable
         var batch = Enumerable.Range(2, 200).Select(i => Record("a", at, $"p{i}")).ToList();
 
         // As ext4 does when full: the first chunk lands in part, then the rest is refused.
-        armed = true;
+        disk.Arm();
         await Assert.ThrowsAsync<IOException>(() => sink.WriteAsync(batch, CancellationToken.None).AsTask());
         Assert.Equal(before, File.ReadAllBytes(path));
 
@@ -261,21 +262,6 @@ public sealed class JsonLinesPredictionSinkTests : IDisposable
 
     private static string[] Ids(string path) =>
         [.. File.ReadAllLines(path).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("id").GetString()!)];
-
-    /// <summary>A part whose next write, while <c>fail</c> says so, takes half its bytes and then reports a full disk.</summary>
-    private sealed class TornWrites(string path, Func<bool> fail) : FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0)
-    {
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            if (buffer.Length > 1 && fail())
-            {
-                base.Write(buffer[..(buffer.Length / 2)]);
-                throw new IOException("No space left on device");
-            }
-
-            base.Write(buffer);
-        }
-    }
 
     private static int OpenHandlesUnder(string root) => OpenFiles.PathsUnder(root).Count;
 }
