@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Serving.Core.Storage;
 
 namespace Serving.Core.Routing;
 
@@ -86,20 +87,15 @@ public sealed class DeploymentStore : IDeploymentStateStore
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(rollouts);
-        var directory = System.IO.Path.GetDirectoryName(Path);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        var temporary = Path + ".tmp";
         var saved = new SavedDeployments
         {
             Models = [.. table.Models.Values.OrderBy(d => d.Model, StringComparer.Ordinal)],
             Rollouts = rollouts.Count == 0 ? null : rollouts.OrderBy(r => r.Key, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal),
         };
-        File.WriteAllText(temporary, JsonSerializer.Serialize(saved, Json));
-        File.Move(temporary, Path, overwrite: true);
+
+        // Flushed to the disk before the rename: without it a power cut soon after a change can leave the name on an
+        // empty file (file systems without ext4's rename heuristic), and the rollout it held would be lost.
+        AtomicFiles.Write(Path, JsonSerializer.SerializeToUtf8Bytes(saved, Json), ownerOnly: false);
     }
 
     /// <summary>What the file holds: deployments, and rollouts by model.</summary>

@@ -103,7 +103,7 @@ internal sealed class OutboxJournal : IDisposable
         var bytes = Encode(records, out _);
         _stream?.Dispose();
         _stream = null;
-        Webhooks.WebhookFiles.WriteAtomically(Path, bytes, ownerOnly: false);
+        AtomicFiles.Write(Path, bytes, ownerOnly: false);
         AppendedSinceCompaction = 0;
     }
 

@@ -120,7 +120,7 @@ public sealed class WebhookSubscriptionStore
     private void Save(List<WebhookSubscription> subscriptions)
     {
         var stored = subscriptions.Select(s => new StoredSubscription(s.Id, s.Url.ToString(), s.Secret.Text, [.. s.Events], s.CreatedAt)).ToList();
-        WebhookFiles.WriteAtomically(FilePath, JsonSerializer.SerializeToUtf8Bytes(stored, Json), ownerOnly: true);
+        AtomicFiles.Write(FilePath, JsonSerializer.SerializeToUtf8Bytes(stored, Json), ownerOnly: true);
     }
 
     private static List<WebhookSubscription> Load(string path)
