@@ -16,8 +16,9 @@ namespace Serving.Core.Monitoring.Logging;
 /// next to the model's prediction log, so the retrainer can join labels to logged predictions by id. Like the
 /// prediction log it never slows or fails the feedback request: the monitor's lock only makes a non-blocking write to
 /// a bounded queue (a full queue drops the label and counts it), and a background writer appends in batches. A batch
-/// that cannot be written is retried a few times, then dropped and counted: labels are worth keeping, not worth
-/// holding the queue up for.
+/// that cannot be written just now (a full disk) is kept and retried with back-off, as the prediction log's is, while
+/// new labels wait in the queue; one that can never be written (a name the file system refuses) is dropped and counted.
+/// Labels are the ground truth retraining learns from: a short outage should cost none of them.
 /// </summary>
 public sealed class FeedbackLabelLog : BackgroundService, IFeedbackLabelSink
 {
@@ -25,7 +26,8 @@ public sealed class FeedbackLabelLog : BackgroundService, IFeedbackLabelSink
     public const string FilePrefix = "labels-";
 
     private const int BatchSize = 512;
-    private const int Attempts = 3;
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly string _root;
@@ -142,7 +144,9 @@ public sealed class FeedbackLabelLog : BackgroundService, IFeedbackLabelSink
         {
             var entries = group.ToList();
             var text = Lines(entries);
-            for (var attempt = 1; ; attempt++)
+            var delay = FirstRetry;
+            var waited = false;
+            while (true)
             {
                 string? path = null;
                 var start = -1L;
@@ -157,6 +161,11 @@ public sealed class FeedbackLabelLog : BackgroundService, IFeedbackLabelSink
                     }
 
                     Interlocked.Add(ref _written, entries.Count);
+                    if (waited)
+                    {
+                        PredictionLogLog.LabelsWritable(_logger);
+                    }
+
                     break;
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
@@ -168,9 +177,26 @@ public sealed class FeedbackLabelLog : BackgroundService, IFeedbackLabelSink
                         TornAppends.CutBack(path!, start);
                     }
 
-                    if (attempt < Attempts && !cancellationToken.IsCancellationRequested)
+                    // Kept while the failure may pass; dropped (and counted) when it never will, or when stopping.
+                    if (PredictionWriteFailure.PermanentReason(ex) is null && !cancellationToken.IsCancellationRequested)
                     {
-                        await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), _time, CancellationToken.None);
+                        if (!waited)
+                        {
+                            PredictionLogLog.LabelsWaiting(_logger, entries.Count, CallerTextOf(group.Key.Model), ex);
+                            waited = true;
+                        }
+
+                        try
+                        {
+                            await Task.Delay(delay, _time, cancellationToken);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            // Stopping: one more try now, and what still fails is dropped and counted.
+                            continue;
+                        }
+
+                        delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestRetry.Ticks));
                         continue;
                     }
 

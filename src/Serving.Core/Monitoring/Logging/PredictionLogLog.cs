@@ -19,4 +19,10 @@ internal static partial class PredictionLogLog
 
     [LoggerMessage(EventId = 1304, Level = LogLevel.Warning, Message = "{Count} feedback labels of model {Model} could not be appended to the labels log and were dropped; later failures are only counted (serving_feedback_labels_log_dropped_total)")]
     public static partial void LabelsUnwritable(ILogger logger, int count, string model, Exception exception);
+
+    [LoggerMessage(EventId = 1305, Level = LogLevel.Warning, Message = "{Count} feedback labels of model {Model} cannot be appended to the labels log just now; they are kept and retried with back-off, and labels that arrive meanwhile wait in the queue (dropped and counted once it is full)")]
+    public static partial void LabelsWaiting(ILogger logger, int count, string model, Exception exception);
+
+    [LoggerMessage(EventId = 1306, Level = LogLevel.Information, Message = "The labels log can be written again; the labels that waited are appended")]
+    public static partial void LabelsWritable(ILogger logger);
 }

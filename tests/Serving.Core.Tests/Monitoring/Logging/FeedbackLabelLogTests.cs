@@ -54,6 +54,42 @@ public sealed class FeedbackLabelLogTests : IDisposable
     }
 
     [Fact]
+    public async Task Labels_wait_through_a_full_disk_and_are_written_once_there_is_room()
+    {
+        var refusals = 3;
+        var log = new FeedbackLabelLog(_root, 100, TimeProvider.System, NullLogger<FeedbackLabelLog>.Instance, path =>
+            refusals-- > 0 ? throw new IOException("No space left on device") : new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read));
+        await log.StartAsync(TestContext.Current.CancellationToken);
+
+        log.OnLabelled("iris", 1, "id-1", [0], At);
+        log.OnLabelled("iris", 1, "id-2", [1], At);
+        await log.FlushAsync(TimeSpan.FromSeconds(20));
+        await log.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal((2, 0), (log.Written, log.Dropped));
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(_root, "iris", "labels-2026-12-07.jsonl")).Length);
+    }
+
+    [Fact]
+    public async Task Labels_that_can_never_be_written_are_dropped_and_counted_at_once_and_so_are_waiting_ones_at_stop()
+    {
+        var log = new FeedbackLabelLog(_root, 100, TimeProvider.System, NullLogger<FeedbackLabelLog>.Instance, path =>
+            path.Contains("bad", StringComparison.Ordinal) ? throw new ArgumentException("a name the file system refuses") : throw new IOException("No space left on device"));
+        await log.StartAsync(TestContext.Current.CancellationToken);
+
+        log.OnLabelled("bad", 1, "id-1", [0], At);
+        await log.FlushAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((0, 1), (log.Written, log.Dropped));
+
+        log.OnLabelled("iris", 1, "id-2", [1], At);
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        Assert.Equal(1, log.Dropped);
+        await log.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal((0, 2), (log.Written, log.Dropped));
+    }
+
+    [Fact]
     public void A_full_queue_drops_and_counts_instead_of_waiting()
     {
         // Not started: nothing drains the queue of one.
