@@ -32,6 +32,9 @@ public sealed record CliOutput(TextWriter Result, IAnsiConsole Console)
     /// <summary>One line <c>error: message</c>; the message is printed as it is (never read as markup).</summary>
     public void Error(string message) => Console.MarkupLineInterpolated($"[red]error:[/] {message}");
 
+    /// <summary>One line <c>warning: message</c>: the command did what it was asked, with something to know about it.</summary>
+    public void Warning(string message) => Console.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
+
     /// <summary>One line <c>waiting: message</c>, for a command that keeps going until what it needs appears.</summary>
     public void Waiting(string message) => Console.MarkupLineInterpolated($"[yellow]waiting:[/] {message}");
 

@@ -87,6 +87,12 @@ public sealed class AdminApiClient : IDisposable
             null,
             cancellationToken);
 
+    /// <summary>
+    /// Set when a change answered by the gateway is in effect but could not be saved (a full disk, a read-only data
+    /// directory): the gateway's reason. The change is lost when the gateway restarts.
+    /// </summary>
+    public string? StateUnsaved { get; private set; }
+
     public void Dispose() => _http.Dispose();
 
     private static string Escape(string model) => Uri.EscapeDataString(model);
@@ -113,7 +119,9 @@ public sealed class AdminApiClient : IDisposable
         string text;
         try
         {
-            (status, text) = await GatewayExchange.SendAsync(_http, request, static s => s is >= 200 and <= 299, "what the admin API returns", cancellationToken).ConfigureAwait(false);
+            var reply = await GatewayExchange.SendAsync(_http, request, static s => s is >= 200 and <= 299, "what the admin API returns", cancellationToken).ConfigureAwait(false);
+            (status, text) = reply;
+            StateUnsaved = reply.StateUnsaved ?? StateUnsaved;
         }
         catch (HttpRequestException ex)
         {

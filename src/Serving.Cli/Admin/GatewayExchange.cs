@@ -6,6 +6,9 @@ namespace Serving.Cli.Admin;
 /// </summary>
 internal static class GatewayExchange
 {
+    /// <summary>The gateway's header on a change that is in effect but could not be saved (its value: the file and the reason).</summary>
+    public const string StateUnsavedHeader = "Serving-State-Unsaved";
+
     /// <summary>
     /// Sends <paramref name="request"/> and reads the answer: up to <see cref="GatewayBody.MaxAnswerBytes"/> when
     /// <paramref name="isAnswer"/> holds for its status, else up to <see cref="GatewayBody.MaxErrorBytes"/> of an error
@@ -13,7 +16,7 @@ internal static class GatewayExchange
     /// <see cref="AdminApiException"/> with a message fit to print (<paramref name="notWhat"/> says what a too large
     /// answer cannot be); an <see cref="HttpRequestException"/> (no HTTP answer at all) is left to the caller to word.
     /// </summary>
-    public static async Task<(int Status, string Text)> SendAsync(
+    public static async Task<GatewayReply> SendAsync(
         HttpClient http, HttpRequestMessage request, Func<int, bool> isAnswer, string notWhat, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -30,7 +33,7 @@ internal static class GatewayExchange
             var (text, cut) = await GatewayBody.ReadAsync(response.Content, ok ? GatewayBody.MaxAnswerBytes : GatewayBody.MaxErrorBytes, timeout.Token).ConfigureAwait(false);
             return ok && cut
                 ? throw new AdminApiException(status, $"the gateway's answer is larger than {GatewayBody.MaxAnswerBytes / (1024 * 1024)} MB; it is not {notWhat}")
-                : (status, text);
+                : new GatewayReply(status, text, Header(response, StateUnsavedHeader));
         }
         catch (IOException ex)
         {
@@ -40,5 +43,18 @@ internal static class GatewayExchange
         {
             throw new AdminApiException(0, $"the gateway at {http.BaseAddress} did not answer within {http.Timeout.TotalSeconds:0} s");
         }
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? GatewayBody.Line(string.Join(", ", values)) : null;
+}
+
+/// <summary>A gateway's answer: its status, its text, and the reason when a change it made could not be saved.</summary>
+internal sealed record GatewayReply(int Status, string Text, string? StateUnsaved)
+{
+    public void Deconstruct(out int status, out string text)
+    {
+        status = Status;
+        text = Text;
     }
 }

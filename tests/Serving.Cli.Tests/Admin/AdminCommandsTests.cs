@@ -263,6 +263,26 @@ public sealed class AdminCommandsTests
     }
 
     [Fact]
+    public async Task A_change_the_gateway_could_not_save_is_shown_with_a_warning_that_names_the_reason()
+    {
+        const string deployment = """{"stable":2,"canary":null,"canaryWeight":0,"shadow":null}""";
+        using var unsaved = StandInGateway.Start(HttpStatusCode.OK, deployment,
+            headers: new Dictionary<string, string> { ["Serving-State-Unsaved"] = "/data/deployments.json: No space left on device" });
+        using var saved = StandInGateway.Start(HttpStatusCode.OK, deployment);
+
+        var warned = await WideCliRun.Of("deploy", "iris", "--stable", "2", "--url", unsaved.Url, "--api-key", "k");
+        var quiet = await WideCliRun.Of("deploy", "iris", "--stable", "2", "--url", saved.Url, "--api-key", "k");
+
+        Assert.Equal(0, warned.ExitCode);
+        Assert.Equal(quiet.Result, warned.Result);
+        Assert.Contains("stable 2", warned.Result + warned.Messages, StringComparison.Ordinal);
+        Assert.Contains("warning: the change is in effect but the gateway could not save it (/data/deployments.json: No space left on device)", warned.Messages, StringComparison.Ordinal);
+        Assert.Contains("lost when the gateway restarts", warned.Messages, StringComparison.Ordinal);
+        Assert.Equal(0, quiet.ExitCode);
+        Assert.DoesNotContain("warning", quiet.Messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_deployment_answer_without_its_fields_is_an_error_not_a_made_up_deployment()
     {
         using var gateway = StandInGateway.Start(HttpStatusCode.OK, "{}");

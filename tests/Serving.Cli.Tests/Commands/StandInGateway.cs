@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Serving.Cli.Tests.Commands;
 
-/// <summary>An HttpListener that answers every request with one status and body (shared by the monitoring and admin tests).</summary>
+/// <summary>An HttpListener that answers every request with one status, body and set of headers (shared by the monitoring and admin tests).</summary>
 internal sealed class StandInGateway : IDisposable
 {
     private readonly HttpListener _listener = new();
@@ -14,7 +14,7 @@ internal sealed class StandInGateway : IDisposable
 
     public string? LastPath { get; private set; }
 
-    public static StandInGateway Start(HttpStatusCode status, string body, string contentType = "application/json")
+    public static StandInGateway Start(HttpStatusCode status, string body, string contentType = "application/json", IReadOnlyDictionary<string, string>? headers = null)
     {
         var gateway = new StandInGateway(FreePort());
         gateway._listener.Prefixes.Add(gateway.Url);
@@ -37,6 +37,11 @@ internal sealed class StandInGateway : IDisposable
                 var bytes = Encoding.UTF8.GetBytes(body);
                 context.Response.StatusCode = (int)status;
                 context.Response.ContentType = contentType;
+                foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+                {
+                    context.Response.Headers[name] = value;
+                }
+
                 await context.Response.OutputStream.WriteAsync(bytes);
                 context.Response.Close();
             }

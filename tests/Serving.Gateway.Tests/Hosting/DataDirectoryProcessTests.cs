@@ -50,6 +50,7 @@ public sealed class DataDirectoryProcessTests : IDisposable
             using var client = first.CreateClient();
             using var put = await client.PutAsync("/admin/models/iris/deployment", Json("""{"stable":1}"""), cancellation);
             Assert.True(put.StatusCode == HttpStatusCode.OK, $"PUT answered {(int)put.StatusCode}: {await put.Content.ReadAsStringAsync(cancellation)}");
+            Assert.False(put.Headers.Contains("Serving-State-Unsaved"));
             using var inference = await client.PostAsync("/v2/models/iris/infer", Json(IrisRow), cancellation);
             Assert.Equal(HttpStatusCode.OK, inference.StatusCode);
 
@@ -102,6 +103,9 @@ public sealed class DataDirectoryProcessTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, inference.StatusCode);
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        // The change serves, and its answer tells the caller it was not saved, with where and why.
+        var unsaved = Assert.Single(put.Headers.GetValues("Serving-State-Unsaved"));
+        Assert.Contains(Path.Combine(data, "deployments.json"), unsaved, StringComparison.Ordinal);
         Assert.Equal(0, Value(metrics, "serving_data_directory_writable"));
         // The first deployment of iris at start-up, then the change above.
         Assert.True(Value(metrics, "serving_state_save_failures_total") >= 2, metrics);

@@ -28,6 +28,10 @@ internal sealed class AdminCommandOptions
     public static string AnswerUnreadable(Exception exception) =>
         $"the gateway's answer could not be read: {GatewayBody.Line(exception?.Message ?? string.Empty)}";
 
+    /// <summary>The warning for a change the gateway made but could not save.</summary>
+    public static string StateUnsavedWarning(string reason) =>
+        $"the change is in effect but the gateway could not save it ({reason}); it is lost when the gateway restarts unless saved again once the data directory can be written";
+
     /// <summary>Runs <paramref name="action"/> with a client for the resolved gateway; errors become one red line and exit 1.</summary>
     public async Task<int> RunAsync(CliOutput output, ParseResult parse, Func<AdminApiClient, OutputFormat, Task<int>> action)
     {
@@ -37,7 +41,13 @@ internal sealed class AdminCommandOptions
             using var client = new AdminApiClient(connection);
             try
             {
-                return await action(client, Output.Of(parse)).ConfigureAwait(false);
+                var exit = await action(client, Output.Of(parse)).ConfigureAwait(false);
+                if (client.StateUnsaved is { } unsaved)
+                {
+                    output.Warning(StateUnsavedWarning(unsaved));
+                }
+
+                return exit;
             }
             catch (Exception ex) when (ex is NullReferenceException or ArgumentException or InvalidOperationException or KeyNotFoundException or FormatException)
             {

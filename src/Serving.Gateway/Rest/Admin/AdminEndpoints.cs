@@ -20,7 +20,8 @@ internal static class AdminEndpoints
         read.MapGet("/models/{name}/deployment", GetDeployment).WithSummary("The model's deployment: stable, canary with weight, shadow.");
         read.MapGet("/models/{name}/rollout", GetRollout).WithSummary("The analysed rollout: steps, weight, state and every decision with its figures.");
 
-        var change = app.MapGroup("/admin").WithTags("Admin").AddEndpointFilter(new AdminAuthorization(AdminScope.Full));
+        var change = app.MapGroup("/admin").WithTags("Admin").AddEndpointFilter(new AdminAuthorization(AdminScope.Full))
+            .AddEndpointFilter(new StateSaveNotice());
         change.MapPut("/models/{name}/deployment", PutDeploymentAsync).WithSummary("Set the deployment; versions not loaded are loaded first, and a failure keeps the old one (409).");
         change.MapPost("/models/{name}/promote", (HttpContext c, string name) =>
             Deploy(c, name, "promote", (m, actor) => m.Promote(name, actor, "promoted by admin"))).WithSummary("Make the canary stable.");
