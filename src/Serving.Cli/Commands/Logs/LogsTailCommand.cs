@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text;
+using System.Text.Json;
 using Serving.Core.Storage;
 using StackExchange.Redis;
 
@@ -120,13 +122,49 @@ internal static class LogsTailCommand
         }
     }
 
+    /// <summary>
+    /// Prints the records; a line that is not one whole JSON object is left out and counted in a warning, so that
+    /// what is printed can be piped into a JSON reader (a write a full disk cut short, before the gateway cut such
+    /// writes back, left half a line in old logs).
+    /// </summary>
     private static async Task WriteAsync(CliOutput output, IReadOnlyList<string> records)
     {
+        var skipped = 0;
         foreach (var record in records)
         {
+            if (!IsWholeRecord(record))
+            {
+                skipped++;
+                continue;
+            }
+
             await output.Result.WriteLineAsync(record).ConfigureAwait(false);
         }
 
         await output.Result.FlushAsync().ConfigureAwait(false);
+        if (skipped > 0)
+        {
+            output.Warning($"left out {skipped} {(skipped == 1 ? "line that is" : "lines that are")} not a whole JSON record (half a line, left by a write that a full disk cut short)");
+        }
+    }
+
+    internal static bool IsWholeRecord(string line)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line);
+        var reader = new Utf8JsonReader(bytes);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            reader.Skip();
+            return !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 }
