@@ -53,15 +53,18 @@ internal static class OipJsonRequestReader
         string? id = null;
         IReadOnlyList<Tensor>? inputs = null;
         List<string>? outputs = null;
+        var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("inputs"u8))
             {
+                Once(ref seen, 1, "the request", "inputs");
                 reader.Read();
                 inputs = ReadInputs(ref reader, ref body, ref binary);
             }
             else if (reader.ValueTextEquals("id"u8))
             {
+                Once(ref seen, 2, "the request", "id");
                 reader.Read();
                 id = reader.TokenType == JsonTokenType.String
                     ? reader.GetString()
@@ -69,11 +72,13 @@ internal static class OipJsonRequestReader
             }
             else if (reader.ValueTextEquals("outputs"u8))
             {
+                Once(ref seen, 4, "the request", "outputs");
                 reader.Read();
                 outputs = ReadOutputs(ref reader, ref binary);
             }
             else if (reader.ValueTextEquals("parameters"u8))
             {
+                Once(ref seen, 8, "the request", "parameters");
                 reader.Read();
                 binary.ReadRequestParameters(ref reader);
             }
@@ -153,25 +158,30 @@ internal static class OipJsonRequestReader
         long[]? shape = null;
         Tensor? decoded = null;
         int dataStart = -1, dataEnd = -1;
+        var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("name"u8))
             {
+                OnceInInput(ref seen, 1, name, position, "name");
                 reader.Read();
                 name = reader.TokenType == JsonTokenType.String ? ReadName(ref reader) : throw InferenceException.BadRequest($"inputs[{position}].name must be a string");
             }
             else if (reader.ValueTextEquals("datatype"u8))
             {
+                OnceInInput(ref seen, 2, name, position, "datatype");
                 reader.Read();
                 datatype = reader.TokenType == JsonTokenType.String ? ReadDatatype(ref reader) : throw InferenceException.BadRequest($"inputs[{position}].datatype must be a string");
             }
             else if (reader.ValueTextEquals("shape"u8))
             {
+                OnceInInput(ref seen, 4, name, position, "shape");
                 reader.Read();
                 shape = ReadShape(ref reader, position);
             }
             else if (reader.ValueTextEquals("data"u8))
             {
+                OnceInInput(ref seen, 8, name, position, "data");
                 reader.Read();
                 if (name is not null && shape is not null && TensorDataTypes.TryParse(datatype, out var known) &&
                     known == TensorDataType.FP32 && reader.TokenType == JsonTokenType.StartArray && !reader.HasValueSequence &&
@@ -201,6 +211,7 @@ internal static class OipJsonRequestReader
             }
             else if (reader.ValueTextEquals("parameters"u8))
             {
+                OnceInInput(ref seen, 16, name, position, "parameters");
                 reader.Read();
                 binarySize = OipBinaryParts.ReadInputParameters(ref reader, position);
             }
@@ -323,10 +334,16 @@ internal static class OipJsonRequestReader
             Expect(ref reader, JsonTokenType.StartObject, "each entry of 'outputs' must be an object with a 'name'");
             string? name = null;
             bool? asBinary = null;
+            var seen = 0;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isName = reader.ValueTextEquals("name"u8);
                 var isParameters = !isName && reader.ValueTextEquals("parameters"u8);
+                if (isName || isParameters)
+                {
+                    Once(ref seen, isName ? 1 : 2, $"outputs[{names.Count}]", isName ? "name" : "parameters");
+                }
+
                 reader.Read();
                 if (isName && reader.TokenType == JsonTokenType.String)
                 {
@@ -350,6 +367,32 @@ internal static class OipJsonRequestReader
         }
 
         return names;
+    }
+
+    /// <summary>
+    /// Refuses a member the object already had. JSON leaves duplicate names undefined and servers differ (Python's
+    /// json keeps the last, RapidJSON's lookup finds the first), so a proxy that checked one copy and this reader,
+    /// which would use the other, could disagree about what was asked: neither is guessed.
+    /// </summary>
+    private static void Once(ref int seen, int member, string where, string name)
+    {
+        if ((seen & member) != 0)
+        {
+            throw InferenceException.BadRequest($"{where} has '{name}' more than once; each member may appear only once");
+        }
+
+        seen |= member;
+    }
+
+    private static void OnceInInput(ref int seen, int member, string? inputName, int position, string name)
+    {
+        // The label is made only when refusing: an interpolated argument would be built on every request.
+        if ((seen & member) != 0)
+        {
+            Once(ref seen, member, Label(inputName, position), name);
+        }
+
+        seen |= member;
     }
 
     private static void Expect(ref Utf8JsonReader reader, JsonTokenType token, string message)

@@ -196,6 +196,7 @@ public sealed class OipEndpointsTests(SampleGatewayFixture gateway) : IClassFixt
     [InlineData("/v2/models/iris/infer", """{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}],"outputs":[{"name":"nope"}]}""", HttpStatusCode.BadRequest, "model 'iris' has no output 'nope'")]
     [InlineData("/v2/models/iris/infer", """{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[1,2,3,""", HttpStatusCode.BadRequest, "malformed JSON")]
     [InlineData("/v2/models/iris/infer", "", HttpStatusCode.BadRequest, "malformed JSON")]
+    [InlineData("/v2/models/iris/infer", """{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[1,2,3,4],"data":[5,6,7,8]}]}""", HttpStatusCode.BadRequest, "input 'input' has 'data' more than once")]
     [InlineData("/v2/models/iris/infer", """{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[1,2,3,true]}]}""", HttpStatusCode.BadRequest, "element 3 is true, which is not a valid FP32 value")]
     public async Task Bad_requests_get_a_clear_error_and_the_gateway_keeps_serving(string path, string json, HttpStatusCode expected, string message)
     {

@@ -125,6 +125,31 @@ public sealed class OipJsonRequestReaderTests
     }
 
     [Theory]
+    [InlineData("""{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"inputs":[{"name":"y","shape":[1],"datatype":"FP32","data":[2]}]}""", "the request has 'inputs' more than once")]
+    [InlineData("""{"id":"a","inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"id":"b"}""", "the request has 'id' more than once")]
+    [InlineData("""{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"outputs":[],"outputs":[]}""", "the request has 'outputs' more than once")]
+    [InlineData("""{"parameters":{},"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"parameters":{}}""", "the request has 'parameters' more than once")]
+    [InlineData("""{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1],"name":"y"}]}""", "input 'x' has 'name' more than once")]
+    [InlineData("""{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","datatype":"INT64","data":[1]}]}""", "input 'x' has 'datatype' more than once")]
+    [InlineData("""{"inputs":[{"shape":[1],"shape":[2],"name":"x","datatype":"FP32","data":[1]}]}""", "inputs[0] has 'shape' more than once")]
+    [InlineData("""{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1],"data":[2]}]}""", "input 'x' has 'data' more than once")]
+    [InlineData("""{"inputs":[{"data":[1],"data":[2],"name":"x","shape":[1],"datatype":"FP32"}]}""", "inputs[0] has 'data' more than once")]
+    [InlineData("""{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1],"parameters":{},"parameters":{}}]}""", "input 'x' has 'parameters' more than once")]
+    [InlineData("""{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"outputs":[{"name":"a","name":"b"}]}""", "outputs[0] has 'name' more than once")]
+    public void A_member_given_twice_is_refused_rather_than_one_copy_guessed(string json, string message)
+    {
+        Assert.Contains(message, Bad(json).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_members_may_repeat_and_are_ignored()
+    {
+        var request = Read("""{"future":1,"future":2,"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1],"extra":0,"extra":1}]}""");
+
+        Assert.Equal("x", Assert.Single(request.Inputs).Name);
+    }
+
+    [Theory]
     [InlineData("""{"inputs": [""")]
     [InlineData("""{"inputs": [NaN]}""")]
     [InlineData("""not json""")]
