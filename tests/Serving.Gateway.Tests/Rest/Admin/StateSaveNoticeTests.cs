@@ -19,8 +19,7 @@ public sealed class StateSaveNoticeTests
         using var registry = AdminRegistry.Iris(2);
         var data = registry.Path + "-data";
         await using var host = await new AdminGatewayHost(registry.Path).StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{host.RestPort}"), Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminGatewayHost.FullKey);
+        using var http = FullKeyClient(host);
 
         try
         {
@@ -59,8 +58,7 @@ public sealed class StateSaveNoticeTests
     {
         using var registry = AdminRegistry.Iris(2);
         await using var host = await new AdminGatewayHost(registry.Path).StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{host.RestPort}"), Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminGatewayHost.FullKey);
+        using var http = FullKeyClient(host);
 
         using var refused = await http.PutAsync("/admin/models/iris/deployment", Body("""{"stable":9}"""), TestContext.Current.CancellationToken);
 
@@ -84,4 +82,12 @@ public sealed class StateSaveNoticeTests
     }
 
     private static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
+
+    // A plain client rather than AdminClient: these tests read the answer's headers.
+    private static HttpClient FullKeyClient(AdminGatewayHost host)
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{host.RestPort}"), Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminGatewayHost.FullKey);
+        return http;
+    }
 }
