@@ -37,7 +37,8 @@ public static class WebhookServiceCollectionExtensions
             .AddResilienceHandler("webhook-retry", static (builder, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<WebhookOptions>>().Value;
-                builder.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
+                var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
+                builder.TimeProvider = time;
 
                 // No attempt limit: the deliverer cancels the run when the retry horizon passes.
                 builder.AddRetry(new HttpRetryStrategyOptions
@@ -47,7 +48,9 @@ public static class WebhookServiceCollectionExtensions
                     UseJitter = true,
                     Delay = options.FirstRetryDelay,
                     MaxDelay = options.MaxRetryDelay,
-                    ShouldRetryAfterHeader = true,
+                    // Retry-After is honoured within the back-off's bounds (RetryAfterDelay), not taken as it comes.
+                    ShouldRetryAfterHeader = false,
+                    DelayGenerator = RetryAfterDelay.Generator(options, time),
                 });
                 builder.AddTimeout(options.AttemptTimeout);
             });
