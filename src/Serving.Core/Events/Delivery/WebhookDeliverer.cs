@@ -158,7 +158,6 @@ public sealed class WebhookDeliverer(
         {
             using var client = clients.CreateClient(ClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
                 return (DeliveryState.Delivered, null);
 
@@ -171,7 +170,7 @@ public sealed class WebhookDeliverer(
                     : (DeliveryState.Failed, $"still failing when the retry horizon ({_options.RetryHorizon}) passed; last attempt: {last ?? "none"}");
             }
 
-            return (DeliveryState.Failed, $"the receiver answered HTTP {status}, which is not retried (only 5xx, 408, 429 and no answer are)");
+            return (DeliveryState.Failed, RefusalReason.For(response));
         }
         catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
