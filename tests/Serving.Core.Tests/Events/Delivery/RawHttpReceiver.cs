@@ -16,10 +16,23 @@ internal sealed class RawHttpReceiver : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<DateTimeOffset> _arrivals = new();
     private readonly Task _accepting;
+    private readonly Func<int, Stream, CancellationToken, Task>? _respond;
 
     public RawHttpReceiver(Func<int, string> answer)
+        : this(answer, null)
+    {
+    }
+
+    /// <param name="respond">Writes the answer itself (or none) once the n-th request was read whole.</param>
+    public RawHttpReceiver(Func<int, Stream, CancellationToken, Task> respond)
+        : this(_ => "", respond)
+    {
+    }
+
+    private RawHttpReceiver(Func<int, string> answer, Func<int, Stream, CancellationToken, Task>? respond)
     {
         Answer = answer;
+        _respond = respond;
         _listener.Start();
         Url = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/hook");
         _accepting = AcceptAsync();
@@ -93,6 +106,12 @@ internal sealed class RawHttpReceiver : IAsyncDisposable
                     if (read == 0)
                         return;
                     left -= read;
+                }
+
+                if (_respond is not null)
+                {
+                    await _respond(n, stream, _stop.Token);
+                    return;
                 }
 
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(Answer(n)), _stop.Token);
