@@ -73,6 +73,30 @@ public sealed class HostileReceiverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Headers_trickled_a_byte_at_a_time_count_against_the_attempt_timeout()
+    {
+        await using var trickling = new RawHttpReceiver(async (_, stream, token) =>
+        {
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\n"), token);
+            while (!token.IsCancellationRequested)
+            {
+                await stream.WriteAsync("X"u8.ToArray(), token);
+                await Task.Delay(20, token);
+            }
+        });
+        await using var harness = await WebhookHarness.StartAsync(_data, o => o.AttemptTimeout = TimeSpan.FromMilliseconds(300), receivers: trickling.Url);
+
+        await harness.Publisher.PublishAsync(WebhookHarness.Event("evt-trickle"), TestContext.Current.CancellationToken);
+        await WaitUntilAsync(() => harness.Outbox.Deliveries("evt-trickle", null, 1)[0].Attempts >= 2);
+
+        var view = harness.Outbox.Deliveries("evt-trickle", null, 1)[0];
+        Assert.Equal(DeliveryState.Pending, view.State);
+        Assert.Null(view.RecentAttempts[0].StatusCode);
+        Assert.Contains("no answer within", view.RecentAttempts[0].Error, StringComparison.Ordinal);
+        Assert.InRange(view.RecentAttempts[0].DurationMs, 250, 5_000);
+    }
+
+    [Fact]
     public async Task A_410_fails_at_once_without_retries()
     {
         await using var gone = new RawHttpReceiver(_ => RawHttpReceiver.Response(410));
