@@ -27,9 +27,15 @@ internal static class RetryAfterDelay
             _ => (TimeSpan?)null,
         };
         if (asked is not { } wait)
+        {
             return null;
+        }
+
         if (wait < options.FirstRetryDelay)
+        {
             return options.FirstRetryDelay;
+        }
+
         return wait > options.MaxRetryDelay ? options.MaxRetryDelay : wait;
     }
 }
