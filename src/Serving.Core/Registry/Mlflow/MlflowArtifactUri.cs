@@ -29,8 +29,12 @@ public static class MlflowArtifactUri
         return rest.Trim('/');
     }
 
-    /// <summary>Whether a path relative to a listed folder is safe to write under a local folder (no rooted path, no '..').</summary>
-    public static bool IsSafeRelative(string path) =>
-        !string.IsNullOrEmpty(path) && !path.StartsWith('/') && !path.Contains('\\', StringComparison.Ordinal)
+    /// <summary>
+    /// Whether a path relative to a listed folder is safe to write under a local folder: no rooted path, no '..', no
+    /// backslash, and no control character (a NUL made the file system calls throw an ArgumentException that no
+    /// poll caught, which stopped the source).
+    /// </summary>
+    public static bool IsSafeRelative(string? path) =>
+        !string.IsNullOrEmpty(path) && !path.StartsWith('/') && !path.Contains('\\', StringComparison.Ordinal) && !path.Any(char.IsControl)
         && path.Split('/').All(segment => segment.Length > 0 && segment is not "." and not "..");
 }

@@ -110,12 +110,7 @@ public sealed class MlflowRegistryClient
     public async Task<IReadOnlyList<MlflowArtifactFile>> ListArtifactsAsync(string path, CancellationToken cancellationToken)
     {
         var response = await GetJsonAsync<ListResponse>($"{Artifacts}?path={Uri.EscapeDataString(path)}", cancellationToken).ConfigureAwait(false);
-        var prefix = path.Length == 0 ? string.Empty : path.TrimEnd('/') + "/";
-
-        // The server answers with paths relative to the folder; a full path is trimmed in case a server sends one.
-        return (response.Files ?? [])
-            .Select(f => f.Path.StartsWith(prefix, StringComparison.Ordinal) && prefix.Length > 0 ? f with { Path = f.Path[prefix.Length..] } : f)
-            .ToList();
+        return MlflowArtifactListing.Check(response.Files, path);
     }
 
     /// <summary>Downloads one artifact file to <paramref name="destinationFile"/>.</summary>
@@ -152,11 +147,6 @@ public sealed class MlflowRegistryClient
             var folder = relative.Length == 0 ? root : $"{root}/{relative}";
             foreach (var entry in await ListArtifactsAsync(folder, cancellationToken).ConfigureAwait(false))
             {
-                if (!MlflowArtifactUri.IsSafeRelative(entry.Path))
-                {
-                    throw Invalid("mlflow-artifacts listing", $"the artifact path '{entry.Path}' under '{folder}' is not a plain relative path");
-                }
-
                 var child = relative.Length == 0 ? entry.Path : $"{relative}/{entry.Path}";
                 if (entry.IsDir)
                 {
@@ -243,7 +233,7 @@ public sealed class MlflowRegistryClient
 
     private sealed record DownloadUriResponse([property: System.Text.Json.Serialization.JsonPropertyName("artifact_uri")] string? ArtifactUri);
 
-    private sealed record ListResponse([property: System.Text.Json.Serialization.JsonPropertyName("files")] IReadOnlyList<MlflowArtifactFile>? Files);
+    private sealed record ListResponse([property: System.Text.Json.Serialization.JsonPropertyName("files")] IReadOnlyList<MlflowArtifactFile?>? Files);
 
     private sealed record ErrorResponse(
         [property: System.Text.Json.Serialization.JsonPropertyName("error_code")] string? ErrorCode,

@@ -30,6 +30,12 @@ internal sealed class FakeMlflowServer : IAsyncDisposable
 
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>
+    /// A hostile or broken server's answer: called before the normal endpoints with the request path; it writes its
+    /// own answer and returns true, or returns false to let the normal endpoints answer.
+    /// </summary>
+    public Func<HttpContext, Task<bool>>? Answer { get; set; }
+
     /// <summary>Every request's path and query, in order.</summary>
     public IReadOnlyCollection<string> Requests => _requests;
 
@@ -82,6 +88,11 @@ internal sealed class FakeMlflowServer : IAsyncDisposable
         _app.Use(async (context, next) =>
         {
             _requests.Enqueue(context.Request.Path + context.Request.QueryString);
+            if (Answer is { } answer && await answer(context).ConfigureAwait(false))
+            {
+                return;
+            }
+
             await next(context).ConfigureAwait(false);
         });
         _app.MapGet("/api/2.0/mlflow/registered-models/alias", (string name, string alias) =>
