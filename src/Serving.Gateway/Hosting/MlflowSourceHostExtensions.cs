@@ -48,7 +48,8 @@ internal static class MlflowSourceHostExtensions
             return new MlflowRegistryClient(
                 MlflowRegistryClient.CreateHttpClient(options),
                 TimeSpan.FromSeconds(options.RequestTimeoutSeconds),
-                TimeSpan.FromSeconds(options.DownloadTimeoutSeconds));
+                TimeSpan.FromSeconds(options.DownloadTimeoutSeconds),
+                options.ToDownloadLimits());
         });
 
         foreach (var model in models)

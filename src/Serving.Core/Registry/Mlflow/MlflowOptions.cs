@@ -19,6 +19,15 @@ public sealed class MlflowOptions
     /// <summary>Limit on downloading one artifact file.</summary>
     public double DownloadTimeoutSeconds { get; set; } = 600;
 
+    /// <summary>Limit on all files of one version together, in MiB; a bigger version is refused.</summary>
+    public long MaxVersionMegabytes { get; set; } = 10240;
+
+    /// <summary>Limit on the files and folders of one version together; a version with more is refused.</summary>
+    public int MaxArtifactEntries { get; set; } = 10_000;
+
+    /// <summary>The download bounds these settings give (a method, so configuration binding does not take it for a key).</summary>
+    public MlflowDownloadLimits ToDownloadLimits() => new() { MaxVersionBytes = MaxVersionMegabytes * 1024 * 1024, MaxEntries = MaxArtifactEntries };
+
     /// <summary>Bearer token (as <c>MLFLOW_TRACKING_TOKEN</c>); optional.</summary>
     public string? Token { get; set; }
 
@@ -51,6 +60,16 @@ public sealed class MlflowOptions
         if (DownloadTimeoutSeconds is <= 0 or > 86400)
         {
             yield return Invariant($"{SectionName}:DownloadTimeoutSeconds is '{DownloadTimeoutSeconds}'; use a number above 0 and at most 86400");
+        }
+
+        if (MaxVersionMegabytes is < 1 or > 1024 * 1024)
+        {
+            yield return Invariant($"{SectionName}:MaxVersionMegabytes is '{MaxVersionMegabytes}'; use a whole number from 1 to 1048576");
+        }
+
+        if (MaxArtifactEntries is < 1 or > 1_000_000)
+        {
+            yield return Invariant($"{SectionName}:MaxArtifactEntries is '{MaxArtifactEntries}'; use a whole number from 1 to 1000000");
         }
 
         if (!string.IsNullOrEmpty(Token) && !string.IsNullOrEmpty(Username))

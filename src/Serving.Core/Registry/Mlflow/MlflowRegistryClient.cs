@@ -20,9 +20,11 @@ public sealed class MlflowRegistryClient
     private readonly HttpClient _http;
     private readonly TimeSpan _requestTimeout;
     private readonly TimeSpan _downloadTimeout;
+    private readonly MlflowDownloadLimits _limits;
 
     /// <param name="http">A client whose <see cref="HttpClient.BaseAddress"/> is the tracking server (see <see cref="CreateHttpClient"/>).</param>
-    public MlflowRegistryClient(HttpClient http, TimeSpan requestTimeout, TimeSpan downloadTimeout)
+    /// <param name="limits">Bounds on one version's download; <see cref="MlflowDownloadLimits.Default"/> when null.</param>
+    public MlflowRegistryClient(HttpClient http, TimeSpan requestTimeout, TimeSpan downloadTimeout, MlflowDownloadLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         if (http.BaseAddress is null)
@@ -33,6 +35,7 @@ public sealed class MlflowRegistryClient
         _http = http;
         _requestTimeout = requestTimeout;
         _downloadTimeout = downloadTimeout;
+        _limits = limits ?? MlflowDownloadLimits.Default;
     }
 
     /// <summary>
@@ -114,32 +117,57 @@ public sealed class MlflowRegistryClient
     }
 
     /// <summary>Downloads one artifact file to <paramref name="destinationFile"/>.</summary>
-    public async Task DownloadFileAsync(string path, string destinationFile, CancellationToken cancellationToken)
+    public Task DownloadFileAsync(string path, string destinationFile, CancellationToken cancellationToken) =>
+        DownloadFileAsync(path, destinationFile, null, _limits.MaxVersionBytes, cancellationToken);
+
+    /// <summary>
+    /// Downloads one artifact file of at most <paramref name="limit"/> bytes; returns its size. When the listing gave
+    /// a size, the file must have it: a server that closes the connection early without a Content-Length ends the
+    /// body as if it were whole, and a half file must never be published.
+    /// </summary>
+    private async Task<long> DownloadFileAsync(string path, string destinationFile, long? expectedSize, long limit, CancellationToken cancellationToken)
     {
         var url = $"{Artifacts}/{string.Join('/', path.Split('/').Select(Uri.EscapeDataString))}";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_downloadTimeout);
+        long size;
         try
         {
             using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             await EnsureSuccessAsync(response, "download " + path, timeout.Token).ConfigureAwait(false);
             await using var destination = File.Create(destinationFile);
-            await response.Content.CopyToAsync(destination, timeout.Token).ConfigureAwait(false);
+            size = await BoundedContent.CopyAsync(response.Content, destination, limit, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsTransport(ex, cancellationToken))
         {
             throw Unreachable("download " + path, _downloadTimeout, ex);
         }
+
+        if (size < 0)
+        {
+            throw TooLarge(path);
+        }
+
+        if (expectedSize is { } expected && expected != size)
+        {
+            throw new MlflowRegistryException(MlflowErrorKind.Invalid,
+                $"MLflow download {path} sent {size} bytes, but the artifact listing says the file has {expected}");
+        }
+
+        return size;
     }
 
     /// <summary>
     /// Downloads every file under an artifact URI into <paramref name="destination"/>, keeping sub-folders.
-    /// Returns the number of files. Paths that would leave the destination are refused.
+    /// Returns the number of files. Paths that would leave the destination are refused, and so is a version with
+    /// more entries or bytes than <see cref="MlflowDownloadLimits"/> allow.
     /// </summary>
     public async Task<int> DownloadDirectoryAsync(string artifactUri, string destination, CancellationToken cancellationToken)
     {
         var root = MlflowArtifactUri.PathOf(artifactUri);
         var count = 0;
+        var entries = 0;
+        long bytes = 0;
         var pending = new Stack<string>();
         pending.Push(string.Empty);
         while (pending.TryPop(out var relative))
@@ -147,6 +175,13 @@ public sealed class MlflowRegistryClient
             var folder = relative.Length == 0 ? root : $"{root}/{relative}";
             foreach (var entry in await ListArtifactsAsync(folder, cancellationToken).ConfigureAwait(false))
             {
+                // Folders count too: a server that lists a sub-folder in every folder would otherwise be walked forever.
+                if (++entries > _limits.MaxEntries)
+                {
+                    throw new MlflowRegistryException(MlflowErrorKind.Invalid,
+                        $"the artifacts under '{root}' hold more than {_limits.MaxEntries} files and folders (the gateway's limit); refusing the version");
+                }
+
                 var child = relative.Length == 0 ? entry.Path : $"{relative}/{entry.Path}";
                 if (entry.IsDir)
                 {
@@ -154,9 +189,17 @@ public sealed class MlflowRegistryClient
                     continue;
                 }
 
+                var left = _limits.MaxVersionBytes - bytes;
+                if (entry.FileSize is < 0 || entry.FileSize > left)
+                {
+                    throw entry.FileSize < 0
+                        ? new MlflowRegistryException(MlflowErrorKind.Invalid, $"the artifact listing gives '{root}/{child}' the size {entry.FileSize}")
+                        : TooLarge($"{root}/{child}");
+                }
+
                 var target = Path.Combine(destination, child.Replace('/', Path.DirectorySeparatorChar));
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                await DownloadFileAsync($"{root}/{child}", target, cancellationToken).ConfigureAwait(false);
+                bytes += await DownloadFileAsync($"{root}/{child}", target, entry.FileSize, left, cancellationToken).ConfigureAwait(false);
                 count++;
             }
         }
@@ -164,17 +207,22 @@ public sealed class MlflowRegistryClient
         return count;
     }
 
+    private MlflowRegistryException TooLarge(string path) =>
+        new(MlflowErrorKind.Invalid,
+            $"MLflow download {path} would take the version past {_limits.MaxVersionBytes} bytes (the gateway's limit, Serving:Mlflow:MaxVersionMegabytes); refusing the version");
+
     private async Task<T> GetJsonAsync<T>(string url, CancellationToken cancellationToken)
     {
         var what = url.Split('?')[0];
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_requestTimeout);
-        string body;
+        byte[] body;
         try
         {
-            using var response = await _http.GetAsync(url, timeout.Token).ConfigureAwait(false);
+            using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             await EnsureSuccessAsync(response, what, timeout.Token).ConfigureAwait(false);
-            body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+            body = await BoundedContent.ReadAsync(response.Content, _limits.MaxAnswerBytes, timeout.Token).ConfigureAwait(false)
+                ?? throw Invalid(what, $"more than {_limits.MaxAnswerBytes} bytes, far more than any MLflow answer");
         }
         catch (Exception ex) when (IsTransport(ex, cancellationToken))
         {
@@ -191,14 +239,16 @@ public sealed class MlflowRegistryClient
         }
     }
 
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    private async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
         {
             return;
         }
 
-        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        // Only the start of an error page is quoted, so only so much of it is read.
+        var bytes = await BoundedContent.ReadAsync(response.Content, _limits.MaxAnswerBytes, cancellationToken).ConfigureAwait(false);
+        var body = bytes is null ? "(an answer too large to quote)" : Encoding.UTF8.GetString(bytes);
         string? code = null;
         string? message = null;
         try
