@@ -148,9 +148,11 @@ public sealed class MlflowRegistryClient
             throw TooLarge(path);
         }
 
+        // A body cut short is a server that went away mid-file: the next poll tries again. One longer than listed
+        // is a listing that does not describe the files, which retrying will not mend.
         if (expectedSize is { } expected && expected != size)
         {
-            throw new MlflowRegistryException(MlflowErrorKind.Invalid,
+            throw new MlflowRegistryException(size < expected ? MlflowErrorKind.Unreachable : MlflowErrorKind.Invalid,
                 $"MLflow download {path} sent {size} bytes, but the artifact listing says the file has {expected}");
         }
 

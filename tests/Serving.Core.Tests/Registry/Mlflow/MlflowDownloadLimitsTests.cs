@@ -56,14 +56,25 @@ public sealed class MlflowDownloadLimitsTests
     }
 
     [Fact]
-    public async Task A_file_shorter_than_its_listed_size_is_refused()
+    public async Task A_file_shorter_than_its_listed_size_fails_the_download_to_be_tried_again()
     {
         await using var harness = await MlflowSourceHarness.StartAsync();
         harness.Server.Answer = context => MlflowHostileListingTests.ListingAsync(context, """{"files":[{"path":"model.onnx","is_dir":false,"file_size":100}]}""");
 
-        var error = await DownloadAsync(harness);
+        var error = await DownloadAsync(harness, MlflowErrorKind.Unreachable);
 
         Assert.Contains("sent 1 bytes, but the artifact listing says the file has 100", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_longer_than_its_listed_size_refuses_the_version()
+    {
+        await using var harness = await MlflowSourceHarness.StartAsync();
+        harness.Server.Answer = context => MlflowHostileListingTests.ListingAsync(context, """{"files":[{"path":"model.onnx","is_dir":false,"file_size":0}]}""");
+
+        var error = await DownloadAsync(harness);
+
+        Assert.Contains("sent 1 bytes, but the artifact listing says the file has 0", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,7 +89,7 @@ public sealed class MlflowDownloadLimitsTests
         Assert.Contains("more than 65536 bytes", error.Message, StringComparison.Ordinal);
     }
 
-    private static async Task<MlflowRegistryException> DownloadAsync(MlflowSourceHarness harness)
+    private static async Task<MlflowRegistryException> DownloadAsync(MlflowSourceHarness harness, MlflowErrorKind kind = MlflowErrorKind.Invalid)
     {
         var client = new MlflowRegistryClient(
             MlflowRegistryClient.CreateHttpClient(new MlflowOptions { TrackingUri = harness.Server.Address.ToString() }),
@@ -86,7 +97,7 @@ public sealed class MlflowDownloadLimitsTests
         var target = Path.Combine(harness.Root, "download");
         Directory.CreateDirectory(target);
         var error = await Assert.ThrowsAsync<MlflowRegistryException>(() => client.DownloadDirectoryAsync("mlflow-artifacts:/x", target, Token));
-        Assert.Equal(MlflowErrorKind.Invalid, error.Kind);
+        Assert.Equal(kind, error.Kind);
         return error;
     }
 
