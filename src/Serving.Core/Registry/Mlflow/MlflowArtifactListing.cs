@@ -7,7 +7,8 @@ namespace Serving.Core.Registry.Mlflow;
 /// entries a broken or hostile server can send (a null entry, a null path), which used to end in a
 /// NullReferenceException that no poll caught; a name listed twice (a file and a folder both called 'a') failed
 /// half-way on the disk and was downloaded again every poll. Each is refused as <see cref="MlflowErrorKind.Invalid"/>,
-/// so the version is refused with the reason.
+/// so the version is refused with the reason. Only single names are taken, so one listing cannot name a file both as
+/// a file and as a folder.
 /// </summary>
 internal static class MlflowArtifactListing
 {
@@ -34,6 +35,14 @@ internal static class MlflowArtifactListing
             if (!MlflowArtifactUri.IsSafeRelative(path))
             {
                 throw Refused(folder, $"the artifact path '{Printable(file.Path)}', which is not a plain relative path");
+            }
+
+            // MLflow lists only a folder's direct children. A deeper path could name a file under a name the same
+            // listing gives a file ('a' and 'a/b'): that failed on the disk with an IOException, which the poll took
+            // for a disk problem and downloaded the version again every poll.
+            if (path.Contains('/', StringComparison.Ordinal))
+            {
+                throw Refused(folder, $"'{Printable(path)}', a path of more than one part (MLflow lists only the direct children of a folder)");
             }
 
             if (!seen.Add(path))

@@ -21,6 +21,8 @@ public sealed class MlflowHostileListingTests
     [InlineData("""{"files":[{"path":"/abs/path","is_dir":false,"file_size":1}]}""", "is not a plain relative path")]
     [InlineData("""{"files":[{"path":"a/../../b","is_dir":false,"file_size":1}]}""", "is not a plain relative path")]
     [InlineData("""{"files":[{"path":"a","is_dir":false,"file_size":1},{"path":"a","is_dir":true}]}""", "lists 'a' twice")]
+    [InlineData("""{"files":[{"path":"a","is_dir":false,"file_size":1},{"path":"a/b","is_dir":false,"file_size":1}]}""", "'a/b', a path of more than one part")]
+    [InlineData("""{"files":[{"path":"x/a","is_dir":false,"file_size":1},{"path":"a/b","is_dir":false,"file_size":1}]}""", "'a/b', a path of more than one part")]
     public async Task A_listing_entry_the_gateway_cannot_write_safely_refuses_the_version(string listing, string reason)
     {
         await using var harness = await MlflowSourceHarness.StartAsync();
