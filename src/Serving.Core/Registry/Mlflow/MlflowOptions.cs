@@ -16,7 +16,7 @@ public sealed class MlflowOptions
     /// <summary>Limit on one REST call (alias, version, listing).</summary>
     public double RequestTimeoutSeconds { get; set; } = 30;
 
-    /// <summary>Limit on downloading one artifact file.</summary>
+    /// <summary>Limit on downloading one version: its listings and all its files together.</summary>
     public double DownloadTimeoutSeconds { get; set; } = 600;
 
     /// <summary>Limit on all files of one version together, in MiB; a bigger version is refused.</summary>

@@ -167,6 +167,24 @@ public sealed class MlflowRegistryClient
     public async Task<int> DownloadDirectoryAsync(string artifactUri, string destination, CancellationToken cancellationToken)
     {
         var root = MlflowArtifactUri.PathOf(artifactUri);
+
+        // The download time limit holds for the whole version, not for each call: a server answering each listing
+        // or file just in time could otherwise hold one poll for days (10,000 entries of 600 s each).
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_downloadTimeout);
+        try
+        {
+            return await DownloadEntriesAsync(root, destination, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new MlflowRegistryException(MlflowErrorKind.Unreachable,
+                $"MLflow download of '{root}' at {Server} did not finish within {_downloadTimeout.TotalSeconds:0.#} s (Serving:Mlflow:DownloadTimeoutSeconds)", innerException: ex);
+        }
+    }
+
+    private async Task<int> DownloadEntriesAsync(string root, string destination, CancellationToken cancellationToken)
+    {
         var count = 0;
         var entries = 0;
         long bytes = 0;

@@ -89,6 +89,30 @@ public sealed class MlflowDownloadLimitsTests
         Assert.Contains("more than 65536 bytes", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_slow_server_cannot_hold_a_version_download_past_the_download_time_limit()
+    {
+        await using var harness = await MlflowSourceHarness.StartAsync();
+
+        // Each listing answers in time, but folders nest without end: only a limit on the whole download stops it.
+        harness.Server.Answer = async context =>
+        {
+            await Task.Delay(100, context.RequestAborted);
+            return await MlflowHostileListingTests.ListingAsync(context, """{"files":[{"path":"d","is_dir":true}]}""");
+        };
+        var client = new MlflowRegistryClient(
+            MlflowRegistryClient.CreateHttpClient(new MlflowOptions { TrackingUri = harness.Server.Address.ToString() }),
+            TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1));
+        var target = Path.Combine(harness.Root, "download");
+        var watch = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<MlflowRegistryException>(() => client.DownloadDirectoryAsync("mlflow-artifacts:/x", target, Token));
+
+        Assert.Equal(MlflowErrorKind.Unreachable, error.Kind);
+        Assert.Contains("did not finish within 1 s", error.Message, StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
+
     private static async Task<MlflowRegistryException> DownloadAsync(MlflowSourceHarness harness, MlflowErrorKind kind = MlflowErrorKind.Invalid)
     {
         var client = new MlflowRegistryClient(
