@@ -9,29 +9,18 @@ namespace Serving.Core.Tests.Events.Delivery;
 /// Delivery against receivers that misbehave on the wire: one that never answers, one that streams an endless body,
 /// one that answers 410, and addresses that refuse the connection or speak plain HTTP to https.
 /// </summary>
-public sealed class HostileReceiverTests : IAsyncLifetime
+public sealed class HostileReceiverTests : ReceiverFixture
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("webhooks-").FullName;
-    private WebhookReceiver _good = null!;
-
-    public async ValueTask InitializeAsync() => _good = await WebhookReceiver.StartAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        await _good.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
-
     [Fact]
     public async Task A_receiver_that_never_answers_times_out_per_attempt_while_another_subscription_gets_every_event()
     {
         await using var silent = new RawHttpReceiver((_, _, token) => Task.Delay(Timeout.Infinite, token));
-        await using var harness = await WebhookHarness.StartAsync(_data, o => o.AttemptTimeout = TimeSpan.FromMilliseconds(300), receivers: [silent.Url, _good.Url]);
+        await using var harness = await WebhookHarness.StartAsync(Data, o => o.AttemptTimeout = TimeSpan.FromMilliseconds(300), receivers: [silent.Url, Good.Url]);
 
         for (var i = 0; i < 10; i++)
             await harness.Publisher.PublishAsync(WebhookHarness.Event($"evt-{i}"), TestContext.Current.CancellationToken);
 
-        await _good.WaitForAsync(r => r.Select(x => x.Id).Distinct().Count() == 10);
+        await Good.WaitForAsync(r => r.Select(x => x.Id).Distinct().Count() == 10);
         await WaitUntilAsync(() => harness.Outbox.Deliveries("evt-0", null, 10).Any(d => d.Attempts >= 2));
         var stuck = harness.Outbox.Deliveries("evt-0", null, 10).Single(d => d.Attempts >= 2);
         Assert.Equal(DeliveryState.Pending, stuck.State);
@@ -61,7 +50,7 @@ public sealed class HostileReceiverTests : IAsyncLifetime
                 hungUp.TrySetResult();
             }
         });
-        await using var harness = await WebhookHarness.StartAsync(_data, receivers: endless.Url);
+        await using var harness = await WebhookHarness.StartAsync(Data, receivers: endless.Url);
 
         await harness.Publisher.PublishAsync(WebhookHarness.Event("evt-endless"), TestContext.Current.CancellationToken);
 
@@ -84,7 +73,7 @@ public sealed class HostileReceiverTests : IAsyncLifetime
                 await Task.Delay(20, token);
             }
         });
-        await using var harness = await WebhookHarness.StartAsync(_data, o => o.AttemptTimeout = TimeSpan.FromMilliseconds(300), receivers: trickling.Url);
+        await using var harness = await WebhookHarness.StartAsync(Data, o => o.AttemptTimeout = TimeSpan.FromMilliseconds(300), receivers: trickling.Url);
 
         await harness.Publisher.PublishAsync(WebhookHarness.Event("evt-trickle"), TestContext.Current.CancellationToken);
         await WaitUntilAsync(() => harness.Outbox.Deliveries("evt-trickle", null, 1)[0].Attempts >= 2);
@@ -100,7 +89,7 @@ public sealed class HostileReceiverTests : IAsyncLifetime
     public async Task A_410_fails_at_once_without_retries()
     {
         await using var gone = new RawHttpReceiver(_ => RawHttpReceiver.Response(410));
-        await using var harness = await WebhookHarness.StartAsync(_data, receivers: gone.Url);
+        await using var harness = await WebhookHarness.StartAsync(Data, receivers: gone.Url);
 
         await harness.Publisher.PublishAsync(WebhookHarness.Event("evt-gone"), TestContext.Current.CancellationToken);
 
@@ -117,7 +106,7 @@ public sealed class HostileReceiverTests : IAsyncLifetime
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        await using var harness = await WebhookHarness.StartAsync(_data, o => o.RetryHorizon = TimeSpan.FromSeconds(3), receivers: new Uri($"http://127.0.0.1:{port}/hook"));
+        await using var harness = await WebhookHarness.StartAsync(Data, o => o.RetryHorizon = TimeSpan.FromSeconds(3), receivers: new Uri($"http://127.0.0.1:{port}/hook"));
 
         await harness.Publisher.PublishAsync(WebhookHarness.Event("evt-refused"), TestContext.Current.CancellationToken);
 
@@ -132,8 +121,8 @@ public sealed class HostileReceiverTests : IAsyncLifetime
     [Fact]
     public async Task Https_to_a_plain_http_port_is_retried_until_the_horizon_and_names_the_tls_failure()
     {
-        var url = new UriBuilder(_good.Url) { Scheme = "https" }.Uri;
-        await using var harness = await WebhookHarness.StartAsync(_data, o => o.RetryHorizon = TimeSpan.FromSeconds(3), receivers: url);
+        var url = new UriBuilder(Good.Url) { Scheme = "https" }.Uri;
+        await using var harness = await WebhookHarness.StartAsync(Data, o => o.RetryHorizon = TimeSpan.FromSeconds(3), receivers: url);
 
         await harness.Publisher.PublishAsync(WebhookHarness.Event("evt-tls"), TestContext.Current.CancellationToken);
 
@@ -141,7 +130,7 @@ public sealed class HostileReceiverTests : IAsyncLifetime
         Assert.Equal(DeliveryState.Failed, view.State);
         Assert.Contains("retry horizon", view.Reason, StringComparison.Ordinal);
         Assert.Contains(view.RecentAttempts, a => a.StatusCode is null && a.Error!.Contains("SSL", StringComparison.Ordinal));
-        Assert.Empty(_good.Received);
+        Assert.Empty(Good.Received);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

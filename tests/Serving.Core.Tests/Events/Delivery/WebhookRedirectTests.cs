@@ -6,19 +6,8 @@ namespace Serving.Core.Tests.Events.Delivery;
 /// Redirects from a bare TCP receiver: never followed (the signed event goes only to the subscribed URL), one attempt,
 /// and a failed delivery whose reason says it was a redirect and where it pointed.
 /// </summary>
-public sealed class WebhookRedirectTests : IAsyncLifetime
+public sealed class WebhookRedirectTests : ReceiverFixture
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("webhooks-").FullName;
-    private WebhookReceiver _good = null!;
-
-    public async ValueTask InitializeAsync() => _good = await WebhookReceiver.StartAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        await _good.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
-
     [Theory]
     [InlineData(301)]
     [InlineData(302)]
@@ -26,8 +15,8 @@ public sealed class WebhookRedirectTests : IAsyncLifetime
     [InlineData(308)]
     public async Task A_redirect_is_not_followed_and_fails_the_delivery_naming_where_it_pointed(int status)
     {
-        await using var redirecting = new RawHttpReceiver(_ => RawHttpReceiver.Response(status, $"Location: {_good.Url}"));
-        await using var harness = await WebhookHarness.StartAsync(_data, receivers: redirecting.Url);
+        await using var redirecting = new RawHttpReceiver(_ => RawHttpReceiver.Response(status, $"Location: {Good.Url}"));
+        await using var harness = await WebhookHarness.StartAsync(Data, receivers: redirecting.Url);
 
         await harness.Publisher.PublishAsync(WebhookHarness.Event("evt-moved"), TestContext.Current.CancellationToken);
 
@@ -36,8 +25,8 @@ public sealed class WebhookRedirectTests : IAsyncLifetime
         Assert.Equal(1, view.Attempts);
         Assert.Contains($"HTTP {status}", view.Reason, StringComparison.Ordinal);
         Assert.Contains("redirect", view.Reason, StringComparison.Ordinal);
-        Assert.Contains(_good.Url.ToString(), view.Reason, StringComparison.Ordinal);
-        Assert.Empty(_good.Received);
+        Assert.Contains(Good.Url.ToString(), view.Reason, StringComparison.Ordinal);
+        Assert.Empty(Good.Received);
     }
 
     [Theory]
@@ -46,7 +35,7 @@ public sealed class WebhookRedirectTests : IAsyncLifetime
     public async Task A_redirect_to_another_scheme_or_to_itself_is_not_followed_either(string location)
     {
         await using var redirecting = new RawHttpReceiver(_ => RawHttpReceiver.Response(302, $"Location: {location}"));
-        await using var harness = await WebhookHarness.StartAsync(_data, receivers: redirecting.Url);
+        await using var harness = await WebhookHarness.StartAsync(Data, receivers: redirecting.Url);
 
         await harness.Publisher.PublishAsync(WebhookHarness.Event("evt-loop"), TestContext.Current.CancellationToken);
 
