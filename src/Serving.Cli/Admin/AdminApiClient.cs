@@ -120,7 +120,7 @@ public sealed class AdminApiClient : IDisposable
         try
         {
             var reply = await GatewayExchange.SendAsync(_http, request, static s => s is >= 200 and <= 299, "what the admin API returns", cancellationToken).ConfigureAwait(false);
-            (status, text) = reply;
+            (status, text) = (reply.Status, reply.Text);
             StateUnsaved = reply.StateUnsaved ?? StateUnsaved;
         }
         catch (HttpRequestException ex)

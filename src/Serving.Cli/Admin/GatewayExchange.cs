@@ -50,11 +50,4 @@ internal static class GatewayExchange
 }
 
 /// <summary>A gateway's answer: its status, its text, and the reason when a change it made could not be saved.</summary>
-internal sealed record GatewayReply(int Status, string Text, string? StateUnsaved)
-{
-    public void Deconstruct(out int status, out string text)
-    {
-        status = Status;
-        text = Text;
-    }
-}
+internal sealed record GatewayReply(int Status, string Text, string? StateUnsaved);

@@ -14,7 +14,7 @@ internal static class MonitoringGet
     public static async Task<(HttpStatusCode Status, string Body)> ReadAsync(HttpClient http, Uri path, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        var (status, body) = await GatewayExchange.SendAsync(http, request, static s => s == (int)HttpStatusCode.OK, "a report", cancellationToken).ConfigureAwait(false);
+        var (status, body, _) = await GatewayExchange.SendAsync(http, request, static s => s == (int)HttpStatusCode.OK, "a report", cancellationToken).ConfigureAwait(false);
         return ((HttpStatusCode)status, body);
     }
 }

@@ -10,26 +10,8 @@ internal static class BoundedContent
     /// <summary>The body's bytes, or null when it holds more than <paramref name="limit"/>.</summary>
     public static async Task<byte[]?> ReadAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength > limit)
-        {
-            return null;
-        }
-
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
+        return await CopyAsync(content, buffer, limit, cancellationToken).ConfigureAwait(false) < 0 ? null : buffer.ToArray();
     }
 
     /// <summary>

@@ -58,13 +58,21 @@ internal static class OipJsonRequestReader
         {
             if (reader.ValueTextEquals("inputs"u8))
             {
-                Once(ref seen, 1, "the request", "inputs");
+                if (Repeated(ref seen, 1))
+                {
+                    throw Twice("the request", "inputs");
+                }
+
                 reader.Read();
                 inputs = ReadInputs(ref reader, ref body, ref binary);
             }
             else if (reader.ValueTextEquals("id"u8))
             {
-                Once(ref seen, 2, "the request", "id");
+                if (Repeated(ref seen, 2))
+                {
+                    throw Twice("the request", "id");
+                }
+
                 reader.Read();
                 id = reader.TokenType == JsonTokenType.String
                     ? reader.GetString()
@@ -72,13 +80,21 @@ internal static class OipJsonRequestReader
             }
             else if (reader.ValueTextEquals("outputs"u8))
             {
-                Once(ref seen, 4, "the request", "outputs");
+                if (Repeated(ref seen, 4))
+                {
+                    throw Twice("the request", "outputs");
+                }
+
                 reader.Read();
                 outputs = ReadOutputs(ref reader, ref binary);
             }
             else if (reader.ValueTextEquals("parameters"u8))
             {
-                Once(ref seen, 8, "the request", "parameters");
+                if (Repeated(ref seen, 8))
+                {
+                    throw Twice("the request", "parameters");
+                }
+
                 reader.Read();
                 binary.ReadRequestParameters(ref reader);
             }
@@ -163,25 +179,41 @@ internal static class OipJsonRequestReader
         {
             if (reader.ValueTextEquals("name"u8))
             {
-                OnceInInput(ref seen, 1, name, position, "name");
+                if (Repeated(ref seen, 1))
+                {
+                    throw Twice(Label(name, position), "name");
+                }
+
                 reader.Read();
                 name = reader.TokenType == JsonTokenType.String ? ReadName(ref reader) : throw InferenceException.BadRequest($"inputs[{position}].name must be a string");
             }
             else if (reader.ValueTextEquals("datatype"u8))
             {
-                OnceInInput(ref seen, 2, name, position, "datatype");
+                if (Repeated(ref seen, 2))
+                {
+                    throw Twice(Label(name, position), "datatype");
+                }
+
                 reader.Read();
                 datatype = reader.TokenType == JsonTokenType.String ? ReadDatatype(ref reader) : throw InferenceException.BadRequest($"inputs[{position}].datatype must be a string");
             }
             else if (reader.ValueTextEquals("shape"u8))
             {
-                OnceInInput(ref seen, 4, name, position, "shape");
+                if (Repeated(ref seen, 4))
+                {
+                    throw Twice(Label(name, position), "shape");
+                }
+
                 reader.Read();
                 shape = ReadShape(ref reader, position);
             }
             else if (reader.ValueTextEquals("data"u8))
             {
-                OnceInInput(ref seen, 8, name, position, "data");
+                if (Repeated(ref seen, 8))
+                {
+                    throw Twice(Label(name, position), "data");
+                }
+
                 reader.Read();
                 if (name is not null && shape is not null && TensorDataTypes.TryParse(datatype, out var known) &&
                     known == TensorDataType.FP32 && reader.TokenType == JsonTokenType.StartArray && !reader.HasValueSequence &&
@@ -211,7 +243,11 @@ internal static class OipJsonRequestReader
             }
             else if (reader.ValueTextEquals("parameters"u8))
             {
-                OnceInInput(ref seen, 16, name, position, "parameters");
+                if (Repeated(ref seen, 16))
+                {
+                    throw Twice(Label(name, position), "parameters");
+                }
+
                 reader.Read();
                 binarySize = OipBinaryParts.ReadInputParameters(ref reader, position);
             }
@@ -339,9 +375,9 @@ internal static class OipJsonRequestReader
             {
                 var isName = reader.ValueTextEquals("name"u8);
                 var isParameters = !isName && reader.ValueTextEquals("parameters"u8);
-                if (isName || isParameters)
+                if ((isName || isParameters) && Repeated(ref seen, isName ? 1 : 2))
                 {
-                    Once(ref seen, isName ? 1 : 2, $"outputs[{names.Count}]", isName ? "name" : "parameters");
+                    throw Twice($"outputs[{names.Count}]", isName ? "name" : "parameters");
                 }
 
                 reader.Read();
@@ -370,30 +406,20 @@ internal static class OipJsonRequestReader
     }
 
     /// <summary>
-    /// Refuses a member the object already had. JSON leaves duplicate names undefined and servers differ (Python's
-    /// json keeps the last, RapidJSON's lookup finds the first), so a proxy that checked one copy and this reader,
-    /// which would use the other, could disagree about what was asked: neither is guessed.
+    /// Marks a member of the object being read as seen; true when it already was. JSON leaves duplicate names
+    /// undefined and servers differ (Python's json keeps the last, RapidJSON's lookup finds the first), so a proxy that
+    /// checked one copy and this reader, which would use the other, could disagree about what was asked: a repeated
+    /// member is refused (<see cref="Twice"/>), neither copy guessed. The caller builds the message only then.
     /// </summary>
-    private static void Once(ref int seen, int member, string where, string name)
+    private static bool Repeated(ref int seen, int member)
     {
-        if ((seen & member) != 0)
-        {
-            throw InferenceException.BadRequest($"{where} has '{name}' more than once; each member may appear only once");
-        }
-
+        var repeated = (seen & member) != 0;
         seen |= member;
+        return repeated;
     }
 
-    private static void OnceInInput(ref int seen, int member, string? inputName, int position, string name)
-    {
-        // The label is made only when refusing: an interpolated argument would be built on every request.
-        if ((seen & member) != 0)
-        {
-            Once(ref seen, member, Label(inputName, position), name);
-        }
-
-        seen |= member;
-    }
+    private static InferenceException Twice(string where, string name) =>
+        InferenceException.BadRequest($"{where} has '{name}' more than once; each member may appear only once");
 
     private static void Expect(ref Utf8JsonReader reader, JsonTokenType token, string message)
     {
