@@ -8,4 +8,11 @@ public interface IPredictionSink : IAsyncDisposable
     /// bytes may be reused once this returns or throws, so a sink copies what it keeps.
     /// </summary>
     ValueTask WriteAsync(IReadOnlyList<LoggedPrediction> batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether a write only takes the calling thread's own time (local files): such a sink is written from the
+    /// monitoring pipeline's thread at the end of each drain. A sink that waits on a network (Redis) is written from
+    /// the logger's own writer, so that a slow server never holds up drift and live performance.
+    /// </summary>
+    bool WritesInline => false;
 }

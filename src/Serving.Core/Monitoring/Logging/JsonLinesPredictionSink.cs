@@ -14,6 +14,9 @@ namespace Serving.Core.Monitoring.Logging;
 /// </summary>
 public sealed class JsonLinesPredictionSink : IPredictionSink
 {
+    /// <inheritdoc />
+    public bool WritesInline => true;
+
     /// <summary>Open files kept when the caller does not say (<see cref="PredictionLogOptions.MaxOpenFiles"/>).</summary>
     public const int DefaultMaxOpenFiles = 64;
 

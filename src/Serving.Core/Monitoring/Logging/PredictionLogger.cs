@@ -16,7 +16,8 @@ namespace Serving.Core.Monitoring.Logging;
 /// Only requests a served model version answered are logged: a request refused before routing (an unknown model or
 /// version) carries whatever name the caller typed, and logging it per name would let callers mint files.
 /// In the gateway the <see cref="MonitoringPipeline"/> feeds it, so sampling and layout run on the pipeline's thread,
-/// off the request path; its own queue then holds what waits for the sink.
+/// off the request path, and a local file is written from that thread at the end of each drain; its own queue then
+/// holds only what waits for a network sink, or for a failing sink to recover.
 /// </summary>
 public sealed class PredictionLogger : BackgroundService, IMonitoringConsumer
 {
@@ -30,6 +31,11 @@ public sealed class PredictionLogger : BackgroundService, IMonitoringConsumer
     private readonly ILogger<PredictionLogger> _logger;
     private readonly MonitoringQueue? _intake;
     private readonly LogLinePages _pages = new();
+
+    // Lines laid out during the pipeline's current drain (its thread only), and whose turn it is at the sink: the
+    // writer's, or the pipeline's at the end of a drain (a sink is written by one thread at a time).
+    private readonly List<LoggedPrediction> _drained = [];
+    private readonly SemaphoreSlim _sinkTurn = new(1, 1);
     private long _dropped;
     private long _written;
     private readonly StripedCounter _queued = new();
@@ -97,7 +103,81 @@ public sealed class PredictionLogger : BackgroundService, IMonitoringConsumer
             return;
         }
 
+        if (_intake is not null && _sink.WritesInline)
+        {
+            _drained.Add(line);
+            return;
+        }
+
         _queue.Writer.TryWrite(line);
+    }
+
+    /// <summary>
+    /// The end of a pipeline drain: the lines laid out during it go to a local sink from this thread, in one write,
+    /// rather than through the queue to the writer (a thread wake-up per drain, and a lock per line). While the
+    /// writer holds records (they are older, or the sink is failing and it is backing off) the lines queue behind
+    /// them instead, so the file keeps the order; what this write leaves for a reason that may pass goes there too.
+    /// </summary>
+    void IMonitoringConsumer.Drained()
+    {
+        if (_drained.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!TryWriteDrained())
+            {
+                Enqueue(_drained);
+            }
+        }
+        finally
+        {
+            _drained.Clear();
+        }
+    }
+
+    private bool TryWriteDrained()
+    {
+        if (!_sinkTurn.Wait(0))
+        {
+            return false;
+        }
+
+        try
+        {
+            if (_queue.Reader.Count > 0)
+            {
+                return false;
+            }
+
+            LayOutLargeRecords(_drained);
+
+            // A local file: the write completes on this thread (GetResult does not wait on another).
+            var (left, error) = WriteWhatCanBeWrittenAsync(_drained, CancellationToken.None).GetAwaiter().GetResult();
+            if (error is not null)
+            {
+                Interlocked.Increment(ref _sinkFailures);
+                Volatile.Write(ref _lastSinkError, error.Message);
+                PredictionLogLog.SinkFailed(_logger, left.Count, 1, TimeSpan.Zero, error);
+                Enqueue(left);
+            }
+
+            return true;
+        }
+        finally
+        {
+            _sinkTurn.Release();
+        }
+    }
+
+    private void Enqueue(List<LoggedPrediction> lines)
+    {
+        foreach (var line in lines)
+        {
+            _queue.Writer.TryWrite(line);
+        }
     }
 
     void IMonitoringConsumer.Missed(InferenceRecord record)
@@ -216,15 +296,26 @@ public sealed class PredictionLogger : BackgroundService, IMonitoringConsumer
         {
             while (await reader.WaitToReadAsync(stoppingToken))
             {
-                while (batch.Count < BatchSize && reader.TryRead(out var record))
+                // The turn is taken before the records, so the pipeline cannot write newer lines in between.
+                await _sinkTurn.WaitAsync(stoppingToken);
+                bool full;
+                try
                 {
-                    batch.Add(record);
+                    while (batch.Count < BatchSize && reader.TryRead(out var record))
+                    {
+                        batch.Add(record);
+                    }
+
+                    full = batch.Count == BatchSize;
+                    LayOutLargeRecords(batch);
+                    await WriteWithRetryAsync(batch, stoppingToken);
+                    batch.Clear();
+                }
+                finally
+                {
+                    _sinkTurn.Release();
                 }
 
-                var full = batch.Count == BatchSize;
-                LayOutLargeRecords(batch);
-                await WriteWithRetryAsync(batch, stoppingToken);
-                batch.Clear();
                 if (!full && !await MonitoringPace.RestAsync(stoppingToken))
                 {
                     break;
