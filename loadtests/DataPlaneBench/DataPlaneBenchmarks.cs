@@ -47,7 +47,8 @@ public class DataPlaneBenchmarks
         _data = Path.Combine(Path.GetTempPath(), "dataplane-bench-" + Guid.NewGuid().ToString("N"));
         // The phases mode also takes log-only, drift-only and performance-only, to tell the monitors' costs apart.
         var monitoring = Gateway == "defaults" ? "true" : "false";
-        string Monitor(string only) => Gateway == only ? "true" : monitoring;
+        // "<monitor>-numbers": the same, with inputs decoded without their JSON text, so the log writes every number.
+        string Monitor(string only) => Gateway == only || Gateway == only + "-numbers" ? "true" : monitoring;
         string[] args =
         [
             "--Serving:Registry:Path=" + Path.Combine(Repository, "models"),
@@ -57,7 +58,8 @@ public class DataPlaneBenchmarks
             "--Serving:Monitoring:Drift:Enabled=" + Monitor("drift-only"),
             "--Serving:Monitoring:Performance:Enabled=" + Monitor("performance-only"),
             "--Logging:LogLevel:Default=Warning",
-            "--urls=http://127.0.0.1:0",
+            "--Kestrel:Endpoints:Http:Url=http://127.0.0.1:0",
+            "--Kestrel:Endpoints:Grpc:Url=http://127.0.0.1:0",
         ];
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddServingGateway();
@@ -115,7 +117,9 @@ public class DataPlaneBenchmarks
 
     internal Serving.Core.Registry.ModelRegistry Registry => _app!.Services.GetRequiredService<Serving.Core.Registry.ModelRegistry>();
 
-    internal InferenceRequest Decode() => OipJsonRequestReader.Read(_body, "breast-cancer", null);
+    // As the endpoint decodes: inputs keep their JSON text for the prediction log while there is one.
+    internal InferenceRequest Decode() => OipJsonRequestReader.ReadWithBinaryParts(
+        _body, new OipBinaryParts([], hasHeader: false), "breast-cancer", null, Serving.Core.Inference.PredictionIds.DefaultMaxLength, Gateway is "defaults" or "log-only", out _);
 
     internal int Encode(InferenceResponse response)
     {

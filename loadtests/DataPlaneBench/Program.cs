@@ -20,6 +20,14 @@ if (args is ["loops", ..])
     return;
 }
 
+// "monitors [rounds] [seconds]": process CPU per single-row request with each monitor alone, all and none.
+if (args is ["monitors", ..])
+{
+    await MonitorCost.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 6,
+        args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 // "ort <model.onnx> <payload.csv> <rows> <seconds> <threads>": ONNX Runtime alone, rows per second (dataplane.sh).
 if (args is ["ort", var model, var csv, var rows, var seconds, var threads])
 {

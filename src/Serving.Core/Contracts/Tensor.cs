@@ -56,6 +56,41 @@ public sealed class Tensor
     public static Tensor FromElements(string name, long[] shape, byte[][] elements) =>
         new(name, TensorDataType.Bytes, shape, [], elements);
 
+    /// <summary>
+    /// A fixed-size tensor over raw bytes that also keeps its values' JSON array text as the caller sent it
+    /// (<paramref name="jsonText"/>, brackets included), lent by <paramref name="lender"/>, where that text is exactly
+    /// the text the prediction log writes for the values in <paramref name="data"/> (compact, each number its shortest
+    /// round-trip text): the log copies it rather than writing every number again, then lets it go
+    /// (<see cref="LetGoOfJsonText"/>).
+    /// </summary>
+    public static Tensor FromBytes(string name, TensorDataType dataType, long[] shape, byte[] data, ReadOnlyMemory<byte> jsonText, ILentBytes lender)
+    {
+        var tensor = FromBytes(name, dataType, shape, data);
+        tensor._jsonText = jsonText;
+        tensor._lender = lender;
+        return tensor;
+    }
+
+    // Set only at creation; taken (and cleared) once by the one reader of the text, on the monitoring thread.
+    private ReadOnlyMemory<byte> _jsonText;
+    private ILentBytes? _lender;
+
+    /// <summary>
+    /// The values' JSON text as the caller sent it, if it was kept and not yet let go; the caller reads it before
+    /// <see cref="LetGoOfJsonText"/>. Empty otherwise: the values are then written from <see cref="Data"/>.
+    /// </summary>
+    public ReadOnlySpan<byte> JsonText => Volatile.Read(ref _lender) is null ? default : _jsonText.Span;
+
+    /// <summary>Gives the kept text back to its lender, once; later calls, and tensors without text, do nothing.</summary>
+    public void LetGoOfJsonText()
+    {
+        if (Interlocked.Exchange(ref _lender, null) is { } lender)
+        {
+            _jsonText = default;
+            lender.Release();
+        }
+    }
+
     /// <summary>Reinterprets the raw bytes as typed values (no copy).</summary>
     public ReadOnlySpan<T> AsSpan<T>()
         where T : unmanaged => MemoryMarshal.Cast<byte, T>(Data);

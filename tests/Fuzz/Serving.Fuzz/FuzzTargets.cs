@@ -84,7 +84,7 @@ internal static class FuzzTargets
             body = body[(newline + 1)..];
         }
 
-        OipBinaryRequestReader.Read(body, headers, "iris", null, PredictionIds.DefaultMaxLength, out _);
+        OipBinaryRequestReader.Read(body, headers, "iris", null, PredictionIds.DefaultMaxLength, keepJsonText: true, out _);
     }
 
     // A body that names the column "count" is decoded against the mixed model, any other against the iris-like one.

@@ -46,7 +46,7 @@ public static class MlflowTextValues
     private static bool TryReadShortDecimal<T>(ReadOnlySpan<T> text, out float value)
         where T : unmanaged, IBinaryInteger<T>
     {
-        if (text.Length > 0 && TryReadShortDecimalPrefix(text, out value) == text.Length)
+        if (text.Length > 0 && TryReadShortDecimalPrefix(text, out value, out _) == text.Length)
         {
             return true;
         }
@@ -61,16 +61,25 @@ public static class MlflowTextValues
     /// was). Lets a CSV row be split and its numbers read in one pass: the caller checks that a comma or the row's end
     /// follows, and otherwise reads the field the long way.
     /// </summary>
-    public static int TryReadShortDecimalPrefix(ReadOnlySpan<byte> utf8, out float value) => TryReadShortDecimalPrefix<byte>(utf8, out value);
+    public static int TryReadShortDecimalPrefix(ReadOnlySpan<byte> utf8, out float value) => TryReadShortDecimalPrefix<byte>(utf8, out value, out _);
+
+    /// <summary>
+    /// The same, also saying whether the text is exactly the value's shortest round-trip text as the gateway writes it
+    /// (<see cref="ShortFloatText"/>): at most 6 significant digits (FLT_DIG: no shorter decimal reads as the same
+    /// float, and no other of that length), no trailing zero after the point, and written in fixed point (a
+    /// magnitude from 1e-4 to under 1e7, or zero). Integers under 1e7 are exact floats, so their text is theirs.
+    /// </summary>
+    public static int TryReadShortDecimalPrefix(ReadOnlySpan<byte> utf8, out float value, out bool shortest) => TryReadShortDecimalPrefix<byte>(utf8, out value, out shortest);
 
     // One body for chars and UTF-8 bytes: the digits, '-' and '.' are ASCII, the same code unit in both.
     // Called per cell by serving score, a process that lives seconds: compiled optimised at once, not first as
     // unoptimised tier-0 code that a short run spends much of its time in before tiering catches up.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int TryReadShortDecimalPrefix<T>(ReadOnlySpan<T> text, out float value)
+    private static int TryReadShortDecimalPrefix<T>(ReadOnlySpan<T> text, out float value, out bool shortest)
         where T : unmanaged, IBinaryInteger<T>
     {
         value = 0;
+        shortest = false;
         var minus = text.Length > 0 && text[0] == T.CreateTruncating('-');
         var i = minus ? 1 : 0;
 
@@ -107,6 +116,7 @@ public static class MlflowTextValues
 
         var result = decimals > 0 ? mantissa / ExactPowersOfTen[decimals] : mantissa;
         value = minus ? -result : result;
+        shortest = decimals == 0 ? mantissa < 10_000_000 : mantissa % 10 != 0 && mantissa < 1_000_000 && result >= 1e-4f;
         return i;
     }
 

@@ -85,6 +85,29 @@ public sealed class PredictionLogger : BackgroundService, IMonitoringConsumer
 
     public void Consume(InferenceRecord record)
     {
+        try
+        {
+            Log(record);
+        }
+        finally
+        {
+            // Laid out, or left for the writer (which then writes the numbers itself), or not logged at all.
+            LetGoOfSentText(record);
+        }
+    }
+
+    /// <summary>The log is the one reader of the inputs' kept JSON text: it lets go of it once it has read it.</summary>
+    private static void LetGoOfSentText(InferenceRecord record)
+    {
+        var inputs = record.Request.Inputs;
+        for (var i = 0; i < inputs?.Count; i++)
+        {
+            inputs[i].LetGoOfJsonText();
+        }
+    }
+
+    private void Log(InferenceRecord record)
+    {
         if (!Takes(record))
         {
             return;
@@ -103,6 +126,9 @@ public sealed class PredictionLogger : BackgroundService, IMonitoringConsumer
             return;
         }
 
+        // Before the line can reach another thread: a record left for the writer must not find the text there,
+        // in a page that may already be someone else's.
+        LetGoOfSentText(record);
         if (_intake is not null && _sink.WritesInline)
         {
             _drained.Add(line);
@@ -182,6 +208,8 @@ public sealed class PredictionLogger : BackgroundService, IMonitoringConsumer
 
     void IMonitoringConsumer.Missed(InferenceRecord record)
     {
+        LetGoOfSentText(record);
+
         // The pipeline was full: counted as a drop of this queue would be, so Queued = Written + Dropped still holds.
         if (Takes(record))
         {

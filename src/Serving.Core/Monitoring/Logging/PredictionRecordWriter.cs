@@ -161,6 +161,12 @@ public sealed class PredictionRecordWriter
         output.Write("}"u8);
     }
 
+    private static int Copy(ReadOnlySpan<byte> text, Span<byte> into)
+    {
+        text.CopyTo(into);
+        return text.Length;
+    }
+
     private void Tensors(IBufferWriter<byte> output, IReadOnlyList<Tensor> tensors)
     {
         output.Write("{"u8);
@@ -168,8 +174,12 @@ public sealed class PredictionRecordWriter
         {
             var tensor = tensors[i];
             var fastData = tensor.DataType is TensorDataType.FP32 or TensorDataType.Int64 or TensorDataType.Int32;
+
+            // The values as the caller sent them, when the request kept that text (a copy is far cheaper than
+            // writing each number again); the text was read number by number exactly, so it says the same values.
+            var sent = tensor.JsonText;
             var dataBytes = !fastData ? 0
-                : tensor.DataType == TensorDataType.FP32 ? TensorJsonWriter.MaxArrayBytes((int)tensor.ElementCount)
+                : tensor.DataType == TensorDataType.FP32 ? Math.Max(sent.Length, TensorJsonWriter.MaxArrayBytes((int)tensor.ElementCount))
                 : 2 + ((int)tensor.ElementCount * (MaxNumberBytes + 1));
             var span = output.GetSpan(FixedBytesPerTensor + (MaxBytesPerChar * tensor.Name.Length) + ((MaxNumberBytes + 1) * tensor.Shape.Length) + dataBytes);
             var at = 0;
@@ -196,6 +206,7 @@ public sealed class PredictionRecordWriter
             {
                 at += tensor.DataType switch
                 {
+                    TensorDataType.FP32 when !sent.IsEmpty => Copy(sent, span[at..]),
                     TensorDataType.FP32 => TensorJsonWriter.FormatArray(tensor.AsSpan<float>(), span[at..]),
                     TensorDataType.Int64 => Integers(tensor.AsSpan<long>(), span[at..]),
                     _ => Integers(tensor.AsSpan<int>(), span[at..]),

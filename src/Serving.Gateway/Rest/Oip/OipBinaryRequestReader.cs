@@ -21,16 +21,16 @@ internal static class OipBinaryRequestReader
     /// null when it asked nothing (the answer is then plain JSON).
     /// </summary>
     public static InferenceRequest Read(
-        ReadOnlySpan<byte> body, IHeaderDictionary headers, string model, string? version, int maxIdLength, out OipBinaryOutputs? binaryOutputs)
+        ReadOnlySpan<byte> body, IHeaderDictionary headers, string model, string? version, int maxIdLength, bool keepJsonText, out OipBinaryOutputs? binaryOutputs)
     {
         var header = headers[HeaderName];
         if (header.Count == 0)
         {
-            return OipJsonRequestReader.ReadWithBinaryParts(body, new OipBinaryParts([], hasHeader: false), model, version, maxIdLength, out binaryOutputs);
+            return OipJsonRequestReader.ReadWithBinaryParts(body, new OipBinaryParts([], hasHeader: false), model, version, maxIdLength, keepJsonText, out binaryOutputs);
         }
 
         var jsonLength = JsonLength(header, body.Length);
-        return OipJsonRequestReader.ReadWithBinaryParts(body[..jsonLength], new OipBinaryParts(body[jsonLength..], hasHeader: true), model, version, maxIdLength, out binaryOutputs);
+        return OipJsonRequestReader.ReadWithBinaryParts(body[..jsonLength], new OipBinaryParts(body[jsonLength..], hasHeader: true), model, version, maxIdLength, keepJsonText, out binaryOutputs);
     }
 
     private static int JsonLength(StringValues header, int bodyLength)

@@ -120,7 +120,7 @@ internal static class OipEndpoints
             using (var body = await RequestBody.ReadAsync(context.Request, context.RequestAborted))
             {
                 // JSON, or JSON and raw tensor bytes (Triton's binary tensor data extension).
-                request = OipBinaryRequestReader.Read(body.Span, context.Request.Headers, name, version, services.Limits.MaxIdLength, out binaryOutputs);
+                request = OipBinaryRequestReader.Read(body.Span, context.Request.Headers, name, version, services.Limits.MaxIdLength, services.KeepJsonText, out binaryOutputs);
             }
 
             if (routing.RoutingKey is { } key)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Serving.Core.Inference;
+using Serving.Core.Monitoring.Logging;
 
 namespace Serving.Gateway.Rest.Oip;
 
@@ -12,6 +13,7 @@ internal sealed class OipInferServices(IServiceProvider provider)
 {
     private IInferenceService? _service;
     private RequestLimits? _limits;
+    private bool? _keepJsonText;
 
     public IServiceProvider Provider => provider;
 
@@ -19,4 +21,7 @@ internal sealed class OipInferServices(IServiceProvider provider)
     public IInferenceService Service => _service ??= provider.GetRequiredService<IInferenceService>();
 
     public RequestLimits Limits => _limits ??= provider.GetRequiredService<IOptions<RequestLimits>>().Value;
+
+    /// <summary>Whether inputs keep their JSON text for the prediction log: only while there is a log to write.</summary>
+    public bool KeepJsonText => _keepJsonText ??= provider.GetRequiredService<IOptions<PredictionLogOptions>>().Value.Enabled;
 }

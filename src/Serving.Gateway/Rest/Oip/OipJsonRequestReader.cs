@@ -16,18 +16,19 @@ internal static class OipJsonRequestReader
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
 
     public static InferenceRequest Read(ReadOnlySpan<byte> body, string model, string? version, int maxIdLength = PredictionIds.DefaultMaxLength) =>
-        ReadWithBinaryParts(body, new OipBinaryParts([], hasHeader: false), model, version, maxIdLength, out _);
+        ReadWithBinaryParts(body, new OipBinaryParts([], hasHeader: false), model, version, maxIdLength, keepJsonText: false, out _);
 
     /// <summary>
     /// Reads the JSON part of a request whose inputs may take raw bytes from <paramref name="binary"/> (<see cref="OipBinaryRequestReader"/>).
-    /// Not an overload of <see cref="Read"/>: the fuzzer finds that one by name.
+    /// Not an overload of <see cref="Read"/>: the fuzzer finds that one by name. <paramref name="keepJsonText"/>: keep
+    /// the text of flat FP32 arrays with their tensors, for the prediction log (<see cref="LentJsonText"/>).
     /// </summary>
     public static InferenceRequest ReadWithBinaryParts(
-        ReadOnlySpan<byte> body, OipBinaryParts binary, string model, string? version, int maxIdLength, out OipBinaryOutputs? binaryOutputs)
+        ReadOnlySpan<byte> body, OipBinaryParts binary, string model, string? version, int maxIdLength, bool keepJsonText, out OipBinaryOutputs? binaryOutputs)
     {
         try
         {
-            var request = ReadRequest(body, ref binary, model, version, maxIdLength);
+            var request = ReadRequest(body, ref binary, model, version, maxIdLength, keepJsonText);
             binaryOutputs = binary.Outputs;
             return request;
         }
@@ -42,7 +43,7 @@ internal static class OipJsonRequestReader
         }
     }
 
-    private static InferenceRequest ReadRequest(ReadOnlySpan<byte> body, ref OipBinaryParts binary, string model, string? version, int maxIdLength)
+    private static InferenceRequest ReadRequest(ReadOnlySpan<byte> body, ref OipBinaryParts binary, string model, string? version, int maxIdLength, bool keepJsonText)
     {
         var reader = new Utf8JsonReader(body, Options);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -64,7 +65,7 @@ internal static class OipJsonRequestReader
                 }
 
                 reader.Read();
-                inputs = ReadInputs(ref reader, ref body, ref binary);
+                inputs = ReadInputs(ref reader, ref body, ref binary, keepJsonText);
             }
             else if (reader.ValueTextEquals("id"u8))
             {
@@ -140,7 +141,7 @@ internal static class OipJsonRequestReader
     }
 
     // body is the reader's own buffer: when a data array is read without the reader, both move on past it together.
-    private static IReadOnlyList<Tensor> ReadInputs(ref Utf8JsonReader reader, ref ReadOnlySpan<byte> body, ref OipBinaryParts binary)
+    private static IReadOnlyList<Tensor> ReadInputs(ref Utf8JsonReader reader, ref ReadOnlySpan<byte> body, ref OipBinaryParts binary, bool keepJsonText)
     {
         Expect(ref reader, JsonTokenType.StartArray, "'inputs' must be an array");
 
@@ -151,7 +152,7 @@ internal static class OipJsonRequestReader
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             Expect(ref reader, JsonTokenType.StartObject, "each entry of 'inputs' must be an object");
-            var input = ReadInput(ref reader, ref body, ref binary, count++);
+            var input = ReadInput(ref reader, ref body, ref binary, count++, keepJsonText);
             if (first is null)
             {
                 first = input;
@@ -166,7 +167,7 @@ internal static class OipJsonRequestReader
         return more is not null ? more : first is null ? [] : new Tensor[] { first };
     }
 
-    private static Tensor ReadInput(ref Utf8JsonReader reader, ref ReadOnlySpan<byte> body, ref OipBinaryParts binary, int position)
+    private static Tensor ReadInput(ref Utf8JsonReader reader, ref ReadOnlySpan<byte> body, ref OipBinaryParts binary, int position, bool keepJsonText)
     {
         string? name = null;
         long? binarySize = null;
@@ -217,7 +218,7 @@ internal static class OipJsonRequestReader
                 reader.Read();
                 if (name is not null && shape is not null && TensorDataTypes.TryParse(datatype, out var known) &&
                     known == TensorDataType.FP32 && reader.TokenType == JsonTokenType.StartArray && !reader.HasValueSequence &&
-                    OipTensorDataReader.TryReadFlatSingles(body[(int)reader.BytesConsumed..], name, shape, out var singles, out var length))
+                    OipTensorDataReader.TryReadFlatSingles(body[(int)reader.BytesConsumed..], name, shape, keepJsonText, out var singles, out var length))
                 {
                     // A flat array of short decimals, read straight from the bytes (Utf8JsonReader's tokenizing cost
                     // more than the numbers' parsing at 64 rows a request). The reader goes on from the array's ']'

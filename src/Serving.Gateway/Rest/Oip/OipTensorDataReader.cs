@@ -95,7 +95,12 @@ internal static class OipTensorDataReader
     /// <paramref name="length"/> is the offset of its ']'. Anything else (nesting, exponents, strings, a count that does
     /// not match, invalid JSON) returns false having consumed nothing, and the general path reads it, errors included.
     /// </summary>
-    public static bool TryReadFlatSingles(ReadOnlySpan<byte> text, string name, long[] shape, [NotNullWhen(true)] out Tensor? tensor, out int length)
+    /// <remarks>
+    /// With <paramref name="keepText"/> the array's text is also kept with the tensor (<see cref="LentJsonText"/>) for
+    /// the prediction log, when it is exactly the text the log would write for these values: compact, and each number
+    /// its value's shortest round-trip text (<see cref="MlflowTextValues.TryReadShortDecimalPrefix(ReadOnlySpan{byte}, out float, out bool)"/>).
+    /// </remarks>
+    public static bool TryReadFlatSingles(ReadOnlySpan<byte> text, string name, long[] shape, bool keepText, [NotNullWhen(true)] out Tensor? tensor, out int length)
     {
         tensor = null;
         length = 0;
@@ -117,23 +122,29 @@ internal static class OipTensorDataReader
 
         var bytes = new byte[expected * sizeof(float)];
         var values = MemoryMarshal.Cast<byte, float>(bytes.AsSpan());
+
+        // The text is kept only while it is exactly what the log would write: no whitespace, every number its value's
+        // shortest text. The log's lines then stay the same byte for byte, however they were made.
         var at = SkipWhitespace(text, 0);
+        var asLogged = keepText && at == 0;
         var count = 0;
         if (at < text.Length && text[at] == ']')
         {
-            return Done(expected == 0, at, name, shape, bytes, out tensor, out length);
+            return Done(expected == 0, text, at, name, shape, bytes, asLogged, out tensor, out length);
         }
 
         while (count < values.Length)
         {
-            var used = MlflowTextValues.TryReadShortDecimalPrefix(text[at..], out values[count]);
+            var used = MlflowTextValues.TryReadShortDecimalPrefix(text[at..], out values[count], out var shortest);
             if (used == 0 || !IsJsonNumber(text.Slice(at, used)))
             {
                 return false;
             }
 
             count++;
-            at = SkipWhitespace(text, at + used);
+            var next = SkipWhitespace(text, at + used);
+            asLogged &= shortest && next == at + used;
+            at = next;
             if (at >= text.Length)
             {
                 return false;
@@ -141,7 +152,7 @@ internal static class OipTensorDataReader
 
             if (text[at] == ']')
             {
-                return Done(count == values.Length, at, name, shape, bytes, out tensor, out length);
+                return Done(count == values.Length, text, at, name, shape, bytes, asLogged, out tensor, out length);
             }
 
             if (text[at] != ',')
@@ -149,15 +160,19 @@ internal static class OipTensorDataReader
                 return false;
             }
 
-            at = SkipWhitespace(text, at + 1);
+            next = SkipWhitespace(text, at + 1);
+            asLogged &= next == at + 1;
+            at = next;
         }
 
         return false;
     }
 
-    private static bool Done(bool complete, int at, string name, long[] shape, byte[] bytes, out Tensor? tensor, out int length)
+    private static bool Done(bool complete, ReadOnlySpan<byte> text, int at, string name, long[] shape, byte[] bytes, bool asLogged, out Tensor? tensor, out int length)
     {
-        tensor = complete ? Tensor.FromBytes(name, TensorDataType.FP32, shape, bytes) : null;
+        tensor = !complete ? null
+            : asLogged && LentJsonText.TryLend(text[..at], out var json, out var lender) ? Tensor.FromBytes(name, TensorDataType.FP32, shape, bytes, json, lender!)
+            : Tensor.FromBytes(name, TensorDataType.FP32, shape, bytes);
         length = at;
         return complete;
     }

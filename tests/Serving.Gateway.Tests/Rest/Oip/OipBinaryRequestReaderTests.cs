@@ -13,7 +13,7 @@ public sealed class OipBinaryRequestReaderTests
     {
         var head = Encoding.UTF8.GetBytes(json);
         var headers = new HeaderDictionary { [BinaryTensorData.Header] = head.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        return OipBinaryRequestReader.Read([.. head, .. binary], headers, "m", null, 64, out outputs);
+        return OipBinaryRequestReader.Read([.. head, .. binary], headers, "m", null, 64, keepJsonText: false, out outputs);
     }
 
     private static InferenceRequest Read(string json, params byte[][] parts) => Read(json, [.. parts.SelectMany(p => p)], out _);
@@ -94,7 +94,7 @@ public sealed class OipBinaryRequestReaderTests
     public void A_request_that_says_nothing_of_binary_outputs_has_no_choices()
     {
         var request = OipBinaryRequestReader.Read(
-            """{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"parameters":{"x":1}}"""u8, new HeaderDictionary(), "m", null, 64, out var outputs);
+            """{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"parameters":{"x":1}}"""u8, new HeaderDictionary(), "m", null, 64, keepJsonText: false, out var outputs);
 
         Assert.Null(outputs);
         Assert.Equal([1f], request.Inputs[0].AsSpan<float>().ToArray());
@@ -141,7 +141,7 @@ public sealed class OipBinaryRequestReaderTests
     public void Binary_data_size_without_the_header_says_the_header_is_missing()
     {
         var message = Bad(() => OipBinaryRequestReader.Read(
-            """{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","parameters":{"binary_data_size":4}}]}"""u8, new HeaderDictionary(), "m", null, 64, out _));
+            """{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","parameters":{"binary_data_size":4}}]}"""u8, new HeaderDictionary(), "m", null, 64, keepJsonText: false, out _));
 
         Assert.Contains("no binary part", message, StringComparison.Ordinal);
         Assert.Contains(BinaryTensorData.Header, message, StringComparison.Ordinal);
@@ -157,7 +157,7 @@ public sealed class OipBinaryRequestReaderTests
     {
         var body = """{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}]}"""u8.ToArray();
 
-        var message = Bad(() => OipBinaryRequestReader.Read(body, new HeaderDictionary { [BinaryTensorData.Header] = header }, "m", null, 64, out _));
+        var message = Bad(() => OipBinaryRequestReader.Read(body, new HeaderDictionary { [BinaryTensorData.Header] = header }, "m", null, 64, keepJsonText: false, out _));
 
         Assert.Contains(expected, message, StringComparison.Ordinal);
     }
@@ -168,13 +168,13 @@ public sealed class OipBinaryRequestReaderTests
         var body = """{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}]}"""u8.ToArray();
         var headers = new HeaderDictionary { [BinaryTensorData.Header] = new(["4", "4"]) };
 
-        Assert.Contains("given 2 times", Bad(() => OipBinaryRequestReader.Read(body, headers, "m", null, 64, out _)), StringComparison.Ordinal);
+        Assert.Contains("given 2 times", Bad(() => OipBinaryRequestReader.Read(body, headers, "m", null, 64, keepJsonText: false, out _)), StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_header_that_cuts_the_json_short_leaves_malformed_json_for_the_usual_400()
     {
         Assert.ThrowsAny<JsonException>(() =>
-            OipBinaryRequestReader.Read("{\"inputs\":[]}"u8, new HeaderDictionary { [BinaryTensorData.Header] = "5" }, "m", null, 64, out _));
+            OipBinaryRequestReader.Read("{\"inputs\":[]}"u8, new HeaderDictionary { [BinaryTensorData.Header] = "5" }, "m", null, 64, keepJsonText: false, out _));
     }
 }
