@@ -28,6 +28,13 @@ if (args is ["monitors", ..])
     return;
 }
 
+// "layout [seconds]": the prediction log's layout of one record, numbers against kept JSON text.
+if (args is ["layout", ..])
+{
+    LayoutCost.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2);
+    return;
+}
+
 // "ort <model.onnx> <payload.csv> <rows> <seconds> <threads>": ONNX Runtime alone, rows per second (dataplane.sh).
 if (args is ["ort", var model, var csv, var rows, var seconds, var threads])
 {
