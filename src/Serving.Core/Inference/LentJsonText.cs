@@ -93,31 +93,9 @@ public static class LentJsonText
         }
     }
 
-    /// <summary>One page: its bytes, and how many of its texts are still lent out.</summary>
-    private sealed class Page : ILentBytes
+    /// <summary>One page, lent to the tensors whose text it holds.</summary>
+    private sealed class Page() : HeldPage(PageBytes), ILentBytes
     {
-        // Texts not yet let go, plus one while the page is a thread's current one.
-        private int _holds;
-
-        public byte[] Bytes { get; } = new byte[PageBytes];
-
-        /// <summary>Bytes written so far; only the thread whose current page this is touches it.</summary>
-        public int Used { get; set; }
-
-        public void Start()
-        {
-            Used = 0;
-            Volatile.Write(ref _holds, 1);
-        }
-
-        public void Hold() => Interlocked.Increment(ref _holds);
-
-        public void Release()
-        {
-            if (Interlocked.Decrement(ref _holds) == 0)
-            {
-                Return(this);
-            }
-        }
+        protected override void Return() => LentJsonText.Return(this);
     }
 }

@@ -1,3 +1,5 @@
+using Serving.Core.Inference;
+
 namespace Serving.Core.Monitoring.Logging;
 
 /// <summary>
@@ -87,35 +89,8 @@ internal sealed class LogLinePages
     }
 }
 
-/// <summary>One page of <see cref="LogLinePages"/>: its bytes, and how many of its lines are still held.</summary>
-internal sealed class LogLinePage
+/// <summary>One page of <see cref="LogLinePages"/>.</summary>
+internal sealed class LogLinePage(LogLinePages owner) : HeldPage(LogLinePages.PageBytes)
 {
-    private readonly LogLinePages _owner;
-
-    // Lines not yet released, plus one while the page is the one being written to.
-    private int _holds;
-
-    internal LogLinePage(LogLinePages owner) => _owner = owner;
-
-    internal byte[] Bytes { get; } = new byte[LogLinePages.PageBytes];
-
-    /// <summary>Bytes written so far; only the writer, under its lock, touches it.</summary>
-    internal int Used { get; set; }
-
-    internal void Start()
-    {
-        Used = 0;
-        Volatile.Write(ref _holds, 1);
-    }
-
-    internal void Hold() => Interlocked.Increment(ref _holds);
-
-    /// <summary>Lets one line go (or the writer's hold); the last one hands the page back for reuse.</summary>
-    public void Release()
-    {
-        if (Interlocked.Decrement(ref _holds) == 0)
-        {
-            _owner.Return(this);
-        }
-    }
+    protected override void Return() => owner.Return(this);
 }
