@@ -7,7 +7,7 @@ namespace Serving.Core.Contracts;
 /// or one byte string per element for BYTES. Transports decode into it and encode from it, and runtimes
 /// read and write it, so no protocol type crosses the data plane.
 /// </summary>
-public sealed class Tensor
+public class Tensor
 {
     private Tensor(string name, TensorDataType dataType, long[] shape, byte[] data, byte[][]? elements)
     {
@@ -63,33 +63,19 @@ public sealed class Tensor
     /// round-trip text): the log copies it rather than writing every number again, then lets it go
     /// (<see cref="LetGoOfJsonText"/>).
     /// </summary>
-    public static Tensor FromBytes(string name, TensorDataType dataType, long[] shape, byte[] data, ReadOnlyMemory<byte> jsonText, ILentBytes lender)
-    {
-        var tensor = FromBytes(name, dataType, shape, data);
-        tensor._jsonText = jsonText;
-        tensor._lender = lender;
-        return tensor;
-    }
-
-    // Set only at creation; taken (and cleared) once by the one reader of the text, on the monitoring thread.
-    private ReadOnlyMemory<byte> _jsonText;
-    private ILentBytes? _lender;
+    public static Tensor FromBytes(string name, TensorDataType dataType, long[] shape, byte[] data, ReadOnlyMemory<byte> jsonText, ILentBytes lender) =>
+        dataType == TensorDataType.Bytes
+            ? throw new ArgumentException("BYTES tensors are made with FromElements.", nameof(dataType))
+            : new WithJsonText(name, dataType, shape, data, jsonText, lender);
 
     /// <summary>
     /// The values' JSON text as the caller sent it, if it was kept and not yet let go; the caller reads it before
     /// <see cref="LetGoOfJsonText"/>. Empty otherwise: the values are then written from <see cref="Data"/>.
     /// </summary>
-    public ReadOnlySpan<byte> JsonText => Volatile.Read(ref _lender) is null ? default : _jsonText.Span;
+    public ReadOnlySpan<byte> JsonText => this is WithJsonText kept ? kept.Text : default;
 
     /// <summary>Gives the kept text back to its lender, once; later calls, and tensors without text, do nothing.</summary>
-    public void LetGoOfJsonText()
-    {
-        if (Interlocked.Exchange(ref _lender, null) is { } lender)
-        {
-            _jsonText = default;
-            lender.Release();
-        }
-    }
+    public void LetGoOfJsonText() => (this as WithJsonText)?.LetGo();
 
     /// <summary>Reinterprets the raw bytes as typed values (no copy).</summary>
     public ReadOnlySpan<T> AsSpan<T>()
@@ -98,4 +84,27 @@ public sealed class Tensor
     /// <summary>The same data under another name, for mapping between model and protocol names.</summary>
     public Tensor WithName(string name) =>
         name == Name ? this : new Tensor(name, DataType, Shape, Data, Elements);
+
+    /// <summary>
+    /// A tensor that kept its JSON text: a subtype of its own, so that the fields cost nothing on every other tensor
+    /// (three a single-row request, which has to stay under a kilobyte).
+    /// </summary>
+    private sealed class WithJsonText(string name, TensorDataType dataType, long[] shape, byte[] data, ReadOnlyMemory<byte> text, ILentBytes lender)
+        : Tensor(name, dataType, shape, data, null)
+    {
+        // Read and let go of once, by the one reader of the text, on the monitoring thread.
+        private ReadOnlyMemory<byte> _text = text;
+        private ILentBytes? _lender = lender;
+
+        public ReadOnlySpan<byte> Text => Volatile.Read(ref _lender) is null ? default : _text.Span;
+
+        public void LetGo()
+        {
+            if (Interlocked.Exchange(ref _lender, null) is { } lender)
+            {
+                _text = default;
+                lender.Release();
+            }
+        }
+    }
 }
