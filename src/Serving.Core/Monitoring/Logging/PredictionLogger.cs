@@ -142,7 +142,8 @@ public sealed class PredictionLogger : BackgroundService, IMonitoringConsumer
     /// The end of a pipeline drain: the lines laid out during it go to a local sink from this thread, in one write,
     /// rather than through the queue to the writer (a thread wake-up per drain, and a lock per line). While the
     /// writer holds records (they are older, or the sink is failing and it is backing off) the lines queue behind
-    /// them instead, so the file keeps the order; what this write leaves for a reason that may pass goes there too.
+    /// them instead, so the file keeps the order; so do a drain's lines when one of them is a large record still to be
+    /// laid out; what this write leaves for a reason that may pass goes there too.
     /// </summary>
     void IMonitoringConsumer.Drained()
     {
@@ -173,12 +174,12 @@ public sealed class PredictionLogger : BackgroundService, IMonitoringConsumer
 
         try
         {
-            if (_queue.Reader.Count > 0)
+            // Older lines wait in the queue; or a large record is still to be laid out, which takes milliseconds
+            // that the other monitors should not wait for: the writer takes these lines.
+            if (_queue.Reader.Count > 0 || !_drained.TrueForAll(static line => line.IsLaidOut))
             {
                 return false;
             }
-
-            LayOutLargeRecords(_drained);
 
             // A local file: the write completes on this thread (GetResult does not wait on another).
             var (left, error) = WriteWhatCanBeWrittenAsync(_drained, CancellationToken.None).GetAwaiter().GetResult();

@@ -73,6 +73,37 @@ public sealed class PredictionLoggerPipelineTests
         Assert.Equal(Ids(0, 20), sink.Ids);
     }
 
+    [Fact]
+    public async Task A_drain_holding_a_large_record_leaves_its_lines_to_the_writer_in_order()
+    {
+        // Over 1,024 values: laid out on the writer's thread, which takes milliseconds the other monitors should not wait.
+        var sink = new ThreadSink(inline: true);
+        var (pipeline, logger) = Wire(sink);
+        var values = Enumerable.Range(0, LoggedPrediction.MaxValuesLaidOutOnRequest + 1).Select(v => (float)v).ToArray();
+
+        Feed(pipeline, 0, 2);
+        pipeline.OnCompleted(new InferenceRecord(
+            "m",
+            1,
+            RouteKind.Stable,
+            "rest",
+            DateTimeOffset.UnixEpoch,
+            TimeSpan.FromMilliseconds(1),
+            null,
+            new InferenceRequest { ModelName = "m", Id = "large", Inputs = [Tensor.FromValues("x", TensorDataType.FP32, [1, values.Length], (ReadOnlySpan<float>)values)] },
+            new InferenceResponse { ModelName = "m", ModelVersion = "1", Id = "large", Outputs = [] }));
+        pipeline.Drain();
+
+        Assert.Empty(sink.Ids);
+        Assert.Equal(3, logger.Depth);
+
+        await logger.StartAsync(CancellationToken.None);
+        await logger.FlushAsync(TimeSpan.FromSeconds(10));
+        await logger.StopAsync(CancellationToken.None);
+
+        Assert.Equal(["r0", "r1", "large"], sink.Ids);
+    }
+
     private static (MonitoringPipeline Pipeline, PredictionLogger Logger) Wire(IPredictionSink sink)
     {
         var queue = new MonitoringQueue(1024);
