@@ -6,9 +6,6 @@ namespace Serving.Cli.Admin;
 /// </summary>
 internal static class GatewayExchange
 {
-    /// <summary>The gateway's header on a change that is in effect but could not be saved (its value: the file and the reason).</summary>
-    public const string StateUnsavedHeader = "Serving-State-Unsaved";
-
     /// <summary>
     /// Sends <paramref name="request"/> and reads the answer: up to <see cref="GatewayBody.MaxAnswerBytes"/> when
     /// <paramref name="isAnswer"/> holds for its status, else up to <see cref="GatewayBody.MaxErrorBytes"/> of an error
@@ -33,7 +30,7 @@ internal static class GatewayExchange
             var (text, cut) = await GatewayBody.ReadAsync(response.Content, ok ? GatewayBody.MaxAnswerBytes : GatewayBody.MaxErrorBytes, timeout.Token).ConfigureAwait(false);
             return ok && cut
                 ? throw new AdminApiException(status, $"the gateway's answer is larger than {GatewayBody.MaxAnswerBytes / (1024 * 1024)} MB; it is not {notWhat}")
-                : new GatewayReply(status, text, Header(response, StateUnsavedHeader));
+                : new GatewayReply(status, text, Header(response, Serving.Core.Storage.DataDirectoryStatus.StateUnsavedHeader));
         }
         catch (IOException ex)
         {

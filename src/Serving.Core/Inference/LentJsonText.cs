@@ -31,13 +31,13 @@ public static class LentJsonText
     public static int PagesMade { get; private set; }
 
     /// <summary>
-    /// Copies <c>[</c> <paramref name="values"/> <c>]</c> into this thread's page. False, keeping nothing, when the text
-    /// is too long or spans lines (a log line is one line).
+    /// Copies <c>[</c> <paramref name="values"/> <c>]</c> into this thread's page; false, keeping nothing, when the text
+    /// is too long. The caller passes text fit for a log line as it is (the OIP reader keeps only compact arrays).
     /// </summary>
     public static bool TryLend(ReadOnlySpan<byte> values, out ReadOnlyMemory<byte> text, out ILentBytes? lender)
     {
         var length = values.Length + 2;
-        if (length > MaxTextBytes || values.IndexOfAny((byte)'\n', (byte)'\r') >= 0)
+        if (length > MaxTextBytes)
         {
             text = default;
             lender = null;

@@ -7,6 +7,12 @@ namespace Serving.Core.Storage;
 /// </summary>
 public sealed class DataDirectoryStatus
 {
+    /// <summary>
+    /// The admin API's header on a change that is in effect but could not be saved (its value: the file and the
+    /// reason): the gateway sets it, the CLI warns on it.
+    /// </summary>
+    public const string StateUnsavedHeader = "Serving-State-Unsaved";
+
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
     private DataDirectoryReport _report;

@@ -43,6 +43,30 @@ public sealed class GatewayHost : WebApplicationFactory<Program>
     /// <summary>Where this host writes its prediction log (beside the registry copy).</summary>
     public string PredictionLogPath => _settings["Serving:Monitoring:PredictionLog:Directory"]!;
 
+    /// <summary>
+    /// The prediction log's line for <paramref name="id"/> under <paramref name="model"/>'s folder, parsed; waits up to
+    /// 20 s for it, since the log is written off the request path, at the monitoring pipeline's next drain.
+    /// </summary>
+    public async Task<System.Text.Json.JsonElement> LogLineAsync(string model, string id)
+    {
+        var folder = Path.Combine(PredictionLogPath, model);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var line = Directory.Exists(folder)
+                ? Directory.GetFiles(folder, "*.jsonl").SelectMany(File.ReadLines).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.Clone())
+                    .FirstOrDefault(l => l.GetProperty("id").GetString() == id)
+                : default;
+            if (line.ValueKind == System.Text.Json.JsonValueKind.Object)
+            {
+                return line;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no log line with id {id} under {folder} within 20 s");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
     public int RestPort { get; }
 
     public int GrpcPort { get; }

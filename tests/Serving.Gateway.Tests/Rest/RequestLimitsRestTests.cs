@@ -70,32 +70,11 @@ public sealed class RequestLimitsRestTests : IAsyncLifetime
         var (status, _) = await PostAsync("/v2/models/iris/infer", """{"id":"r1","inputs":[{"name":"input","shape":[2,4],"datatype":"FP64","data":[1,2,3,4,5,6,7,8]}]}""");
         Assert.Equal(HttpStatusCode.BadRequest, status);
 
-        var line = await WaitForLogLineAsync("r1");
+        var line = await _host.LogLineAsync("iris", "r1");
 
         Assert.Equal("BadRequest", line.GetProperty("error").GetString());
         Assert.Equal("{}", line.GetProperty("inputs").GetRawText());
         Assert.True(line.GetRawText().Length < 400, $"the refused request's line should be small: {line.GetRawText().Length} characters");
-    }
-
-    private async Task<JsonElement> WaitForLogLineAsync(string id)
-    {
-        // The log is written off the request path, in batches.
-        var folder = Path.Combine(_host.PredictionLogPath, "iris");
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var line = Directory.Exists(folder)
-                ? Directory.GetFiles(folder, "*.jsonl").SelectMany(File.ReadLines).Select(l => JsonDocument.Parse(l).RootElement.Clone())
-                    .FirstOrDefault(l => l.GetProperty("id").GetString() == id)
-                : default;
-            if (line.ValueKind == JsonValueKind.Object)
-            {
-                return line;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"no log line with id {id} under {folder} within 20 s");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace Serving.Gateway.Rest.Admin;
 internal sealed class StateSaveNotice : IEndpointFilter
 {
     /// <summary>Present only when the change was not saved; its value is the file and the operating system's reason.</summary>
-    public const string HeaderName = "Serving-State-Unsaved";
+    public const string HeaderName = DataDirectoryStatus.StateUnsavedHeader;
 
     private const int MaxValueLength = 512;
 
